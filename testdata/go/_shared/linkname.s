@@ -1,0 +1,1 @@
+// Empty: lets gosched_measure.go declare the body-less //go:linkname function nanotime.
