@@ -241,9 +241,9 @@ function compactCase(c) {
     if (c.median[k] === undefined) continue;
     m[k] = [round(c.median[k]), round(c.min[k]), round(c.max[k])];
   }
-  // lostp sweeps in one process keep their per-d fraction
+  // lostp sweeps in one process keep their per-d fraction; behind keeps its early/late split
   for (const k of Object.keys(c.median)) {
-    if (/^byD\.\d+\.(lostPFrac|syscallLatencyNs\.p50)$/.test(k)) m[k] = [round(c.median[k]), round(c.min[k]), round(c.max[k])];
+    if (/^byD\.\d+\.(lostPFrac|syscallLatencyNs\.p50)$|^behindWaitNs\.(early|late)\.(p50|p99|min|max)$|^behindWaitNs\.earlyCount$/.test(k)) m[k] = [round(c.median[k]), round(c.min[k]), round(c.max[k])];
   }
   return { program: c.program, args: c.args.join(" "), reps: c.reps.length, ok: c.ok, m };
 }

@@ -6,6 +6,8 @@
 // M (a new thread the first time, then a parked one), or when the syscall returns.
 // behindWaitNs = time from `go B()` until B runs. retakenFrac = fraction of iterations where B
 // ran before the syscall returned. -gap µs sleeps (timer) between iterations.
+// behindWaitNs.early / .late: iterations started before / after 10 ms into the window (see the
+// sysretake note below; docs/validation-programs.md).
 package main
 
 import (
@@ -25,6 +27,7 @@ func main() {
 	ts := syscall.NsecToTimespec(f.dUs * 1000)
 	waits := make([]int64, f.n)
 	lats := make([]int64, f.n)
+	spawnAt := make([]int64, f.n)
 	var tRun int64
 	done := make(chan struct{}, 1)
 	during := 0
@@ -36,6 +39,7 @@ func main() {
 	w.Begin()
 	for i := 0; i < f.n; i++ {
 		tSpawn := nanotime()
+		spawnAt[i] = tSpawn
 		go func() {
 			atomic.StoreInt64(&tRun, nanotime())
 			done <- struct{}{}
@@ -62,6 +66,20 @@ func main() {
 	w.Report(m, int64(f.n))
 	m["eintr"] = eintr
 	m["behindWaitNs.first"] = waits[0]
+	// Split at 10 ms into the window: B runs from runnext with inheritTime, so the P's schedtick
+	// never changes in this loop; after forcePreemptNS (10 ms) sysmon's sysretake rule retakes
+	// the P at its first sight of the syscall instead of the second.
+	var early, late []int64
+	for i, st := range spawnAt {
+		if st-w.t0 < 10e6 {
+			early = append(early, waits[i])
+		} else {
+			late = append(late, waits[i])
+		}
+	}
+	m["behindWaitNs.earlyCount"] = len(early)
+	putLatency(m, "behindWaitNs.early", early)
+	putLatency(m, "behindWaitNs.late", late)
 	putLatency(m, "behindWaitNs", waits)
 	putLatency(m, "syscallLatencyNs", lats)
 	m["retakenFrac"] = math.Round(float64(during)/float64(f.n)*1e4) / 1e4
