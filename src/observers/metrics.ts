@@ -1,0 +1,212 @@
+// The metrics report, computed from runtime events alone (names as in docs/design.md, the same that
+// the validation suite reads from real Go programs).
+import { build, type Histogram } from "hdr-histogram-js";
+import { _Grunnable, _Grunning } from "../runtime/runtime2.js";
+import type { Observer, RuntimeEvent } from "../runtime/events.js";
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly meanNs: number;
+  readonly p50Ns: number;
+  readonly p90Ns: number;
+  readonly p99Ns: number;
+  readonly maxNs: number;
+}
+
+export interface Metrics {
+  readonly makespanNs: number;
+  /** OS threads created by newm after start-up (m0 and sysmon excluded). */
+  readonly threadsCreated: number;
+  /** Most OS threads at once, m0 and sysmon included (Ms are never freed here, so also the end count). */
+  readonly threadsPeak: number;
+  readonly goroutines: number;
+  readonly syscalls: {
+    /** Calls through entersyscall: Syscall/Read/Write, cgo calls, entersyscallblock. */
+    readonly total: number;
+    readonly raw: number;
+    readonly fastSameP: number;
+    readonly fastIdleP: number;
+    readonly slow: number;
+    /** Calls whose P was taken (retake, stop-the-world, entersyscallblock): Σ Δsyscalltick − calls in Go. */
+    readonly lostP: number;
+  };
+  readonly handoffs: { readonly sysmonRetake: number; readonly blockingSyscall: number };
+  readonly sysmon: { readonly wakeups: number; readonly preemptions: number };
+  /** notewakeup of a parked thread (an idle M, or sysmon from deep sleep). */
+  readonly threadWakeups: number;
+  readonly schedLatencyNs: LatencySummary;
+  readonly syscallLatencyNs: LatencySummary;
+  /** Fraction of P-time a goroutine held a P (running, or in a RawSyscall). */
+  readonly pUtilization: number;
+  readonly gc: { readonly cycles: number; readonly stwTotalNs: number };
+}
+
+function histogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 44, numberOfSignificantValueDigits: 3 });
+}
+
+function summarize(h: Histogram): LatencySummary {
+  if (h.totalCount === 0) return { count: 0, meanNs: 0, p50Ns: 0, p90Ns: 0, p99Ns: 0, maxNs: 0 };
+  return {
+    count: h.totalCount,
+    meanNs: Math.round(h.mean),
+    p50Ns: h.getValueAtPercentile(50),
+    p90Ns: h.getValueAtPercentile(90),
+    p99Ns: h.getValueAtPercentile(99),
+    maxNs: h.maxValue,
+  };
+}
+
+export class MetricsObserver implements Observer {
+  private threadsCreated = 0;
+  private threadsPeak = 2;
+  private goroutines = 0;
+  private syscallsTotal = 0;
+  private syscallsRaw = 0;
+  private fastSameP = 0;
+  private fastIdleP = 0;
+  private slow = 0;
+  private lostP = 0;
+  private sysmonRetake = 0;
+  private blockingSyscall = 0;
+  private sysmonWakeups = 0;
+  private sysmonPreemptions = 0;
+  private threadWakeups = 0;
+  private gcCycles = 0;
+  private stwTotalNs = 0;
+  private endNs = 0;
+  private readonly runnableSince = new Map<number, number>();
+  private readonly syscallSince = new Map<number, number>();
+  private readonly busySince: number[];
+  private busyTotalNs = 0;
+  private readonly sched = histogram();
+  private readonly syscall = histogram();
+
+  constructor(private readonly gomaxprocs: number) {
+    this.busySince = new Array<number>(gomaxprocs).fill(-1);
+  }
+
+  onEvent(e: Readonly<RuntimeEvent>): void {
+    if (e.gTo === _Grunnable && e.gFrom !== _Grunnable) this.runnableSince.set(e.goid, e.timeNs);
+    if (e.gFrom === _Grunning && e.gTo !== _Grunning) this.stopBusy(e.p, e.timeNs);
+    switch (e.fn) {
+      case "newproc":
+        this.goroutines++;
+        break;
+      case "newm":
+        if (e.reason !== "sysmon") this.threadsCreated++;
+        if (e.arg > this.threadsPeak) this.threadsPeak = e.arg;
+        break;
+      case "execute": {
+        const since = this.runnableSince.get(e.goid);
+        if (since !== undefined) {
+          this.sched.recordValue(Math.max(1, e.timeNs - since));
+          this.runnableSince.delete(e.goid);
+        }
+        this.startBusy(e.p, e.timeNs);
+        break;
+      }
+      case "entersyscall":
+      case "entersyscallblock":
+        this.syscallsTotal++;
+        this.syscallSince.set(e.goid, e.timeNs);
+        if (e.fn === "entersyscallblock") {
+          this.blockingSyscall++;
+          this.lostP++;
+        }
+        break;
+      case "rawsyscall":
+        this.syscallsRaw++;
+        this.syscallSince.set(e.goid, e.timeNs);
+        break;
+      case "rawsyscall_return":
+      case "exitsyscall": {
+        const since = this.syscallSince.get(e.goid);
+        if (since !== undefined) {
+          this.syscall.recordValue(Math.max(1, e.timeNs - since));
+          this.syscallSince.delete(e.goid);
+        }
+        if (e.fn === "exitsyscall" && e.reason === "fast") this.startBusy(e.p, e.timeNs);
+        break;
+      }
+      case "exitsyscallfast":
+        this.fastSameP++;
+        break;
+      case "exitsyscallfast_pidle":
+        this.fastIdleP++;
+        break;
+      case "exitsyscall0":
+        this.slow++;
+        break;
+      case "exitsyscallfast_reacquired":
+      case "entersyscall_gcwait":
+        this.lostP++;
+        break;
+      case "retake":
+        if (e.reason === "preempt-long-running") this.sysmonPreemptions++;
+        else {
+          this.sysmonRetake++;
+          this.lostP++;
+        }
+        break;
+      case "stopTheWorldWithSema":
+        if (e.reason === "took-syscall-p") this.lostP++;
+        break;
+      case "startTheWorldWithSema":
+        this.stwTotalNs += e.arg;
+        break;
+      case "gcStart":
+        this.gcCycles++;
+        break;
+      case "sysmon":
+        if (e.reason === "wake") this.sysmonWakeups++;
+        break;
+      case "notewakeup":
+        this.threadWakeups++;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startBusy(p: number, t: number): void {
+    if (p >= 0 && this.busySince[p] === -1) this.busySince[p] = t;
+  }
+
+  private stopBusy(p: number, t: number): void {
+    if (p < 0) return;
+    const since = this.busySince[p]!;
+    if (since >= 0) this.busyTotalNs += t - since;
+    this.busySince[p] = -1;
+  }
+
+  onEnd(endTimeNs: number): void {
+    this.endNs = endTimeNs;
+    for (let p = 0; p < this.gomaxprocs; p++) this.stopBusy(p, endTimeNs);
+  }
+
+  metrics(): Metrics {
+    const span = this.endNs;
+    return {
+      makespanNs: span,
+      threadsCreated: this.threadsCreated,
+      threadsPeak: this.threadsPeak,
+      goroutines: this.goroutines,
+      syscalls: {
+        total: this.syscallsTotal,
+        raw: this.syscallsRaw,
+        fastSameP: this.fastSameP,
+        fastIdleP: this.fastIdleP,
+        slow: this.slow,
+        lostP: this.lostP,
+      },
+      handoffs: { sysmonRetake: this.sysmonRetake, blockingSyscall: this.blockingSyscall },
+      sysmon: { wakeups: this.sysmonWakeups, preemptions: this.sysmonPreemptions },
+      threadWakeups: this.threadWakeups,
+      schedLatencyNs: summarize(this.sched),
+      syscallLatencyNs: summarize(this.syscall),
+      pUtilization: span > 0 ? Math.round((this.busyTotalNs / (span * this.gomaxprocs)) * 1e4) / 1e4 : 0,
+      gc: { cycles: this.gcCycles, stwTotalNs: this.stwTotalNs },
+    };
+  }
+}

@@ -1,0 +1,114 @@
+// What a simulation is run with: the Go version profile's constants and rules, the costs of runtime
+// steps, and the machine. Profiles (src/profiles/) provide defaults; every figure can be overridden.
+
+/** Constants of the runtime that a version profile fixes (runtime-model.md §10). */
+export interface RuntimeConstants {
+  /** sysmon's first and minimum usleep (µs): proc.go sysmon `delay = 20`. */
+  readonly sysmonDelayUsMin: number;
+  /** sysmon doubles its sleep after this many consecutive idle passes (`idle > 50`). */
+  readonly sysmonIdlePassesBeforeBackoff: number;
+  /** sysmon's maximum usleep (µs): `delay > 10*1000`. */
+  readonly sysmonDelayUsMax: number;
+  /** sysmon's deep-sleep cap: forcegcperiod/2. */
+  readonly sysmonDeepSleepNsMax: number;
+  /** retake: a _Psyscall P with an empty runq is spared this long while someone spins or a P idles. */
+  readonly syscallKeepPNs: number;
+  /** forcePreemptNS: a G running this long without rescheduling is preempted. */
+  readonly forcePreemptNs: number;
+  /** stealWork: rounds over all Ps; the last also steals runnext. */
+  readonly stealTries: number;
+  /** findRunnable: the global queue is checked every this many schedticks. */
+  readonly globalRunqFairnessTicks: number;
+  /** runqgrab: usleep before stealing a running P's runnext (µs). */
+  readonly runnextStealSleepUs: number;
+  /** sched.maxmcount: the thread limit. */
+  readonly maxmcount: number;
+  /** Asynchronous preemption by signal (go1.14+). */
+  readonly asyncPreemption: boolean;
+  /** retake's sysretake bypass of rule a after a 10 ms slice (go1.13+). */
+  readonly sysretake: boolean;
+}
+
+/** Costs of runtime steps, in nanoseconds (defaults from shared/calibration, see docs/model.md). */
+export interface Costs {
+  /** entersyscall's own cost (half of Syscall(getpid) − RawSyscall(getpid) ≈ 100 ns). */
+  readonly entersyscallNs: number;
+  /** exitsyscall's fast-path cost. */
+  readonly exitsyscallNs: number;
+  /** cgocall's cost beyond entersyscall/exitsyscall (cgo getpid ≈ Syscall getpid here). */
+  readonly cgocallExtraNs: number;
+  /** notewakeup(m.park) until the woken thread runs (futex wake + wake-up latency). */
+  readonly futexWakeNs: number;
+  /** newm until the new thread runs mstart (clone + thread start). */
+  readonly threadStartNs: number;
+  /** One pass through schedule()/findRunnable up to execute. */
+  readonly scheduleNs: number;
+  /** The `go` statement (newproc). */
+  readonly newprocNs: number;
+  /** A channel, WaitGroup or mutex operation that does not block, Gosched, an allocation. */
+  readonly syncOpNs: number;
+  /** preemptM: SIGURG sent until the goroutine stops at an async safe point. */
+  readonly preemptSignalNs: number;
+  /** GC: the sweep-termination stop-the-world's work while stopped. */
+  readonly gcSweepTermNs: number;
+  /** GC: concurrent mark phase duration. */
+  readonly gcMarkNs: number;
+  /** GC: the mark-termination stop-the-world's work while stopped. */
+  readonly gcMarkTermNs: number;
+}
+
+/** The machine the program runs on; real outcomes depend on it. */
+export interface Machine {
+  /** CPUs: running threads beyond this share them (processor sharing). */
+  readonly ncpu: number;
+  /** Linux timer slack added to every sleep (default 50 µs; /proc/<tid>/timerslack_ns). */
+  readonly timerSlackNs: number;
+  /** Sleep overhead beyond the slack: a 1 ns-slack nanosleep lasts about request + 6 µs here. */
+  readonly sleepBaseOverheadNs: number;
+  /** Extra overhead of long sleeps, measured: [requestNs, extraNs] points, interpolated linearly. */
+  readonly sleepExtraNsPoints: readonly (readonly [number, number])[];
+}
+
+export interface GcSettings {
+  /** GOGC percent; heap goal = max(minHeapBytes, marked × (1 + gogc/100)). */
+  readonly gogc: number;
+  readonly minHeapBytes: number;
+  /** Heap that survives each cycle (the workload's live set). */
+  readonly liveHeapBytes: number;
+}
+
+export type ProfileName = "go1.19";
+
+export interface RuntimeConfig {
+  readonly profile: ProfileName;
+  readonly gomaxprocs: number;
+  readonly seed: number;
+  readonly constants: RuntimeConstants;
+  readonly costs: Costs;
+  readonly machine: Machine;
+  readonly gc: GcSettings;
+  /** GODEBUG=schedtrace=X: sysmon emits a schedtrace event every X ns (0 = off); keeps sysmon awake as in Go. */
+  readonly schedtraceNs: number;
+  /** Stop conditions: the run ends (stoppedBy says why) when either is reached. */
+  readonly maxTimeNs: number;
+  readonly maxEvents: number;
+}
+
+/** Real duration of nanosleep(request) on the machine: request + overhead + timer slack (+ measured extra). */
+export function sleepActualNs(machine: Machine, requestNs: number): number {
+  return requestNs + machine.sleepBaseOverheadNs + machine.timerSlackNs + interpolate(machine.sleepExtraNsPoints, requestNs);
+}
+
+function interpolate(points: readonly (readonly [number, number])[], x: number): number {
+  if (points.length === 0) return 0;
+  const first = points[0]!;
+  if (x <= first[0]) return first[1];
+  for (let i = 1; i < points.length; i++) {
+    const [x1, y1] = points[i]!;
+    if (x <= x1) {
+      const [x0, y0] = points[i - 1]!;
+      return Math.round(y0 + ((y1 - y0) * (x - x0)) / (x1 - x0));
+    }
+  }
+  return points[points.length - 1]![1];
+}

@@ -1,0 +1,158 @@
+// The model's invariants, checked after every engine event in tests and under --check, the way the
+// runtime throws: each rule is named, and a failure dumps G/M/P, the seed and how to reproduce it.
+import { InvariantError } from "../base/assert.js";
+import { mcount } from "./proc.js";
+import type { Runtime } from "./runtime.js";
+import {
+  WaitReason,
+  _Gdead,
+  _Grunnable,
+  _Grunning,
+  _Gsyscall,
+  _Gwaiting,
+  _Pgcstop,
+  _Pidle,
+  _Prunning,
+  _Psyscall,
+  gStatusName,
+  nilG,
+  pStatusName,
+  runqSize,
+} from "./runtime2.js";
+
+export function checkInvariants(rt: Runtime): void {
+  const fail = (rule: string, detail: string): never => {
+    throw new InvariantError(`invariant "${rule}" broken at t=${rt.nowNs}ns: ${detail}`, dumpState(rt));
+  };
+  const s = rt.sched;
+
+  // Idle P list: exactly the _Pidle Ps with no M, each with an empty run queue.
+  const idle = new Set<number>();
+  let n = 0;
+  for (let pp = s.pidle; pp !== null; pp = pp.link) {
+    if (++n > rt.gomaxprocs) fail("idle P list", "cycle");
+    if (pp.status !== _Pidle) fail("idle P list", `P${pp.id} on pidle is ${pStatusName(pp.status)}`);
+    if (pp.runqhead !== pp.runqtail || pp.runnext !== nilG) fail("idle P has empty runq", `P${pp.id}`);
+    idle.add(pp.id);
+  }
+  if (n !== s.npidle) fail("npidle", `npidle=${s.npidle} but ${n} Ps on the list`);
+
+  let running = 0;
+  for (const pp of rt.allp) {
+    switch (pp.status) {
+      case _Prunning:
+        running++;
+        if (pp.m === null || pp.m.p !== pp) fail("running P has its M", `P${pp.id}`);
+        break;
+      case _Psyscall: {
+        if (pp.m !== null) fail("_Psyscall P has no M", `P${pp.id} m=M${pp.m.id}`);
+        const owner = rt.allm.find((mp) => mp.oldp === pp);
+        if (owner === undefined) fail("_Psyscall P has an M in a syscall", `P${pp.id}: no M has oldp=P${pp.id}`);
+        else if (rt.gs.status[owner.curg] !== _Gsyscall) fail("_Psyscall P's G is _Gsyscall", `P${pp.id} M${owner.id} G status ${gStatusName(rt.gs.status[owner.curg]!)}`);
+        break;
+      }
+      case _Pidle:
+        // Idle but off the list is allowed only for a P handed to a starting or waking M via nextp.
+        if (!idle.has(pp.id) && !rt.allm.some((mp) => mp.nextp === pp)) fail("idle P is on pidle or in an M's nextp", `P${pp.id}`);
+        break;
+      case _Pgcstop:
+        if (!s.gcwaiting) fail("_Pgcstop only during stop-the-world", `P${pp.id}`);
+        break;
+      default:
+        fail("P status", `P${pp.id} ${pp.status}`);
+    }
+  }
+  if (running > rt.gomaxprocs) fail("at most GOMAXPROCS Ps running", `${running}`);
+
+  // Ms: idle list consistent; nmspinning equals the spinning Ms; m.p and p.m agree.
+  let nidle = 0;
+  for (let mp = s.midle; mp !== null; mp = mp.schedlink) {
+    if (++nidle > rt.allm.length) fail("idle M list", "cycle");
+    if (mp.p !== null || mp.curg !== nilG || mp.spinning || mp.nextp !== null) fail("idle M holds nothing", `M${mp.id}`);
+  }
+  if (nidle !== s.nmidle) fail("nmidle", `nmidle=${s.nmidle} but ${nidle} Ms on the list`);
+  let spinning = 0;
+  for (const mp of rt.allm) {
+    if (mp.spinning) spinning++;
+    if (mp.p !== null && mp.p.m !== mp) fail("m.p.m == m", `M${mp.id} P${mp.p.id}`);
+    if (mp.curg !== nilG && rt.gs.m[mp.curg] !== mp.id) fail("curg.m == m", `M${mp.id} G${rt.gs.goid[mp.curg]}`);
+  }
+  if (spinning !== s.nmspinning) fail("nmspinning", `nmspinning=${s.nmspinning} but ${spinning} Ms spin`);
+  if (mcount(rt) !== rt.allm.length) fail("mcount", `${mcount(rt)} vs ${rt.allm.length}`);
+
+  checkGoroutinePlaces(rt, fail);
+}
+
+/** Every live G is in exactly one place, and the place matches its status. */
+function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) => never): void {
+  const gs = rt.gs;
+  const seen = new Uint8Array(gs.count);
+  const place = (gp: number, where: string, status: number) => {
+    if (gp <= 0 || gp >= gs.count) fail("G in one place", `bad G slot ${gp} in ${where}`);
+    if (seen[gp]! > 0) fail("G in one place", `G${gs.goid[gp]} is twice (again in ${where})`);
+    seen[gp] = 1;
+    if (gs.status[gp] !== status) fail("G place matches status", `G${gs.goid[gp]} in ${where} is ${gStatusName(gs.status[gp]!)}`);
+  };
+  for (const pp of rt.allp) {
+    if (pp.runnext !== nilG) place(pp.runnext, `P${pp.id}.runnext`, _Grunnable);
+    if (pp.runqtail - pp.runqhead > runqSize || pp.runqtail < pp.runqhead) fail("runq bounds", `P${pp.id}`);
+    for (let i = pp.runqhead; i < pp.runqtail; i++) place(pp.runq[i % runqSize]!, `P${pp.id}.runq`, _Grunnable);
+  }
+  let len = 0;
+  for (let gp = rt.sched.runqhead; gp !== nilG; gp = gs.schedlink[gp]!) {
+    if (++len > gs.count) fail("global runq", "cycle");
+    place(gp, "sched.runq", _Grunnable);
+  }
+  if (len !== rt.sched.runqsize) fail("runqsize", `runqsize=${rt.sched.runqsize} but ${len} Gs queued`);
+  for (const mp of rt.allm) {
+    if (mp.curg === nilG) continue;
+    const st = gs.status[mp.curg]!;
+    if (st !== _Grunning && st !== _Gsyscall) fail("curg is running or in a syscall", `M${mp.id} G${gs.goid[mp.curg]} ${gStatusName(st)}`);
+    place(mp.curg, `M${mp.id}.curg`, st);
+  }
+  const selecting = new Set<number>();
+  for (const st of rt.chans.values()) {
+    for (const q of [st.recvq, st.sendq]) {
+      for (const sg of q) {
+        if (sg.sel !== null) {
+          if (!sg.sel.done) selecting.add(sg.gp);
+        } else place(sg.gp, "chan wait queue", _Gwaiting);
+      }
+    }
+  }
+  for (const gp of selecting) place(gp, "select", _Gwaiting);
+  for (const st of rt.waitGroups.values()) for (const gp of st.waiters) place(gp, "WaitGroup", _Gwaiting);
+  for (const st of rt.mutexes.values()) for (const w of st.waiters) place(w.gp, "Mutex", _Gwaiting);
+  for (let gp = rt.gc.waiters; gp !== nilG; gp = gs.schedlink[gp]!) place(gp, "GC waiters", _Gwaiting);
+  for (let gp = 1; gp < gs.count; gp++) {
+    const st = gs.status[gp]!;
+    if (st === _Gdead) continue;
+    if (seen[gp] === 0) {
+      if (st === _Gwaiting && (gs.waitReason[gp] === WaitReason.Sleep || gs.waitReason[gp] === WaitReason.Select)) continue;
+      fail("no G lost", `G${gs.goid[gp]} (${gStatusName(st)}) is nowhere`);
+    }
+  }
+}
+
+/** A compact dump of G/M/P state, like the runtime's schedtrace with scheddetail. */
+export function dumpState(rt: Runtime): string {
+  const s = rt.sched;
+  const lines = [
+    `seed=${rt.config.seed} t=${rt.nowNs}ns gomaxprocs=${rt.gomaxprocs} profile=${rt.config.profile}`,
+    `sched: npidle=${s.npidle} nmidle=${s.nmidle} nmspinning=${s.nmspinning} runqsize=${s.runqsize} gcwaiting=${s.gcwaiting} stopwait=${s.stopwait} sysmonwait=${s.sysmonwait}`,
+  ];
+  for (const pp of rt.allp) {
+    lines.push(`  P${pp.id}: status=${pStatusName(pp.status)} m=${pp.m?.id ?? -1} schedtick=${pp.schedtick} syscalltick=${pp.syscalltick} runqsize=${pp.runqtail - pp.runqhead} runnext=${pp.runnext === nilG ? 0 : rt.gs.goid[pp.runnext]}`);
+  }
+  for (const mp of rt.allm) {
+    const g = mp.curg === nilG ? -1 : rt.gs.goid[mp.curg];
+    lines.push(`  M${mp.id}: state=${mp.state} p=${mp.p?.id ?? -1} oldp=${mp.oldp?.id ?? -1} nextp=${mp.nextp?.id ?? -1} curg=${g} spinning=${mp.spinning}`);
+  }
+  let shown = 0;
+  for (let gp = 1; gp < rt.gs.count && shown < 50; gp++) {
+    if (rt.gs.status[gp] === _Gdead) continue;
+    shown++;
+    lines.push(`  G${rt.gs.goid[gp]}: status=${gStatusName(rt.gs.status[gp]!)} m=${rt.gs.m[gp]} wait=${rt.gs.waitReason[gp]}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,172 @@
+// The simulated process: the runtime's globals (sched, allp, allm, allgs) plus the simulator's clock,
+// event queue and random source. Runtime functions (proc.ts, syscall.ts, sysmon.ts, stw.ts…) are free
+// functions over this object, as Go's are over its globals.
+import { Prng } from "../base/prng.js";
+import { EventQueue } from "../sim/event_queue.js";
+import type { RuntimeConfig } from "./config.js";
+import { CpuPool } from "./cpu.js";
+import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
+import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
+import { GTable, M, P, Schedt } from "./runtime2.js";
+import type { ChanState, MutexState, WaitGroupState } from "./sync.js";
+
+/** Kinds of engine events; each names the actor it wakes. */
+export const enum Ev {
+  /** An M's pending step (target: M id, token: m.gen). */
+  M = 1,
+  /** sysmon wakes (token: sysmon generation). */
+  Sysmon = 2,
+  /** The CPU pool's next compute completion (token: pool generation). */
+  Cpu = 3,
+  /** A goroutine's timer fires (target: G slot, token: G's timer generation). */
+  Timer = 4,
+  /** The GC's next phase step (token: GC generation). */
+  Gc = 5,
+  /** A preemption signal reaches an M (target: M id, token: G slot it was aimed at). */
+  Signal = 6,
+  /** An arrival generator fires (target: generator index). */
+  Arrival = 7,
+}
+
+export type StoppedBy = "main-exited" | "max-time" | "max-events" | "fatal" | "deadlock";
+
+export class Runtime {
+  readonly sched = new Schedt();
+  readonly allp: P[] = [];
+  readonly allm: M[] = [];
+  readonly gs = new GTable();
+  readonly queue = new EventQueue();
+  readonly prng: Prng;
+  readonly cpu: CpuPool;
+  nowNs = 0;
+  eventCount = 0;
+  /** Coprimes of gomaxprocs for the randomized steal order (proc.go randomOrder). */
+  readonly stealCoprimes: number[];
+
+  readonly programs: Program[] = [];
+  readonly programIndex = new Map<Program, number>();
+  /** Generator programs' live iterators, by G slot. */
+  readonly iterators = new Map<number, Iterator<Op, void, number>>();
+  /** Loop registers beyond the two inline ones, by G slot. */
+  readonly extraRegisters = new Map<number, Int32Array>();
+
+  readonly chans = new Map<Chan, ChanState>();
+  readonly waitGroups = new Map<WaitGroup, WaitGroupState>();
+  readonly mutexes = new Map<Mutex, MutexState>();
+  /** Goroutines woken from Lock in normal mode, which must try to lock again (sync.ts). */
+  readonly mutexRetry = new Map<number, { state: MutexState; sinceNs: number }>();
+
+  /** Timers of sleeping goroutines: (whenNs, G slot, timer generation). */
+  readonly timers = new EventQueue(64);
+
+  nextGoid = 1;
+  liveGoroutines = 0;
+  mainG = 0;
+  sysmonM: M | null = null;
+  stoppedBy: StoppedBy | null = null;
+  fatal: string | null = null;
+
+  // sysmon's loop state (proc.go sysmon locals).
+  readonly sysmon = { idle: 0, delayUs: 20, gen: 0, deepSleeping: false, lastTraceNs: 0 };
+
+  // GC state (stw.ts).
+  readonly gc = {
+    gen: 0,
+    phase: "off" as "off" | "stw1" | "mark" | "stw2",
+    /** M that initiated the current stop-the-world, or null for the GC's own actor. */
+    initiator: null as M | null,
+    /** G that called runtime.GC() or triggered the cycle. */
+    starter: 0,
+    waiters: 0 as number, // head of the intrusive list of Gs parked in runtime.GC()
+    cycles: 0,
+    heapLiveBytes: 0,
+    heapGoalBytes: 0,
+    stwStartNs: 0,
+  };
+
+  private readonly observers: Observer[] = [];
+  private readonly event: RuntimeEvent = {
+    timeNs: 0,
+    fn: "newproc",
+    goid: -1,
+    m: -1,
+    p: -1,
+    gFrom: -1,
+    gTo: -1,
+    pFrom: -1,
+    pTo: -1,
+    reason: "",
+    arg: 0,
+  };
+  observed = false;
+  /** Called after every engine event (invariant checks in tests). */
+  afterEvent: ((rt: Runtime) => void) | null = null;
+
+  constructor(readonly config: RuntimeConfig) {
+    this.prng = new Prng(config.seed);
+    this.cpu = new CpuPool(config.machine.ncpu);
+    this.sched.maxmcount = config.constants.maxmcount;
+    const n = config.gomaxprocs;
+    this.stealCoprimes = [];
+    for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.stealCoprimes.push(i);
+    for (let i = 0; i < n; i++) this.allp.push(new P(i));
+  }
+
+  get gomaxprocs(): number {
+    return this.config.gomaxprocs;
+  }
+
+  subscribe(observer: Observer): void {
+    this.observers.push(observer);
+    this.observed = true;
+  }
+
+  /** Emits a runtime event; statuses after the change are read from the model. */
+  ev(fn: RuntimeFn, gp: number, mp: M | null, pp: P | null, gFrom: number, pFrom: number, reason: string, arg = 0): void {
+    if (!this.observed) return;
+    const e = this.event;
+    e.timeNs = this.nowNs;
+    e.fn = fn;
+    e.goid = gp === 0 ? -1 : this.gs.goid[gp]!;
+    e.m = mp === null ? -1 : mp.id;
+    e.p = pp === null ? -1 : pp.id;
+    e.gFrom = gFrom;
+    e.gTo = gp === 0 || gFrom === -1 ? -1 : this.gs.status[gp]!;
+    e.pFrom = pFrom;
+    e.pTo = pp === null || pFrom === -1 ? -1 : pp.status;
+    e.reason = reason;
+    e.arg = arg;
+    for (const o of this.observers) o.onEvent(e);
+  }
+
+  endObservers(): void {
+    for (const o of this.observers) o.onEnd?.(this.nowNs);
+  }
+
+  /** Schedules the M's next step `delayNs` from now, cancelling any step it had pending. */
+  mAfter(mp: M, delayNs: number, resume: number): void {
+    mp.gen++;
+    mp.resume = resume;
+    this.queue.push(this.nowNs + delayNs, Ev.M, mp.id, mp.gen);
+  }
+
+  /** Cancels the M's pending step (it now waits for someone else to act on it). */
+  mWait(mp: M): void {
+    mp.gen++;
+  }
+
+  programId(program: Program): number {
+    let id = this.programIndex.get(program);
+    if (id === undefined) {
+      id = this.programs.length;
+      this.programs.push(program);
+      this.programIndex.set(program, id);
+    }
+    return id;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}

@@ -1,0 +1,139 @@
+// Starting the simulated process and running it: schedinit/procresize, m0 and sysmon, the main
+// goroutine, then the event loop that dispatches each engine event to the runtime actor it wakes.
+import { InvariantError } from "../base/assert.js";
+import { RuntimeFatal } from "../base/errors.js";
+import type { RuntimeConfig } from "./config.js";
+import { cpuComplete } from "./cpu.js";
+import type { Program } from "./ops.js";
+import {
+  Resume,
+  acquirep,
+  allocm,
+  doSigPreempt,
+  mstartOrWake,
+  newproc,
+  pidleput,
+  schedule,
+  stealSleepDone,
+} from "./proc.js";
+import { gostep } from "./program.js";
+import { Ev, Runtime, type StoppedBy } from "./runtime.js";
+import { gcParkCaller, gcStep } from "./stw.js";
+import { timerFire } from "./sync.js";
+import { exitsyscall, rawSyscallReturn } from "./syscall.js";
+import { sysmonStart, sysmonWake } from "./sysmon.js";
+
+export interface SimulationResult {
+  readonly stoppedBy: StoppedBy;
+  readonly endTimeNs: number;
+  readonly eventCount: number;
+  /** What the Go runtime would have printed for a fatal condition, or null. */
+  readonly fatal: string | null;
+}
+
+/** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
+export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt: Runtime) => void): Runtime {
+  if (!Number.isInteger(config.gomaxprocs) || config.gomaxprocs < 1 || config.gomaxprocs > 1024) {
+    throw new InvariantError(`gomaxprocs must be an integer in [1, 1024], got ${config.gomaxprocs}`);
+  }
+  const rt = new Runtime(config);
+  setup?.(rt);
+  const m0 = allocm(rt);
+  m0.state = "running";
+  // procresize: P0 for the current M; the rest onto the idle list, highest id first (so P1 is on top).
+  for (let i = config.gomaxprocs - 1; i >= 1; i--) pidleput(rt, rt.allp[i]!);
+  acquirep(rt, m0, rt.allp[0]!);
+  // runtime.main: newm(sysmon, nil, -1) — a system M that never holds a P.
+  const sysmon = allocm(rt);
+  sysmon.state = "sysmon";
+  rt.sched.nmsys++;
+  rt.sysmonM = sysmon;
+  rt.ev("newm", 0, sysmon, null, -1, -1, "sysmon", 2);
+  sysmonStart(rt);
+  rt.mainG = newproc(rt, main, rt.allp[0]!, 0);
+  rt.mAfter(m0, 0, Resume.Schedule);
+  return rt;
+}
+
+/** Runs until main returns, a stop condition, or a fatal runtime error. */
+export function run(rt: Runtime): SimulationResult {
+  const q = rt.queue;
+  const timers = rt.timers;
+  const { maxTimeNs, maxEvents } = rt.config;
+  try {
+    while (rt.stoppedBy === null) {
+      const tq = q.peekTimeNs();
+      const tt = timers.peekTimeNs();
+      const t = tt <= tq ? tt : tq;
+      if (t === Infinity) {
+        rt.stoppedBy = "deadlock";
+        rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
+        break;
+      }
+      if (t > maxTimeNs) {
+        rt.nowNs = maxTimeNs;
+        rt.stoppedBy = "max-time";
+        break;
+      }
+      if (rt.eventCount >= maxEvents) {
+        rt.stoppedBy = "max-events";
+        break;
+      }
+      if (t < rt.nowNs) throw new InvariantError(`time went back: ${t} < ${rt.nowNs}`);
+      rt.nowNs = t;
+      rt.eventCount++;
+      if (tt <= tq) {
+        timers.pop();
+        timerFire(rt, timers.poppedKind, timers.poppedTarget, timers.poppedToken);
+      } else {
+        q.pop();
+        dispatch(rt, q.poppedKind, q.poppedTarget, q.poppedToken);
+      }
+      if (rt.afterEvent !== null && rt.stoppedBy === null) rt.afterEvent(rt);
+    }
+  } catch (e) {
+    if (!(e instanceof RuntimeFatal)) throw e;
+    rt.stoppedBy = "fatal";
+    rt.fatal = e.goMessage;
+  }
+  rt.endObservers();
+  return { stoppedBy: rt.stoppedBy!, endTimeNs: rt.nowNs, eventCount: rt.eventCount, fatal: rt.fatal };
+}
+
+function dispatch(rt: Runtime, kind: number, target: number, token: number): void {
+  switch (kind) {
+    case Ev.M: {
+      const mp = rt.allm[target]!;
+      if (token !== mp.gen) return;
+      switch (mp.resume as Resume) {
+        case Resume.MStart:
+        case Resume.Woken:
+          return mstartOrWake(rt, mp);
+        case Resume.Schedule:
+          return schedule(rt, mp);
+        case Resume.Op:
+          return gostep(rt, mp);
+        case Resume.SyscallReturn:
+          return exitsyscall(rt, mp);
+        case Resume.RawSyscallReturn:
+          return rawSyscallReturn(rt, mp);
+        case Resume.StealSleepDone:
+          return stealSleepDone(rt, mp);
+        case Resume.GcPark:
+          return gcParkCaller(rt, mp);
+      }
+      throw new InvariantError(`M${mp.id}: unknown resume ${mp.resume}`);
+    }
+    case Ev.Sysmon:
+      return sysmonWake(rt, target, token);
+    case Ev.Cpu:
+      for (const mp of cpuComplete(rt, token)) gostep(rt, mp);
+      return;
+    case Ev.Gc:
+      return gcStep(rt, target, token);
+    case Ev.Signal:
+      return doSigPreempt(rt, rt.allm[target]!, token);
+    default:
+      throw new InvariantError(`unknown event kind ${kind}`);
+  }
+}

@@ -1,0 +1,142 @@
+// sysmon, after runtime/proc.go (go1.19): the monitor thread that holds no P. Each pass it sleeps
+// (20 µs, doubling after 50 idle passes up to 10 ms — stretched by the machine's timer slack), sleeps
+// deeply while every P is idle or the world is stopping, and calls retake: Ps sitting in syscalls are
+// taken and handed off, and goroutines running over 10 ms are preempted.
+//
+// Left out (docs/model.md): netpoll polling, forced GC every 2 min, the scavenger, timer-driven startm.
+import { sleepActualNs } from "./config.js";
+import { handoffp, preemptone } from "./proc.js";
+import { Ev, type Runtime } from "./runtime.js";
+import { _Pidle, _Prunning, _Psyscall, nilG } from "./runtime2.js";
+import { runqempty } from "./runq.js";
+
+/** What the sysmon event that is pending means (kept in the event's target field). */
+const enum SysmonWake {
+  /** The usleep(delay) at the top of the loop is over. */
+  Usleep = 0,
+  /** The deep-sleep timeout (min(60 s, next timer)) expired. */
+  DeepTimeout = 1,
+  /** notewakeup(&sched.sysmonnote) ended the deep sleep. */
+  DeepNote = 2,
+}
+
+export function sysmonStart(rt: Runtime): void {
+  sysmonUsleep(rt);
+}
+
+function sysmonUsleep(rt: Runtime): void {
+  const sm = rt.sysmon;
+  const c = rt.config.constants;
+  // if idle == 0 { delay = 20 } else if idle > 50 { delay *= 2 }; if delay > 10*1000 { delay = 10*1000 }
+  if (sm.idle === 0) sm.delayUs = c.sysmonDelayUsMin;
+  else if (sm.idle > c.sysmonIdlePassesBeforeBackoff) sm.delayUs *= 2;
+  if (sm.delayUs > c.sysmonDelayUsMax) sm.delayUs = c.sysmonDelayUsMax;
+  sm.gen++;
+  rt.queue.push(rt.nowNs + sleepActualNs(rt.config.machine, sm.delayUs * 1000), Ev.Sysmon, SysmonWake.Usleep, sm.gen);
+}
+
+/** Ev.Sysmon. */
+export function sysmonWake(rt: Runtime, wake: number, token: number): void {
+  const sm = rt.sysmon;
+  if (token !== sm.gen || rt.stoppedBy !== null) return;
+  const s = rt.sched;
+  if (wake === SysmonWake.Usleep) {
+    // Deep sleep while nothing can need retaking (unless schedtrace keeps sysmon awake).
+    if (rt.config.schedtraceNs <= 0 && (s.gcwaiting || s.npidle === rt.gomaxprocs)) {
+      const nextTimerNs = rt.timers.peekTimeNs();
+      if (nextTimerNs > rt.nowNs) {
+        s.sysmonwait = true;
+        sm.deepSleeping = true;
+        const sleepNs = Math.min(rt.config.constants.sysmonDeepSleepNsMax, nextTimerNs - rt.nowNs);
+        sm.gen++;
+        rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "deep-sleep", sleepNs);
+        rt.queue.push(rt.nowNs + sleepNs, Ev.Sysmon, SysmonWake.DeepTimeout, sm.gen);
+        return;
+      }
+    }
+  } else {
+    // notetsleep returned: sysmonwait = 0; a wake by notewakeup (syscallWake) resets the backoff.
+    s.sysmonwait = false;
+    sm.deepSleeping = false;
+    if (wake === SysmonWake.DeepNote) {
+      sm.idle = 0;
+      sm.delayUs = rt.config.constants.sysmonDelayUsMin;
+    }
+  }
+  sysmonPass(rt);
+  sysmonUsleep(rt);
+}
+
+function sysmonPass(rt: Runtime): void {
+  const sm = rt.sysmon;
+  rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "wake", sm.delayUs);
+  if (retake(rt, rt.nowNs) !== 0) sm.idle = 0;
+  else sm.idle++;
+  if (rt.config.schedtraceNs > 0 && rt.nowNs - sm.lastTraceNs >= rt.config.schedtraceNs) {
+    sm.lastTraceNs = rt.nowNs;
+    rt.ev("schedtrace", nilG, rt.sysmonM, null, -1, -1, "");
+  }
+}
+
+/** notewakeup(&sched.sysmonnote) by entersyscall_sysmon, exitsyscallfast_pidle, exitsyscall0, startTheWorld. */
+export function sysmonNoteWakeup(rt: Runtime): void {
+  const s = rt.sched;
+  if (!s.sysmonwait) return;
+  s.sysmonwait = false;
+  const sm = rt.sysmon;
+  sm.gen++;
+  rt.ev("notewakeup", nilG, rt.sysmonM, null, -1, -1, "sysmonnote");
+  rt.queue.push(rt.nowNs + rt.config.costs.futexWakeNs, Ev.Sysmon, SysmonWake.DeepNote, sm.gen);
+}
+
+/**
+ * retake (proc.go, go1.19), for each P:
+ * - running or in a syscall with the same schedtick for forcePreemptNS (10 ms): preemptone, and
+ *   mark sysretake (a G making many short syscalls never reschedules);
+ * - in _Psyscall: (a) first sight of this syscall (syscalltick changed): record it and move on — so a
+ *   P is taken only after sysmon saw the same syscall on two passes; (b) spare it while its runq is
+ *   empty, someone spins or idles, and the syscall is under 10 ms old; (c) otherwise CAS it to
+ *   _Pidle, p.syscalltick++, and handoffp.
+ * Returns the number of Ps taken from syscalls (preemptions do not count).
+ */
+export function retake(rt: Runtime, nowNs: number): number {
+  const c = rt.config.constants;
+  const s = rt.sched;
+  let n = 0;
+  for (const pp of rt.allp) {
+    const pd = pp.sysmontick;
+    const status = pp.status;
+    let sysretake = false;
+    if (status === _Prunning || status === _Psyscall) {
+      const t = pp.schedtick;
+      if (pd.schedtick !== t) {
+        pd.schedtick = t;
+        pd.schedwhenNs = nowNs;
+      } else if (pd.schedwhenNs + c.forcePreemptNs <= nowNs) {
+        if (preemptone(rt, pp, rt.sysmonM)) rt.ev("retake", pp.m?.curg ?? nilG, pp.m, pp, -1, -1, "preempt-long-running");
+        sysretake = c.sysretake;
+      }
+    }
+    if (status !== _Psyscall) continue;
+    const t = pp.syscalltick;
+    if (!sysretake && pd.syscalltick !== t) {
+      pd.syscalltick = t;
+      pd.syscallwhenNs = nowNs;
+      continue;
+    }
+    if (runqempty(pp) && s.nmspinning + s.npidle > 0 && pd.syscallwhenNs + c.syscallKeepPNs > nowNs) continue;
+    const reason = sysretake
+      ? "sysretake"
+      : !runqempty(pp)
+        ? "runq-not-empty"
+        : s.nmspinning + s.npidle === 0
+          ? "no-spinning-m-or-idle-p"
+          : "syscall-over-10ms";
+    pp.status = _Pidle;
+    n++;
+    pp.syscalltick++;
+    rt.ev("retake", nilG, null, pp, -1, _Psyscall, reason);
+    handoffp(rt, pp, "");
+  }
+  return n;
+}
