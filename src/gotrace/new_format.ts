@@ -1,0 +1,1130 @@
+// Reader for the new (v2) Go execution trace format, headers "go 1.22 trace"
+// and "go 1.23 trace" (Go 1.22–1.24).
+//
+// The file is a sequence of batches grouped into generations. For each
+// generation we index the batches (without copying), decode the string,
+// stack, CPU-sample and frequency batches, then merge the per-thread (M)
+// event streams: the M whose next event has the lowest timestamp advances if
+// the scheduler state machine allows it, otherwise the other Ms are tried in
+// timestamp order. The state machine (per-G, per-P and per-M state with
+// per-generation sequence numbers) follows the semantics of Go's
+// internal/trace ordering so that Go's golden cases give the same result.
+
+import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.js';
+import type { Frame, GenerationInfo, ParsedTrace } from './common.js';
+import * as S from './specs_v2.js';
+import type { V2Spec } from './specs_v2.js';
+
+const NO = -1; // NoThread / NoProc / NoGoroutine
+
+interface Batch {
+  m: number;
+  time: number;
+  start: number; // payload start offset
+  end: number; // payload end offset
+  exp: number;
+}
+
+interface CPUSampleRec {
+  time: number;
+  m: number;
+  p: number;
+  g: number;
+  stack: number;
+  offset: number;
+}
+
+interface PcFrame {
+  funcID: number;
+  fileID: number;
+  line: number;
+}
+
+interface Generation {
+  gen: number;
+  batches: Map<number, Batch[]>;
+  batchMs: number[];
+  cpuSamples: CPUSampleRec[];
+  minTs: number;
+  nsPerTick: number;
+  ticksPerSec: number;
+  strings: Map<number, string>;
+  stackPcs: Map<number, number[]>;
+  pcs: Map<number, PcFrame>;
+  offset: number;
+  eventBytes: number;
+}
+
+/** Reads one batch header + indexes its payload. */
+function readBatch(cur: Cursor): { batch: Batch; gen: number } {
+  const off = cur.pos;
+  const b = cur.byte('batch header');
+  if (b !== S.EvEventBatch && b !== S.EvExperimentalBatch) {
+    throw new TraceError(off, `expected batch event (type 1 or 49), got event ${b}`);
+  }
+  let exp = 0;
+  if (b === S.EvExperimentalBatch) exp = cur.byte('experiment id');
+  const gen = cur.uv('batch generation');
+  const m = cur.uv('batch M id');
+  const time = cur.uv('batch timestamp');
+  const size = cur.uv('batch size');
+  if (size > S.MAX_BATCH_SIZE) throw new TraceError(off, `invalid batch size ${size}, maximum is ${S.MAX_BATCH_SIZE}`);
+  if (size > cur.remaining) {
+    throw new TraceError(cur.pos, `failed to read full batch: wanted ${size} bytes, only ${cur.remaining} left`);
+  }
+  const start = cur.pos;
+  cur.pos += size;
+  return { batch: { m, time, start, end: start + size, exp }, gen };
+}
+
+interface Spill {
+  gen: number;
+  batch: Batch;
+  offset: number;
+}
+
+function newGeneration(offset: number): Generation {
+  return {
+    gen: 0,
+    batches: new Map(),
+    batchMs: [],
+    cpuSamples: [],
+    minTs: 0,
+    nsPerTick: 0,
+    ticksPerSec: 0,
+    strings: new Map(),
+    stackPcs: new Map(),
+    pcs: new Map(),
+    offset,
+    eventBytes: 0,
+  };
+}
+
+function readGeneration(
+  bytes: Uint8Array,
+  cur: Cursor,
+  spill: Spill | null,
+): { g: Generation; spill: Spill | null; spillErr: TraceError | null } {
+  const g = newGeneration(spill ? spill.offset : cur.pos);
+  if (spill) {
+    g.gen = spill.gen;
+    processBatch(bytes, g, spill.batch);
+    spill = null;
+  }
+  let spillErr: TraceError | null = null;
+  while (cur.pos < cur.end) {
+    const off = cur.pos;
+    let r: { batch: Batch; gen: number };
+    try {
+      r = readBatch(cur);
+    } catch (e) {
+      if (g.gen !== 0 && e instanceof TraceError) {
+        // Error in the first batch of the next generation: report it only
+        // after this generation has been processed.
+        spillErr = e;
+        cur.pos = cur.end;
+        break;
+      }
+      throw e;
+    }
+    if (r.gen === 0) throw new TraceError(off, 'invalid generation number 0');
+    if (g.gen === 0) g.gen = r.gen;
+    if (r.gen === g.gen + 1) {
+      spill = { gen: r.gen, batch: r.batch, offset: off };
+      break;
+    }
+    if (r.gen !== g.gen) throw new TraceError(off, `generations out of order: expected ${g.gen} or ${g.gen + 1}, got ${r.gen}`);
+    if (g.minTs === 0 || r.batch.time < g.minTs) g.minTs = r.batch.time;
+    processBatch(bytes, g, r.batch);
+  }
+  if (g.ticksPerSec === 0) throw new TraceError(cur.pos, `no frequency event found in generation ${g.gen}`);
+  // Validate that stack frames reference known strings.
+  for (const [id, pcs] of g.stackPcs) {
+    for (const pc of pcs) {
+      const f = g.pcs.get(pc);
+      if (f === undefined) throw new TraceError(g.offset, `found unknown pc ${pc} for stack ${id}`);
+      if (f.funcID !== 0 && !g.strings.has(f.funcID)) throw new TraceError(g.offset, `found invalid func string ID ${f.funcID} for stack ${id}`);
+      if (f.fileID !== 0 && !g.strings.has(f.fileID)) throw new TraceError(g.offset, `found invalid file string ID ${f.fileID} for stack ${id}`);
+    }
+  }
+  for (const s of g.cpuSamples) s.time = Math.trunc(s.time * g.nsPerTick);
+  g.cpuSamples.sort((a, b) => a.time - b.time);
+  return { g, spill, spillErr };
+}
+
+function processBatch(bytes: Uint8Array, g: Generation, b: Batch): void {
+  const first = b.end > b.start ? bytes[b.start]! : -1;
+  if (b.exp !== 0) return; // experimental data: kept opaque
+  const cur = new Cursor(bytes, b.start + 1, b.end);
+  switch (first) {
+    case S.EvStrings:
+      while (cur.pos < cur.end) {
+        const off = cur.pos;
+        const t = cur.byte('string event');
+        if (t !== S.EvString) throw new TraceError(off, `expected string event (5), got ${t}`);
+        const id = cur.uv('string id');
+        const len = cur.uv('string length');
+        if (len > S.MAX_STRING_SIZE) throw new TraceError(off, `invalid string size ${len}, maximum is ${S.MAX_STRING_SIZE}`);
+        if (len > cur.remaining) throw new TraceError(cur.pos, `failed to read full string: wanted ${len} bytes, only ${cur.remaining} left`);
+        if (g.strings.has(id)) throw new TraceError(off, `multiple strings with the same ID: id=${id}`);
+        g.strings.set(id, decodeUtf8(bytes, cur.pos, cur.pos + len));
+        cur.pos += len;
+      }
+      return;
+    case S.EvStacks:
+      while (cur.pos < cur.end) {
+        const off = cur.pos;
+        const t = cur.byte('stack event');
+        if (t !== S.EvStack) throw new TraceError(off, `expected stack event (3), got ${t}`);
+        const id = cur.uv('stack id');
+        const n = cur.uv('stack frame count');
+        if (n > S.MAX_FRAMES_PER_STACK || n < 0) throw new TraceError(off, `invalid stack size ${n}, maximum is ${S.MAX_FRAMES_PER_STACK}`);
+        const pcs = new Array<number>(n);
+        for (let i = 0; i < n; i++) {
+          const pc = cur.uv('frame pc');
+          const funcID = cur.uv('frame func id');
+          const fileID = cur.uv('frame file id');
+          const line = cur.uv('frame line');
+          pcs[i] = pc;
+          if (!g.pcs.has(pc)) g.pcs.set(pc, { funcID, fileID, line });
+        }
+        if (g.stackPcs.has(id)) throw new TraceError(off, `multiple stacks with the same ID: id=${id}`);
+        g.stackPcs.set(id, pcs);
+      }
+      return;
+    case S.EvCPUSamples:
+      while (cur.pos < cur.end) {
+        const off = cur.pos;
+        const t = cur.byte('CPU sample event');
+        if (t !== S.EvCPUSample) throw new TraceError(off, `expected CPU sample event (7), got ${t}`);
+        const time = cur.uv('sample time');
+        const m = cur.uv('sample M');
+        const p = cur.uv('sample P');
+        const gid = cur.uv('sample G');
+        const stack = cur.uv('sample stack');
+        g.cpuSamples.push({ time, m, p, g: gid === 0 ? NO : gid, stack, offset: off });
+      }
+      return;
+    case S.EvFrequency: {
+      const f = cur.uv('frequency');
+      if (g.ticksPerSec !== 0) throw new TraceError(b.start, 'found multiple frequency events');
+      if (f <= 0) throw new TraceError(b.start, `invalid frequency ${f} (expected > 0)`);
+      g.ticksPerSec = f;
+      g.nsPerTick = 1.0 / (f / 1e9);
+      return;
+    }
+    default: {
+      let list = g.batches.get(b.m);
+      if (list === undefined) {
+        list = [];
+        g.batches.set(b.m, list);
+        g.batchMs.push(b.m);
+      }
+      list.push(b);
+      g.eventBytes += b.end - b.start;
+    }
+  }
+}
+
+/** Per-M cursor over the M's batches of a generation. */
+class MCursor {
+  m: number;
+  batches: Batch[];
+  idx = 0;
+  pos = 0;
+  lastTs = 0;
+  // Current event.
+  typ = 0;
+  time = 0;
+  off = 0;
+  args: number[] = [0, 0, 0, 0, 0];
+  nargs = 0;
+  private cur: Cursor;
+  constructor(bytes: Uint8Array, m: number, batches: Batch[]) {
+    this.m = m;
+    this.batches = batches;
+    this.pos = batches.length > 0 ? batches[0]!.start : 0;
+    this.cur = new Cursor(bytes, 0, 0);
+  }
+
+
+  next(specs: readonly V2Spec[], nsPerTick: number): boolean {
+    let b = this.batches[this.idx];
+    while (b !== undefined && this.pos >= b.end) {
+      this.idx++;
+      b = this.batches[this.idx];
+      if (b !== undefined) this.pos = b.start;
+      this.lastTs = 0;
+    }
+    if (b === undefined) return false;
+    if (this.lastTs === 0) this.lastTs = Math.trunc(b.time * nsPerTick);
+    const cur = this.cur;
+    cur.pos = this.pos;
+    cur.end = b.end;
+    const off = this.pos;
+    const typ = cur.byte('event type');
+    const spec = specs[typ];
+    if (spec === undefined) throw new TraceError(off, `found invalid event type: ${typ}`);
+    if (spec.args.length === 0 || !spec.timed) throw new TraceError(off, `found event without a timestamp: type=${typ} (expected a timed event)`);
+    const dt = cur.uv('timestamp delta');
+    const n = spec.args.length - 1;
+    const args = this.args;
+    for (let i = 0; i < n; i++) args[i] = cur.uv(`argument ${spec.args[i + 1]} of ${spec.name}`);
+    this.nargs = n;
+    this.typ = typ;
+    this.off = off;
+    this.time = Math.trunc(dt * nsPerTick) + this.lastTs;
+    this.lastTs = this.time;
+    this.pos = cur.pos;
+    return true;
+  }
+}
+
+interface GState {
+  status: number;
+  seqGen: number;
+  seq: number;
+  regions: { task: number; name: string }[];
+  ranges: number[]; // encoded range types
+}
+interface PState {
+  status: number;
+  seqGen: number;
+  seq: number;
+  ranges: number[];
+}
+interface MState {
+  g: number;
+  p: number;
+}
+
+const GC_UNDETERMINED = 0;
+const GC_NOT_RUNNING = 1;
+const GC_RUNNING = 2;
+
+/** Encode (range start type, description string id) as one number. */
+function rangeKey(typ: number, specs: readonly V2Spec[], desc: number): number {
+  const st = specs[typ]!.startEv;
+  return (st !== 0 ? st : typ) + 256 * desc;
+}
+
+/** The scheduler-state ordering machine. */
+class Ordering {
+  gStates = new Map<number, GState>();
+  pStates = new Map<number, PState>();
+  mStates = new Map<number, MState>();
+  activeTasks = new Map<number, string>();
+  gcSeq = 0;
+  gcState = GC_UNDETERMINED;
+  initialGen = 0;
+  queue: TraceEvent[] = [];
+  specs: readonly V2Spec[];
+  // Per-call context.
+  private ctxM = NO;
+  private ctxP = NO;
+  private ctxG = NO;
+  private gen = 0;
+  private g!: Generation;
+  private c!: MCursor;
+
+  constructor(specs: readonly V2Spec[]) {
+    this.specs = specs;
+  }
+
+  private err(msg: string): never {
+    throw new TraceError(this.c.off, `${msg} (event ${this.specs[this.c.typ]!.name} on M ${this.c.m === NO ? 'none' : this.c.m})`);
+  }
+
+  private need(m: number, p: number, g: number): void {
+    // 0 mustNotHave, 1 mayHave, 2 mustHave
+    if (m === 2 && this.ctxM === NO) this.err("expected a thread but didn't have one");
+    if (p === 2 && this.ctxP === NO) this.err("expected a proc but didn't have one");
+    else if (p === 0 && this.ctxP !== NO) this.err('expected no proc but had one');
+    if (g === 2 && this.ctxG === NO) this.err("expected a goroutine but didn't have one");
+    else if (g === 0 && this.ctxG !== NO) this.err('expected no goroutine but had one');
+  }
+
+  private userGo(): void {
+    this.need(2, 2, 2);
+  }
+
+  private push(m: number, p: number, g: number, typ: number, args: number[] | null): void {
+    const c = this.c;
+    const spec = this.specs[typ]!;
+    const ev = new TraceEvent(spec.name, typ, c.off);
+    ev.m = m;
+    ev.p = p;
+    ev.g = g;
+    ev.gen = this.gen;
+    ev.tsNs = c.time;
+    if (args !== null) {
+      ev.args = args;
+    } else {
+      const n = c.nargs;
+      const a: number[] = [];
+      const sa = c.args;
+      for (let i = 0; i < n; i++) {
+        if (spec.args[i + 1] === 'stack') ev.stackId = sa[i]!;
+        else a.push(sa[i]!);
+      }
+      ev.args = a;
+    }
+    this.queue.push(ev);
+  }
+
+  private pushCur(): void {
+    this.push(this.ctxM, this.ctxP, this.ctxG, this.c.typ, null);
+  }
+
+  private str(id: number): string {
+    if (id === 0) return '';
+    const s = this.g.strings.get(id);
+    if (s === undefined) this.err(`invalid string ID ${id}`);
+    return s;
+  }
+
+  private gState(id: number, what: string): GState {
+    const s = this.gStates.get(id);
+    if (s === undefined) this.err(`${what}: goroutine ${id} that doesn't exist`);
+    return s;
+  }
+
+  private pState(id: number, what: string): PState {
+    const s = this.pStates.get(id);
+    if (s === undefined) this.err(`${what}: proc ${id} that doesn't exist`);
+    return s;
+  }
+
+  /** Returns true if the event could be advanced; throws on a broken trace. */
+  advance(c: MCursor, g: Generation): boolean {
+    const gen = g.gen;
+    if (this.initialGen === 0) this.initialGen = gen;
+    this.c = c;
+    this.g = g;
+    this.gen = gen;
+    const m = c.m;
+    let ms: MState | undefined;
+    if (m === NO) {
+      this.ctxM = NO;
+      this.ctxP = NO;
+      this.ctxG = NO;
+    } else {
+      ms = this.mStates.get(m);
+      if (ms === undefined) {
+        ms = { g: NO, p: NO };
+        this.mStates.set(m, ms);
+      }
+      this.ctxM = m;
+      this.ctxP = ms.p;
+      this.ctxG = ms.g;
+    }
+    // newP/newG: the M's context after the event.
+    let newP = this.ctxP;
+    let newG = this.ctxG;
+    const a = c.args;
+    const typ = c.typ;
+    switch (typ) {
+      case S.EvProcStatus: {
+        const pid = a[0]!;
+        const status = a[1]!;
+        if (status < 0 || status >= 5) this.err(`invalid status for proc ${pid}: ${status}`);
+        let promoted = false;
+        const s = this.pStates.get(pid);
+        if (s !== undefined) {
+          if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscall) {
+            promoted = true;
+          } else if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscallAbandoned) {
+            // passes through as idle
+          } else if (s.status !== status) {
+            this.err(`inconsistent status for proc ${pid}: old ${s.status} vs. new ${status}`);
+          }
+          s.seqGen = gen;
+          s.seq = 0;
+        } else {
+          this.pStates.set(pid, { status, seqGen: gen, seq: 0, ranges: [] });
+        }
+        if (status === S.ProcRunning || status === S.ProcSyscall) newP = pid;
+        if (promoted) {
+          // Emit in the context of the M the P is bound to.
+          let found = false;
+          for (const [mid, st] of this.mStates) {
+            if (st.p === pid) {
+              this.ctxM = mid;
+              this.ctxP = pid;
+              this.ctxG = st.g;
+              found = true;
+            }
+          }
+          if (!found) this.err(`failed to find sched context for proc ${pid} that's about to be stolen`);
+        }
+        this.pushCur();
+        break;
+      }
+      case S.EvProcStart: {
+        const pid = a[0]!;
+        const st = this.pStates.get(pid);
+        if (st === undefined || st.status !== S.ProcIdle || !succeeds(gen, a[1]!, st) || this.ctxP !== NO) return false;
+        this.need(2, 0, 1);
+        st.status = S.ProcRunning;
+        st.seqGen = gen;
+        st.seq = a[1]!;
+        newP = pid;
+        this.pushCur();
+        break;
+      }
+      case S.EvProcStop: {
+        const st = this.pStates.get(this.ctxP);
+        if (st === undefined) this.err(`event ProcStop for proc (${this.ctxP}) that doesn't exist`);
+        if (st.status !== S.ProcRunning && st.status !== S.ProcSyscall) this.err('ProcStop event for proc that is not Running or Syscall');
+        this.need(2, 2, 1);
+        st.status = S.ProcIdle;
+        newP = NO;
+        this.pushCur();
+        break;
+      }
+      case S.EvProcSteal: {
+        const pid = a[0]!;
+        const st = this.pStates.get(pid);
+        if (st === undefined || (st.status !== S.ProcSyscall && st.status !== S.ProcSyscallAbandoned) || !succeeds(gen, a[1]!, st)) return false;
+        this.need(2, 1, 1);
+        const oldStatus = st.status;
+        st.status = S.ProcIdle;
+        st.seqGen = gen;
+        st.seq = a[1]!;
+        if (oldStatus === S.ProcSyscallAbandoned) {
+          this.pushCur();
+          break;
+        }
+        const mid = a[2]!;
+        if (mid === this.ctxM) {
+          if (this.ctxP !== pid) this.err(`tried to self-steal proc ${pid} (thread ${mid}), but got proc ${this.ctxP} instead`);
+          newP = NO;
+          this.pushCur();
+          break;
+        }
+        const vm = this.mStates.get(mid);
+        if (vm === undefined) this.err(`stole proc from non-existent thread ${mid}`);
+        if (vm.p !== pid) this.err(`tried to steal proc ${pid} from thread ${mid}, but got proc ${vm.p} instead`);
+        vm.p = NO;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoStatus:
+      case S.EvGoStatusStack: {
+        const gid = a[0]!;
+        const mid = a[1]!;
+        const status = a[2]!;
+        if (status < 0 || status >= 5) this.err(`invalid status for goroutine ${gid}: ${status}`);
+        const s = this.gStates.get(gid);
+        if (s !== undefined) {
+          if (s.status !== status) this.err(`inconsistent status for goroutine ${gid}: old ${s.status} vs. new ${status}`);
+          s.seqGen = gen;
+          s.seq = 0;
+        } else if (gen === this.initialGen) {
+          this.gStates.set(gid, { status, seqGen: gen, seq: 0, regions: [], ranges: [] });
+        } else {
+          this.err(`found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);
+        }
+        if (status === S.GoRunning) {
+          newG = gid;
+        } else if (status === S.GoSyscall) {
+          if (mid === NO) this.err(`found goroutine ${gid} in syscall without a thread`);
+          if (mid === this.ctxM) {
+            if (gen !== this.initialGen && this.ctxG !== gid) {
+              this.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${this.ctxG}`);
+            }
+            newG = gid;
+          } else {
+            const om = this.mStates.get(mid);
+            if (om !== undefined) {
+              if (om.g !== gid) this.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${om.g}`);
+              this.ctxG = om.g;
+            } else {
+              this.mStates.set(mid, { g: gid, p: NO });
+            }
+            this.ctxM = mid;
+          }
+        }
+        this.pushCur();
+        break;
+      }
+      case S.EvGoCreate:
+      case S.EvGoCreateBlocked: {
+        this.need(2, 2, 1);
+        const cs = this.gStates.get(this.ctxG);
+        if (cs !== undefined && cs.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
+        const ng = a[0]!;
+        if (this.gStates.has(ng)) this.err(`tried to create goroutine (${ng}) that already exists`);
+        this.gStates.set(ng, {
+          status: typ === S.EvGoCreateBlocked ? S.GoWaiting : S.GoRunnable,
+          seqGen: gen,
+          seq: 0,
+          regions: [],
+          ranges: [],
+        });
+        this.pushCur();
+        break;
+      }
+      case S.EvGoDestroy:
+      case S.EvGoStop:
+      case S.EvGoBlock: {
+        this.userGo();
+        const s = this.gState(this.ctxG, `event ${this.specs[typ]!.name}`);
+        if (s.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
+        if (typ === S.EvGoDestroy) this.gStates.delete(this.ctxG);
+        else if (typ === S.EvGoStop) s.status = S.GoRunnable;
+        else s.status = S.GoWaiting;
+        newG = NO;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoStart: {
+        const gid = a[0]!;
+        const s = this.gStates.get(gid);
+        if (s === undefined || s.status !== S.GoRunnable || !succeeds(gen, a[1]!, s)) return false;
+        this.need(2, 2, 0);
+        s.status = S.GoRunning;
+        s.seqGen = gen;
+        s.seq = a[1]!;
+        newG = gid;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoUnblock: {
+        const gid = a[0]!;
+        const s = this.gStates.get(gid);
+        if (s === undefined || s.status !== S.GoWaiting || !succeeds(gen, a[1]!, s)) return false;
+        s.status = S.GoRunnable;
+        s.seqGen = gen;
+        s.seq = a[1]!;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoSwitch:
+      case S.EvGoSwitchDestroy: {
+        this.userGo();
+        const cs = this.gState(this.ctxG, `event ${this.specs[typ]!.name}`);
+        if (cs.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
+        const next = a[0]!;
+        const seq = a[1]!;
+        const ns = this.gStates.get(next);
+        if (ns === undefined || ns.status !== S.GoWaiting || !succeeds(gen, seq, ns)) return false;
+        this.pushCur();
+        if (typ === S.EvGoSwitch) {
+          cs.status = S.GoWaiting;
+          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvGoBlock, [0]);
+        } else {
+          this.gStates.delete(this.ctxG);
+          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvGoDestroy, []);
+        }
+        ns.status = S.GoRunning;
+        ns.seqGen = gen;
+        ns.seq = seq;
+        newG = next;
+        this.push(this.ctxM, this.ctxP, NO, S.EvGoStart, [next, seq]);
+        break;
+      }
+      case S.EvGoSyscallBegin: {
+        this.userGo();
+        const s = this.gState(this.ctxG, 'event GoSyscallBegin');
+        if (s.status !== S.GoRunning) this.err("GoSyscallBegin event for goroutine that's not Running");
+        s.status = S.GoSyscall;
+        const ps = this.pStates.get(this.ctxP);
+        if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallBegin`);
+        ps.status = S.ProcSyscall;
+        if (!succeeds(gen, a[0]!, ps)) {
+          this.err(`failed to advance GoSyscallBegin: can't make sequence: ${ps.seq} (gen=${ps.seqGen}) -> ${a[0]} (gen=${gen})`);
+        }
+        ps.seqGen = gen;
+        ps.seq = a[0]!;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoSyscallEnd: {
+        this.userGo();
+        const s = this.gState(this.ctxG, 'event GoSyscallEnd');
+        if (s.status !== S.GoSyscall) this.err("GoSyscallEnd event for goroutine that's not in a syscall");
+        s.status = S.GoRunning;
+        const ps = this.pStates.get(this.ctxP);
+        if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallEnd`);
+        if (ps.status !== S.ProcSyscall) this.err(`expected proc ${this.ctxP} in state Syscall, but got ${ps.status} instead`);
+        ps.status = S.ProcRunning;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoSyscallEndBlocked: {
+        if (this.ctxP !== NO) {
+          const ps = this.pStates.get(this.ctxP);
+          if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallEndBlocked`);
+          if (ps.status === S.ProcSyscall) return false;
+        }
+        this.need(2, 1, 2);
+        const s = this.gState(this.ctxG, 'event GoSyscallEndBlocked');
+        if (s.status !== S.GoSyscall) this.err("GoSyscallEndBlocked event for goroutine that's not in a syscall");
+        newG = NO;
+        s.status = S.GoRunnable;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoCreateSyscall: {
+        this.need(2, 1, 0);
+        const ng = a[0]!;
+        if (this.gStates.has(ng)) this.err(`tried to create goroutine (${ng}) in syscall that already exists`);
+        this.gStates.set(ng, { status: S.GoSyscall, seqGen: gen, seq: 0, regions: [], ranges: [] });
+        newG = ng;
+        this.pushCur();
+        break;
+      }
+      case S.EvGoDestroySyscall: {
+        this.need(2, 1, 2);
+        const s = this.gState(this.ctxG, 'event GoDestroySyscall');
+        if (s.status !== S.GoSyscall) this.err("GoDestroySyscall event for goroutine that's not in a syscall");
+        this.gStates.delete(this.ctxG);
+        newG = NO;
+        if (this.ctxP !== NO) {
+          const ps = this.pStates.get(this.ctxP);
+          if (ps === undefined) this.err(`found invalid proc ${this.ctxP} during GoDestroySyscall`);
+          if (ps.status !== S.ProcSyscall) this.err(`proc ${this.ctxP} in unexpected state ${ps.status} during GoDestroySyscall`);
+          ps.status = S.ProcSyscallAbandoned;
+          newP = NO;
+          // An implicit self-steal of the P.
+          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvProcSteal, [this.ctxP, 0, 0]);
+        }
+        this.pushCur();
+        break;
+      }
+      case S.EvUserTaskBegin: {
+        const id = a[0]!;
+        if (this.activeTasks.has(id)) this.err(`task ID conflict: ${id}`);
+        const name = this.str(a[2]!);
+        this.activeTasks.set(id, name);
+        this.userGo();
+        this.pushCur();
+        break;
+      }
+      case S.EvUserTaskEnd: {
+        this.activeTasks.delete(a[0]!);
+        this.userGo();
+        this.pushCur();
+        break;
+      }
+      case S.EvUserRegionBegin:
+      case S.EvUserRegionEnd: {
+        this.userGo();
+        const name = this.str(a[1]!);
+        const s = this.gStates.get(this.ctxG);
+        if (s === undefined) this.err(`encountered ${this.specs[typ]!.name} without known state for current goroutine ${this.ctxG}`);
+        if (typ === S.EvUserRegionBegin) {
+          s.regions.push({ task: a[0]!, name });
+        } else if (s.regions.length > 0) {
+          const top = s.regions[s.regions.length - 1]!;
+          if (top.task !== a[0] || top.name !== name) {
+            this.err(`misuse of region in goroutine ${this.ctxG}: region end {${a[0]} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
+          }
+          s.regions.pop();
+        }
+        this.pushCur();
+        break;
+      }
+      case S.EvGCActive: {
+        const seq = a[0]!;
+        if (gen === this.initialGen) {
+          if (this.gcState !== GC_UNDETERMINED) this.err("GCActive in the first generation isn't first GC event");
+          this.gcSeq = seq;
+          this.gcState = GC_RUNNING;
+          this.pushCur();
+          break;
+        }
+        if (seq !== this.gcSeq + 1) return false;
+        if (this.gcState !== GC_RUNNING) this.err('encountered GCActive while GC was not in progress');
+        this.gcSeq = seq;
+        this.userGo();
+        this.pushCur();
+        break;
+      }
+      case S.EvGCBegin: {
+        const seq = a[0]!;
+        if (this.gcState === GC_UNDETERMINED) {
+          this.gcSeq = seq;
+          this.gcState = GC_RUNNING;
+          this.pushCur();
+          break;
+        }
+        if (seq !== this.gcSeq + 1) return false;
+        if (this.gcState === GC_RUNNING) this.err('encountered GCBegin while GC was already in progress');
+        this.gcSeq = seq;
+        this.gcState = GC_RUNNING;
+        this.userGo();
+        this.pushCur();
+        break;
+      }
+      case S.EvGCEnd: {
+        const seq = a[0]!;
+        if (seq !== this.gcSeq + 1) return false;
+        if (this.gcState === GC_NOT_RUNNING) this.err('encountered GCEnd when GC was not in progress');
+        if (this.gcState === GC_UNDETERMINED) this.err('encountered GCEnd when GC was in an undetermined state');
+        this.gcSeq = seq;
+        this.gcState = GC_NOT_RUNNING;
+        this.userGo();
+        this.pushCur();
+        break;
+      }
+      case S.EvProcsChange:
+      case S.EvGoLabel:
+      case S.EvUserLog:
+        this.userGo();
+        this.pushCur();
+        break;
+      case S.EvHeapAlloc:
+      case S.EvHeapGoal:
+        this.need(2, 2, 1);
+        this.pushCur();
+        break;
+      case S.EvGCSweepBegin: {
+        this.need(2, 2, 1);
+        const ps = this.pState(this.ctxP, 'event GCSweepBegin');
+        beginRange(this, ps.ranges, rangeKey(typ, this.specs, 0));
+        this.pushCur();
+        break;
+      }
+      case S.EvGCSweepActive: {
+        const ps = this.pStates.get(a[0]!);
+        if (ps === undefined) this.err(`encountered GCSweepActive for unknown proc ${a[0]}`);
+        activeRange(this, ps.ranges, rangeKey(typ, this.specs, 0), gen === this.initialGen);
+        this.pushCur();
+        break;
+      }
+      case S.EvGCSweepEnd: {
+        this.need(2, 2, 1);
+        const ps = this.pState(this.ctxP, 'event GCSweepEnd');
+        endRange(this, ps.ranges, rangeKey(typ, this.specs, 0));
+        this.pushCur();
+        break;
+      }
+      case S.EvSTWBegin:
+      case S.EvGCMarkAssistBegin: {
+        this.userGo();
+        const desc = typ === S.EvSTWBegin ? a[0]! : 0;
+        const s = this.gStates.get(this.ctxG);
+        if (s === undefined) this.err(`encountered event of type ${typ} without known state for current goroutine ${this.ctxG}`);
+        beginRange(this, s.ranges, rangeKey(typ, this.specs, desc));
+        this.pushCur();
+        break;
+      }
+      case S.EvGCMarkAssistActive: {
+        const s = this.gStates.get(a[0]!);
+        if (s === undefined) this.err(`uninitialized goroutine ${a[0]} found during GCMarkAssistActive`);
+        activeRange(this, s.ranges, rangeKey(typ, this.specs, 0), gen === this.initialGen);
+        this.pushCur();
+        break;
+      }
+      case S.EvSTWEnd:
+      case S.EvGCMarkAssistEnd: {
+        this.userGo();
+        const s = this.gStates.get(this.ctxG);
+        if (s === undefined) this.err(`encountered event of type ${typ} without known state for current goroutine ${this.ctxG}`);
+        endRange(this, s.ranges, rangeKey(typ, this.specs, 0));
+        this.pushCur();
+        break;
+      }
+      default:
+        if (typ >= S.EvSpan && typ <= S.EvGoroutineStackFree) {
+          this.need(2, 1, 1);
+          this.pushCur();
+          break;
+        }
+        this.err(`bad event type found while ordering: ${typ}`);
+    }
+    if (ms !== undefined) {
+      ms.p = newP;
+      ms.g = newG;
+    }
+    return true;
+  }
+
+  fail(msg: string): never {
+    this.err(msg);
+  }
+}
+
+function succeeds(gen: number, seq: number, st: { seqGen: number; seq: number }): boolean {
+  return st.seqGen === gen && seq === st.seq + 1;
+}
+
+function beginRange(o: Ordering, ranges: number[], key: number): void {
+  if (ranges.includes(key)) o.fail('discovered event already in-flight when starting a range');
+  ranges.push(key);
+}
+
+function activeRange(o: Ordering, ranges: number[], key: number, initial: boolean): void {
+  if (initial) {
+    if (ranges.includes(key)) o.fail('found named active range already in first gen');
+    ranges.push(key);
+  } else if (!ranges.includes(key)) {
+    o.fail('resource is missing active range');
+  }
+}
+
+function endRange(o: Ordering, ranges: number[], key: number): void {
+  // Match on the start type only (the description is carried by the begin).
+  const st = key % 256;
+  let idx = -1;
+  for (let i = 0; i < ranges.length; i++) {
+    if (ranges[i]! % 256 === st) {
+      idx = i;
+      break;
+    }
+  }
+  if (idx < 0) o.fail('tried to end a range that is not in-flight');
+  ranges[idx] = ranges[ranges.length - 1]!;
+  ranges.pop();
+}
+
+// ---------------------------------------------------------------------------
+// The streaming reader.
+
+function heapLess(a: MCursor, b: MCursor): boolean {
+  return a.time < b.time;
+}
+
+function siftUp(h: MCursor[], i: number): number {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!heapLess(h[i]!, h[p]!)) break;
+    const t = h[p]!;
+    h[p] = h[i]!;
+    h[i] = t;
+    i = p;
+  }
+  return i;
+}
+
+function siftDown(h: MCursor[], i: number): void {
+  for (;;) {
+    let m = i;
+    let mt = i < h.length ? h[i]!.time : Infinity;
+    const l = 2 * i + 1;
+    const r = l + 1;
+    if (l < h.length && h[l]!.time < mt) {
+      m = l;
+      mt = h[l]!.time;
+    }
+    if (r < h.length && h[r]!.time < mt) m = r;
+    if (m === i) return;
+    const t = h[m]!;
+    h[m] = h[i]!;
+    h[i] = t;
+    i = m;
+  }
+}
+
+function heapRemove(h: MCursor[], i: number): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const t = h[p]!;
+    h[p] = h[i]!;
+    h[i] = t;
+    i = p;
+  }
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    siftDown(h, 0);
+  }
+}
+
+function buildStacks(g: Generation): Map<number, readonly Frame[]> {
+  const out = new Map<number, readonly Frame[]>();
+  for (const [id, pcs] of g.stackPcs) {
+    const frames: Frame[] = pcs.map((pc) => {
+      const f = g.pcs.get(pc)!;
+      return { pc, func: g.strings.get(f.funcID) ?? '', file: g.strings.get(f.fileID) ?? '', line: f.line };
+    });
+    out.set(id, frames);
+  }
+  return out;
+}
+
+/**
+ * Streaming reader over a v2 trace. Call `next()` until it returns
+ * `undefined`. Events carry absolute trace-clock ns in `tsNs` until
+ * `readNewFormat` rebases them; `startNs` is known after the first event.
+ */
+export class NewFormatReader {
+  readonly version: number;
+  readonly generations: GenerationInfo[] = [];
+  startNs = 0;
+  private bytes: Uint8Array;
+  private specs: readonly V2Spec[];
+  private cur: Cursor;
+  private order: Ordering;
+  private gen: Generation | null = null;
+  private spill: Spill | null = null;
+  private spillErr: TraceError | null = null;
+  private frontier: MCursor[] = [];
+  private cpu: CPUSampleRec[] = [];
+  private cpuIdx = 0;
+  private qIdx = 0;
+  private lastTs = 0;
+  private done = false;
+  private budget = 0;
+
+  constructor(bytes: Uint8Array, version: number) {
+    this.bytes = bytes;
+    this.version = version;
+    this.specs = S.specsFor(version);
+    this.cur = new Cursor(bytes, 16, bytes.length);
+    this.order = new Ordering(this.specs);
+  }
+
+  /** The next event in order, or undefined at the end. Throws TraceError. */
+  next(): TraceEvent | undefined {
+    for (;;) {
+      const q = this.order.queue;
+      if (this.qIdx < q.length) {
+        const ev = q[this.qIdx++]!;
+        if (this.qIdx === q.length) {
+          q.length = 0;
+          this.qIdx = 0;
+        }
+        this.finish(ev);
+        return ev;
+      }
+      if (this.done) return undefined;
+      if (this.frontier.length === 0 && this.cpuIdx >= this.cpu.length) {
+        if (this.spillErr) throw this.spillErr;
+        if (this.gen !== null && this.spill === null) {
+          this.done = true;
+          return undefined;
+        }
+        this.loadGeneration();
+        continue;
+      }
+      const g = this.gen!;
+      if (this.cpuIdx < this.cpu.length) {
+        const s = this.cpu[this.cpuIdx]!;
+        if (this.frontier.length === 0 || s.time < this.frontier[0]!.time) {
+          this.cpuIdx++;
+          const ev = new TraceEvent('CPUSample', S.EvCPUSample, s.offset);
+          ev.m = s.m;
+          ev.p = s.p;
+          ev.g = s.g;
+          ev.stackId = s.stack;
+          ev.gen = g.gen;
+          ev.tsNs = s.time;
+          this.finish(ev);
+          return ev;
+        }
+      }
+      const f = this.frontier;
+      if (!this.tryAdvance(0)) {
+        f.sort((x, y) => x.time - y.time);
+        this.budget -= f.length;
+        let ok = false;
+        for (let i = 1; i < f.length; i++) {
+          if (this.tryAdvance(i)) {
+            ok = true;
+            break;
+          }
+        }
+        if (!ok) {
+          const heads = f.map((c) => `M ${c.m === NO ? 'none' : c.m} [${this.specs[c.typ]!.name} at byte ${c.off}]`).join(', ');
+          throw new TraceError(f[0]!.off, `broken trace: failed to advance in generation ${g.gen}; no thread can make progress: ${heads}`);
+        }
+      }
+    }
+  }
+
+  private tryAdvance(i: number): boolean {
+    const c = this.frontier[i]!;
+    if (--this.budget < 0) throw new TraceError(c.off, 'giving up: ordering the events takes too long (trace is likely corrupt)');
+    if (!this.order.advance(c, this.gen!)) return false;
+    if (c.next(this.specs, this.gen!.nsPerTick)) {
+      if (siftUp(this.frontier, i) === i) siftDown(this.frontier, i);
+    } else {
+      heapRemove(this.frontier, i);
+    }
+    return true;
+  }
+
+  private finish(ev: TraceEvent): void {
+    // Validate table references.
+    if (ev.code !== S.EvCPUSample) {
+      const spec = this.specs[ev.code]!;
+      const g = this.gen!;
+      for (const ai of spec.stackArgs) {
+        const id = spec.args[ai] === 'stack' ? ev.stackId : ev.args[ai - 1]!;
+        if (id !== 0 && !g.stackPcs.has(id)) throw new TraceError(ev.offset, `found invalid stack ID ${id} for event ${spec.name}`);
+      }
+      if (spec.stringArgs.length > 0) {
+        const sargs: string[] = [];
+        for (const ai of spec.stringArgs) {
+          const id = ev.args[ai - 1]!;
+          if (id === 0) {
+            sargs.push('');
+            continue;
+          }
+          const s = g.strings.get(id);
+          if (s === undefined) throw new TraceError(ev.offset, `found invalid string ID ${id} for event ${spec.name}`);
+          sargs.push(s);
+        }
+        ev.sargs = sargs;
+      }
+    }
+    if (ev.tsNs <= this.lastTs) ev.tsNs = this.lastTs + 1;
+    this.lastTs = ev.tsNs;
+  }
+
+  private loadGeneration(): void {
+    const r = readGeneration(this.bytes, this.cur, this.spill);
+    const g = r.g;
+    this.gen = g;
+    this.spill = r.spill;
+    this.spillErr = r.spillErr;
+    this.cpu = g.cpuSamples;
+    this.cpuIdx = 0;
+    this.budget = 64 * g.eventBytes + 100000;
+    this.frontier = [];
+    for (const m of g.batchMs) {
+      const c = new MCursor(this.bytes, m, g.batches.get(m)!);
+      if (!c.next(this.specs, g.nsPerTick)) continue;
+      this.frontier.push(c);
+      siftUp(this.frontier, this.frontier.length - 1);
+    }
+    if (this.generations.length === 0) {
+      this.lastTs = Math.trunc(g.minTs * g.nsPerTick);
+      this.startNs = this.lastTs;
+    }
+    // Go emits a sync event here, which bumps the clock by one.
+    this.lastTs += 1;
+    this.generations.push({
+      gen: g.gen,
+      ticksPerSec: g.ticksPerSec,
+      strings: g.strings,
+      stacks: buildStacks(g),
+      offset: g.offset,
+    });
+  }
+}
+
+/** Parse a whole v2 trace. `tsNs` of events is relative to `startNs`. */
+export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace {
+  const r = new NewFormatReader(bytes, version);
+  const events: TraceEvent[] = [];
+  for (let ev = r.next(); ev !== undefined; ev = r.next()) events.push(ev);
+  const start = r.startNs;
+  for (const ev of events) ev.tsNs -= start;
+  return {
+    format: 'new',
+    version,
+    ticksPerSec: r.generations[0]?.ticksPerSec ?? 0,
+    events,
+    strings: new Map(),
+    stacks: new Map(),
+    generations: r.generations,
+    startNs: start,
+    bytes,
+  };
+}
+
+export { ALL_ONES };

@@ -1,0 +1,79 @@
+// Entry points of the Go execution-trace reader. Detects the format from the
+// 16-byte header and dispatches to the old (v1) or new (v2) parser.
+//
+// Core module: no `node:*` imports; input is a Uint8Array.
+
+import { TraceError, readHeader } from './common.js';
+import type { ParsedTrace, TraceEvent } from './common.js';
+import { parseOldFormat } from './old_format.js';
+import { NewFormatReader, parseNewFormat } from './new_format.js';
+
+export { TraceError, TraceEvent } from './common.js';
+export type { Frame, GenerationInfo, ParsedTrace } from './common.js';
+
+/** Largest input accepted (the reader keeps the whole trace in memory). */
+export const MAX_TRACE_BYTES = 1 << 30;
+
+function check(bytes: Uint8Array): { version: number; isNew: boolean } {
+  if (!(bytes instanceof Uint8Array)) throw new TraceError(0, 'expected a Uint8Array');
+  if (bytes.length > MAX_TRACE_BYTES) throw new TraceError(MAX_TRACE_BYTES, `trace larger than ${MAX_TRACE_BYTES} bytes`);
+  return readHeader(bytes);
+}
+
+/** Format detection only: 'old' (go 1.11–1.21), 'new' (go 1.22+), or throws. */
+export function detectFormat(bytes: Uint8Array): { format: 'old' | 'new'; version: number } {
+  const h = check(bytes);
+  return { format: h.isNew ? 'new' : 'old', version: h.version };
+}
+
+/**
+ * Parse a whole trace. Throws TraceError (code 'TRACE_MALFORMED') for any
+ * malformed, inconsistent or unsupported input; never any other error for
+ * byte-level garbage.
+ */
+export function readTrace(bytes: Uint8Array): ParsedTrace {
+  const h = check(bytes);
+  try {
+    return h.isNew ? parseNewFormat(bytes, h.version) : parseOldFormat(bytes, h.version);
+  } catch (e) {
+    throw asTraceError(e);
+  }
+}
+
+/**
+ * Iterate events in order. For the new format this is streaming (one
+ * generation is decoded at a time, events come out as they are ordered;
+ * `tsNs` is then absolute trace-clock ns, not rebased). For the old format the
+ * whole trace must be read before the first event can be ordered.
+ */
+export function* iterateTrace(bytes: Uint8Array): Generator<TraceEvent, void, undefined> {
+  const h = check(bytes);
+  if (!h.isNew) {
+    let t: ParsedTrace;
+    try {
+      t = parseOldFormat(bytes, h.version);
+    } catch (e) {
+      throw asTraceError(e);
+    }
+    yield* t.events;
+    return;
+  }
+  const r = new NewFormatReader(bytes, h.version);
+  for (;;) {
+    let ev: TraceEvent | undefined;
+    try {
+      ev = r.next();
+    } catch (e) {
+      throw asTraceError(e);
+    }
+    if (ev === undefined) return;
+    yield ev;
+  }
+}
+
+function asTraceError(e: unknown): TraceError {
+  if (e instanceof TraceError) return e;
+  // Defensive: any internal failure on garbage input is still a clean TraceError.
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new TraceError(-1, `internal reader failure on malformed input (${msg})`);
+}
