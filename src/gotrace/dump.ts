@@ -11,7 +11,7 @@ import { printTextTrace } from './text_format.js';
  * - Old format: one line per ordered event (see `dumpEvents`).
  */
 export function dumpTrace(parsed: ParsedTrace): string {
-  if (parsed.format === 'new') return printTextTrace(parsed.bytes);
+  if (parsed.format === 'new') return printTextTrace(parsed.bytes, { lenient: true });
   return dumpEvents(parsed);
 }
 

@@ -13,7 +13,7 @@
 // `printTextTrace` turns wire bytes back into text. Also a tiny txtar reader.
 
 import { ALL_ONES, Cursor, TraceError, fmtU64 } from './common.js';
-import { namesFor, specsFor } from './specs_v2.js';
+import { EvEventBatch, EvExperimentalBatch, namesFor, specsFor } from './specs_v2.js';
 
 const FRAME_FIELDS = ['pc', 'func', 'file', 'line'];
 
@@ -309,11 +309,20 @@ export function parseTextTrace(text: string): { version: number; bytes: Uint8Arr
   return { version, bytes: w.result() };
 }
 
+export interface PrintOptions {
+  /**
+   * Lenient mode (used by dumpTrace): bytes that do not decode as events are
+   * printed as a `# undecodable ...` comment line and skipped up to the end
+   * of the enclosing batch, instead of throwing.
+   */
+  readonly lenient?: boolean;
+}
+
 /**
  * Print v2 wire bytes (with header) in the text form, one event per line,
  * exactly as Go's raw text writer does.
  */
-export function printTextTrace(bytes: Uint8Array): string {
+export function printTextTrace(bytes: Uint8Array, opts: PrintOptions = {}): string {
   if (bytes.length < 16) throw new TraceError(bytes.length, 'expected a 16-byte header');
   let minor = '';
   for (let i = 5; i < 16 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39; i++) minor += String.fromCharCode(bytes[i]!);
@@ -322,35 +331,61 @@ export function printTextTrace(bytes: Uint8Array): string {
   const specs = specsFor(version);
   const cur = new Cursor(bytes, 16, bytes.length);
   const out: string[] = [`Trace Go1.${version - 1000}`];
+  let batchEnd = -1; // end of the current batch payload, if inside one
   while (cur.pos < cur.end) {
     const off = cur.pos;
-    const typ = cur.byte('event type');
-    const spec = specs[typ];
-    if (spec === undefined || spec.name === '') throw new TraceError(off, `unknown event type ${typ}`);
-    let line = spec.name;
-    const args: number[] = [];
-    for (const name of spec.args) {
-      const v = cur.uv(`argument ${name} of ${spec.name}`);
-      args.push(v);
-      line += ` ${name}=${fmtU64(v)}`;
-    }
-    if (spec.isStack) {
-      const n = args[1]!;
-      if (n < 0 || n * 4 > cur.remaining) throw new TraceError(off, `stack with ${fmtU64(n)} frames does not fit in the remaining ${cur.remaining} bytes`);
-      for (let k = 0; k < n * 4; k++) {
-        line += k % 4 === 0 ? '\n\t' : ' ';
-        line += `${FRAME_FIELDS[k % 4]!}=${fmtU64(cur.uv('stack frame field'))}`;
+    try {
+      if (batchEnd >= 0 && off >= batchEnd) batchEnd = -1;
+      cur.end = batchEnd >= 0 ? batchEnd : bytes.length;
+      out.push(printOne(cur, specs, off));
+      cur.end = bytes.length;
+      // Track the payload of a batch so lenient mode can resynchronise.
+      const typ = bytes[off]!;
+      if (typ === EvEventBatch || typ === EvExperimentalBatch) {
+        const line = out[out.length - 1]!;
+        const m = / size=(\d+)$/.exec(line);
+        if (m && typ === EvEventBatch) batchEnd = Math.min(bytes.length, cur.pos + Number(m[1]));
       }
+    } catch (e) {
+      cur.end = bytes.length;
+      if (!opts.lenient || !(e instanceof TraceError)) throw e;
+      const stop = batchEnd > off ? batchEnd : bytes.length;
+      const shown = Array.from(bytes.subarray(off, Math.min(stop, off + 32)), (b) => b.toString(16).padStart(2, '0')).join('');
+      out.push(`# undecodable: ${stop - off} bytes at offset ${off}: ${shown}${stop - off > 32 ? '...' : ''}`);
+      cur.pos = stop;
+      batchEnd = -1;
     }
-    if (spec.hasData) {
-      const len = cur.uv('data length');
-      if (len < 0 || len > cur.remaining) throw new TraceError(cur.pos, `data length ${fmtU64(len)} exceeds the ${cur.remaining} remaining bytes`);
-      line += '\n\tdata=' + goQuote(bytes.subarray(cur.pos, cur.pos + len));
-      cur.pos += len;
-    }
-    out.push(line);
   }
   return out.join('\n') + '\n';
+}
+
+function printOne(cur: Cursor, specs: ReturnType<typeof specsFor>, off: number): string {
+  const bytes = cur.buf;
+  const typ = cur.byte('event type');
+  const spec = specs[typ];
+  if (spec === undefined || spec.name === '') throw new TraceError(off, `unknown event type ${typ}`);
+  let line = spec.name;
+  const args: number[] = [];
+  for (const name of spec.args) {
+    const v = cur.uv(`argument ${name} of ${spec.name}`);
+    args.push(v);
+    line += ` ${name}=${fmtU64(v)}`;
+  }
+  if (spec.isStack) {
+    const n = args[1]!;
+    if (n < 0 || n * 4 > cur.remaining) throw new TraceError(off, `stack with ${fmtU64(n)} frames does not fit in the remaining ${cur.remaining} bytes`);
+    for (let k = 0; k < n * 4; k++) {
+      line += k % 4 === 0 ? '\n\t' : ' ';
+      line += `${FRAME_FIELDS[k % 4]!}=${fmtU64(cur.uv('stack frame field'))}`;
+    }
+  }
+  if (spec.hasData) {
+    const len = cur.uv('data length');
+    if (len < 0 || len > cur.remaining) throw new TraceError(cur.pos, `data length ${fmtU64(len)} exceeds the ${cur.remaining} remaining bytes`);
+    line += '\n\tdata=' + goQuote(bytes.subarray(cur.pos, cur.pos + len));
+    cur.pos += len;
+  }
+  return line;
 }
 
 /** A txtar archive: a comment and named files. */
