@@ -106,6 +106,7 @@ export interface Frame {
 }
 
 const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+const EMPTY_NUMBERS = Object.freeze([]) as unknown as number[];
 
 /**
  * One decoded trace event, in the reader's final (ordered) order.
@@ -114,7 +115,8 @@ const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
  *   there is none. (Old format: `g` 0 means "no goroutine" as in Go's v1
  *   parser, and `m` is always -1.)
  * - `args`: payload arguments after the timestamp, without the trailing stack
- *   id. String ids stay numeric; resolved strings are in `sargs`.
+ *   id. String ids stay numeric; resolved strings are in `sargs`. Treat
+ *   `args` as read-only (empty lists are a shared frozen array).
  */
 export class TraceEvent {
   type: string;
@@ -137,7 +139,7 @@ export class TraceEvent {
     this.p = -1;
     this.g = -1;
     this.m = -1;
-    this.args = [];
+    this.args = EMPTY_NUMBERS;
     this.stackId = 0;
     this.gen = 0;
     this.offset = offset;

@@ -360,14 +360,17 @@ class Ordering {
     if (args !== null) {
       ev.args = args;
     } else {
-      const n = c.nargs;
-      const a: number[] = [];
       const sa = c.args;
-      for (let i = 0; i < n; i++) {
-        if (spec.args[i + 1] === 'stack') ev.stackId = sa[i]!;
-        else a.push(sa[i]!);
+      // Payload = args after dt, minus the trailing stack id (always last).
+      let n = c.nargs;
+      if (spec.stackIdx > 0) {
+        ev.stackId = sa[spec.stackIdx - 1]!;
+        n--;
       }
-      ev.args = a;
+      if (n === 1) ev.args = [sa[0]!];
+      else if (n === 2) ev.args = [sa[0]!, sa[1]!];
+      else if (n === 3) ev.args = [sa[0]!, sa[1]!, sa[2]!];
+      else if (n > 3) ev.args = sa.slice(0, n);
     }
     this.queue.push(ev);
   }

@@ -147,6 +147,8 @@ function wireArgCount(s: OldSpec): number {
 }
 
 const MAX_STRING_LEN = 1e6;
+// Shared (frozen) empty argument list of events without payload arguments.
+const EMPTY_ARGS = Object.freeze([]) as unknown as number[];
 const MAX_STACK_FRAMES = 1000;
 
 // ---------------------------------------------------------------------------
@@ -356,7 +358,12 @@ function orderEvents(batches: TraceEvent[][], total: number): TraceEvent[] {
       let ns = tr.nextSeq;
       if (ns === NOSEQ) ns = cur.seq;
       else if (ns === SEQINC) ns = cur.seq + 1;
-      gs.set(tr.key, { seq: ns, status: tr.nextStatus });
+      const st = gs.get(tr.key);
+      if (st === undefined) gs.set(tr.key, { seq: ns, status: tr.nextStatus });
+      else {
+        st.seq = ns;
+        st.status = tr.nextStatus;
+      }
       const w = waiting.get(tr.key);
       if (w !== undefined) {
         waiting.delete(tr.key);
@@ -407,7 +414,12 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
   let total = 0;
   let sawBatch = false;
   let curBatch: TraceEvent[] | undefined;
-  const args: number[] = [];
+  let args: number[] = new Array<number>(64).fill(0);
+  let nargs = 0;
+  const pushArg = (v: number): void => {
+    if (nargs === args.length) args = args.concat(new Array<number>(args.length).fill(0));
+    args[nargs++] = v;
+  };
 
   const getBatch = (p: number): TraceEvent[] => {
     let b = batchOf.get(p);
@@ -440,9 +452,9 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
       continue;
     }
     const narg = (b >> 6) + 1;
-    args.length = 0;
+    nargs = 0;
     if (narg < 4) {
-      for (let i = 0; i < narg; i++) args.push(cur.uv('event argument'));
+      for (let i = 0; i < narg; i++) args[nargs++] = cur.uv('event argument');
     } else {
       const evLen = cur.uv('event length');
       if (evLen > cur.remaining) {
@@ -453,7 +465,7 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
       // Read arguments only inside the declared block.
       const saveEnd = cur.end;
       cur.end = stop;
-      while (cur.pos < stop) args.push(cur.uv('event argument'));
+      while (cur.pos < stop) pushArg(cur.uv('event argument'));
       cur.end = saveEnd;
       if (cur.pos !== stop) throw new TraceError(start, `event has wrong length: declared ${evLen}, decoded ${cur.pos - start}`);
     }
@@ -468,17 +480,17 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
 
     // Arity check.
     if (typ === EvStack) {
-      if (args.length < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${args.length}`);
+      if (nargs < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${nargs}`);
       const n = args[1]!;
       if (n > MAX_STACK_FRAMES) throw new TraceError(off, `Stack has bad number of frames: ${n}`);
-      if (args.length !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${args.length}`);
+      if (nargs !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${nargs}`);
       const id = args[0]!;
-      if (id !== 0 && n > 0) rawStacks.set(id, { off, args: args.slice(2) });
+      if (id !== 0 && n > 0) rawStacks.set(id, { off, args: args.slice(2, nargs) });
       continue;
     }
     const want = wireArgCount(s);
-    if (args.length !== want) {
-      throw new TraceError(off, `${s.name} has wrong number of arguments: want ${want}, got ${args.length}`);
+    if (nargs !== want) {
+      throw new TraceError(off, `${s.name} has wrong number of arguments: want ${want}, got ${nargs}`);
     }
     switch (typ) {
       case EvBatch: {
@@ -506,8 +518,14 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
     lastTs = ts;
     ev.ticks = ts;
     const nPayload = s.nargs;
-    const payload = new Array<number>(nPayload);
-    for (let i = 0; i < nPayload; i++) payload[i] = args[1 + i]!;
+    const payload: number[] =
+      nPayload === 0
+        ? EMPTY_ARGS
+        : nPayload === 1
+          ? [args[1]!]
+          : nPayload === 2
+            ? [args[1]!, args[2]!]
+            : [args[1]!, args[2]!, args[3]!];
     ev.args = payload;
     if (s.stack) ev.stackId = args[want - 1]!;
     switch (typ) {

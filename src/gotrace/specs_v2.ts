@@ -12,6 +12,8 @@ export interface V2Spec {
   /** Indices (into args) of stack ids / string ids. */
   readonly stackArgs: readonly number[];
   readonly stringArgs: readonly number[];
+  /** Index (into args) of the trailing "stack" argument, or -1. */
+  readonly stackIdx: number;
   /** Event type that starts the range this event ends/marks active (0 if none). */
   readonly startEv: number;
 }
@@ -88,6 +90,7 @@ function mk(
     hasData: o.hasData ?? false,
     stackArgs,
     stringArgs,
+    stackIdx: args.indexOf('stack'),
     startEv: o.startEv ?? 0,
   };
 }
