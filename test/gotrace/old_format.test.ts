@@ -7,12 +7,13 @@ import { dumpTrace } from '../../src/gotrace/dump.js';
 import { listDir, readBytes, hex, MINIMAL_V1_HEX } from './helpers.js';
 
 // Lower bounds on per-type counts for each of Go's old-format test traces.
-const expectations: Record<string, { version: number; minEvents: number; mustHave: string[] }> = {
-  http_1_11_good: { version: 1011, minEvents: 50, mustHave: ['GoCreate', 'ProcStart', 'GoStart', 'GoSysCall'] },
-  http_1_19_good: { version: 1019, minEvents: 1000, mustHave: ['GoCreate', 'GoStart', 'GoSysCall', 'GoSysBlock', 'GoSysExit', 'GCStart'] },
-  stress_1_19_good: { version: 1019, minEvents: 50000, mustHave: ['GoCreate', 'GoStart', 'GoUnblock', 'GoSysCall', 'GCStart', 'ProcStop'] },
-  stress_start_stop_1_19_good: { version: 1019, minEvents: 500, mustHave: ['GoCreate', 'GoStart', 'GoSched', 'GCStart'] },
-  user_task_region_1_19_good: { version: 1019, minEvents: 30, mustHave: ['UserTaskCreate', 'UserTaskEnd', 'UserRegion', 'UserLog'] },
+// `exact` = the event count Go 1.19's `go tool trace -d` prints for the file.
+const expectations: Record<string, { version: number; minEvents: number; exact: number; mustHave: string[] }> = {
+  http_1_11_good: { exact: 55, version: 1011, minEvents: 50, mustHave: ['GoCreate', 'ProcStart', 'GoStart', 'GoSysCall'] },
+  http_1_19_good: { exact: 2005, version: 1019, minEvents: 1000, mustHave: ['GoCreate', 'GoStart', 'GoSysCall', 'GoSysBlock', 'GoSysExit', 'GCStart'] },
+  stress_1_19_good: { exact: 85206, version: 1019, minEvents: 50000, mustHave: ['GoCreate', 'GoStart', 'GoUnblock', 'GoSysCall', 'GCStart', 'ProcStop'] },
+  stress_start_stop_1_19_good: { exact: 1199, version: 1019, minEvents: 500, mustHave: ['GoCreate', 'GoStart', 'GoSched', 'GCStart'] },
+  user_task_region_1_19_good: { exact: 36, version: 1019, minEvents: 30, mustHave: ['UserTaskCreate', 'UserTaskEnd', 'UserRegion', 'UserLog'] },
 };
 
 for (const name of listDir('old-format')) {
@@ -25,6 +26,7 @@ for (const name of listDir('old-format')) {
     if (exp !== undefined) {
       assert.equal(t.version, exp.version);
       assert.ok(t.events.length >= exp.minEvents, `${t.events.length} events`);
+      assert.equal(t.events.length, exp.exact);
       for (const ty of exp.mustHave) assert.ok((counts.get(ty) ?? 0) > 0, `missing ${ty}`);
     }
     assert.ok(t.ticksPerSec > 0);
