@@ -114,9 +114,8 @@ function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) 
   for (const st of rt.chans.values()) {
     for (const q of [st.recvq, st.sendq]) {
       for (const sg of q) {
-        if (sg.sel !== null) {
-          if (!sg.sel.done) selecting.add(sg.gp);
-        } else place(sg.gp, "chan wait queue", _Gwaiting);
+        if (typeof sg === "number") place(sg, "chan wait queue", _Gwaiting);
+        else if (!sg.sel.done) selecting.add(sg.gp);
       }
     }
   }

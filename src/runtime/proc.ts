@@ -285,6 +285,7 @@ function resetspinning(rt: Runtime, mp: M): void {
 export function newproc(rt: Runtime, program: Program, pp: P | null, creator: number): number {
   const gs = rt.gs;
   const gp = gs.alloc();
+  if (rt.nextGoid === 0x7fffffff) throw new InvariantError("newproc: goid overflow (2^31 goroutines)");
   gs.goid[gp] = rt.nextGoid++;
   programStart(rt, gp, rt.programId(program));
   gs.status[gp] = _Grunnable;

@@ -66,7 +66,7 @@ export class GTable {
   capacity: number;
   count = 1; // slots in use or freed; slot 0 is nil
   status: Uint16Array;
-  goid: Float64Array;
+  goid: Int32Array;
   /** M id running this G (curg), or -1. */
   m: Int32Array;
   /** Intrusive link for the global run queue and wait queues (0 = end). */
@@ -93,7 +93,7 @@ export class GTable {
   constructor(initialCapacity = 1024) {
     this.capacity = initialCapacity;
     this.status = new Uint16Array(initialCapacity);
-    this.goid = new Float64Array(initialCapacity);
+    this.goid = new Int32Array(initialCapacity);
     this.m = new Int32Array(initialCapacity);
     this.schedlink = new Int32Array(initialCapacity);
     this.program = new Int32Array(initialCapacity);
@@ -141,7 +141,7 @@ export class GTable {
     const g32 = (a: Int32Array) => copyInto(new Int32Array(n), a);
     const g64 = (a: Float64Array) => copyInto(new Float64Array(n), a);
     this.status = g16(this.status);
-    this.goid = g64(this.goid);
+    this.goid = g32(this.goid);
     this.m = g32(this.m);
     this.schedlink = g32(this.schedlink);
     this.program = g32(this.program);

@@ -13,10 +13,14 @@ import { gostepAfter } from "./program.js";
 import type { Runtime } from "./runtime.js";
 import { WaitReason, _Gwaiting, _Prunning, type M } from "./runtime2.js";
 
-/** A waiting goroutine on a channel queue (runtime.sudog). For select, all its sudogs share `sel`. */
-interface Sudog {
+/**
+ * A waiting goroutine on a channel queue (runtime.sudog). A plain send/receive waiter is just its G
+ * slot (a number: no allocation per blocked goroutine); a select's waiters are objects sharing `sel`.
+ */
+export type Sudog = number | SelectSudog;
+interface SelectSudog {
   gp: number;
-  sel: SelectWait | null;
+  sel: SelectWait;
   caseIndex: number;
 }
 interface SelectWait {
@@ -56,7 +60,7 @@ function chanState(rt: Runtime, ch: Chan): ChanState {
 function dequeue(q: Sudog[]): Sudog | null {
   while (q.length > 0) {
     const sg = q.shift()!;
-    if (sg.sel === null) return sg;
+    if (typeof sg === "number") return sg;
     if (!sg.sel.done) {
       sg.sel.done = true;
       return sg;
@@ -66,13 +70,18 @@ function dequeue(q: Sudog[]): Sudog | null {
 }
 
 function hasWaiter(q: Sudog[]): boolean {
-  for (const sg of q) if (sg.sel === null || !sg.sel.done) return true;
+  for (const sg of q) if (typeof sg === "number" || !sg.sel.done) return true;
   return false;
 }
 
 function wake(rt: Runtime, mp: M, sg: Sudog, result: number): void {
-  rt.gs.result[sg.gp] = sg.sel === null ? result : sg.caseIndex;
-  ready(rt, sg.gp, mp.p);
+  if (typeof sg === "number") {
+    rt.gs.result[sg] = result;
+    ready(rt, sg, mp.p);
+  } else {
+    rt.gs.result[sg.gp] = sg.caseIndex;
+    ready(rt, sg.gp, mp.p);
+  }
 }
 
 function panicking(rt: Runtime, what: string): never {
@@ -113,7 +122,7 @@ function tryRecv(rt: Runtime, mp: M, st: ChanState): number {
 export function sendOp(rt: Runtime, mp: M, ch: Chan): void {
   const st = chanState(rt, ch);
   if (trySend(rt, mp, st)) return gostepAfter(rt, mp, rt.config.costs.syncOpNs);
-  st.sendq.push({ gp: mp.curg, sel: null, caseIndex: 0 });
+  st.sendq.push(mp.curg);
   gopark(rt, mp, WaitReason.ChanSend);
 }
 
@@ -124,7 +133,7 @@ export function recvOp(rt: Runtime, mp: M, ch: Chan): void {
     rt.gs.result[mp.curg] = ok;
     return gostepAfter(rt, mp, rt.config.costs.syncOpNs);
   }
-  st.recvq.push({ gp: mp.curg, sel: null, caseIndex: 0 });
+  st.recvq.push(mp.curg);
   gopark(rt, mp, WaitReason.ChanReceive);
 }
 
