@@ -1,0 +1,375 @@
+// Reading a scenario: YAML text → a plain value per run configuration (base, or one variant), with
+// params substituted, overrides applied, and every value's position remembered so that errors found
+// later (schema, compiler) can name the line and column. No node:* imports: it runs in browsers too.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
+import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
+import { scenarioSchema } from "./schema.js";
+import { describe, parseDuration, parseRate, parseSize } from "./units.js";
+
+export interface ParsedScenario {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+export type { Json };
+
+/** Where each value of a built document came from: a [start, end) source range, or a command line. */
+interface Origin {
+  readonly value?: readonly [number, number] | undefined;
+  readonly key?: readonly [number, number] | undefined;
+  readonly source?: string | undefined;
+}
+
+/** A built document (one run configuration) and the origin of each of its values, by JSON pointer. */
+export class Located {
+  readonly origins = new Map<string, Origin>();
+  constructor(
+    readonly scenario: ParsedScenario,
+    public value: JsonObject = {},
+  ) {}
+
+  /** Where the value at `pointer` (or, failing that, its nearest ancestor) came from. */
+  where(pointer: string, atKey = false): Where {
+    const file = this.scenario.file;
+    for (let p = pointer; ; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+      const o = this.origins.get(p);
+      if (o !== undefined) {
+        if (o.source !== undefined) return { file, line: 0, col: 0, source: o.source };
+        const r = (atKey ? o.key : undefined) ?? o.value;
+        if (r !== undefined) {
+          const lp = this.scenario.lineCounter.linePos(r[0]);
+          return { file, line: lp.line, col: lp.col };
+        }
+      }
+      if (p === "") return { file, line: 1, col: 1 };
+    }
+  }
+
+  fail(pointer: string, detail: string, atKey = false, code: "SCENARIO_FIELD_INVALID" | "PROGRAM_INVALID" = "SCENARIO_FIELD_INVALID"): never {
+    throw new ScenarioError(code, this.where(pointer, atKey), displayPath(pointer), detail);
+  }
+}
+
+/** Parses YAML; a syntax error or a duplicate key becomes a ScenarioError with its position. */
+export function parseScenario(text: string, file: string): ParsedScenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err !== undefined) {
+    const lp = lineCounter.linePos(err.pos[0]);
+    const first = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new ScenarioError("SCENARIO_SYNTAX", { file, line: lp.line, col: lp.col }, "", `YAML syntax error: ${first}`);
+  }
+  if (doc.contents === null) throw new ScenarioError("SCENARIO_SYNTAX", { file, line: 1, col: 1 }, "", "the file is empty (expected a mapping with at least `programs:`)");
+  if (!isMap(doc.contents)) {
+    const r = (doc.contents as Node).range;
+    const lp = lineCounter.linePos(r?.[0] ?? 0);
+    throw new ScenarioError("SCENARIO_FIELD_INVALID", { file, line: lp.line, col: lp.col }, "", "expected a mapping at the top level (settings:, programs:, goroutines: …)");
+  }
+  return { file, doc, lineCounter };
+}
+
+/** A command-line override: `gomaxprocs=8`, `costs.futexWakeNs=5us`, `kind=rawSyscall` (a param). */
+export interface Override {
+  readonly key: string;
+  readonly value: string;
+  /** How the user wrote it, for error messages: "--vs gomaxprocs=8". */
+  readonly source: string;
+}
+
+const settingsTop = new Set(Object.keys(scenarioSchema.definitions.Settings.properties));
+const settingsSections = new Set(["costs", "constants", "machine", "gc"]);
+
+type ParamValue = string | number | boolean;
+type Subst = (s: string, pointer: string) => Json;
+
+/** The base params of a scenario (no substitution inside params). */
+export function baseParams(ps: ParsedScenario): Map<string, ParamValue> {
+  const out = new Map<string, ParamValue>();
+  const params = (ps.doc.contents as unknown as { get(k: string, keep: boolean): unknown }).get("params", true);
+  if (isMap(params)) {
+    for (const pair of params.items) {
+      if (isScalar(pair.key) && isScalar(pair.value)) {
+        const v = pair.value.value;
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out.set(String(pair.key.value), v);
+      }
+    }
+  }
+  return out;
+}
+
+/** Names and descriptions of the scenario's variants (empty when it has none). */
+export function variantNames(ps: ParsedScenario): string[] {
+  const js = ps.doc.toJS() as { variants?: unknown };
+  if (!Array.isArray(js.variants)) return [];
+  return js.variants.map((v: unknown, i) => (typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" ? (v as { name: string }).name : `variant${i + 1}`));
+}
+
+/**
+ * Builds the document of one run configuration: the base scenario, the variant's settings and params
+ * merged over it (variant = index into `variants`, or -1), then the overrides; `${param}` substituted.
+ */
+export function buildRunDoc(ps: ParsedScenario, variant: number, overrides: readonly Override[]): Located {
+  const out = new Located(ps);
+  const root = ps.doc.contents as unknown as Node;
+  if (!isMap(root)) throw new Error("unreachable: root checked in parseScenario");
+
+  // Params: base, then the variant's, then overrides of declared params.
+  const params = new Map<string, ParamValue>(baseParams(ps));
+  const paramOrigin = new Map<string, Origin>();
+  let variantNode: Node | null = null;
+  const variantsPair = root.items.find((p) => isScalar(p.key) && p.key.value === "variants");
+  if (variant >= 0 && variantsPair !== undefined && isSeq(variantsPair.value)) {
+    variantNode = (variantsPair.value.items[variant] as Node | undefined) ?? null;
+    if (variantNode !== null && isMap(variantNode)) {
+      const vp = variantNode.items.find((p) => isScalar(p.key) && p.key.value === "params");
+      if (vp !== undefined && isMap(vp.value)) {
+        for (const pair of vp.value.items) {
+          if (isScalar(pair.key) && isScalar(pair.value)) {
+            const v = pair.value.value;
+            if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+              params.set(String(pair.key.value), v);
+              paramOrigin.set(String(pair.key.value), { value: rangeOf(pair.value) });
+            }
+          }
+        }
+      }
+    }
+  }
+  const settingsOverrides: { path: string[]; value: Json; source: string }[] = [];
+  for (const o of overrides) {
+    const value = parseOverrideValue(o);
+    const parts = o.key.split(".");
+    if (parts[0] === "params" && parts.length > 1) {
+      params.set(parts.slice(1).join("."), value as ParamValue);
+      paramOrigin.set(parts.slice(1).join("."), { source: o.source });
+    } else if (params.has(o.key)) {
+      params.set(o.key, value as ParamValue);
+      paramOrigin.set(o.key, { source: o.source });
+    } else {
+      const path = parts[0] === "settings" ? parts.slice(1) : parts;
+      const okTop = path.length === 1 ? settingsTop.has(path[0]!) && !settingsSections.has(path[0]!) : path.length === 2 && settingsSections.has(path[0]!);
+      if (!okTop) {
+        const known = [...settingsTop].filter((k) => !settingsSections.has(k)).join(", ");
+        const ps_ = [...params.keys()];
+        throw new ScenarioError("OPTION_INVALID", { file: ps.file, line: 0, col: 0, source: o.source }, "", `unknown key '${o.key}' (expected a setting: ${known}, costs.<name>, constants.<name>, machine.<name>, gc.<name>${ps_.length > 0 ? `; or a param: ${ps_.join(", ")}` : ""})`);
+      }
+      settingsOverrides.push({ path, value, source: o.source });
+    }
+  }
+
+  const subst: Subst = (s, pointer) => substitute(s, params, (name) => out.fail(pointer, `unknown param '\${${name}}' (declared params: ${[...params.keys()].join(", ") || "none"})`));
+
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node;
+    const key = isScalar(keyNode) ? String(keyNode.value) : out.fail("", "keys must be plain names");
+    const ptr = pointerJoin("", key);
+    out.origins.set(ptr, { key: rangeOf(keyNode), value: rangeOf(pair.value as Node) });
+    if (key === "params") {
+      const obj: JsonObject = {};
+      for (const [k, v] of params) obj[k] = v;
+      out.value[key] = obj;
+      convert(pair.value as Node, ptr, null, out);
+      for (const [k, o] of paramOrigin) out.origins.set(pointerJoin(ptr, k), o);
+    } else if (key === "variants") out.value[key] = convert(pair.value as Node, ptr, null, out);
+    else out.value[key] = convert(pair.value as Node, ptr, subst, out);
+  }
+
+  // The variant's settings, merged over the base's.
+  if (variantNode !== null && isMap(variantNode)) {
+    const sp = variantNode.items.find((p) => isScalar(p.key) && p.key.value === "settings");
+    if (sp !== undefined) {
+      const vs = convert(sp.value as Node, "/settings", subst, out);
+      const base = out.value.settings;
+      out.value.settings = isObject(base) && isObject(vs) ? deepMerge(base, vs) : vs;
+    }
+  }
+  for (const so of settingsOverrides) {
+    let obj = out.value.settings;
+    if (!isObject(obj)) obj = out.value.settings = {};
+    let ptr = "/settings";
+    for (let i = 0; i < so.path.length - 1; i++) {
+      const k = so.path[i]!;
+      ptr = pointerJoin(ptr, k);
+      if (!isObject(obj[k])) obj[k] = {};
+      obj = obj[k] as JsonObject;
+    }
+    const last = so.path[so.path.length - 1]!;
+    obj[last] = so.value;
+    out.origins.set(pointerJoin(ptr, last), { source: so.source });
+  }
+  return out;
+}
+
+function parseOverrideValue(o: Override): Json {
+  try {
+    const v = parseYamlValue(o.value) as unknown;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  } catch {
+    // fall through: take the text as a string
+  }
+  return o.value;
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function deepMerge(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = isObject(av) && isObject(v) ? deepMerge(av, v) : v;
+  }
+  return out;
+}
+
+const rangeOf = (n: Node | null | undefined): readonly [number, number] | undefined => (n?.range ? [n.range[0], n.range[1]] : undefined);
+
+const paramRe = /\$\{([A-Za-z_][A-Za-z0-9_.]*)\}/g;
+const wholeParamRe = /^\s*\$\{([A-Za-z_][A-Za-z0-9_.]*)\}\s*$/;
+
+function substitute(s: string, params: Map<string, ParamValue>, unknown: (name: string) => never): Json {
+  if (!s.includes("${")) return s;
+  const whole = wholeParamRe.exec(s);
+  if (whole !== null) {
+    const v = params.get(whole[1]!);
+    return v === undefined ? unknown(whole[1]!) : v;
+  }
+  return s.replace(paramRe, (_m, name: string) => {
+    const v = params.get(name);
+    return v === undefined ? unknown(name) : String(v);
+  });
+}
+
+/** YAML node → plain value, recording each value's (and map key's) source range. */
+function convert(node: Node | null, ptr: string, subst: Subst | null, out: Located): Json {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) return convert(node.resolve(out.scenario.doc) as Node, ptr, subst, out);
+  const prev = out.origins.get(ptr);
+  out.origins.set(ptr, { ...prev, value: rangeOf(node) });
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === "string") return subst === null ? v : subst(v, ptr);
+    if (typeof v === "number" || typeof v === "boolean" || v === null) return v;
+    return String(v);
+  }
+  if (isSeq(node)) return node.items.map((item, i) => convert(item as Node, pointerJoin(ptr, i), subst, out));
+  if (isMap(node)) {
+    const obj: JsonObject = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      let key: string;
+      if (isScalar(pair.key)) key = String(pair.key.value);
+      else out.fail(ptr, "mapping keys must be plain names");
+      if (subst !== null) {
+        const k = subst(key, ptr);
+        key = String(k);
+      }
+      const kp = pointerJoin(ptr, key);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) out.fail(kp, `duplicate key '${key}' after substituting params`, true);
+      out.origins.set(kp, { key: rangeOf(pair.key as Node) });
+      obj[key] = convert(pair.value as Node, kp, subst, out);
+    }
+    return obj;
+  }
+  return null;
+}
+
+// ─── Schema validation ─────────────────────────────────────────────────────────────────────────
+
+let validator: ValidateFunction | null = null;
+function getValidator(): ValidateFunction {
+  if (validator === null) {
+    const ajv = new Ajv({ allErrors: false, verbose: true, strict: false });
+    validator = ajv.compile(scenarioSchema);
+  }
+  return validator;
+}
+
+/** Validates a built document against the published schema; the first error, positioned, is thrown. */
+export function validateDoc(loc: Located): void {
+  const validate = getValidator();
+  if (validate(loc.value)) return;
+  const errors = (validate.errors ?? []).filter((e) => !["if", "anyOf", "oneOf", "not", "allOf"].includes(e.keyword));
+  const e = errors[0] ?? validate.errors?.[0];
+  if (e === undefined) loc.fail("", "invalid scenario");
+  const { pointer, detail, atKey } = explainError(e);
+  loc.fail(pointer, detail, atKey);
+}
+
+function definitionOf(e: ErrorObject): string {
+  const m = /#\/definitions\/([A-Za-z]+)\/(?!.*\/definitions\/)/.exec(e.schemaPath);
+  return m?.[1] ?? "";
+}
+
+function explainError(e: ErrorObject): { pointer: string; detail: string; atKey: boolean } {
+  const def = definitionOf(e);
+  const data: unknown = e.data;
+  const p = e.params as Record<string, unknown>;
+  const ptr = e.instancePath;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const prop = String(p.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const pointer = pointerJoin(ptr, prop);
+      if (def === "OpMap") return { pointer, atKey: true, detail: `unknown op '${prop}' (expected one of: ${allowed.join(", ")})` };
+      return { pointer, atKey: true, detail: allowed.length > 0 ? `unknown field '${prop}' (expected one of: ${allowed.join(", ")})` : `unknown field '${prop}'` };
+    }
+    case "required":
+      return { pointer: ptr, atKey: false, detail: `missing field '${String(p.missingProperty)}'` };
+    case "type": {
+      if (def === "OpMap") return { pointer: ptr, atKey: false, detail: `expected an op: a name (gosched, gc, exit) or a mapping like 'compute: 1ms', got ${describe(data)}` };
+      if (def === "Block") return { pointer: ptr, atKey: false, detail: `expected a list of ops, got ${describe(data)}` };
+      return { pointer: ptr, atKey: false, detail: `expected ${typeText(String(p.type))}, got ${describe(data)}` };
+    }
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      if (def === "Op") return { pointer: ptr, atKey: false, detail: `unknown op ${describe(data)} (ops written alone: ${allowed.join(", ")}; the others are mappings like 'compute: 1ms')` };
+      return { pointer: ptr, atKey: false, detail: `expected one of ${allowed.join(", ")}, got ${describe(data)}` };
+    }
+    case "pattern": {
+      let r: { ok: false; message: string } | { ok: true } = { ok: true };
+      if (def === "Duration" || def === "NsValue") r = parseDuration(data, def === "NsValue");
+      else if (def === "Size") r = parseSize(data);
+      else if (def === "Arrival") r = parseRate(data);
+      if (!r.ok) return { pointer: ptr, atKey: false, detail: r.message };
+      return { pointer: ptr, atKey: false, detail: `expected a name (letters, digits, '_', '.', '-'; not starting with a digit), got ${describe(data)}` };
+    }
+    case "propertyNames":
+      return { pointer: pointerJoin(ptr, String(p.propertyName)), atKey: true, detail: `'${String(p.propertyName)}' is not a valid name (letters, digits, '_', '.', '-'; not starting with a digit)` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum": {
+      if ((def === "Duration" || def === "NsValue") && typeof data === "number" && data < 0) return { pointer: ptr, atKey: false, detail: `durations cannot be negative, got ${data}` };
+      return { pointer: ptr, atKey: false, detail: `expected a number ${String(p.comparison)} ${String(p.limit)}, got ${describe(data)}` };
+    }
+    case "minItems":
+      if (def === "Block") return { pointer: ptr, atKey: false, detail: "expected at least one op (an empty program or block does nothing)" };
+      return { pointer: ptr, atKey: false, detail: `expected at least ${String(p.limit)} item(s), got ${Array.isArray(data) ? data.length : 0}` };
+    case "maxItems":
+      return { pointer: ptr, atKey: false, detail: `expected at most ${String(p.limit)} item(s)` };
+    case "minProperties":
+    case "maxProperties": {
+      if (def === "OpMap" || ptr.includes("/cases/")) {
+        const keys = typeof data === "object" && data !== null ? Object.keys(data) : [];
+        return { pointer: ptr, atKey: false, detail: `an op is a mapping with exactly one key, the op's name; got ${keys.length === 0 ? "none" : keys.join(", ")} (a list item per op: '- compute: 1ms')` };
+      }
+      if (e.keyword === "maxProperties") return { pointer: ptr, atKey: false, detail: `expected no arguments, got ${describe(data)}` };
+      return { pointer: ptr, atKey: false, detail: `expected at least ${String(p.limit)} entr${p.limit === 1 ? "y" : "ies"}` };
+    }
+    case "uniqueItems":
+      return { pointer: ptr, atKey: false, detail: "names must be unique" };
+    default:
+      return { pointer: ptr, atKey: false, detail: e.message ?? "invalid" };
+  }
+}
+
+function typeText(t: string): string {
+  return t
+    .split(",")
+    .map((x) => ({ object: "a mapping", array: "a list", integer: "a whole number", number: "a number", string: "a string", boolean: "true or false", null: "nothing" })[x] ?? x)
+    .join(" or ");
+}
