@@ -17,7 +17,7 @@ export interface Metrics {
   readonly makespanNs: number;
   /** OS threads created by newm after start-up (m0 and sysmon excluded). */
   readonly threadsCreated: number;
-  /** Most OS threads at once, m0 and sysmon included (Ms are never freed here, so also the end count). */
+  /** Most OS threads at once: m0, sysmon and start-up threads included (Ms are never freed, so also the end count). */
   readonly threadsPeak: number;
   readonly goroutines: number;
   readonly syscalls: {
@@ -94,7 +94,7 @@ export class MetricsObserver implements Observer {
         this.goroutines++;
         break;
       case "newm":
-        if (e.reason !== "sysmon") this.threadsCreated++;
+        if (e.reason !== "sysmon" && e.reason !== "start-up") this.threadsCreated++;
         if (e.arg > this.threadsPeak) this.threadsPeak = e.arg;
         break;
       case "execute": {

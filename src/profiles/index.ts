@@ -13,6 +13,7 @@ export interface ConfigOptions {
   readonly costs?: Partial<Costs>;
   readonly machine?: Partial<Machine>;
   readonly gc?: Partial<GcSettings>;
+  readonly startIdleMs?: number;
   readonly schedtraceNs?: number;
   readonly maxTimeNs?: number;
   readonly maxEvents?: number;
@@ -28,6 +29,7 @@ export function resolveConfig(o: ConfigOptions = {}): RuntimeConfig {
     costs: { ...go119Costs, ...o.costs },
     machine: { ...thisMachine, ...o.machine },
     gc: { ...defaultGc, ...o.gc },
+    startIdleMs: o.startIdleMs ?? -1,
     schedtraceNs: o.schedtraceNs ?? 0,
     maxTimeNs: o.maxTimeNs ?? 3600e9,
     maxEvents: o.maxEvents ?? 50_000_000,

@@ -87,6 +87,12 @@ export interface RuntimeConfig {
   readonly costs: Costs;
   readonly machine: Machine;
   readonly gc: GcSettings;
+  /**
+   * Idle Ms parked at start (-1 = GOMAXPROCS). Real programs reach main with threads left over from
+   * start-up (GC workers' wakeps): calibration shows m0 + sysmon + GOMAXPROCS threads at the window's
+   * start. They count in threadsPeak, not in threadsCreated.
+   */
+  readonly startIdleMs: number;
   /** GODEBUG=schedtrace=X: sysmon emits a schedtrace event every X ns (0 = off); keeps sysmon awake as in Go. */
   readonly schedtraceNs: number;
   /** Stop conditions: the run ends (stoppedBy says why) when either is reached. */

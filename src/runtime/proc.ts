@@ -76,7 +76,7 @@ export function pidleget(rt: Runtime): P | null {
 }
 
 /** mput (proc.go): put mp on the idle M list, then checkdead. */
-function mput(rt: Runtime, mp: M): void {
+export function mput(rt: Runtime, mp: M): void {
   mp.schedlink = rt.sched.midle;
   rt.sched.midle = mp;
   rt.sched.nmidle++;

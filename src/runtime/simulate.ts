@@ -10,6 +10,8 @@ import {
   acquirep,
   allocm,
   doSigPreempt,
+  mcount,
+  mput,
   mstartOrWake,
   newproc,
   pidleput,
@@ -50,6 +52,13 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   rt.sysmonM = sysmon;
   rt.ev("newm", 0, sysmon, null, -1, -1, "sysmon", 2);
   sysmonStart(rt);
+  // Threads left from start-up, parked on the idle M list (see RuntimeConfig.startIdleMs).
+  const idleMs = config.startIdleMs < 0 ? config.gomaxprocs : config.startIdleMs;
+  for (let i = 0; i < idleMs; i++) {
+    const mp = allocm(rt);
+    rt.ev("newm", 0, mp, null, -1, -1, "start-up", mcount(rt));
+    mput(rt, mp);
+  }
   rt.mainG = newproc(rt, main, rt.allp[0]!, 0);
   rt.mAfter(m0, 0, Resume.Schedule);
   return rt;

@@ -79,7 +79,7 @@ test("a spared syscall P is retaken one sysmon tick after its spare condition en
   });
   const main = program("main", function* () {
     yield go(busy);
-    yield compute(us(50));
+    yield compute(us(500));
     yield Syscall(ms(30));
   });
   simulate({ gomaxprocs: 2, main, observers: [log], check: true });
