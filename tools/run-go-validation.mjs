@@ -19,6 +19,8 @@
 //   --procs N        sets GOMAXPROCS in the environment (and passes -procs N to the program)
 //   --full           with a single case: also print every rep in full (default: yes) — use
 //                    --no-reps to print only median/min/max
+//   --programs a,b   with --matrix: only these programs; if --out exists, their cases replace
+//                    the ones in it
 //   --quiet          no progress on stderr
 //
 // Builds go to os.tmpdir()/gosched-go-build-<goversion>/<program> (outside the repository), from
@@ -74,6 +76,7 @@ function parseArgs(argv) {
     else if (a === "--timeout") o.timeoutS = Number(next());
     else if (a === "--matrix") o.matrix = next();
     else if (a === "--out") o.out = next();
+    else if (a === "--programs") o.programs = next().split(",");
     else if (a === "--quiet") o.quiet = true;
     else if (a === "--no-reps") o.reps_out = false;
     else if (a === "--full") o.reps_out = true;
@@ -299,13 +302,13 @@ function compare(resultsFile, csvFile) {
   const res = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
   const calib = parseCsv(csvFile);
   const cols = [
-    ["makespan ms", "wall_ms", "makespanNs", 1e-6],
-    ["thr created", "threads_created", "threadsCreated", 1],
-    ["thr end", "threads_end", "threadsPeak", 1],
-    ["lostP frac", "blocked_frac", "lostPFrac", 1],
-    ["eff par", "eff_parallelism", "effParallelism", 1],
-    ["lat p50 µs", "lat_ns.p50", "syscallLatencyNs.p50", 1e-3],
-    ["lat p99 µs", "lat_ns.p99", "syscallLatencyNs.p99", 1e-3],
+    ["makespan ms", "wall_ms", "makespanNs", 1e-6, 1],
+    ["thr created", "threads_created", "threadsCreated", 1, 1],
+    ["thr end", "threads_end", "threadsPeak", 1, 1],
+    ["lostP frac", "blocked_frac", "lostPFrac", 1, 1],
+    ["eff par", "eff_parallelism", "effParallelism", 1, 1],
+    ["lat p50 µs", "lat_ns.p50", "syscallLatencyNs.p50", 1e-3, 1e-3],
+    ["lat p99 µs", "lat_ns.p99", "syscallLatencyNs.p99", 1e-3, 1e-3],
   ];
   const rows = [];
   const ratios = Object.fromEntries(cols.map((c) => [c[0], []]));
@@ -315,15 +318,15 @@ function compare(resultsFile, csvFile) {
     const cal = calib.find((r) => r.kind === c.program && r.procs === a.procs && r.g === a.g && r.d_us === a.d);
     if (!cal) continue;
     const row = { kind: c.program, procs: a.procs, g: a.g, d: a.d, cells: [] };
-    for (const [label, ck, mk, scale] of cols) {
+    for (const [label, ck, mk, scale, cscale] of cols) {
       const ours = c.m[mk];
-      const cm = cal[`${ck}_median`];
-      if (!ours || cm === undefined || cm === "") {
+      const cm = cal[`${ck}_median`] * cscale;
+      if (!ours || !Number.isFinite(cm)) {
         row.cells.push(`${label}: -`);
         continue;
       }
       const om = ours[0] * scale;
-      const overlap = ours[1] * scale <= cal[`${ck}_max`] && ours[2] * scale >= cal[`${ck}_min`];
+      const overlap = ours[1] * scale <= cal[`${ck}_max`] * cscale && ours[2] * scale >= cal[`${ck}_min`] * cscale;
       if (cm !== 0) ratios[label].push(om / cm);
       row.cells.push(`${label}: ${fmt(om)} vs ${fmt(cm)}${overlap ? "" : " !"}`);
     }
@@ -361,17 +364,25 @@ function main() {
   const gos = resolveGos(o.gos);
   if (o.matrix) {
     if (!["small", "full"].includes(o.matrix)) usage(`unknown matrix ${o.matrix}`);
-    const cases = matrixCases(o.matrix);
+    const cases = matrixCases(o.matrix).filter(([p]) => !o.programs || o.programs.includes(p));
     for (const goBin of gos) {
       const version = goVersion(goBin);
       for (const p of PROGRAMS) build(goBin, version, p, log);
-      const outCases = [];
+      let outCases = [];
       const t0 = Date.now();
       cases.forEach(([program, flags], i) => {
         const c = runCase(goBin, version, program, flags, o, log);
         outCases.push(compactCase(c));
         log(`${version} ${i + 1}/${cases.length} ${program} ${flags.join(" ")} (${Math.round((Date.now() - t0) / 1000)} s)`);
       });
+      const out = o.out ? (gos.length > 1 ? o.out.replace(/(\.json)?$/, `-${version}.json`) : o.out) : null;
+      if (out && o.programs && fs.existsSync(out)) {
+        // --programs with an existing --out: replace those cases, keep the others
+        const old = JSON.parse(fs.readFileSync(out, "utf8"));
+        const fresh = new Map(outCases.map((c) => [`${c.program} ${c.args}`, c]));
+        outCases = old.cases.map((c) => fresh.get(`${c.program} ${c.args}`) ?? c);
+        for (const c of fresh.values()) if (!outCases.includes(c)) outCases.push(c);
+      }
       const result = {
         goVersion: version,
         goBinary: goBin,
@@ -381,7 +392,6 @@ function main() {
         cases: outCases,
       };
       const text = JSON.stringify(result) + "\n";
-      const out = o.out ? (gos.length > 1 ? o.out.replace(/(\.json)?$/, `-${version}.json`) : o.out) : null;
       if (out) {
         fs.writeFileSync(out, text.replace(/\},\{"program"/g, '},\n{"program"'));
         log(`wrote ${out} (${text.length} bytes)`);
