@@ -1,0 +1,43 @@
+// Shared by the CLI commands: reading scenario files, overrides from flags, printing.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { GoschedError } from "../base/errors.js";
+import { parseScenario, type Override, type ParsedScenario } from "../scenario/index.js";
+import { optionTable, type CliOptions } from "./options.js";
+
+/** examples/default.yaml of the installed package (dist/src/cli → package root). */
+export const defaultScenarioPath = (): string => fileURLToPath(new URL("../../../examples/default.yaml", import.meta.url));
+
+export function readScenario(file: string): { text: string; parsed: ParsedScenario } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GoschedError("FILE_NOT_FOUND", code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
+  }
+  return { text, parsed: parseScenario(text, file) };
+}
+
+/** Overrides from the setting flags (--gomaxprocs …) and --set, in the table's order. */
+export function overridesFrom(o: CliOptions): Override[] {
+  const out: Override[] = [];
+  for (const def of optionTable) {
+    if (!("setting" in def)) continue;
+    const v = (o as Record<string, unknown>)[def.key];
+    if (v === undefined) continue;
+    out.push({ key: def.setting, value: String(v), source: `${def.flags.split(" ")[0]!} ${String(v)}` });
+  }
+  for (const s of o.set ?? []) out.push(parseAssignment(s, "--set"));
+  return out;
+}
+
+export function parseAssignment(s: string, flag: string): Override {
+  const i = s.indexOf("=");
+  if (i <= 0) throw new GoschedError("OPTION_INVALID", `${flag} ${s}: expected key=value`);
+  return { key: s.slice(0, i).trim(), value: s.slice(i + 1).trim(), source: `${flag} ${s}` };
+}
+
+export const out = (text: string): void => {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+};

@@ -1,0 +1,83 @@
+// gosched compare <scenario> --vs k=v,… : configurations side by side, every metric with its delta
+// against the first column. Without --vs, the scenario's variants are compared.
+import { GoschedError } from "../base/errors.js";
+import { formatNs } from "../base/time.js";
+import { compileScenario, type CompiledRun } from "../scenario/index.js";
+import type { Simulation } from "../simulate.js";
+import { out, overridesFrom, parseAssignment, readScenario } from "./common.js";
+import { exitCodes, type CliOptions } from "./options.js";
+import { Progress } from "./progress.js";
+import { flattenMetrics, runCompiled, runJson } from "./simulation.js";
+
+export function compareCommand(file: string, o: CliOptions): number {
+  const { parsed } = readScenario(file);
+  const base = overridesFrom(o);
+  const configs: CompiledRun[] = [];
+  if ((o.vs ?? []).length > 0) {
+    const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: base });
+    const first = sc.runs[0]!;
+    const variant = sc.variants.length > 0 ? [first.label] : [];
+    configs.push(first);
+    for (const vs of o.vs ?? []) {
+      const ovs = vs.split(",").filter((s) => s.trim() !== "").map((s) => parseAssignment(s, `--vs ${vs}:`));
+      const c = compileScenario(parsed, { variants: variant, overrides: [...base, ...ovs] }).runs[0]!;
+      configs.push({ ...c, label: vs });
+    }
+  } else {
+    const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: base });
+    if (sc.runs.length < 2) throw new GoschedError("OPTION_INVALID", `${file}: nothing to compare: give one or more --vs key=value (e.g. --vs gomaxprocs=8)`);
+    configs.push(...sc.runs);
+  }
+  const sims: Simulation[] = configs.map((c) => {
+    const p = Progress.enabled() ? new Progress(c.label) : null;
+    const sim = runCompiled(c, p !== null ? { onProgress: (rt) => p.sim(rt) } : {});
+    p?.done();
+    return sim;
+  });
+  const rows = sims.map((s) => flattenMetrics(s.metrics));
+  const names = rows[0]!.map(([k]) => k);
+  if (o.json === true) {
+    const deltas = sims.slice(1).map((_, i) => {
+      const d: Record<string, { delta: number; ratio: number | null }> = {};
+      names.forEach((k, j) => {
+        const a = rows[0]![j]![1];
+        const b = rows[i + 1]![j]![1];
+        d[k] = { delta: b - a, ratio: a !== 0 ? b / a : null };
+      });
+      return { label: configs[i + 1]!.label, against: configs[0]!.label, metrics: d };
+    });
+    out(JSON.stringify({ scenario: file, runs: sims.map((s, i) => runJson(configs[i]!.label, configs[i]!, s)), deltas }, null, 2));
+  } else out(formatCompare(configs.map((c) => c.label), names, rows, sims));
+  return sims.some((s) => s.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
+}
+
+export function formatMetric(name: string, v: number): string {
+  if (name.endsWith("Ns")) return formatNs(v);
+  if (name === "pUtilization") return `${(v * 100).toFixed(1)}%`;
+  return String(v);
+}
+
+function formatDelta(name: string, a: number, b: number): string {
+  if (a === b) return "=";
+  const d = b - a;
+  const abs = name.endsWith("Ns") ? formatNs(Math.abs(d)) : name === "pUtilization" ? `${(Math.abs(d) * 100).toFixed(1)}pt` : String(Math.abs(d));
+  const pct = a !== 0 ? ` ${d > 0 ? "+" : "-"}${Math.abs((d / a) * 100).toFixed(0)}%` : "";
+  return `${d > 0 ? "+" : "-"}${abs}${pct}`;
+}
+
+function formatCompare(labels: string[], names: string[], rows: [string, number][][], sims: Simulation[]): string {
+  const header = ["metric", ...labels.map((l, i) => (i === 0 ? l : `${l}`))];
+  const body = names.map((k, j) => {
+    const a = rows[0]![j]![1];
+    return [k, ...rows.map((r, i) => (i === 0 ? formatMetric(k, r[j]![1]) : `${formatMetric(k, r[j]![1])} (${formatDelta(k, a, r[j]![1])})`))];
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join("  ");
+  const lines = [line(header), ...body.map(line)];
+  sims.forEach((s, i) => {
+    if (s.result.fatal !== null) lines.push(`${labels[i]!}: ${s.result.fatal}`);
+    else if (s.result.stoppedBy !== "main-exited") lines.push(`${labels[i]!}: stopped by ${s.result.stoppedBy} at ${formatNs(s.result.endTimeNs)}`);
+  });
+  lines.push("", `deltas are against '${labels[0]!}'`);
+  return lines.join("\n");
+}

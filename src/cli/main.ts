@@ -1,0 +1,96 @@
+// The gosched command line, built from the option and command tables in options.ts.
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { InvariantError } from "../base/assert.js";
+import { GoschedError } from "../base/errors.js";
+import { scenarioSchema } from "../scenario/index.js";
+import { defaultScenarioPath, out } from "./common.js";
+import { compareCommand } from "./compare.js";
+import { explainCommand } from "./explain.js";
+import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
+import { runCommand } from "./run.js";
+import { sweepCommand } from "./sweep.js";
+
+function parseIntOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
+  return n;
+}
+
+function addOption(cmd: Command, d: OptionDef): void {
+  switch (d.kind) {
+    case "boolean":
+      cmd.option(d.flags, d.description);
+      break;
+    case "int":
+      cmd.option(d.flags, d.description, parseIntOption);
+      break;
+    case "repeatable":
+      cmd.option(d.flags, d.description, (v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+      break;
+    default:
+      cmd.option(d.flags, d.description);
+  }
+}
+
+type Action = (arg: string | undefined, o: CliOptions) => number | Promise<number>;
+
+const actions: Record<CommandName, Action> = {
+  run: (file, o) => runCommand(file ?? defaultScenarioPath(), o),
+  compare: (file, o) => compareCommand(file!, o),
+  sweep: (file, o) => sweepCommand(file!, o),
+  explain: (fn, o) => explainCommand(fn, o),
+  schema: () => {
+    out(JSON.stringify(scenarioSchema, null, 2));
+    return exitCodes.ok;
+  },
+};
+
+/** Builds the commander program; `result` receives the chosen command's exit code promise. */
+export function buildProgram(result: { code?: Promise<number> | number }): Command {
+  const program = new Command("gosched")
+    .description("Simulate the Go runtime scheduler and its syscall path.\nWith no arguments: gosched run examples/default.yaml.")
+    .exitOverride()
+    .showHelpAfterError("(gosched --help lists the commands; gosched <command> --help their options)");
+  for (const c of commandTable) {
+    const cmd = program.command(`${c.name}${c.args !== "" ? ` ${c.args}` : ""}`).description(c.summary).exitOverride();
+    for (const d of optionsFor(c.name)) addOption(cmd, d);
+    cmd.action((arg: unknown, opts: unknown) => {
+      const o = (typeof arg === "object" && arg !== null && !(arg instanceof Command) ? arg : opts) as CliOptions;
+      result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o);
+    });
+  }
+  return program;
+}
+
+/** Runs the CLI on argv (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  // `gosched … | head`: a closed pipe ends the output quietly.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(exitCodes.ok);
+    throw e;
+  });
+  const args = argv.length === 0 ? ["run"] : [...argv];
+  const result: { code?: Promise<number> | number } = {};
+  try {
+    buildProgram(result).parse(args, { from: "user" });
+    return await (result.code ?? exitCodes.ok);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 ? exitCodes.ok : exitCodes.badInput;
+  }
+  if (e instanceof GoschedError) {
+    process.stderr.write(`gosched: ${e.message}\n`);
+    return exitCodes.badInput;
+  }
+  if (e instanceof InvariantError) {
+    process.stderr.write(`gosched: the model broke an invariant (a bug in gosched, please report it):\n${e.message}\n`);
+    return exitCodes.fatal;
+  }
+  process.stderr.write(`gosched: internal error (a bug in gosched, please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return exitCodes.fatal;
+}

@@ -1,0 +1,68 @@
+// The CLI's one table of commands and options. main.ts builds commander from it, so --help, the
+// parsed values and docs/cli.md (checked by a test) cannot drift apart.
+
+export type CommandName = "run" | "compare" | "sweep" | "explain" | "schema";
+
+export type OptionKind = "boolean" | "int" | "string" | "duration" | "repeatable";
+
+export interface OptionDef {
+  /** Property name in the parsed options. */
+  readonly key: string;
+  /** commander flags, e.g. "--gomaxprocs <n>". */
+  readonly flags: string;
+  readonly description: string;
+  readonly kind: OptionKind;
+  readonly commands: readonly CommandName[];
+  /** The scenario setting this flag overrides (run, compare, sweep). */
+  readonly setting?: string;
+}
+
+const sim: CommandName[] = ["run", "compare", "sweep"];
+
+export const optionTable = [
+  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "explain"], description: "print JSON instead of the human report" },
+  { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
+  { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
+  { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
+  { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: "override the Go version profile (go1.19)" },
+  { key: "policy", flags: "--policy <name>", kind: "string", commands: sim, setting: "policy", description: "override the syscall policy (sysmon-retake)" },
+  { key: "maxTime", flags: "--max-time <duration>", kind: "duration", commands: sim, setting: "maxTime", description: "stop the simulation at this simulated time (e.g. 2s)" },
+  { key: "maxEvents", flags: "--max-events <n>", kind: "int", commands: sim, setting: "maxEvents", description: "stop the simulation after this many engine events" },
+  { key: "set", flags: "--set <key=value>", kind: "repeatable", commands: sim, description: "override any setting or param, e.g. costs.futexWakeNs=5us or call=rawSyscall (repeatable)" },
+  { key: "check", flags: "--check", kind: "boolean", commands: ["run"], description: "check the model's invariants after every event (slow)" },
+  { key: "schedtrace", flags: "--schedtrace <duration>", kind: "duration", commands: ["run"], description: "print GODEBUG=schedtrace lines every <duration> of simulated time (e.g. 10ms)" },
+  { key: "scheddetail", flags: "--scheddetail", kind: "boolean", commands: ["run"], description: "with --schedtrace: the scheddetail=1 form (a line per P, M and G)" },
+  { key: "vs", flags: "--vs <key=value,...>", kind: "repeatable", commands: ["compare"], description: "a configuration to compare against the scenario: overrides separated by commas (repeatable)" },
+  { key: "param", flags: "--param <key=v1,v2,...>", kind: "repeatable", commands: ["sweep"], description: "a swept parameter and its values (repeatable; the grid is their product)" },
+  { key: "metric", flags: "--metric <name>", kind: "string", commands: ["sweep"], description: "metric to plot (default makespanNs), e.g. threadsCreated, schedLatencyNs.p99Ns" },
+  { key: "workers", flags: "--workers <n>", kind: "int", commands: ["sweep"], description: "worker threads (default: one per core; 0 = run in this thread)" },
+  { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep"], description: "results on stdout as csv (default) or json" },
+  { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep"], description: "also write the results to a file (.csv or .json)" },
+  { key: "plot", flags: "--plot <file.svg>", kind: "string", commands: ["sweep"], description: "write an SVG plot of --metric against the first --param" },
+  { key: "questions", flags: "--questions", kind: "boolean", commands: ["explain"], description: "print the answered questions about the syscall path" },
+] as const satisfies readonly OptionDef[];
+
+type Table = typeof optionTable;
+type ValueOf<K extends OptionKind> = K extends "boolean" ? boolean : K extends "int" ? number : K extends "repeatable" ? string[] : string;
+
+/** The parsed options: every key of the table, typed by its kind (absent when not given). */
+export type CliOptions = { [D in Table[number] as D["key"]]?: ValueOf<D["kind"]> };
+
+export interface CommandDef {
+  readonly name: CommandName;
+  readonly args: string;
+  readonly summary: string;
+}
+
+export const commandTable: readonly CommandDef[] = [
+  { name: "run", args: "[scenario]", summary: "simulate a scenario (all its variants) and print the report; default: examples/default.yaml" },
+  { name: "compare", args: "<scenario>", summary: "run configurations side by side with the deltas of every metric" },
+  { name: "sweep", args: "<scenario>", summary: "run a parameter grid over worker threads; CSV/JSON results and an SVG plot" },
+  { name: "explain", args: "[function]", summary: "what a runtime function does, step by step, and where it lives in Go's source" },
+  { name: "schema", args: "", summary: "print the JSON Schema of scenario files" },
+];
+
+export const optionsFor = (c: CommandName): readonly OptionDef[] => optionTable.filter((o) => (o.commands as readonly CommandName[]).includes(c));
+
+/** Exit codes (docs/cli.md). */
+export const exitCodes = { ok: 0, fatal: 1, badInput: 2 } as const;

@@ -1,0 +1,56 @@
+// gosched run <scenario>: every selected variant, the report side by side (or JSON).
+import { GoschedError } from "../base/errors.js";
+import { formatReport } from "../observers/report.js";
+import { compileScenario, parseDuration } from "../scenario/index.js";
+import type { Simulation } from "../simulate.js";
+import { out, overridesFrom, readScenario } from "./common.js";
+import { exitCodes, type CliOptions } from "./options.js";
+import { Progress } from "./progress.js";
+import { runCompiled, runJson } from "./simulation.js";
+
+export function runCommand(file: string, o: CliOptions): number {
+  const { parsed } = readScenario(file);
+  const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: overridesFrom(o) });
+  const schedtraceNs = o.schedtrace === undefined ? 0 : parseDurationFlag(o.schedtrace, "--schedtrace");
+  const runs: { label: string; sim: Simulation }[] = [];
+  for (const cr of sc.runs) {
+    if (schedtraceNs > 0 && sc.runs.length > 1 && o.json !== true) out(`== ${cr.label} ==`);
+    const progress = Progress.enabled() ? new Progress(cr.label) : null;
+    const traceLines: string[] = [];
+    const sim = runCompiled(cr, {
+      check: o.check === true,
+      schedtraceNs,
+      scheddetail: o.scheddetail === true,
+      write: o.json === true ? (t) => traceLines.push(t) : (t) => process.stdout.write(t),
+      ...(progress !== null ? { onProgress: (rt) => progress.sim(rt) } : {}),
+    });
+    progress?.done();
+    runs.push({ label: cr.label, sim });
+    if (o.json === true && schedtraceNs > 0) (sim as { schedtrace?: string }).schedtrace = traceLines.join("");
+  }
+  if (o.json === true) {
+    out(
+      JSON.stringify(
+        {
+          scenario: sc.name,
+          file: sc.file,
+          runs: runs.map((r, i) => ({ ...runJson(r.label, sc.runs[i]!, r.sim), ...((r.sim as { schedtrace?: string }).schedtrace !== undefined ? { schedtrace: (r.sim as { schedtrace?: string }).schedtrace } : {}) })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (schedtraceNs > 0) out("");
+    out(`${sc.name}${sc.description !== "" ? ` — ${sc.description}` : ""}\n`);
+    out(formatReport(runs));
+  }
+  return runs.some((r) => r.sim.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
+}
+
+export function parseDurationFlag(v: string, flag: string): number {
+  const r = parseDuration(v);
+  if (!r.ok) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: ${r.message}`);
+  if (r.value <= 0) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: expected a positive duration`);
+  return r.value;
+}

@@ -1,0 +1,27 @@
+// One grid point of a sweep: compile the scenario with the point's overrides and simulate. Pure
+// function of its input, so results do not depend on which worker runs it or in what order.
+import { parseScenario, compileScenario, type Override } from "../scenario/index.js";
+import { simulate } from "../simulate.js";
+import { flattenMetrics } from "./simulation.js";
+
+export interface SweepTask {
+  readonly index: number;
+  readonly file: string;
+  readonly text: string;
+  readonly variant: string | null;
+  readonly overrides: readonly Override[];
+}
+
+export interface SweepResult {
+  readonly index: number;
+  readonly stoppedBy: string;
+  readonly fatal: string | null;
+  readonly eventCount: number;
+  readonly metrics: [string, number][];
+}
+
+export function runSweepTask(t: SweepTask): SweepResult {
+  const sc = compileScenario(parseScenario(t.text, t.file), { variants: t.variant === null ? [] : [t.variant], overrides: t.overrides });
+  const sim = simulate(sc.runs[0]!.options);
+  return { index: t.index, stoppedBy: sim.result.stoppedBy, fatal: sim.result.fatal, eventCount: sim.result.eventCount, metrics: flattenMetrics(sim.metrics) };
+}
