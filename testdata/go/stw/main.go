@@ -5,7 +5,8 @@
 // apart (default 20000), then stops the workers and waits for them. Stop-the-world takes every
 // P that is in _Psyscall (_Psyscall → _Pgcstop, p.syscalltick++) and forEachP during the mark
 // phase takes them again, so those syscalls lose their P and exit through the slow path or an
-// idle P. With -n 0 the same run has no GC calls (baseline for sysmon's own retakes).
+// idle P. With -n 0 the same run has no GC calls (baseline for sysmon's own retakes; the window
+// lasts warmup + basegaps (10) × gap, like the default GC run).
 // Metrics: gcWallNs (per runtime.GC() call), gcPauseNs (per stop-the-world pause, runtime/metrics
 // /gc/pauses:seconds, bucket upper bounds), stwPauseNsPerGC (MemStats.PauseNs, both pauses of a
 // cycle summed, exact), syscalls.lostP (whole window), syscalls.lostPDuringGC (P losses that
@@ -26,6 +27,7 @@ import (
 func main() {
 	warmUs := flag.Int64("warmup", 5000, "µs between starting the workers and the first GC")
 	gapUs := flag.Int64("gap", 20000, "µs between GCs")
+	baseGaps := flag.Int64("basegaps", 10, "with -n 0: window length in gaps after the warmup")
 	f := parseLoopFlags(4, 1, 1000)
 	f.n = nGiven
 	if !flagSet("n") {
@@ -102,7 +104,8 @@ func main() {
 		}
 	}
 	if f.n == 0 {
-		sleepNs(*gapUs * 1000)
+		// baseline: a window as long as the default run's (warmup + 10 gaps), without GC
+		sleepNs(*baseGaps * *gapUs * 1000)
 	}
 	atomic.StoreInt32(&stop, 1)
 	wg.Wait()
