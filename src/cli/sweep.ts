@@ -76,7 +76,8 @@ export async function runTasks(tasks: readonly SweepTask[], workers: number): Pr
   if (workers <= 0) {
     for (const t of tasks) {
       results[t.index] = runSweepTask(t);
-      progress?.bar(++done, tasks.length);
+      done++;
+      progress?.bar(done, tasks.length);
     }
     progress?.done();
     return results;
@@ -99,7 +100,8 @@ export async function runTasks(tasks: readonly SweepTask[], workers: number): Pr
           return;
         }
         results[m.result.index] = m.result;
-        progress?.bar(++done, tasks.length);
+        done++;
+      progress?.bar(done, tasks.length);
         feed();
       });
       w.on("error", reject);
