@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
-import { scenarioSchema } from "./schema.js";
+import { bareOpArg, scenarioSchema } from "./schema.js";
 import { describe, parseDuration, parseRate, parseSize } from "./units.js";
 
 export interface ParsedScenario {
@@ -300,9 +300,23 @@ export function validateDoc(loc: Located): void {
   loc.fail(pointer, detail, atKey);
 }
 
+// ajv reports schema paths relative to each referenced definition, so definitions are told apart by
+// the identity of the failing schema object (verbose mode gives it).
+const definitionByObject = new Map<unknown, string>();
+{
+  const defs = scenarioSchema.definitions as Record<string, Record<string, unknown>>;
+  for (const [name, d] of Object.entries(defs)) {
+    definitionByObject.set(d, name);
+    if (d.then !== undefined) definitionByObject.set(d.then, name);
+    if (d.else !== undefined) definitionByObject.set(d.else, name);
+  }
+  definitionByObject.set(scenarioSchema.definitions.Arrival.properties.rate, "Rate");
+  definitionByObject.set(scenarioSchema.definitions.OpMap.properties.compute.then, "CallObject");
+  definitionByObject.set(bareOpArg, "BareOp");
+}
+
 function definitionOf(e: ErrorObject): string {
-  const m = /#\/definitions\/([A-Za-z]+)\/(?!.*\/definitions\/)/.exec(e.schemaPath);
-  return m?.[1] ?? "";
+  return definitionByObject.get(e.parentSchema) ?? "";
 }
 
 function explainError(e: ErrorObject): { pointer: string; detail: string; atKey: boolean } {
@@ -334,7 +348,7 @@ function explainError(e: ErrorObject): { pointer: string; detail: string; atKey:
       let r: { ok: false; message: string } | { ok: true } = { ok: true };
       if (def === "Duration" || def === "NsValue") r = parseDuration(data, def === "NsValue");
       else if (def === "Size") r = parseSize(data);
-      else if (def === "Arrival") r = parseRate(data);
+      else if (def === "Rate") r = parseRate(data);
       if (!r.ok) return { pointer: ptr, atKey: false, detail: r.message };
       return { pointer: ptr, atKey: false, detail: `expected a name (letters, digits, '_', '.', '-'; not starting with a digit), got ${describe(data)}` };
     }

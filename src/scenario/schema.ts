@@ -38,6 +38,9 @@ const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 const str = (description: string) => ({ type: "string", description });
 const nameRef = (description: string) => ({ type: "string", pattern: namePattern, description });
 
+/** The argument of `- gc:` written as a mapping: nothing (one shared object, see load.ts). */
+export const bareOpArg = { type: ["null", "object"], maxProperties: 0 } as const;
+
 const durationString = `^(${durationPattern.slice(1, -1)}|\\s*${paramRefPattern}\\s*)$`;
 
 function settingsNsOrNumber(keys: readonly string[], extra: Record<string, object> = {}): object {
@@ -203,7 +206,7 @@ export const scenarioSchema = {
         },
         ...Object.fromEntries(callOps.map((k) => [k, ref("CallSpec")])),
         sleep: ref("Duration"),
-        ...Object.fromEntries(bareOps.map((k) => [k, { type: ["null", "object"], maxProperties: 0 }])),
+        ...Object.fromEntries(bareOps.map((k) => [k, bareOpArg])),
         go: nameRef("Name of the program the new goroutine runs."),
         send: nameRef("Channel name."),
         recv: nameRef("Channel name."),
