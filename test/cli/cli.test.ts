@@ -1,0 +1,207 @@
+// The CLI as a user runs it: a spawned process on fixture scenarios, its output checked against the
+// runtime's rules rather than against a snapshot of itself.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { commandTable, optionsFor } from "../../src/cli/options.js";
+import { schedtraceLineRe } from "../../src/observers/schedtrace.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const bin = `${root}bin/gosched.js`;
+const fixture = (f: string) => `${root}test/cli/fixtures/${f}`;
+const example = (f: string) => `${root}examples/${f}`;
+
+function gosched(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: root, env: { ...process.env, GOSCHED_NO_PROGRESS: "1" } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface RunJson {
+  label: string;
+  config: { gomaxprocs: number };
+  result: { stoppedBy: string; fatal: string | null };
+  metrics: {
+    makespanNs: number;
+    threadsCreated: number;
+    syscalls: { total: number; raw: number };
+    handoffs: { sysmonRetake: number; blockingSyscall: number };
+    schedLatencyNs: { maxNs: number };
+  };
+}
+
+const runJson = (...args: string[]): RunJson[] => {
+  const r = gosched("run", ...args, "--json");
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { runs: RunJson[] }).runs;
+};
+
+test("default scenario: RawSyscall serializes on the Ps, Syscall hands Ps off to new threads", () => {
+  const runs = runJson(example("default.yaml"));
+  const by = Object.fromEntries(runs.map((r) => [r.label, r]));
+  const raw = by.RawSyscall!;
+  const sys = by.Syscall!;
+  const block = by.entersyscallblock!;
+  const calls = 8 * 5;
+  const callNs = 10e6;
+  // RawSyscall: no handoff, no new thread; the 40 calls run 2 at a time (GOMAXPROCS=2).
+  assert.ok(raw.metrics.threadsCreated <= raw.config.gomaxprocs, `threads ${raw.metrics.threadsCreated}`);
+  assert.equal(raw.metrics.syscalls.raw, calls);
+  assert.equal(raw.metrics.handoffs.sysmonRetake, 0);
+  const serialized = (calls * callNs) / raw.config.gomaxprocs;
+  assert.ok(Math.abs(raw.metrics.makespanNs - serialized) / serialized < 0.05, `raw makespan ${raw.metrics.makespanNs} vs ${serialized}`);
+  // Syscall: sysmon retakes Ps, threads are created, calls overlap: ≈ 5 calls' worth.
+  assert.ok(sys.metrics.threadsCreated > 0);
+  assert.ok(sys.metrics.handoffs.sysmonRetake > 0);
+  assert.equal(sys.metrics.syscalls.total, calls);
+  assert.ok(sys.metrics.makespanNs < 0.4 * serialized && sys.metrics.makespanNs >= 5 * callNs, `syscall makespan ${sys.metrics.makespanNs}`);
+  // entersyscallblock: every call hands its P off at once; sysmon never needs to.
+  assert.equal(block.metrics.handoffs.blockingSyscall, calls);
+  assert.equal(block.metrics.handoffs.sysmonRetake, 0);
+});
+
+test("fixture: a runnable goroutine waits behind a RawSyscall, not behind a Syscall", () => {
+  const runs = runJson(fixture("raw-vs-syscall.yaml"));
+  const [sys, raw] = runs;
+  assert.ok(raw!.metrics.schedLatencyNs.maxNs >= 5e6 * 0.9, `raw max sched latency ${raw!.metrics.schedLatencyNs.maxNs}`);
+  assert.ok(sys!.metrics.schedLatencyNs.maxNs < 1e6, `syscall max sched latency ${sys!.metrics.schedLatencyNs.maxNs}`);
+  assert.ok(raw!.metrics.threadsCreated <= 2);
+});
+
+test("no arguments: runs examples/default.yaml and prints the report", () => {
+  const r = gosched();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Syscall\s+RawSyscall\s+entersyscallblock/);
+  assert.match(r.stdout, /What happened:/);
+  assert.equal(r.stderr, "");
+});
+
+test("overrides: --gomaxprocs, --seed, --variant", () => {
+  const runs = runJson(example("default.yaml"), "--variant", "RawSyscall", "--gomaxprocs", "4", "--seed", "3");
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]!.config.gomaxprocs, 4);
+  // 40 raw calls of 10 ms, at most 4 at a time: no faster than 100 ms, and faster than 2 at a time.
+  const m = runs[0]!.metrics.makespanNs;
+  assert.ok(m >= 100e6 && m < 190e6, String(m));
+});
+
+test("bad input: exit 2, file:line:col and the field path, no stack trace", () => {
+  const r = gosched("run", fixture("bad-unit.yaml"));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad-unit\.yaml:5:16: programs\.w\[1\]\.syscall: unknown duration unit 'parsecs'/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const missing = gosched("run", "no/such/file.yaml");
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file/);
+  assert.equal(gosched("run", example("default.yaml"), "--gomaxprocs", "two").code, 2);
+  assert.equal(gosched("run", example("default.yaml"), "--frobnicate").code, 2);
+  const badVariant = gosched("run", example("default.yaml"), "--variant", "Nope");
+  assert.equal(badVariant.code, 2);
+  assert.match(badVariant.stderr, /unknown variant 'Nope' \(variants: Syscall, RawSyscall, entersyscallblock\)/);
+});
+
+test("fatal runtime conditions exit 1: deadlock, thread exhaustion", () => {
+  const d = gosched("run", fixture("deadlock.yaml"));
+  assert.equal(d.code, 1);
+  assert.match(d.stdout, /all goroutines are asleep - deadlock!/);
+  const t = gosched("run", example("thread-limit.yaml"), "--json");
+  assert.equal(t.code, 1);
+  const run = (JSON.parse(t.stdout) as { runs: RunJson[] }).runs[0]!;
+  assert.match(run.result.fatal ?? "", /thread exhaustion/);
+});
+
+test("--schedtrace prints lines in the runtime's format (go1.19: no needspinning)", () => {
+  const r = gosched("run", example("default.yaml"), "--variant", "Syscall", "--schedtrace", "10ms");
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split("\n").filter((l) => l.startsWith("SCHED "));
+  assert.ok(lines.length >= 4, `${lines.length} lines`);
+  let last = -Infinity;
+  for (const l of lines) {
+    const m = schedtraceLineRe.exec(l);
+    assert.ok(m !== null, `unparsed: ${l}`);
+    const [ms, gomaxprocs, idleprocs, threads, spinning, needspinning, idlethreads, runqueue, runqs] = m.slice(1);
+    assert.equal(needspinning, undefined, "go1.19 prints no needspinning");
+    assert.equal(Number(gomaxprocs), 2);
+    assert.ok(Number(idleprocs) <= 2);
+    assert.ok(Number(threads) >= 2 && Number(threads) >= Number(idlethreads) + Number(spinning));
+    assert.ok(Number(runqueue) >= 0);
+    assert.equal(runqs!.split(" ").length, 2, "one run queue length per P");
+    assert.ok(Number(ms) - last >= 10 || last === -Infinity, `${ms} after ${last}`);
+    last = Number(ms);
+  }
+});
+
+test("--scheddetail prints the header's detail fields, a line per P, M (newest first) and G", () => {
+  const r = gosched("run", example("default.yaml"), "--variant", "Syscall", "--schedtrace", "20ms", "--scheddetail", "--max-time", "25ms");
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split("\n");
+  const i = lines.findIndex((l) => l.startsWith("SCHED 2"));
+  assert.match(lines[i]!, /^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ idlethreads=\d+ runqueue=\d+ gcwaiting=[01] nmidlelocked=0 stopwait=\d+ sysmonwait=[01]$/);
+  assert.match(lines[i + 1]!, /^ {2}P0: status=\d schedtick=\d+ syscalltick=\d+ m=-?\d+ runqsize=\d+ gfreecnt=\d+ timerslen=\d+$/);
+  assert.match(lines[i + 2]!, /^ {2}P1: /);
+  const ms = lines.slice(i + 3).filter((l) => /^ {2}M\d+: /.test(l));
+  for (const l of ms) assert.match(l, /^ {2}M\d+: p=-?\d+ curg=-?\d+ mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=(true|false) blocked=(true|false) lockedg=-1$/);
+  const ids = ms.map((l) => Number(/M(\d+):/.exec(l)![1]));
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+  assert.equal(ids[ids.length - 1], 0);
+  const gs = lines.filter((l) => /^ {2}G\d+: /.test(l));
+  assert.ok(gs.length >= 9);
+  for (const l of gs) assert.match(l, /^ {2}G\d+: status=\d+\([a-z .A-Z]*\) m=-?\d+ lockedm=-1$/);
+});
+
+test("compare: every metric with a delta against the first configuration", () => {
+  const r = gosched("compare", example("default.yaml"), "--variant", "Syscall", "--vs", "gomaxprocs=4", "--vs", "call=rawSyscall", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { runs: RunJson[]; deltas: { label: string; metrics: Record<string, { delta: number }> }[] };
+  assert.equal(j.runs.length, 3);
+  assert.deepEqual(j.deltas.map((d) => d.label), ["gomaxprocs=4", "call=rawSyscall"]);
+  const raw = j.deltas[1]!.metrics;
+  assert.equal(raw["syscalls.raw"]!.delta, 40);
+  assert.equal(raw["syscalls.total"]!.delta, -40);
+  assert.ok("schedLatencyNs.p99Ns" in raw && "pUtilization" in raw && "makespanNs" in raw);
+  const human = gosched("compare", example("default.yaml"));
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /makespanNs\s+50\.\dms\s+200ms \(\+15\dms \+\d+%\)/);
+});
+
+test("sweep: the same numbers whatever the number of worker threads", () => {
+  const args = ["sweep", example("gomaxprocs-sweep.yaml"), "--param", "gomaxprocs=1,2,4", "--param", "seed=1,2"];
+  const one = gosched(...args, "--workers", "1");
+  const three = gosched(...args, "--workers", "3");
+  const inline = gosched(...args, "--workers", "0");
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(three.stdout, one.stdout);
+  assert.equal(inline.stdout, one.stdout);
+  const rows = one.stdout.trim().split("\n");
+  assert.equal(rows.length, 1 + 3 * 2);
+  assert.match(rows[0]!, /^gomaxprocs,seed,stoppedBy,fatal,makespanNs,/);
+});
+
+test("explain: catalog entries, questions, unknown names", () => {
+  const e = gosched("explain", "entersyscall");
+  assert.equal(e.code, 0);
+  assert.match(e.stdout, /runtime\/proc\.go/);
+  assert.equal(gosched("explain", "--questions").code, 0);
+  const u = gosched("explain", "frobnicate");
+  assert.equal(u.code, 2);
+  assert.match(u.stderr, /no explanation for 'frobnicate'/);
+});
+
+test("--help of every command lists exactly the table's options", () => {
+  for (const c of commandTable) {
+    const h = gosched(c.name, "--help");
+    assert.equal(h.code, 0);
+    for (const o of optionsFor(c.name)) assert.ok(h.stdout.includes(o.flags.split(" ")[0]!), `${c.name} --help lacks ${o.flags}`);
+  }
+  const top = gosched("--help");
+  for (const c of commandTable) assert.match(top.stdout, new RegExp(`\\b${c.name}\\b`));
+});
+
+test("docs/cli.md documents every command and option of the table", () => {
+  const doc = readFileSync(`${root}docs/cli.md`, "utf8");
+  for (const c of commandTable) {
+    assert.ok(doc.includes(`gosched ${c.name}`), `docs/cli.md lacks gosched ${c.name}`);
+    for (const o of optionsFor(c.name)) assert.ok(doc.includes(o.flags.split(" ")[0]!), `docs/cli.md lacks ${o.flags}`);
+  }
+});
