@@ -62,12 +62,21 @@ function explainRun(r: ReportRun): string[] {
   const lines: string[] = [];
   const s = m.syscalls;
   if (s.total > 0) {
-    const lost = s.lostP;
-    lines.push(
-      `${r.label}: ${s.total} syscalls went through entersyscall, which leaves the P in _Psyscall. ` +
-        `${lost} lost their P (${m.handoffs.sysmonRetake} taken by sysmon's retake, ${m.handoffs.blockingSyscall} handed off at once by entersyscallblock, ` +
-        `the rest taken back by another thread's exitsyscallfast or a stop-the-world).`,
-    );
+    const blocking = m.handoffs.blockingSyscall;
+    const byOthers = s.lostP - m.handoffs.sysmonRetake - blocking;
+    if (blocking === s.total) {
+      lines.push(
+        `${r.label}: ${s.total} syscalls entered through entersyscallblock, which hands the P off at once ` +
+          `(handoffp(releasep())) instead of leaving it in _Psyscall for sysmon to find.`,
+      );
+    } else {
+      lines.push(
+        `${r.label}: ${s.total} syscalls went through entersyscall, which leaves the P in _Psyscall. ` +
+          `${s.lostP} lost their P: ${m.handoffs.sysmonRetake} taken by sysmon's retake` +
+          (blocking > 0 ? `, ${blocking} handed off at once by entersyscallblock` : "") +
+          (byOthers > 0 ? `, ${byOthers} taken back by another thread returning from its own syscall (exitsyscallfast) or by a stop-the-world.` : "."),
+      );
+    }
     lines.push(
       `${r.label}: on return, ${s.fastSameP} got their old P back (exitsyscallfast), ${s.fastIdleP} took an idle P, ${s.slow} found none ` +
         `and queued their goroutine globally while the thread parked (exitsyscall0).`,

@@ -67,7 +67,8 @@ export class Runtime {
   fatal: string | null = null;
 
   // sysmon's loop state (proc.go sysmon locals).
-  readonly sysmon = { idle: 0, delayUs: 20, gen: 0, deepSleeping: false, lastTraceNs: 0 };
+  // lastTraceNs starts far back so the first pass prints, as Go's lasttrace = 0 does.
+  readonly sysmon = { idle: 0, delayUs: 20, gen: 0, deepSleeping: false, lastTraceNs: -Infinity };
 
   // GC state (stw.ts).
   readonly gc = {
