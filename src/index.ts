@@ -1,5 +1,5 @@
 // gosched's public API: simulate a workload under the Go runtime's scheduler rules.
-export { simulate, type SimulateOptions, type Simulation } from "./simulate.js";
+export { simulate, type SimulateOptions, type Simulation, type ObserverSpec } from "./simulate.js";
 export * from "./workloads/api.js";
 export { ns, us, ms, sec, formatNs, type Ns } from "./base/time.js";
 export type { Metrics, LatencySummary } from "./observers/metrics.js";

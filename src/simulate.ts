@@ -8,9 +8,12 @@ import type { Runtime } from "./runtime/runtime.js";
 import { createRuntime, run, type SimulationResult } from "./runtime/simulate.js";
 import { checkInvariants } from "./runtime/invariants.js";
 
+/** An observer, or a factory that builds one with the runtime (to read G/M/P state, e.g. schedtrace). */
+export type ObserverSpec = Observer | ((rt: Runtime) => Observer);
+
 export interface SimulateOptions extends ConfigOptions {
   readonly main: Program;
-  readonly observers?: readonly Observer[];
+  readonly observers?: readonly ObserverSpec[];
   /** Check the model's invariants after every event (slow; tests and --check). */
   readonly check?: boolean;
 }
@@ -27,7 +30,7 @@ export function simulate(options: SimulateOptions): Simulation {
   const metrics = new MetricsObserver(config.gomaxprocs);
   const rt = createRuntime(config, options.main, (r) => {
     r.subscribe(metrics);
-    for (const o of options.observers ?? []) r.subscribe(o);
+    for (const o of options.observers ?? []) r.subscribe(typeof o === "function" ? o(r) : o);
     if (options.check === true) r.afterEvent = checkInvariants;
   });
   const result = run(rt);
