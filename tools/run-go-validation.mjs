@@ -293,7 +293,7 @@ function machineInfo() {
 // ---- comparison with the calibration CSV -----------------------------------------------------
 
 function parseCsv(file) {
-  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  const lines = fs.readFileSync(file, "utf8").trim().split(/\r?\n/);
   const head = lines[0].split(",");
   return lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [head[i], isNaN(Number(v)) ? v : Number(v)])));
 }
