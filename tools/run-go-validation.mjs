@@ -16,9 +16,9 @@
 //   --reps N         repetitions, each a separate process (default 5)
 //   --timeout S      per-run timeout in seconds (default 60); a run that times out is recorded
 //                    as {error:"timeout"} and left out of the statistics
-//   --procs N        sets GOMAXPROCS in the environment (and passes -procs N to the program)
-//   --full           with a single case: also print every rep in full (default: yes) — use
-//                    --no-reps to print only median/min/max
+//   --no-reps        with a single case: print only median/min/max, not every rep
+// A program flag -procs N also sets GOMAXPROCS=N in the program's environment, so the runtime
+// starts with N Ps (no runtime.GOMAXPROCS stop-the-world before the measured window).
 //   --programs a,b   with --matrix: only these programs; if --out exists, their cases replace
 //                    the ones in it
 //   --quiet          no progress on stderr
@@ -405,8 +405,10 @@ function main() {
   for (const goBin of gos) {
     const version = goVersion(goBin);
     const c = runCase(goBin, version, program, flags, o, log);
-    const out = { program, args: flags, goVersion: version, reps: o.reps_out ? c.reps : undefined, median: c.median, min: c.min, max: c.max };
+    const failed = c.reps.length - c.ok;
+    const out = { program, args: flags, goVersion: version, reps: o.reps_out ? c.reps : undefined, failed, median: c.median, min: c.min, max: c.max };
     process.stdout.write(JSON.stringify(out) + "\n");
+    if (c.ok === 0) process.exitCode = 1;
   }
 }
 
