@@ -12,18 +12,19 @@ const allowed = {
   base: [],
   sim: ["base"],
   runtime: ["base", "sim"],
-  profiles: ["base", "runtime"],
-  policies: ["base", "runtime", "profiles"],
+  profiles: ["base", "runtime", "policies"],
+  policies: ["base", "runtime"],
   workloads: ["base", "runtime", "profiles"],
   observers: ["base", "runtime", "sim", "profiles", "(root)"],
   gotrace: ["base"],
   explain: [],
   scenario: ["base", "runtime", "profiles", "workloads", "(root)"],
+  validation: ["base", "runtime", "profiles", "policies", "workloads", "observers", "(root)"],
   "(root)": ["base", "sim", "runtime", "profiles", "policies", "workloads", "observers", "gotrace", "explain", "scenario"],
   cli: "*",
   ui: "*",
 };
-const nodeFree = new Set(["base", "sim", "runtime", "profiles", "policies", "workloads", "observers", "gotrace", "explain", "scenario", "(root)"]);
+const nodeFree = new Set(["base", "sim", "runtime", "profiles", "policies", "workloads", "observers", "gotrace", "explain", "scenario", "validation", "(root)"]);
 
 function layerOf(file) {
   const rel = relative(src, file).split("/");

@@ -136,7 +136,16 @@ export class MetricsObserver implements Observer {
         this.fastIdleP++;
         break;
       case "exitsyscall0":
+      case "exitsyscallNoP":
         this.slow++;
+        break;
+      case "exitsyscallTryGetP":
+        // go1.26+: its old P back from a thread holding it in a syscall (that call lost it), or an idle P.
+        if (e.reason === "idle-p") this.fastIdleP++;
+        else {
+          this.fastSameP++;
+          this.lostP++;
+        }
         break;
       case "exitsyscallfast_reacquired":
       case "entersyscall_gcwait":

@@ -1,6 +1,6 @@
 // The go1.19 profile: the reference, validated against Debian's golang-1.19-go on this machine.
 // Constants are proc.go's (runtime-model.md §10); costs and the machine come from shared/calibration.
-import type { Costs, GcSettings, Machine, RuntimeConstants } from "../runtime/config.js";
+import type { Costs, GcSettings, Machine, Rules, RuntimeConstants } from "../runtime/config.js";
 
 export const go119Constants: RuntimeConstants = {
   sysmonDelayUsMin: 20,
@@ -32,6 +32,7 @@ export const go119Costs: Costs = {
   newprocNs: 300,
   syncOpNs: 50,
   preemptSignalNs: 5_000,
+  preemptPrologueNs: 1_000,
   gcSweepTermNs: 30_000,
   gcMarkNs: 1_000_000,
   gcMarkTermNs: 50_000,
@@ -55,4 +56,12 @@ export const defaultGc: GcSettings = {
   gogc: 100,
   minHeapBytes: 4 << 20,
   liveHeapBytes: 0,
+};
+
+export const go119Rules: Rules = {
+  syscallP: "psyscall",
+  keepMpInSyscall: false,
+  needspinning: false,
+  timers: "per-p",
+  sysmonBackoffResetOnNoteOnly: true,
 };

@@ -1,12 +1,26 @@
 // Version profiles: a profile fixes the runtime's constants and rule variants; costs and the machine
 // default to this machine's calibration. Options override any figure.
-import type { Costs, GcSettings, Machine, ProfileName, RuntimeConfig, RuntimeConstants } from "../runtime/config.js";
-import { defaultGc, go119Constants, go119Costs, thisMachine } from "./go1_19.js";
+import { GoschedError } from "../base/errors.js";
+import type { Costs, GcSettings, Machine, Policy, ProfileName, Rules, RuntimeConfig, RuntimeConstants } from "../runtime/config.js";
+import { parsePolicy } from "../policies/index.js";
+import { go110Constants, go110Rules } from "./go1_10.js";
+import { defaultGc, go119Constants, go119Costs, go119Rules, thisMachine } from "./go1_19.js";
+import { go123Constants, go123Rules } from "./go1_23.js";
+import { go126Constants, go126Rules } from "./go1_26.js";
 
-export const profileNames: readonly ProfileName[] = ["go1.19"];
+export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26"];
+
+const profiles: Record<ProfileName, { constants: RuntimeConstants; rules: Rules }> = {
+  "go1.10": { constants: go110Constants, rules: go110Rules },
+  "go1.19": { constants: go119Constants, rules: go119Rules },
+  "go1.23": { constants: go123Constants, rules: go123Rules },
+  "go1.26": { constants: go126Constants, rules: go126Rules },
+};
 
 export interface ConfigOptions {
   readonly profile?: ProfileName;
+  /** A syscall policy, parsed or as text ("immediate-handoff", "sysmon-tick=1ms", …). */
+  readonly policy?: Policy | string;
   readonly gomaxprocs?: number;
   readonly seed?: number;
   readonly constants?: Partial<RuntimeConstants>;
@@ -21,11 +35,23 @@ export interface ConfigOptions {
 
 export function resolveConfig(o: ConfigOptions = {}): RuntimeConfig {
   const profile = o.profile ?? "go1.19";
+  const base = profiles[profile];
+  if (base === undefined) {
+    throw new GoschedError("OPTION_INVALID", `unknown profile "${String(profile)}"; expected one of: ${profileNames.join(", ")}`);
+  }
+  const policy = typeof o.policy === "string" ? parsePolicy(o.policy) : (o.policy ?? { name: "sysmon-retake" as const });
+  // sysmon-tick=<d> (Go issue 18236): sysmon's minimum sleep; the 10 ms cap rises with it if needed.
+  const tick: Partial<RuntimeConstants> =
+    policy.name === "sysmon-tick"
+      ? { sysmonDelayUsMin: policy.tickNs / 1e3, sysmonDelayUsMax: Math.max(base.constants.sysmonDelayUsMax, policy.tickNs / 1e3) }
+      : {};
   return {
     profile,
+    rules: base.rules,
+    policy,
     gomaxprocs: o.gomaxprocs ?? thisMachine.ncpu,
     seed: o.seed ?? 1,
-    constants: { ...go119Constants, ...o.constants },
+    constants: { ...base.constants, ...tick, ...o.constants },
     costs: { ...go119Costs, ...o.costs },
     machine: { ...thisMachine, ...o.machine },
     gc: { ...defaultGc, ...o.gc },

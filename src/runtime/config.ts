@@ -49,6 +49,8 @@ export interface Costs {
   readonly syncOpNs: number;
   /** preemptM: SIGURG sent until the goroutine stops at an async safe point. */
   readonly preemptSignalNs: number;
+  /** Cooperative preemption: until a computing goroutine's next function prologue sees stackPreempt. */
+  readonly preemptPrologueNs: number;
   /** GC: the sweep-termination stop-the-world's work while stopped. */
   readonly gcSweepTermNs: number;
   /** GC: concurrent mark phase duration. */
@@ -77,10 +79,46 @@ export interface GcSettings {
   readonly liveHeapBytes: number;
 }
 
-export type ProfileName = "go1.19";
+export type ProfileName = "go1.10" | "go1.19" | "go1.23" | "go1.26";
+
+/**
+ * Rule variants a version profile swaps (runtime-model.md §8). Whole code paths differ, not only
+ * numbers: each flag selects one path in the model, cited where it branches.
+ */
+export interface Rules {
+  /**
+   * Where a syscall leaves its P. "psyscall" (go1.1–go1.25): the P goes _Psyscall, unowned.
+   * "running" (go1.26+, CL 646198 "eliminate _Psyscall"): the P stays _Prunning and attached; whoever
+   * takes it first claims the G's scan bit (setBlockOnExitSyscall) and takes the P (takeP).
+   */
+  readonly syscallP: "psyscall" | "running";
+  /** go1.10: the M keeps m.p during the syscall, and exitsyscallfast CASes _Psyscall → _Prunning. */
+  readonly keepMpInSyscall: boolean;
+  /** go1.20+: wakep takes the idle P itself (pidlegetSpinning) and sets sched.needspinning if none. */
+  readonly needspinning: boolean;
+  /** go1.14+: per-P timer heaps run by the scheduler; go1.10: a timerproc goroutine per bucket that sleeps in entersyscallblock. */
+  readonly timers: "per-p" | "timerproc";
+  /** go1.16+: a deep-sleep wake-up resets sysmon's backoff only when woken by notewakeup; go1.10: always. */
+  readonly sysmonBackoffResetOnNoteOnly: boolean;
+}
+
+/** What-if syscall designs (src/policies/). */
+export type Policy =
+  /** Today's design: the P stays by the syscall until sysmon (or a stop-the-world) takes it. */
+  | { readonly name: "sysmon-retake" }
+  /** Every syscall hands its P off at once, as entersyscallblock does (Go proposal 29734's idea). */
+  | { readonly name: "immediate-handoff" }
+  /** As if every call were RawSyscall: the P is never taken. */
+  | { readonly name: "never-retake" }
+  /** Go issue 58492: each M has a syscall thread that makes the call while the goroutine parks. */
+  | { readonly name: "dedicated-syscall-thread" }
+  /** sysmon's minimum sleep is tickNs instead of 20 µs (Go issue 18236). */
+  | { readonly name: "sysmon-tick"; readonly tickNs: number };
 
 export interface RuntimeConfig {
   readonly profile: ProfileName;
+  readonly rules: Rules;
+  readonly policy: Policy;
   readonly gomaxprocs: number;
   readonly seed: number;
   readonly constants: RuntimeConstants;

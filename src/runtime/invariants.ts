@@ -46,7 +46,9 @@ export function checkInvariants(rt: Runtime): void {
         break;
       case _Psyscall: {
         if (pp.m !== null) fail("_Psyscall P has no M", `P${pp.id} m=M${pp.m.id}`);
-        const owner = rt.allm.find((mp) => mp.oldp === pp);
+        // go1.10 keeps m.p during the call; later versions keep the P in m.oldp.
+        const keepMp = rt.config.rules.keepMpInSyscall;
+        const owner = rt.allm.find((mp) => (keepMp ? mp.p === pp && mp.state === "syscall" : mp.oldp === pp));
         if (owner === undefined) fail("_Psyscall P has an M in a syscall", `P${pp.id}: no M has oldp=P${pp.id}`);
         else if (rt.gs.status[owner.curg] !== _Gsyscall) fail("_Psyscall P's G is _Gsyscall", `P${pp.id} M${owner.id} G status ${gStatusName(rt.gs.status[owner.curg]!)}`);
         break;
@@ -74,7 +76,9 @@ export function checkInvariants(rt: Runtime): void {
   let spinning = 0;
   for (const mp of rt.allm) {
     if (mp.spinning) spinning++;
-    if (mp.p !== null && mp.p.m !== mp) fail("m.p.m == m", `M${mp.id} P${mp.p.id}`);
+    // go1.10: an M in a syscall keeps a stale m.p after its P was taken.
+    const staleMp = rt.config.rules.keepMpInSyscall && mp.state === "syscall";
+    if (mp.p !== null && mp.p.m !== mp && !staleMp) fail("m.p.m == m", `M${mp.id} P${mp.p.id}`);
     if (mp.curg !== nilG && rt.gs.m[mp.curg] !== mp.id) fail("curg.m == m", `M${mp.id} G${rt.gs.goid[mp.curg]}`);
   }
   if (spinning !== s.nmspinning) fail("nmspinning", `nmspinning=${s.nmspinning} but ${spinning} Ms spin`);
@@ -123,6 +127,8 @@ function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) 
   for (const st of rt.waitGroups.values()) for (const gp of st.waiters) place(gp, "WaitGroup", _Gwaiting);
   for (const st of rt.mutexes.values()) for (const w of st.waiters) place(w.gp, "Mutex", _Gwaiting);
   for (let gp = rt.gc.waiters; gp !== nilG; gp = gs.schedlink[gp]!) place(gp, "GC waiters", _Gwaiting);
+  for (const st of rt.syscallThreads) if (st.gp !== nilG) place(st.gp, `syscall thread ${st.id}`, _Gwaiting);
+  for (const tb of rt.timerBuckets.values()) if (tb.state === "parked") place(tb.timerproc, `timerproc[${tb.id}] (idle)`, _Gwaiting);
   for (let gp = 1; gp < gs.count; gp++) {
     const st = gs.status[gp]!;
     if (st === _Gdead) continue;

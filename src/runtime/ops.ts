@@ -41,7 +41,11 @@ export interface SyscallSpec {
 export type SelectCase = { readonly dir: "send" | "recv"; readonly chan: Chan };
 
 export type Op =
-  | { readonly op: "compute"; readonly durationNs: Duration; readonly site?: string }
+  /**
+   * User code running for durationNs of CPU. It calls functions (so a preemption request is seen at
+   * the next prologue) unless `noCalls`: a tight loop, preemptible only asynchronously (go1.14+).
+   */
+  | { readonly op: "compute"; readonly durationNs: Duration; readonly site?: string; readonly noCalls?: boolean }
   /** syscall.Syscall/Syscall6 and the Read/Write wrappers: entersyscall … exitsyscall. */
   | ({ readonly op: "syscall"; readonly wrapper: "Syscall" | "Syscall6" | "Read" | "Write" } & SyscallSpec)
   /** syscall.RawSyscall/RawSyscall6: no scheduler involvement. */
@@ -65,7 +69,12 @@ export type Op =
   | { readonly op: "gc" }
   /** Heap allocation; crossing the heap goal starts a GC cycle (GOGC pacing, simplified). */
   | { readonly op: "alloc"; readonly bytes: number }
-  | { readonly op: "exit" };
+  | { readonly op: "exit" }
+  /** Internal: a runtime goroutine's step written in the model itself (go1.10's timerproc). */
+  | { readonly op: "native"; readonly name: string; readonly step: NativeStep };
+
+/** A native step runs on the M and must schedule the M's next step (continue, park, syscall…). */
+export type NativeStep = (rt: import("./runtime.js").Runtime, mp: import("./runtime2.js").M) => void;
 
 export type OpName = Op["op"];
 

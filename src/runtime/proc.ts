@@ -17,6 +17,7 @@ import {
   _Gdead,
   _Grunnable,
   _Grunning,
+  _Gsyscall,
   _Gwaiting,
   _Pgcstop,
   _Pidle,
@@ -227,6 +228,7 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
   // 4. No spinning M and no idle P: somebody must watch for new work.
   if (s.nmspinning + s.npidle === 0) {
     s.nmspinning = 1;
+    s.needspinning = false;
     rt.ev("handoffp", nilG, null, pp, -1, -1, "start-spinning");
     startm(rt, pp, true, "handoffp");
     return;
@@ -257,16 +259,40 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
 }
 
 /**
- * wakep (proc.go, go1.19): if a P is idle and no M is spinning, start one spinning M to look for the
- * work just made ready. At most one M is woken per submission.
+ * wakep (proc.go): if a P is idle and no M is spinning, start one spinning M to look for the work just
+ * made ready. At most one M is woken per submission.
+ * go1.19: return if npidle == 0; CAS nmspinning 0→1; startm(nil, true).
+ * go1.20+ (rules.needspinning): CAS first, then take the P (pidlegetSpinning); with no idle P record
+ * sched.needspinning so the next M about to release its P spins instead.
  */
 export function wakep(rt: Runtime): void {
   const s = rt.sched;
+  if (rt.config.rules.needspinning) {
+    if (s.nmspinning !== 0) return;
+    s.nmspinning = 1;
+    const pp = pidleget(rt);
+    if (pp === null) {
+      s.needspinning = true;
+      s.nmspinning--;
+      rt.ev("wakep", nilG, null, null, -1, -1, "needspinning");
+      return;
+    }
+    rt.ev("wakep", nilG, null, pp, -1, -1, "");
+    startm(rt, pp, true, "wakep");
+    return;
+  }
   if (s.npidle === 0) return;
   if (s.nmspinning !== 0) return;
   s.nmspinning = 1;
   rt.ev("wakep", nilG, null, null, -1, -1, "");
   startm(rt, null, true, "wakep");
+}
+
+/** becomeSpinning (proc.go, go1.20+): m.spinning, nmspinning++, and the need for a spinner is met. */
+function becomeSpinning(rt: Runtime, mp: M): void {
+  mp.spinning = true;
+  rt.sched.nmspinning++;
+  rt.sched.needspinning = false;
 }
 
 /** resetspinning (proc.go): a spinning M found work; the last spinner wakes a replacement. */
@@ -415,8 +441,7 @@ export function findRunnable(rt: Runtime, mp: M): void {
   // Spinning Ms: at most half the busy Ps' worth (2*nmspinning < gomaxprocs - npidle).
   if (mp.spinning || 2 * s.nmspinning < rt.gomaxprocs - s.npidle) {
     if (!mp.spinning) {
-      mp.spinning = true;
-      s.nmspinning++;
+      becomeSpinning(rt, mp);
       rt.ev("findRunnable_spin", nilG, mp, pp, -1, -1, "become-spinning");
     }
     const st = mp.steal;
@@ -510,6 +535,12 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
     const gp = globrunqget(rt, pp, 0);
     return runFound(rt, mp, gp, false);
   }
+  // go1.20+: a wakep found no idle P while we held ours: spin instead of releasing it ("delicate dance").
+  if (rt.config.rules.needspinning && !mp.spinning && s.needspinning) {
+    becomeSpinning(rt, mp);
+    rt.ev("findRunnable_spin", nilG, mp, pp, -1, -1, "needspinning");
+    return findRunnable(rt, mp);
+  }
   releasep(rt, mp);
   pidleput(rt, pp);
   if (mp.spinning) {
@@ -522,8 +553,7 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
         const pp2 = pidleget(rt);
         if (pp2 !== null) {
           acquirep(rt, mp, pp2);
-          mp.spinning = true;
-          s.nmspinning++;
+          becomeSpinning(rt, mp);
           return findRunnable(rt, mp);
         }
         break;
@@ -570,9 +600,14 @@ export function preemptone(rt: Runtime, pp: P, self: M | null): boolean {
   if (mp === null || mp === self) return false;
   const gp = mp.curg;
   if (gp === nilG) return false;
+  // go1.26+: a P may be attached to an M in a syscall; preemptone skips a G in _Gsyscall.
+  if (rt.gs.status[gp] === _Gsyscall) return false;
   rt.gs.preempt[gp] = 1;
   pp.preempt = true;
   rt.ev("preemptone", gp, mp, pp, -1, -1, "");
+  // Cooperative: stackPreempt is seen at the next function prologue — unless the G runs a tight loop.
+  if (rt.gs.noCalls[gp] === 0) rt.queue.push(rt.nowNs + rt.config.costs.preemptPrologueNs, Ev.Prologue, mp.id, gp);
+  // Asynchronous (go1.14+): preemptM sends SIGURG.
   if (rt.config.constants.asyncPreemption) {
     rt.queue.push(rt.nowNs + rt.config.costs.preemptSignalNs, Ev.Signal, mp.id, gp);
   }
@@ -580,13 +615,15 @@ export function preemptone(rt: Runtime, pp: P, self: M | null): boolean {
 }
 
 /**
- * The SIGURG handler (signal_unix.go doSigPreempt): if gp is still running user code at an async
- * safe point — here: in a compute op — it is preempted (asyncPreempt → gopreempt_m). Anywhere else
- * (in a syscall, in the runtime) the request waits for the next cooperative check.
+ * The SIGURG handler (signal_unix.go doSigPreempt), or the cooperative check at a function prologue
+ * (newstack sees stackPreempt): if gp is still running user code — here: in a compute op — it is
+ * preempted (gopreempt_m). Anywhere else (in a syscall, in the runtime) the request waits for the next
+ * cooperative check at an op boundary.
  */
-export function doSigPreempt(rt: Runtime, mp: M, gp: number): void {
+export function doSigPreempt(rt: Runtime, mp: M, gp: number, prologue: boolean): void {
   if (rt.stoppedBy !== null) return;
   if (mp.curg !== gp || rt.gs.preempt[gp] !== 1 || rt.gs.status[gp] !== _Grunning) return;
+  if (prologue && rt.gs.noCalls[gp] === 1) return;
   if (!cpuRemove(rt, mp, gp)) return;
   rt.gs.preempt[gp] = 0;
   goschedImpl(rt, mp, true);
@@ -603,6 +640,8 @@ export function checkdead(rt: Runtime): void {
   const run = mcount(rt) - s.nmidle - s.nmsys;
   if (run > 0) return;
   if (rt.timers.size > 0 || rt.gc.phase !== "off") return;
+  if (rt.syscallThreads.some((t) => t.gp !== nilG)) return;
+  for (const tb of rt.timerBuckets.values()) if (tb.heap.size > 0) return;
   const gs = rt.gs;
   for (let gp = 1; gp < gs.count; gp++) {
     const st = gs.status[gp]!;

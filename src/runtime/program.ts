@@ -11,6 +11,7 @@ import type { M } from "./runtime2.js";
 import { allocOp, gcStart } from "./stw.js";
 import { closeOp, lockOp, recvOp, retryLock, selectOp, sendOp, sleepOp, unlockOp, wgAddOp, wgWaitOp } from "./sync.js";
 import { rawSyscallOp, syscallOp } from "./syscall.js";
+import { addtimer } from "./timerproc.js";
 
 /** Control steps an op-array program may take without yielding an op before it is judged stuck. */
 const controlStepsMax = 100_000;
@@ -168,6 +169,7 @@ export function gostep(rt: Runtime, mp: M): void {
   switch (op.op) {
     case "compute": {
       const d = sample(rt, op.durationNs);
+      gs.noCalls[gp] = op.noCalls === true ? 1 : 0;
       rt.ev("compute", gp, mp, mp.p, -1, -1, op.site ?? "", d);
       if (d === 0) gostepAfter(rt, mp, 0);
       else cpuStart(rt, mp, gp, d);
@@ -183,7 +185,7 @@ export function gostep(rt: Runtime, mp: M): void {
       newproc(rt, op.program, mp.p, gp);
       return gostepAfter(rt, mp, costs.newprocNs);
     case "sleep":
-      return sleepOp(rt, mp, sample(rt, op.durationNs));
+      return rt.config.rules.timers === "timerproc" ? addtimer(rt, mp, sample(rt, op.durationNs)) : sleepOp(rt, mp, sample(rt, op.durationNs));
     case "gosched":
       return goschedImpl(rt, mp, false);
     case "send":
@@ -208,6 +210,8 @@ export function gostep(rt: Runtime, mp: M): void {
       return allocOp(rt, mp, op.bytes);
     case "exit":
       return goexit0(rt, mp);
+    case "native":
+      return op.step(rt, mp);
     default:
       return assertUnreachable(op);
   }

@@ -9,6 +9,8 @@ import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
 import type { ChanState, MutexState, WaitGroupState } from "./sync.js";
+import type { SyscallThread } from "./syscall_thread.js";
+import type { TimerBucket } from "./timerproc.js";
 
 /** Kinds of engine events; each names the actor it wakes. */
 export const enum Ev {
@@ -24,8 +26,12 @@ export const enum Ev {
   Gc = 5,
   /** A preemption signal reaches an M (target: M id, token: G slot it was aimed at). */
   Signal = 6,
+  /** A computing G reaches a function prologue after a preemption request (target: M id, token: G slot). */
+  Prologue = 9,
   /** An arrival generator fires (target: generator index). */
   Arrival = 7,
+  /** A dedicated syscall thread's call returns (target: thread id, token: its generation). */
+  SyscallThread = 8,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "fatal" | "deadlock";
@@ -56,6 +62,10 @@ export class Runtime {
   /** Goroutines woken from Lock in normal mode, which must try to lock again (sync.ts). */
   readonly mutexRetry = new Map<number, { state: MutexState; sinceNs: number }>();
 
+  /** dedicated-syscall-thread policy: every syscall thread made so far. */
+  readonly syscallThreads: SyscallThread[] = [];
+  /** go1.10 timers: timerproc buckets, created on first use. */
+  readonly timerBuckets = new Map<number, TimerBucket>();
   /** Timers of sleeping goroutines: (whenNs, G slot, timer generation). */
   readonly timers = new EventQueue(64);
 

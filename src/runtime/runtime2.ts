@@ -52,6 +52,10 @@ export const enum WaitReason {
   SyncMutexLock,
   Sleep,
   GCWait,
+  /** dedicated-syscall-thread policy: the call is made by another thread. */
+  Syscall,
+  /** go1.10: a timerproc with no timers (waitReasonTimerGoroutineIdle). */
+  TimerGoroutineIdle,
 }
 
 export const nilG = 0; // G slot 0 is never used: 0 means "no G", as a nil *g.
@@ -88,6 +92,8 @@ export class GTable {
   preempt: Uint8Array;
   /** Syscall-in-progress flag (g.syscallsp != 0 in Go). */
   inSyscall: Uint8Array;
+  /** The current compute op is a tight loop without calls (no cooperative preemption point). */
+  noCalls: Uint8Array;
   private freeHead = 0;
 
   constructor(initialCapacity = 1024) {
@@ -106,6 +112,7 @@ export class GTable {
     this.waitReason = new Uint8Array(initialCapacity);
     this.preempt = new Uint8Array(initialCapacity);
     this.inSyscall = new Uint8Array(initialCapacity);
+    this.noCalls = new Uint8Array(initialCapacity);
   }
 
   /** gfget/malg: a slot for a new G in _Gdead, reusing a freed one if any. */
@@ -154,6 +161,7 @@ export class GTable {
     this.waitReason = g8(this.waitReason);
     this.preempt = g8(this.preempt);
     this.inSyscall = g8(this.inSyscall);
+    this.noCalls = g8(this.noCalls);
     this.capacity = n;
   }
 }
@@ -229,6 +237,8 @@ export class Schedt {
   pidle: P | null = null;
   npidle = 0;
   nmspinning = 0;
+  /** go1.20+: a wakep found no idle P; the next M to release its P must spin instead. */
+  needspinning = false;
   /** Global run queue: intrusive FIFO through GTable.schedlink. */
   runqhead = nilG;
   runqtail = nilG;

@@ -23,6 +23,7 @@ import { Ev, Runtime, type StoppedBy } from "./runtime.js";
 import { gcParkCaller, gcStep } from "./stw.js";
 import { timerFire } from "./sync.js";
 import { exitsyscall, rawSyscallReturn } from "./syscall.js";
+import { syscallThreadDone } from "./syscall_thread.js";
 import { sysmonStart, sysmonWake } from "./sysmon.js";
 
 export interface SimulationResult {
@@ -141,7 +142,11 @@ function dispatch(rt: Runtime, kind: number, target: number, token: number): voi
     case Ev.Gc:
       return gcStep(rt, target, token);
     case Ev.Signal:
-      return doSigPreempt(rt, rt.allm[target]!, token);
+      return doSigPreempt(rt, rt.allm[target]!, token, false);
+    case Ev.Prologue:
+      return doSigPreempt(rt, rt.allm[target]!, token, true);
+    case Ev.SyscallThread:
+      return syscallThreadDone(rt, target, token);
     default:
       throw new InvariantError(`unknown event kind ${kind}`);
   }

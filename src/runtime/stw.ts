@@ -18,6 +18,7 @@ import { Ev, type Runtime } from "./runtime.js";
 import { WaitReason, _Gwaiting, _Pgcstop, _Pidle, _Prunning, _Psyscall, nilG, type M, type P } from "./runtime2.js";
 import { runqempty } from "./runq.js";
 import { sysmonNoteWakeup } from "./sysmon.js";
+import { pInSyscall } from "./syscall.js";
 
 /** The target field of an Ev.Gc event. */
 const enum GcStep {
@@ -86,6 +87,15 @@ function stopTheWorldWithSema(rt: Runtime, mp: M | null): void {
       pp.syscalltick++;
       s.stopwait--;
       rt.ev("stopTheWorldWithSema", nilG, null, pp, -1, _Psyscall, "took-syscall-p");
+    } else if (rt.config.rules.syscallP === "running" && pp !== mp?.p && pInSyscall(rt, pp)) {
+      // go1.26+ gcstopP: claim the G's scan bit, unlink the P from its M, _Pgcstop.
+      const holder = pp.m!;
+      holder.p = null;
+      pp.m = null;
+      pp.status = _Pgcstop;
+      pp.syscalltick++;
+      s.stopwait--;
+      rt.ev("stopTheWorldWithSema", nilG, holder, pp, -1, _Prunning, "took-syscall-p");
     }
   }
   for (let pp = pidleget(rt); pp !== null; pp = pidleget(rt)) {

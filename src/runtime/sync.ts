@@ -278,5 +278,6 @@ export function timerFire(rt: Runtime, pid: number, gp: number, gen: number): vo
   if (rt.gs.timerGen[gp] !== gen || rt.gs.status[gp] !== _Gwaiting) return;
   const pp = rt.allp[pid]!;
   rt.ev("timer_fire", gp, pp.m, pp, -1, -1, "");
-  ready(rt, gp, pp.status === _Prunning && pp.m !== null ? pp : null);
+  // A P whose M sits in a syscall (go1.26+ keeps it _Prunning) cannot run it soon: use the global queue.
+  ready(rt, gp, pp.status === _Prunning && pp.m !== null && pp.m.state !== "syscall" ? pp : null);
 }

@@ -1,7 +1,13 @@
-// The system-call path, after runtime/proc.go (go1.19): reentersyscall (entersyscall), its helpers
+// The system-call path, after runtime/proc.go: reentersyscall (entersyscall), its helpers
 // entersyscall_sysmon and entersyscall_gcwait, entersyscallblock(+_handoff), exitsyscall with
 // exitsyscallfast (+_reacquired, _pidle) and the slow path exitsyscall0; RawSyscall (no scheduler
 // involvement) and cgocall (entersyscall/exitsyscall around the C call).
+//
+// Profiles swap whole paths (RuntimeConfig.rules): go1.19 is the reference; go1.10 keeps m.p during
+// the call and exits by CAS _Psyscall → _Prunning; go1.26 has no _Psyscall — the P stays _Prunning
+// and attached, and is taken with takeP (see also sysmon.ts retake and stw.ts).
+// Policies (RuntimeConfig.policy) swap the design: immediate-handoff, never-retake,
+// dedicated-syscall-thread (syscall_thread.ts).
 //
 // A syscall is modeled as: entry at the op (state changes at once), then the thread is in the kernel
 // for entersyscallNs + the call's duration (+ cgo's extra), then exitsyscall runs at return time.
@@ -14,8 +20,9 @@ import type { Runtime } from "./runtime.js";
 import { _Grunnable, _Grunning, _Gsyscall, _Pgcstop, _Pidle, _Prunning, _Psyscall, freezeStopWait, type M, type P } from "./runtime2.js";
 import { globrunqput } from "./runq.js";
 import { sysmonNoteWakeup } from "./sysmon.js";
+import { syscallThreadOp } from "./syscall_thread.js";
 
-type SyscallOp = Extract<Op, { op: "syscall" | "rawSyscall" | "blockingSyscall" | "cgocall" }>;
+export type SyscallOp = Extract<Op, { op: "syscall" | "rawSyscall" | "blockingSyscall" | "cgocall" }>;
 
 /** Kernel time of one call: the sampled duration, stretched by the timer slack for a nanosleep. */
 export function kernelNs(rt: Runtime, op: SyscallOp): number {
@@ -23,10 +30,18 @@ export function kernelNs(rt: Runtime, op: SyscallOp): number {
   return op.timing === "nanosleep" ? sleepActualNs(rt.config.machine, d) : d;
 }
 
-/** Syscall/Syscall6/Read/Write and cgocall: entersyscall, the kernel, then exitsyscall. */
+/** Syscall/Syscall6/Read/Write, cgocall and entersyscallblock calls, as the policy directs them. */
 export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
+  switch (rt.config.policy.name) {
+    case "never-retake":
+      return rawSyscallOp(rt, mp, op);
+    case "dedicated-syscall-thread":
+      return syscallThreadOp(rt, mp, op, kernelNs(rt, op));
+    default:
+      break;
+  }
   const durationNs = kernelNs(rt, op);
-  if (op.op === "blockingSyscall") entersyscallblock(rt, mp, op.site);
+  if (op.op === "blockingSyscall" || rt.config.policy.name === "immediate-handoff") entersyscallblock(rt, mp, op.site);
   else reentersyscall(rt, mp, op.op === "cgocall" ? "cgocall" : op.site);
   const extraNs = op.op === "cgocall" ? rt.config.costs.cgocallExtraNs : 0;
   rt.mAfter(mp, rt.config.costs.entersyscallNs + extraNs + durationNs, Resume.SyscallReturn);
@@ -51,8 +66,10 @@ export function rawSyscallReturn(rt: Runtime, mp: M): void {
  * (a syscall P must be watched); the M snapshots p.syscalltick, unlinks from the P (p.m = 0,
  * m.oldp = p, m.p = 0) and the P becomes _Psyscall — still attached by affinity, so exitsyscall can
  * take it back cheaply unless sysmon, a stop-the-world or forEachP takes it first.
+ * go1.10: m.p is kept (no m.oldp). go1.26: reentersyscallNoPsyscall.
  */
 export function reentersyscall(rt: Runtime, mp: M, site: string): void {
+  if (rt.config.rules.syscallP === "running") return reentersyscallNoPsyscall(rt, mp, site);
   const gp = mp.curg;
   const pp = mp.p!;
   const gs = rt.gs;
@@ -61,12 +78,41 @@ export function reentersyscall(rt: Runtime, mp: M, site: string): void {
   if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
   mp.syscalltick = pp.syscalltick;
   pp.m = null;
-  mp.oldp = pp;
-  mp.p = null;
+  if (!rt.config.rules.keepMpInSyscall) {
+    mp.oldp = pp;
+    mp.p = null;
+  }
   pp.status = _Psyscall;
   mp.state = "syscall";
   rt.ev("entersyscall", gp, mp, pp, _Grunning, _Prunning, site, pp.syscalltick);
-  if (rt.sched.gcwaiting) entersyscall_gcwait(rt, mp);
+  if (rt.sched.gcwaiting) entersyscall_gcwait(rt, mp, pp);
+}
+
+/**
+ * reentersyscall (proc.go, go1.26+): no P state change. m.syscalltick = p.syscalltick, m.oldp = p; a
+ * pending stop-the-world takes the P first (entersyscallHandleGCWait); then the G's CAS
+ * _Grunning → _Gsyscall, which is what tells retake and the GC that this P may be taken; sysmon is
+ * woken if it sleeps.
+ */
+function reentersyscallNoPsyscall(rt: Runtime, mp: M, site: string): void {
+  const gp = mp.curg;
+  const pp = mp.p!;
+  mp.syscalltick = pp.syscalltick;
+  mp.oldp = pp;
+  if (rt.sched.gcwaiting && rt.sched.stopwait > 0) {
+    // entersyscallHandleGCWait: unlink, _Pgcstop, syscalltick++, stopwait--.
+    pp.m = null;
+    mp.p = null;
+    pp.status = _Pgcstop;
+    pp.syscalltick++;
+    rt.ev("entersyscall_gcwait", gp, mp, pp, -1, _Prunning, "entersyscallHandleGCWait");
+    stopwaitDone(rt);
+  }
+  rt.gs.status[gp] = _Gsyscall;
+  rt.gs.inSyscall[gp] = 1;
+  mp.state = "syscall";
+  rt.ev("entersyscall", gp, mp, pp, _Grunning, -1, site, pp.syscalltick);
+  if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
 }
 
 /** entersyscall_sysmon (proc.go): wake sysmon from its deep sleep. */
@@ -76,11 +122,11 @@ function entersyscall_sysmon(rt: Runtime, mp: M): void {
 }
 
 /** entersyscall_gcwait (proc.go): a stop-the-world is pending, so give the P up for it at once. */
-function entersyscall_gcwait(rt: Runtime, mp: M): void {
-  const pp = mp.oldp!;
+function entersyscall_gcwait(rt: Runtime, mp: M, pp: P): void {
   if (rt.sched.stopwait > 0 && pp.status === _Psyscall) {
     pp.status = _Pgcstop;
     pp.syscalltick++;
+    if (rt.config.rules.keepMpInSyscall) mp.p = null;
     rt.ev("entersyscall_gcwait", mp.curg, mp, pp, -1, _Psyscall, "");
     stopwaitDone(rt);
   }
@@ -89,9 +135,9 @@ function entersyscall_gcwait(rt: Runtime, mp: M): void {
 /**
  * entersyscallblock (proc.go): for calls known to block. The P is handed off at once
  * (entersyscallblock_handoff: handoffp(releasep())) and m.oldp is not set, so the exit can only get an
- * idle P or take the slow path.
+ * idle P or take the slow path. (go1.26 hands off before the G's status change; same effect here.)
  */
-function entersyscallblock(rt: Runtime, mp: M, site: string): void {
+export function entersyscallblock(rt: Runtime, mp: M, site: string): void {
   const gp = mp.curg;
   const pp = mp.p!;
   mp.syscalltick = pp.syscalltick;
@@ -108,8 +154,9 @@ function entersyscallblock(rt: Runtime, mp: M, site: string): void {
  * (exitsyscallfast) and the G runs on; otherwise the slow path exitsyscall0 queues it globally.
  */
 export function exitsyscall(rt: Runtime, mp: M): void {
+  if (rt.config.rules.syscallP === "running") return exitsyscallNoPsyscall(rt, mp);
   const gp = mp.curg;
-  const oldp = mp.oldp;
+  const oldp = rt.config.rules.keepMpInSyscall ? mp.p : mp.oldp;
   mp.oldp = null;
   if (exitsyscallfast(rt, mp, oldp)) {
     mp.state = "running";
@@ -134,16 +181,28 @@ export function exitsyscallTail(rt: Runtime, mp: M, gp: number): void {
 /**
  * exitsyscallfast (proc.go, go1.19): take the old P back if it is still _Psyscall (CAS to _Pidle,
  * then wirep), else any idle P; false if neither.
+ * go1.10: the CAS goes _Psyscall → _Prunning on m.p, which the M kept; on failure m.p is dropped.
  */
 function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): boolean {
-  if (rt.sched.stopwait === freezeStopWait) return false;
+  const keepMp = rt.config.rules.keepMpInSyscall;
+  if (rt.sched.stopwait === freezeStopWait) {
+    if (keepMp) mp.p = null;
+    return false;
+  }
   if (oldp !== null && oldp.status === _Psyscall) {
-    oldp.status = _Pidle;
-    acquirep(rt, mp, oldp);
-    rt.ev("exitsyscallfast", mp.curg, mp, oldp, -1, _Psyscall, "same-p");
+    if (keepMp) {
+      oldp.status = _Prunning;
+      oldp.m = mp;
+      rt.ev("exitsyscallfast", mp.curg, mp, oldp, -1, _Psyscall, "same-p");
+    } else {
+      oldp.status = _Pidle;
+      acquirep(rt, mp, oldp);
+      rt.ev("exitsyscallfast", mp.curg, mp, oldp, -1, _Psyscall, "same-p");
+    }
     exitsyscallfast_reacquired(rt, mp, oldp);
     return true;
   }
+  if (keepMp) mp.p = null;
   if (rt.sched.pidle !== null && exitsyscallfast_pidle(rt, mp)) return true;
   return false;
 }
@@ -172,15 +231,16 @@ function exitsyscallfast_pidle(rt: Runtime, mp: M): boolean {
 /**
  * exitsyscall0 (proc.go, go1.19), the slow path on g0: the G becomes runnable and is unbound from
  * the M (dropg); with an idle P it runs at once, otherwise it waits in the *global* queue — no wakep —
- * and the M stops.
+ * and the M stops. (go1.26's exitsyscallNoP is the same, starting from _Grunning.)
  */
 function exitsyscall0(rt: Runtime, mp: M): void {
   const gp = mp.curg;
+  const from = rt.gs.status[gp]!;
   rt.gs.status[gp] = _Grunnable;
   dropg(rt, mp);
   mp.state = "running";
   const pp = pidleget(rt);
-  rt.ev("exitsyscall0", gp, mp, pp, _Gsyscall, -1, pp === null ? "no-p" : "idle-p");
+  rt.ev(from === _Gsyscall ? "exitsyscall0" : "exitsyscallNoP", gp, mp, pp, from, -1, pp === null ? "no-p" : "idle-p");
   if (pp === null) {
     globrunqput(rt, gp);
   } else if (rt.sched.sysmonwait) {
@@ -192,4 +252,62 @@ function exitsyscall0(rt: Runtime, mp: M): void {
     return;
   }
   stopm(rt, mp);
+}
+
+// ─── go1.26+: no _Psyscall ──────────────────────────────────────────────────────────────────────
+
+/**
+ * takeP (proc.go, go1.26+): after winning the G's scan bit (setBlockOnExitSyscall), unlink a P from
+ * the M whose G is in a syscall: p.m = m.p = 0, _Pidle, syscalltick++. The caller hands it off or
+ * uses it.
+ */
+export function takeP(rt: Runtime, pp: P, why: string): void {
+  const holder = pp.m!;
+  holder.p = null;
+  pp.m = null;
+  pp.status = _Pidle;
+  pp.syscalltick++;
+  rt.ev("takeP", holder.curg, holder, pp, -1, _Prunning, why);
+}
+
+/** setBlockOnExitSyscall's test (go1.26+): pp is running and its M's G is in a syscall. */
+export function pInSyscall(rt: Runtime, pp: P): boolean {
+  const mp = pp.m;
+  return pp.status === _Prunning && mp !== null && mp.curg !== 0 && rt.gs.status[mp.curg] === _Gsyscall && mp.p === pp;
+}
+
+/**
+ * exitsyscall (proc.go, go1.26+): CAS the G back to _Grunning; if the M still has its P nobody took
+ * it (fast, no P atomics); else exitsyscallTryGetP — the old P back from whoever now holds it in a
+ * syscall, or an idle P — else exitsyscallNoP.
+ */
+function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
+  const gp = mp.curg;
+  const oldp = mp.oldp;
+  mp.oldp = null;
+  if (mp.p !== null) {
+    rt.ev("exitsyscallfast", gp, mp, mp.p, -1, -1, "same-p");
+  } else if (!exitsyscallTryGetP(rt, mp, oldp)) {
+    rt.gs.status[gp] = _Grunning;
+    return exitsyscall0(rt, mp);
+  }
+  mp.state = "running";
+  exitsyscallTail(rt, mp, gp);
+  gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
+}
+
+function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): boolean {
+  if (oldp !== null && pInSyscall(rt, oldp)) {
+    // The thread now holding our old P is itself in a syscall: take it back (its call loses the P).
+    takeP(rt, oldp, "exitsyscallTryGetP");
+    acquirep(rt, mp, oldp);
+    rt.ev("exitsyscallTryGetP", mp.curg, mp, oldp, -1, -1, "old-p-from-syscall");
+    return true;
+  }
+  const pp = pidleget(rt);
+  if (pp === null) return false;
+  if (rt.sched.sysmonwait) sysmonNoteWakeup(rt);
+  acquirep(rt, mp, pp);
+  rt.ev("exitsyscallTryGetP", mp.curg, mp, pp, -1, -1, "idle-p");
+  return true;
 }

@@ -9,6 +9,7 @@ import { handoffp, preemptone } from "./proc.js";
 import { Ev, type Runtime } from "./runtime.js";
 import { _Pidle, _Prunning, _Psyscall, nilG } from "./runtime2.js";
 import { runqempty } from "./runq.js";
+import { pInSyscall, takeP } from "./syscall.js";
 
 /** What the sysmon event that is pending means (kept in the event's target field). */
 const enum SysmonWake {
@@ -58,7 +59,8 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
     // notetsleep returned: sysmonwait = 0; a wake by notewakeup (syscallWake) resets the backoff.
     s.sysmonwait = false;
     sm.deepSleeping = false;
-    if (wake === SysmonWake.DeepNote) {
+    // go1.16+: only a wake by notewakeup (a syscall needs watching) resets the backoff; go1.10: any wake.
+    if (wake === SysmonWake.DeepNote || !rt.config.rules.sysmonBackoffResetOnNoteOnly) {
       sm.idle = 0;
       sm.delayUs = rt.config.constants.sysmonDelayUsMin;
     }
@@ -102,10 +104,12 @@ export function sysmonNoteWakeup(rt: Runtime): void {
 export function retake(rt: Runtime, nowNs: number): number {
   const c = rt.config.constants;
   const s = rt.sched;
+  const noPsyscall = rt.config.rules.syscallP === "running";
   let n = 0;
   for (const pp of rt.allp) {
     const pd = pp.sysmontick;
-    const status = pp.status;
+    // go1.26+: "in a syscall" is the G's status on a _Prunning P (setBlockOnExitSyscall), not _Psyscall.
+    const status = noPsyscall && pInSyscall(rt, pp) ? _Psyscall : pp.status;
     let sysretake = false;
     if (status === _Prunning || status === _Psyscall) {
       const t = pp.schedtick;
@@ -132,10 +136,15 @@ export function retake(rt: Runtime, nowNs: number): number {
         : s.nmspinning + s.npidle === 0
           ? "no-spinning-m-or-idle-p"
           : "syscall-over-10ms";
-    pp.status = _Pidle;
     n++;
-    pp.syscalltick++;
-    rt.ev("retake", nilG, null, pp, -1, _Psyscall, reason);
+    if (noPsyscall) {
+      rt.ev("retake", nilG, null, pp, -1, _Prunning, reason);
+      takeP(rt, pp, "retake");
+    } else {
+      pp.status = _Pidle;
+      pp.syscalltick++;
+      rt.ev("retake", nilG, null, pp, -1, _Psyscall, reason);
+    }
     handoffp(rt, pp, "");
   }
   return n;

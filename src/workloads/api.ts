@@ -30,6 +30,9 @@ const spec = (durationNs: Duration, o: CallOptions | undefined, site: string) =>
 
 export const compute = (durationNs: Duration, site?: string): Op =>
   site === undefined ? { op: "compute", durationNs } : { op: "compute", durationNs, site };
+/** A tight loop without function calls: only asynchronous preemption (go1.14+) can stop it. */
+export const tightLoop = (durationNs: Duration, site?: string): Op =>
+  site === undefined ? { op: "compute", durationNs, noCalls: true } : { op: "compute", durationNs, noCalls: true, site };
 export const Syscall = (d: Duration, o?: CallOptions): Op => ({ op: "syscall", wrapper: "Syscall", ...spec(d, o, "syscall.Syscall") });
 export const Syscall6 = (d: Duration, o?: CallOptions): Op => ({ op: "syscall", wrapper: "Syscall6", ...spec(d, o, "syscall.Syscall6") });
 export const Read = (d: Duration, o?: CallOptions): Op => ({ op: "syscall", wrapper: "Read", ...spec(d, o, "syscall.Read") });

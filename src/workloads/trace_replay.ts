@@ -1,0 +1,98 @@
+// Simulator programs from a workload derived from a Go execution trace (src/gotrace/replay.ts):
+// one op-array program per traced goroutine, and a root program that starts the goroutines that
+// existed when the trace started and waits until every goroutine has finished its traced work.
+//
+// The derivation's data types are restated here structurally (workloads may not import gotrace).
+// Each wake edge (waker → wakee) is a buffered channel with room for all of its wake-ups, so a
+// wake-up that comes before the wait (other settings, other order) never blocks the waker: the
+// replay keeps the trace's happens-before edges, not its timing.
+import { Chan, WaitGroup, type Instr, type OpArrayProgram } from "../runtime/ops.js";
+
+export type ReplayAction =
+  | { readonly a: "compute"; readonly ns: number }
+  | { readonly a: "syscall"; readonly ns: number; readonly site: string }
+  | { readonly a: "go"; readonly g: number }
+  | { readonly a: "wake"; readonly g: number }
+  | { readonly a: "wait"; readonly from: number }
+  | { readonly a: "sleep"; readonly ns: number }
+  | { readonly a: "yield" };
+
+export interface ReplayGoroutine {
+  readonly g: number;
+  readonly func: string;
+  readonly atStart: boolean;
+  readonly actions: readonly ReplayAction[];
+}
+
+export interface ReplayWorkload {
+  readonly goroutines: readonly ReplayGoroutine[];
+  readonly edges: ReadonlyMap<string, number>;
+}
+
+export interface ReplayPrograms {
+  readonly main: OpArrayProgram;
+  /** Programs by goroutine id of the trace. */
+  readonly programs: ReadonlyMap<number, OpArrayProgram>;
+  /** Ops in all programs (size of the replay). */
+  readonly ops: number;
+}
+
+/** Builds the programs; the root is `main` (it exits when all replayed goroutines are done). */
+export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
+  const wg = new WaitGroup("replay");
+  const chans = new Map<string, Chan>();
+  for (const [key, n] of w.edges) {
+    const [from, to] = key.split(">");
+    chans.set(key, new Chan(n, `g${from}→g${to}`));
+  }
+  const codes = new Map<number, Instr[]>();
+  const programs = new Map<number, OpArrayProgram>();
+  for (const g of w.goroutines) {
+    const code: Instr[] = [];
+    codes.set(g.g, code);
+    programs.set(g.g, { kind: "ops", name: `g${g.g}${g.func !== "" ? ` ${g.func}` : ""}`, code, registers: 0 });
+  }
+  const chan = (from: number, to: number): Chan => {
+    const c = chans.get(`${from}>${to}`);
+    if (c === undefined) throw new Error(`trace replay: no edge g${from} → g${to}`);
+    return c;
+  };
+  let ops = 0;
+  for (const g of w.goroutines) {
+    const code = codes.get(g.g)!;
+    for (const a of g.actions) {
+      switch (a.a) {
+        case "compute":
+          if (a.ns > 0) code.push({ op: "compute", durationNs: a.ns });
+          break;
+        case "syscall":
+          code.push({ op: "syscall", wrapper: "Syscall", durationNs: a.ns, timing: "exact", site: a.site });
+          break;
+        case "go": {
+          const p = programs.get(a.g);
+          if (p !== undefined) code.push({ op: "go", program: p });
+          break;
+        }
+        case "wake":
+          code.push({ op: "send", chan: chan(g.g, a.g) });
+          break;
+        case "wait":
+          code.push({ op: "recv", chan: chan(a.from, g.g) });
+          break;
+        case "sleep":
+          code.push({ op: "sleep", durationNs: a.ns });
+          break;
+        case "yield":
+          code.push({ op: "gosched" });
+          break;
+      }
+    }
+    code.push({ op: "wgAdd", wg, delta: -1 });
+    ops += code.length;
+  }
+  const root: Instr[] = [{ op: "wgAdd", wg, delta: w.goroutines.length }];
+  for (const g of w.goroutines) if (g.atStart) root.push({ op: "go", program: programs.get(g.g)! });
+  root.push({ op: "wgWait", wg });
+  ops += root.length;
+  return { main: { kind: "ops", name: "trace replay root", code: root, registers: 0 }, programs, ops };
+}
