@@ -19,6 +19,3 @@ export const go110Rules: Rules = {
   timers: "timerproc",
   sysmonBackoffResetOnNoteOnly: false,
 };
-
-/** go1.10 time.go: timersLen buckets; a timer goes to bucket P.id % timersLen. */
-export const timerprocBuckets = 64;

@@ -4,7 +4,6 @@
 // one blocked thread per active bucket. An earlier timer added while it sleeps wakes it
 // (notewakeup(&tb.waitnote)); with no timers it parks ("timer goroutine (idle)") until addtimer readies
 // it. go1.14 replaced all of this with per-P timer heaps.
-import { timerprocBuckets } from "../profiles/go1_10.js";
 import { sleepActualNs } from "./config.js";
 import type { GeneratorProgram, Op } from "./ops.js";
 import { Resume, gopark, newproc, ready } from "./proc.js";
@@ -12,6 +11,9 @@ import type { Runtime } from "./runtime.js";
 import { EventQueue } from "../sim/event_queue.js";
 import { WaitReason, _Gwaiting, nilG, type M } from "./runtime2.js";
 import { entersyscallblock } from "./syscall.js";
+
+/** go1.10 time.go: timersLen buckets; a timer goes to bucket P.id % timersLen. */
+const timerprocBuckets = 64;
 
 export interface TimerBucket {
   readonly id: number;
