@@ -6,6 +6,7 @@ import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
+import { openOutputs, outputPaths, runCompiledWith } from "./outputs.js";
 import { runCompiled, runJson } from "./simulation.js";
 
 export function runCommand(file: string, o: CliOptions): number {
@@ -17,13 +18,23 @@ export function runCommand(file: string, o: CliOptions): number {
     if (schedtraceNs > 0 && sc.runs.length > 1 && o.json !== true) out(`== ${cr.label} ==`);
     const progress = Progress.enabled() ? new Progress(cr.label) : null;
     const traceLines: string[] = [];
-    const sim = runCompiled(cr, {
+    const ro: Parameters<typeof runCompiled>[1] = {
       check: o.check === true,
       schedtraceNs,
       scheddetail: o.scheddetail === true,
       write: o.json === true ? (t) => traceLines.push(t) : (t) => process.stdout.write(t),
       ...(progress !== null ? { onProgress: (rt) => progress.sim(rt) } : {}),
-    });
+    };
+    // --trace/--perfetto/--pprof-syscall: streamed to temporary files, renamed when the run is over.
+    const outputs = openOutputs(outputPaths(o), cr.label, sc.runs.length > 1);
+    let sim: Simulation;
+    try {
+      sim = outputs.observers.length === 0 ? runCompiled(cr, ro) : runCompiledWith(cr, ro, outputs.observers);
+    } catch (e) {
+      outputs.abort();
+      throw e;
+    }
+    for (const w of outputs.finish()) process.stderr.write(`gosched: wrote ${w.path} (${w.bytes} bytes)\n`);
     progress?.done();
     runs.push({ label: cr.label, sim });
     if (o.json === true && schedtraceNs > 0) (sim as { schedtrace?: string }).schedtrace = traceLines.join("");

@@ -1,0 +1,159 @@
+// `gosched run --trace out.trace --perfetto out.json --pprof-syscall out.pb.gz`: the writers of
+// src/observers attached to a run, streaming to a temporary file next to the target that is renamed
+// when the run is over — an interrupted run (Ctrl-C, a crash) never leaves a half file under the
+// requested name (docs/outputs.md).
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { V1Writer } from "../gotrace/writer_v1.js";
+import { GoTraceObserver } from "../observers/gotrace_writer.js";
+import { MetricsObserver } from "../observers/metrics.js";
+import { PerfettoObserver } from "../observers/perfetto.js";
+import { SyscallProfileObserver } from "../observers/pprof.js";
+import { SchedtraceObserver } from "../observers/schedtrace.js";
+import { resolveConfig } from "../profiles/index.js";
+import { checkInvariants } from "../runtime/invariants.js";
+import type { Observer } from "../runtime/events.js";
+import type { Runtime } from "../runtime/runtime.js";
+import { createRuntime, run } from "../runtime/simulate.js";
+import type { CompiledRun } from "../scenario/index.js";
+import type { ObserverSpec, Simulation } from "../simulate.js";
+import type { RunOptions } from "./simulation.js";
+
+const pending = new Set<FileSink>();
+let exitHook = false;
+
+/** A file written under a temporary name and renamed into place by commit(). */
+export class FileSink {
+  private fd: number;
+  readonly tmp: string;
+  bytes = 0;
+  constructor(readonly path: string) {
+    this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+    this.fd = openSync(this.tmp, "w");
+    pending.add(this);
+    if (!exitHook) {
+      exitHook = true;
+      process.on("exit", () => {
+        for (const s of pending) s.abort();
+      });
+    }
+  }
+  write(chunk: Uint8Array | string): void {
+    this.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (typeof chunk === "string") writeSync(this.fd, chunk);
+    else writeSync(this.fd, chunk);
+  }
+  commit(): void {
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, this.path);
+    pending.delete(this);
+  }
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // already gone
+    }
+    pending.delete(this);
+  }
+}
+
+export interface OutputPaths {
+  readonly trace?: string;
+  readonly perfetto?: string;
+  readonly pprofSyscall?: string;
+}
+
+/** out.trace → out.<label>.trace when a scenario has several runs (.pb.gz kept together). */
+export function pathFor(path: string, label: string, multi: boolean): string {
+  if (!multi) return path;
+  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, "_");
+  const dir = dirname(path);
+  const base = basename(path);
+  const m = /^(.*?)((?:\.pb)?\.gz|\.[^.]*)?$/.exec(base)!;
+  return join(dir, `${m[1]!}.${safe}${m[2] ?? ""}`);
+}
+
+export interface Outputs {
+  readonly observers: ObserverSpec[];
+  /** Renames the files into place; returns what was written. */
+  finish(): { path: string; bytes: number }[];
+  abort(): void;
+}
+
+/** The writers for one run. */
+export function openOutputs(paths: OutputPaths, label: string, multi: boolean): Outputs {
+  const observers: ObserverSpec[] = [];
+  const done: (() => { path: string; bytes: number })[] = [];
+  const sinks: FileSink[] = [];
+  if (paths.trace !== undefined) {
+    const f = new FileSink(pathFor(paths.trace, label, multi));
+    sinks.push(f);
+    const enc = new V1Writer((c) => f.write(c));
+    observers.push((rt) => new GoTraceObserver(rt, enc));
+    done.push(() => (f.commit(), { path: f.path, bytes: f.bytes }));
+  }
+  if (paths.perfetto !== undefined) {
+    const f = new FileSink(pathFor(paths.perfetto, label, multi));
+    sinks.push(f);
+    observers.push((rt) => new PerfettoObserver(rt, (s) => f.write(s)));
+    done.push(() => (f.commit(), { path: f.path, bytes: f.bytes }));
+  }
+  if (paths.pprofSyscall !== undefined) {
+    const f = new FileSink(pathFor(paths.pprofSyscall, label, multi));
+    sinks.push(f);
+    let prof: SyscallProfileObserver | null = null;
+    observers.push((rt) => (prof = new SyscallProfileObserver(rt)));
+    done.push(() => {
+      const raw = prof!.encode();
+      f.write(f.path.endsWith(".gz") ? gzipSync(raw) : raw);
+      f.commit();
+      return { path: f.path, bytes: f.bytes };
+    });
+  }
+  return {
+    observers,
+    finish: () => done.map((d) => d()),
+    abort: () => {
+      for (const s of sinks) s.abort();
+    },
+  };
+}
+
+/**
+ * runCompiled (src/cli/simulation.ts) with extra observers: the same configuration, metrics,
+ * schedtrace, --check and progress wiring.
+ */
+export function runCompiledWith(cr: CompiledRun, o: RunOptions, extra: readonly ObserverSpec[]): Simulation {
+  const schedtraceNs = o.schedtraceNs ?? 0;
+  const config = resolveConfig({ ...cr.options, ...(schedtraceNs > 0 ? { schedtraceNs } : {}) });
+  const metrics = new MetricsObserver(config.gomaxprocs);
+  const rt = createRuntime(config, cr.options.main, (r) => {
+    r.subscribe(metrics);
+    if (schedtraceNs > 0) r.subscribe(new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t))));
+    for (const x of extra) r.subscribe(typeof x === "function" ? (x as (rt: Runtime) => Observer)(r) : x);
+    const check = o.check === true ? checkInvariants : null;
+    const progress = o.onProgress;
+    if (progress !== undefined) {
+      r.afterEvent = (x) => {
+        if (check !== null) check(x);
+        if ((x.eventCount & 0x3fff) === 0) progress(x);
+      };
+    } else if (check !== null) r.afterEvent = check;
+  });
+  const result = run(rt);
+  return { config, result, metrics: metrics.metrics(), runtime: rt };
+}
+
+/** The output flags of `gosched run`. */
+export function outputPaths(o: { trace?: string; perfetto?: string; pprofSyscall?: string }): OutputPaths {
+  return {
+    ...(o.trace !== undefined ? { trace: o.trace } : {}),
+    ...(o.perfetto !== undefined ? { perfetto: o.perfetto } : {}),
+    ...(o.pprofSyscall !== undefined ? { pprofSyscall: o.pprofSyscall } : {}),
+  };
+}
