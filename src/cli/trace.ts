@@ -1,0 +1,303 @@
+// gosched trace analyze|replay|dump <file>: read a Go execution trace (runtime/trace, go test -trace,
+// /debug/pprof/trace) — its syscall report, its replay in the simulator under other settings, or
+// its events as text.
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { GoschedError } from "../base/errors.js";
+import { formatNs } from "../base/time.js";
+import { analyzeSyscalls, formatSyscallAnalysis } from "../gotrace/analyze.js";
+import { dumpTrace } from "../gotrace/dump.js";
+import { readTrace, TraceError, type ParsedTrace } from "../gotrace/reader.js";
+import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/replay.js";
+import { formatReport } from "../observers/report.js";
+import { profileNames } from "../profiles/index.js";
+import type { ProfileName } from "../runtime/config.js";
+import { simulate, type Simulation } from "../simulate.js";
+import { buildReplayPrograms } from "../workloads/trace_replay.js";
+import { out } from "./common.js";
+import { exitCodes } from "./options.js";
+import { runJson } from "./simulation.js";
+
+/** Reads and parses a trace file; a malformed trace becomes a GoschedError naming the byte offset. */
+export function loadTrace(file: string): ParsedTrace {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GoschedError("FILE_NOT_FOUND", code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
+  }
+  try {
+    return readTrace(bytes);
+  } catch (e) {
+    if (e instanceof TraceError) throw new GoschedError("TRACE_MALFORMED", `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+// ---- replay -------------------------------------------------------------------------------------
+
+export interface ReplayOverrides {
+  readonly gomaxprocs?: number;
+  readonly profile?: string;
+  readonly policy?: string;
+  /** site substring → factor for its syscalls' durations. */
+  readonly scaleSites?: readonly (readonly [string, number])[];
+  readonly seed?: number;
+}
+
+export interface ComparisonRow {
+  readonly metric: string;
+  readonly trace: number | null;
+  readonly replay: number;
+  /** replay − trace relative to trace (null when the trace has no figure). */
+  readonly relErr: number | null;
+  /** The stated band this row must be within, in words, and whether it is. */
+  readonly band: string;
+  readonly withinBand: boolean | null;
+}
+
+export interface ReplayResult {
+  readonly workload: DerivedWorkload;
+  /** The replay with the trace's own settings. */
+  readonly baseline: Simulation;
+  readonly baselineSettings: { readonly gomaxprocs: number; readonly profile: string; readonly policy: string };
+  readonly comparison: readonly ComparisonRow[];
+  /** The replay with the overrides, when any are given. */
+  readonly whatIf: Simulation | null;
+  readonly whatIfSettings: { readonly gomaxprocs: number; readonly profile: string; readonly policy: string; readonly scaled: readonly string[] } | null;
+}
+
+/**
+ * Bands a replay with the trace's own settings must reproduce (measured on the traced program of
+ * testdata/go/traced with Go 1.19 and 1.23, see docs/trace-replay.md).
+ */
+export const replayBands = {
+  makespanRel: 0.25,
+  syscallsAbs: 0,
+  lostPRel: 0.25,
+  lostPAbs: 3,
+  threadsAbs: 3,
+} as const;
+
+/** The simulator profile closest to the trace's Go version. */
+export function profileFor(version: number): string {
+  const names = profileNames as readonly string[];
+  const candidates = names
+    .map((n) => [n, Number(n.replace(/^go1\./, ""))] as const)
+    .filter(([, minor]) => Number.isFinite(minor) && 1000 + minor <= version)
+    .sort((a, b) => b[1] - a[1]);
+  return candidates[0]?.[0] ?? names[0] ?? "go1.19";
+}
+
+function checkProfile(p: string): ProfileName {
+  if (!(profileNames as readonly string[]).includes(p)) throw new GoschedError("OPTION_INVALID", `--profile ${p}: expected one of ${profileNames.join(", ")}`);
+  return p as ProfileName;
+}
+
+function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number): Simulation {
+  const { main } = buildReplayPrograms(w);
+  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
+  return simulate(opts as Parameters<typeof simulate>[0]);
+}
+
+/** Derives the workload, replays it with the trace's settings and, with overrides, again with them. */
+export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResult {
+  const base = deriveWorkload(t);
+  // Check the what-if's site names before any simulation runs.
+  const w = deriveWorkload(t);
+  const scaled: string[] = [];
+  for (const [site, factor] of o.scaleSites ?? []) {
+    const n = scaleSite(w, site, factor);
+    if (n === 0) throw new GoschedError("OPTION_INVALID", `--scale-site ${site}=${factor}: no syscall site contains "${site}"; sites: ${[...w.sites.keys()].join("; ")}`);
+    scaled.push(`${site}×${factor} (${n} calls)`);
+  }
+  const gmp = base.trace.gomaxprocs > 0 ? base.trace.gomaxprocs : 1;
+  const profile = profileFor(t.version);
+  const seed = o.seed ?? 1;
+  const baseline = runReplay(base, gmp, profile, "sysmon-retake", seed);
+  const m = baseline.metrics;
+  const tr = base.trace;
+  const rel = (a: number, b: number | null) => (b === null || b === 0 ? null : (a - b) / b);
+  const mk = rel(m.makespanNs, tr.makespanNs);
+  const lp = rel(m.syscalls.lostP, tr.lostP);
+  const comparison: ComparisonRow[] = [
+    {
+      metric: "makespanNs",
+      trace: tr.makespanNs,
+      replay: m.makespanNs,
+      relErr: mk,
+      band: `±${replayBands.makespanRel * 100}%`,
+      withinBand: mk === null ? null : Math.abs(mk) <= replayBands.makespanRel,
+    },
+    { metric: "syscalls", trace: tr.syscalls, replay: m.syscalls.total, relErr: rel(m.syscalls.total, tr.syscalls), band: "exact", withinBand: m.syscalls.total === tr.syscalls },
+    {
+      metric: "lostP",
+      trace: tr.lostP,
+      replay: m.syscalls.lostP,
+      relErr: lp,
+      band: `±${replayBands.lostPRel * 100}% or ±${replayBands.lostPAbs}`,
+      withinBand: Math.abs(m.syscalls.lostP - tr.lostP) <= Math.max(replayBands.lostPAbs, replayBands.lostPRel * tr.lostP),
+    },
+    {
+      metric: "threads",
+      trace: tr.threads,
+      replay: m.threadsPeak,
+      relErr: rel(m.threadsPeak, tr.threads),
+      band: tr.threads === null ? "n/a (old format records no threads)" : `±${replayBands.threadsAbs}`,
+      withinBand: tr.threads === null ? null : Math.abs(m.threadsPeak - tr.threads) <= replayBands.threadsAbs,
+    },
+  ];
+  const overridden = o.gomaxprocs !== undefined || o.profile !== undefined || o.policy !== undefined || (o.scaleSites?.length ?? 0) > 0;
+  let whatIf: Simulation | null = null;
+  let whatIfSettings: ReplayResult["whatIfSettings"] = null;
+  if (overridden) {
+    const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: o.profile ?? profile, policy: o.policy ?? "sysmon-retake" };
+    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed);
+    whatIfSettings = { ...s, scaled };
+  }
+  return { workload: base, baseline, baselineSettings: { gomaxprocs: gmp, profile, policy: "sysmon-retake" }, comparison, whatIf, whatIfSettings };
+}
+
+function fmtCell(metric: string, v: number | null): string {
+  if (v === null) return "n/a";
+  return metric.endsWith("Ns") ? formatNs(v) : String(v);
+}
+
+export function formatReplay(r: ReplayResult, file: string): string {
+  const w = r.workload;
+  const lines: string[] = [];
+  const nOps = w.goroutines.reduce((s, g) => s + g.actions.length, 0);
+  lines.push(`${file}: go 1.${w.version - 1000} trace (${w.format} format); replaying ${w.goroutines.length} goroutines, ${nOps} actions, ${w.edges.size} wake edges`);
+  const b = r.baselineSettings;
+  lines.push(`trace's own settings: GOMAXPROCS=${b.gomaxprocs} profile=${b.profile} policy=${b.policy}`);
+  lines.push("");
+  const head = ["", "trace", "replay", "error", "band", "ok"];
+  const rows = r.comparison.map((c) => [
+    c.metric,
+    fmtCell(c.metric, c.trace),
+    fmtCell(c.metric, c.replay),
+    c.relErr === null ? "" : `${c.relErr >= 0 ? "+" : ""}${(c.relErr * 100).toFixed(1)}%`,
+    c.band,
+    c.withinBand === null ? "-" : c.withinBand ? "yes" : "NO",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+  lines.push(head.map((h, i) => (i === 0 ? h.padEnd(widths[i]!) : h.padStart(widths[i]!))).join("  "));
+  for (const x of rows) lines.push(x.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
+  lines.push("");
+  const runs = [{ label: "replay", sim: r.baseline }];
+  if (r.whatIf !== null && r.whatIfSettings !== null) {
+    const s = r.whatIfSettings;
+    lines.push(`what-if: GOMAXPROCS=${s.gomaxprocs} profile=${s.profile} policy=${s.policy}${s.scaled.length > 0 ? ` scaled: ${s.scaled.join(", ")}` : ""}`);
+    lines.push("");
+    runs.push({ label: "what-if", sim: r.whatIf });
+  }
+  lines.push(formatReport(runs));
+  for (const n of w.notes) lines.push(`note: ${n}`);
+  return lines.join("\n") + "\n";
+}
+
+// ---- commands -----------------------------------------------------------------------------------
+
+interface TraceCliOptions {
+  json?: boolean;
+  gomaxprocs?: number;
+  profile?: string;
+  policy?: string;
+  scaleSite?: string[];
+  seed?: number;
+}
+
+export function analyzeCommand(file: string, o: TraceCliOptions): number {
+  const a = analyzeSyscalls(loadTrace(file));
+  out(o.json === true ? JSON.stringify({ file, ...a }, null, 2) : formatSyscallAnalysis(a, file));
+  return exitCodes.ok;
+}
+
+export function dumpCommand(file: string): number {
+  const t = loadTrace(file);
+  process.stdout.write(dumpTrace(t));
+  return exitCodes.ok;
+}
+
+function parseScale(s: string): [string, number] {
+  const i = s.lastIndexOf("=");
+  const f = i > 0 ? Number(s.slice(i + 1)) : NaN;
+  if (i <= 0 || !Number.isFinite(f) || f < 0) throw new GoschedError("OPTION_INVALID", `--scale-site ${s}: expected <site>=<factor>, e.g. main.nanosleep=2`);
+  return [s.slice(0, i), f];
+}
+
+export function replayCommand(file: string, o: TraceCliOptions): number {
+  const t = loadTrace(file);
+  const r = replayTrace(t, {
+    ...(o.gomaxprocs !== undefined ? { gomaxprocs: o.gomaxprocs } : {}),
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.policy !== undefined ? { policy: o.policy } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    scaleSites: (o.scaleSite ?? []).map(parseScale),
+  });
+  if (o.json === true) {
+    const w = r.workload;
+    out(
+      JSON.stringify(
+        {
+          file,
+          format: w.format,
+          version: `go 1.${w.version - 1000}`,
+          trace: w.trace,
+          goroutines: w.goroutines.length,
+          edges: w.edges.size,
+          baselineSettings: r.baselineSettings,
+          comparison: r.comparison,
+          replay: runJson("replay", null, r.baseline),
+          ...(r.whatIf !== null ? { whatIfSettings: r.whatIfSettings, whatIf: runJson("what-if", null, r.whatIf) } : {}),
+          notes: w.notes,
+        },
+        null,
+        2,
+      ),
+    );
+  } else out(formatReplay(r, file));
+  const fatal = r.baseline.result.fatal !== null || (r.whatIf?.result.fatal ?? null) !== null;
+  return fatal ? exitCodes.fatal : exitCodes.ok;
+}
+
+function intArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
+  return n;
+}
+
+/** The `trace` command group, for main.ts. `result` receives the exit code. */
+export function traceCommand(result: { code?: Promise<number> | number }): Command {
+  const trace = new Command("trace").description("read a Go execution trace (runtime/trace): analyze its syscalls, replay it in the simulator, dump it").exitOverride();
+  trace
+    .command("analyze <file>")
+    .description("syscall report: counts, durations, lost Ps, threads, per goroutine and call site")
+    .option("--json", "print JSON instead of the human report")
+    .exitOverride()
+    .action((file: string, o: TraceCliOptions) => {
+      result.code = analyzeCommand(file, o);
+    });
+  trace
+    .command("replay <file>")
+    .description("derive each goroutine's workload from the trace and run it in the simulator; compare with the trace")
+    .option("--json", "print JSON instead of the human report")
+    .option("--gomaxprocs <n>", "what-if: GOMAXPROCS", intArg)
+    .option("--profile <name>", `what-if: Go version profile (${profileNames.join(", ")})`)
+    .option("--policy <name>", "what-if: syscall policy (default sysmon-retake)")
+    .option("--scale-site <site=factor>", "what-if: multiply the durations of syscalls whose call site contains <site> (repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option("--seed <n>", "random seed of the simulations", intArg)
+    .exitOverride()
+    .action((file: string, o: TraceCliOptions) => {
+      result.code = replayCommand(file, o);
+    });
+  trace
+    .command("dump <file>")
+    .description("the events as text (new format: the text form of Go's golden tests)")
+    .exitOverride()
+    .action((file: string) => {
+      result.code = dumpCommand(file);
+    });
+  return trace;
+}

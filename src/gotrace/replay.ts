@@ -1,0 +1,293 @@
+// Deriving a replayable workload from a parsed trace: for every goroutine, the sequence of what it
+// did — compute bursts (time it ran), syscalls with their durations and call sites, the goroutines it
+// created, the goroutines it woke, its waits (on a goroutine that later woke it, or a timer) — as
+// plain data. src/workloads/trace_replay.ts turns this into simulator programs (this module may not
+// import the runtime's op types: layer rule "gotrace imports only base").
+//
+// How trace events become actions (both formats, via steps.ts):
+// - running time between a goroutine's GoStart and its next stop/block/syscall/create/unblock point
+//   becomes `compute`;
+// - GoSyscallBegin … End/EndBlocked (new format) and GoSysCall … GoSysExit (old format, calls that
+//   lost their P) become `syscall` with the measured duration. Old-format calls that kept their P
+//   have no recorded duration: they become a zero-length syscall and the time up to the goroutine's
+//   next event stays compute (the P was held throughout either way);
+// - a block woken by goroutine W becomes `wait W` here and `wake G` at the same point of W's
+//   sequence (a happens-before edge); a block woken by a timer (time.Sleep) or with no waking
+//   goroutine (netpoll, the scheduler) becomes `sleep` of the blocked time;
+// - GoCreate becomes `go`; Gosched becomes `yield`; preemptions just end a compute burst (the
+//   simulator preempts by its own rules).
+//
+// Core module: no `node:*` imports.
+
+import type { ParsedTrace } from './common.js';
+import { callSite, startFunc, traceSteps, type InitialState, type TraceFacts } from './steps.js';
+
+export type Action =
+  | { readonly a: 'compute'; ns: number }
+  | { readonly a: 'syscall'; ns: number; readonly site: string; lostP: boolean; timed: boolean }
+  | { readonly a: 'go'; readonly g: number }
+  /** Wake goroutine g (the other end of its `wait`). */
+  | { readonly a: 'wake'; readonly g: number }
+  /** Wait until goroutine `from` wakes this one. */
+  | { readonly a: 'wait'; readonly from: number }
+  | { readonly a: 'sleep'; readonly ns: number }
+  | { readonly a: 'yield' };
+
+export interface DerivedGoroutine {
+  readonly g: number;
+  /** The goroutine's function (start stack), or '' when unknown. */
+  readonly func: string;
+  /** Existed when the trace started (the replay's root starts it at time 0). */
+  readonly atStart: boolean;
+  readonly initial: InitialState | 'created';
+  readonly actions: Action[];
+  /** Trace time (ns since the first event) of the goroutine's first and last recorded step. */
+  readonly firstNs: number;
+  readonly lastNs: number;
+}
+
+export interface TraceFigures {
+  /** First event → the last step of any goroutine (what a replay's makespan corresponds to). */
+  readonly makespanNs: number;
+  readonly syscalls: number;
+  readonly lostP: number;
+  /** Threads seen (new format), or null (old format: not recorded). */
+  readonly threads: number | null;
+  readonly gomaxprocs: number;
+}
+
+export interface DerivedWorkload {
+  readonly format: 'old' | 'new';
+  readonly version: number;
+  /** At-start goroutines first (by goroutine id), then the others in creation order. */
+  readonly goroutines: readonly DerivedGoroutine[];
+  /** The trace's own figures to compare a replay with. */
+  readonly trace: TraceFigures;
+  /** Wake edges per (waker, wakee) pair: `${from}>${to}` → count. */
+  readonly edges: ReadonlyMap<string, number>;
+  /** Call sites of the syscalls with their counts (for --scale-site). */
+  readonly sites: ReadonlyMap<string, number>;
+  readonly notes: readonly string[];
+}
+
+interface Gs {
+  g: number;
+  func: string;
+  atStart: boolean;
+  initial: InitialState | 'created';
+  actions: Action[];
+  running: boolean;
+  mark: number;
+  first: number;
+  last: number;
+  /** Index of an unresolved wait placeholder, and when/why it blocked. */
+  blockedAt: number;
+  blockedSleep: boolean;
+  blockIdx: number;
+  sys: { readonly act: Extract<Action, { a: 'syscall' }>; readonly begin: number } | null;
+  order: number;
+}
+
+const PLACEHOLDER = -2;
+
+export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
+  const { steps, facts, stacks } = traceSteps(t);
+  const isNew = t.format === 'new';
+  const t0 = facts.firstNs;
+  const gs = new Map<number, Gs>();
+  const edges = new Map<string, number>();
+  const sites = new Map<string, number>();
+  let order = 0;
+  let syscalls = 0;
+  let lostP = 0;
+  let lastStep = t0;
+
+  const get = (g: number, at: number, atStart: boolean, initial: InitialState | 'created', func = ''): Gs => {
+    let s = gs.get(g);
+    if (s === undefined) {
+      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: order++ };
+      gs.set(g, s);
+    }
+    return s;
+  };
+  const seen = (s: Gs, at: number) => {
+    if (at > s.last) s.last = at;
+    if (at > lastStep) lastStep = at;
+  };
+  const flush = (s: Gs, at: number) => {
+    if (s.running && at > s.mark) {
+      const prev = s.actions[s.actions.length - 1];
+      if (prev !== undefined && prev.a === 'compute') prev.ns += at - s.mark;
+      else s.actions.push({ a: 'compute', ns: at - s.mark });
+    }
+    if (s.running) s.mark = at;
+    seen(s, at);
+  };
+  const block = (s: Gs, at: number, sleep: boolean) => {
+    s.running = false;
+    s.blockedAt = at;
+    s.blockedSleep = sleep;
+    s.blockIdx = s.actions.length;
+    s.actions.push({ a: 'wait', from: PLACEHOLDER });
+  };
+
+  for (const st of steps) {
+    const at = st.t;
+    switch (st.k) {
+      case 'initial': {
+        const s = get(st.g, at, true, st.state, st.stack !== 0 && st.state === 'runnable' && !isNew ? startFunc(stacks.frames(st.stack)) : '');
+        if (st.state === 'running') {
+          s.running = true;
+          s.mark = at;
+        } else if (st.state === 'waiting') block(s, t0, false);
+        else if (st.state === 'syscall') {
+          const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(stacks.frames(st.stack)), lostP: false, timed: false };
+          s.actions.push(act);
+          s.sys = { act, begin: t0 };
+          syscalls++;
+          sites.set(act.site, (sites.get(act.site) ?? 0) + 1);
+        }
+        break;
+      }
+      case 'create': {
+        const fn = st.startStack !== 0 ? startFunc(stacks.frames(st.startStack)) : '';
+        const by = st.by >= 0 ? gs.get(st.by) : undefined;
+        const s = get(st.g, at, by === undefined, 'created', fn);
+        if (by !== undefined) {
+          flush(by, at);
+          by.actions.push({ a: 'go', g: st.g });
+        } else if (at > t0) s.actions.push({ a: 'sleep', ns: at - t0 });
+        break;
+      }
+      case 'start': {
+        const s = get(st.g, at, true, 'runnable');
+        s.running = true;
+        s.mark = at;
+        seen(s, at);
+        break;
+      }
+      case 'stop': {
+        const s = gs.get(st.g);
+        if (s === undefined) break;
+        flush(s, at);
+        if (st.yield) s.actions.push({ a: 'yield' });
+        s.running = false;
+        break;
+      }
+      case 'block': {
+        const s = gs.get(st.g) ?? get(st.g, at, true, 'running');
+        flush(s, at);
+        block(s, at, st.sleep);
+        break;
+      }
+      case 'unblock': {
+        const s = gs.get(st.g);
+        if (s === undefined || s.blockIdx < 0) break;
+        const w = st.by >= 0 && st.by !== st.g ? gs.get(st.by) : undefined;
+        if (w !== undefined && !s.blockedSleep) {
+          flush(w, at);
+          w.actions.push({ a: 'wake', g: s.g });
+          s.actions[s.blockIdx] = { a: 'wait', from: w.g };
+          const key = `${w.g}>${s.g}`;
+          edges.set(key, (edges.get(key) ?? 0) + 1);
+        } else {
+          s.actions[s.blockIdx] = { a: 'sleep', ns: Math.max(0, at - s.blockedAt) };
+        }
+        s.blockIdx = -1;
+        seen(s, at);
+        break;
+      }
+      case 'end': {
+        const s = gs.get(st.g);
+        if (s === undefined) break;
+        flush(s, at);
+        s.running = false;
+        break;
+      }
+      case 'sysBegin': {
+        const s = gs.get(st.g) ?? get(st.g, at, true, 'running');
+        flush(s, at);
+        const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(stacks.frames(st.stack)), lostP: false, timed: false };
+        s.actions.push(act);
+        s.sys = { act, begin: at };
+        syscalls++;
+        sites.set(act.site, (sites.get(act.site) ?? 0) + 1);
+        // New format: the goroutine is in the kernel until the End event. Old format: it may have kept
+        // its P without an end event, so its time stays compute until its next event.
+        if (isNew) s.running = false;
+        break;
+      }
+      case 'lostP': {
+        const s = gs.get(st.g);
+        if (s?.sys == null || s.sys.act.lostP) break;
+        s.sys.act.lostP = true;
+        lostP++;
+        // Old format: the call is in the kernel from GoSysCall on (no compute after it).
+        if (!isNew) s.running = false;
+        break;
+      }
+      case 'sysEnd': {
+        const s = gs.get(st.g);
+        if (s?.sys == null) break;
+        const { act, begin } = s.sys;
+        act.ns = Math.max(0, at - begin);
+        act.timed = true;
+        if (st.blocked && !act.lostP) {
+          act.lostP = true;
+          lostP++;
+        }
+        s.sys = null;
+        seen(s, at);
+        if (st.blocked) s.running = false;
+        else {
+          s.running = true;
+          s.mark = at;
+        }
+        break;
+      }
+      case 'touch': {
+        const s = gs.get(st.g);
+        if (s !== undefined) seen(s, at);
+        break;
+      }
+      case 'pUse':
+        break;
+    }
+  }
+
+  // The end: running goroutines compute up to their last step; unresolved waits end a program.
+  for (const s of gs.values()) {
+    if (s.running) flush(s, s.last);
+    if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
+  }
+  const list = [...gs.values()].sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
+  const notes: string[] = [];
+  if (!isNew) notes.push('old trace format: syscalls that kept their P have no recorded duration; they replay as zero-length calls with the time up to the next event as compute.');
+  return {
+    format: t.format,
+    version: t.version,
+    goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
+    trace: traceFigures(facts, lastStep - t0, syscalls, lostP),
+    edges,
+    sites,
+    notes,
+  };
+}
+
+function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP: number): TraceFigures {
+  return { makespanNs, syscalls, lostP, threads: f.threads, gomaxprocs: f.gomaxprocs };
+}
+
+/** Multiply the durations of the syscalls whose call site contains `match`; returns how many matched. */
+export function scaleSite(w: DerivedWorkload, match: string, factor: number): number {
+  let n = 0;
+  for (const g of w.goroutines) {
+    for (const a of g.actions) {
+      if (a.a === 'syscall' && a.site.includes(match)) {
+        a.ns = Math.round(a.ns * factor);
+        n++;
+      }
+    }
+  }
+  return n;
+}

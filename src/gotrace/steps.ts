@@ -1,0 +1,248 @@
+// Goroutine-level steps of a parsed trace, the same for both formats: what each goroutine did
+// (started running, blocked, was woken and by whom, entered and left syscalls, lost its P, was
+// created, ended). Shared by the syscall analysis (analyze.ts) and the workload derivation
+// (replay.ts).
+//
+// Core module: no `node:*` imports.
+
+import type { Frame, ParsedTrace, TraceEvent } from './common.js';
+
+/** Where a goroutine was when the trace started (or when it was first seen). */
+export type InitialState = 'running' | 'runnable' | 'waiting' | 'syscall';
+
+export type Step =
+  /** The goroutine existed before the trace started, in `state`. */
+  | { readonly k: 'initial'; readonly t: number; readonly g: number; readonly state: InitialState; readonly stack: number }
+  /** `by` (-1 = no goroutine) created g; `startStack` is g's start function. */
+  | { readonly k: 'create'; readonly t: number; readonly g: number; readonly by: number; readonly startStack: number; readonly stack: number }
+  | { readonly k: 'start'; readonly t: number; readonly g: number; readonly p: number }
+  /** g blocked; `sleep`: a timer wait (time.Sleep); `reason` as the trace names it. */
+  | { readonly k: 'block'; readonly t: number; readonly g: number; readonly reason: string; readonly sleep: boolean; readonly stack: number }
+  /** g was made runnable by goroutine `by` (-1: by the scheduler, a timer or the netpoller). */
+  | { readonly k: 'unblock'; readonly t: number; readonly g: number; readonly by: number }
+  /** g stopped running but stays runnable; `yield`: runtime.Gosched. */
+  | { readonly k: 'stop'; readonly t: number; readonly g: number; readonly yield: boolean }
+  | { readonly k: 'end'; readonly t: number; readonly g: number }
+  | { readonly k: 'sysBegin'; readonly t: number; readonly g: number; readonly stack: number; readonly m: number }
+  /** The syscall returned. `blocked`: without its P (new format: GoSyscallEndBlocked; old: GoSysExit). */
+  | { readonly k: 'sysEnd'; readonly t: number; readonly g: number; readonly blocked: boolean }
+  /** The P of g's syscall was taken (old: GoSysBlock; new: ProcSteal). */
+  | { readonly k: 'lostP'; readonly t: number; readonly g: number; readonly p: number }
+  /** A P started running goroutines (used to time how long a lost P stayed unused). */
+  | { readonly k: 'pUse'; readonly t: number; readonly p: number }
+  /** Any other event in g's context while it runs (extends its running time). */
+  | { readonly k: 'touch'; readonly t: number; readonly g: number };
+
+/** Facts of the whole trace that are not per goroutine. */
+export interface TraceFacts {
+  readonly format: 'old' | 'new';
+  readonly version: number;
+  /** GOMAXPROCS as the trace first records it (0 if it does not). */
+  readonly gomaxprocs: number;
+  /** Threads seen (new format), or null: the old format does not record threads. */
+  readonly threads: number | null;
+  /** Time of the first and the last event (ns, the trace's clock). */
+  readonly firstNs: number;
+  readonly lastNs: number;
+}
+
+// Old-format fake Ps (Go's v1 parser).
+const NETPOLL_P = 1000002;
+
+const OLD_BLOCK = new Map<string, string>([
+  ['GoBlock', 'block'],
+  ['GoBlockSend', 'chan send'],
+  ['GoBlockRecv', 'chan receive'],
+  ['GoBlockSelect', 'select'],
+  ['GoBlockSync', 'sync'],
+  ['GoBlockCond', 'sync.Cond'],
+  ['GoBlockNet', 'network'],
+  ['GoBlockGC', 'GC assist'],
+  ['GoSleep', 'sleep'],
+]);
+
+/** Resolves stack ids of either format to frames. */
+export class StackTable {
+  private readonly byGen = new Map<number, ReadonlyMap<number, readonly Frame[]>>();
+  private readonly old: ReadonlyMap<number, readonly Frame[]>;
+  constructor(t: ParsedTrace) {
+    this.old = t.stacks;
+    for (const g of t.generations) this.byGen.set(g.gen, g.stacks);
+  }
+  /** A stack key that is unique across generations: gen * 2^24 + id (old format: id). */
+  key(ev: TraceEvent, id: number): number {
+    return ev.gen > 0 ? ev.gen * 16777216 + id : id;
+  }
+  frames(key: number): readonly Frame[] {
+    if (key === 0) return [];
+    if (key < 16777216) return this.old.get(key) ?? this.byGen.values().next().value?.get(key) ?? [];
+    const gen = Math.floor(key / 16777216);
+    return this.byGen.get(gen)?.get(key % 16777216) ?? [];
+  }
+}
+
+const RUNTIME_PREFIXES = ['runtime.', 'runtime/', 'syscall.', 'internal/', 'golang.org/x/sys/', 'os.', 'sync.', 'time.'];
+
+/** The first frame outside the runtime, syscall and wrapper packages (the program's call site). */
+export function callSite(frames: readonly Frame[]): string {
+  if (frames.length === 0) return '(no stack)';
+  let f = frames.find((x) => !RUNTIME_PREFIXES.some((p) => x.func.startsWith(p)));
+  f ??= frames[frames.length - 1]!;
+  const file = f.file.slice(f.file.lastIndexOf('/') + 1);
+  return `${f.func} (${file}:${f.line})`;
+}
+
+/** The function a goroutine runs, from its start stack (the outermost frame). */
+export function startFunc(frames: readonly Frame[]): string {
+  if (frames.length === 0) return '';
+  return frames[frames.length - 1]!.func;
+}
+
+/**
+ * The steps of a trace, in trace order, and the whole-trace facts. Stack ids in steps are keys of
+ * `stacks` (unique across generations).
+ */
+export function traceSteps(t: ParsedTrace): { steps: Step[]; facts: TraceFacts; stacks: StackTable } {
+  const stacks = new StackTable(t);
+  const steps: Step[] = [];
+  const seen = new Set<number>();
+  const threads = new Set<number>();
+  let gomaxprocs = 0;
+  let firstNs = Infinity;
+  let lastNs = -Infinity;
+  const isNew = t.format === 'new';
+  /** New format: the goroutine in a syscall on each M. */
+  const inSyscallOnM = new Map<number, number>();
+  const note = (g: number) => seen.add(g);
+  for (const ev of t.events) {
+    const ts = ev.tsNs;
+    if (ts < firstNs) firstNs = ts;
+    if (ts > lastNs) lastNs = ts;
+    if (isNew && ev.m >= 0) threads.add(ev.m);
+    const g = ev.g;
+    const sk = ev.stackId === 0 ? 0 : stacks.key(ev, ev.stackId);
+    switch (ev.type) {
+      case 'Gomaxprocs':
+      case 'ProcsChange':
+        if (gomaxprocs === 0) gomaxprocs = ev.args[0] ?? 0;
+        break;
+      case 'GoCreate':
+      case 'GoCreateSyscall':
+      case 'GoCreateBlocked': {
+        const ng = ev.args[0]!;
+        const startStack = ev.args[1] !== undefined && ev.args[1] > 0 ? stacks.key(ev, ev.args[1]) : 0;
+        const by = isNew ? g : g > 0 ? g : -1;
+        // Old format: GoCreate at the trace start (by no goroutine) lists goroutines that already existed.
+        if (!isNew && by === -1 && !seen.has(ng)) {
+          steps.push({ k: 'initial', t: ts, g: ng, state: 'runnable', stack: startStack });
+        } else {
+          steps.push({ k: 'create', t: ts, g: ng, by, startStack, stack: sk });
+          if (ev.type === 'GoCreateBlocked') steps.push({ k: 'block', t: ts, g: ng, reason: 'created blocked', sleep: false, stack: 0 });
+          if (ev.type === 'GoCreateSyscall') steps.push({ k: 'sysBegin', t: ts, g: ng, stack: 0, m: ev.m });
+        }
+        note(ng);
+        break;
+      }
+      case 'GoWaiting':
+      case 'GoInSyscall':
+        // Old format: the state of a goroutine that existed at the start.
+        steps.push({ k: 'initial', t: ts, g, state: ev.type === 'GoWaiting' ? 'waiting' : 'syscall', stack: 0 });
+        break;
+      case 'GoStatus':
+      case 'GoStatusStack': {
+        const sg = ev.args[0]!;
+        if (seen.has(sg)) break;
+        note(sg);
+        const st = ev.args[2];
+        const state: InitialState = st === 2 ? 'running' : st === 3 ? 'syscall' : st === 4 ? 'waiting' : 'runnable';
+        steps.push({ k: 'initial', t: ts, g: sg, state, stack: sk });
+        if (state === 'syscall') {
+          const m = ev.args[1]!;
+          if (m >= 0) inSyscallOnM.set(m, sg);
+        }
+        break;
+      }
+      case 'GoStart':
+      case 'GoStartLabel': {
+        const sg = isNew ? ev.args[0]! : g;
+        note(sg);
+        steps.push({ k: 'pUse', t: ts, p: ev.p });
+        steps.push({ k: 'start', t: ts, g: sg, p: ev.p });
+        break;
+      }
+      case 'GoEnd':
+      case 'GoDestroy':
+      case 'GoDestroySyscall':
+        steps.push({ k: 'end', t: ts, g });
+        break;
+      case 'GoStop':
+        steps.push({ k: 'stop', t: ts, g, yield: isNew && (ev.sargs[0] ?? '').includes('Gosched') });
+        break;
+      case 'GoSched':
+        steps.push({ k: 'stop', t: ts, g, yield: true });
+        break;
+      case 'GoPreempt':
+        steps.push({ k: 'stop', t: ts, g, yield: false });
+        break;
+      case 'GoBlock':
+        if (isNew) {
+          const reason = ev.sargs[0] ?? 'block';
+          steps.push({ k: 'block', t: ts, g, reason, sleep: reason === 'sleep', stack: sk });
+          break;
+        }
+        steps.push({ k: 'block', t: ts, g, reason: 'block', sleep: false, stack: sk });
+        break;
+      case 'GoUnblock':
+      case 'GoUnblockLocal': {
+        const target = ev.args[0]!;
+        const by = isNew ? g : g > 0 && ev.p !== NETPOLL_P ? g : -1;
+        steps.push({ k: 'unblock', t: ts, g: target, by });
+        break;
+      }
+      case 'GoSysCall':
+      case 'GoSyscallBegin':
+        steps.push({ k: 'sysBegin', t: ts, g, stack: sk, m: ev.m });
+        if (isNew && ev.m >= 0) inSyscallOnM.set(ev.m, g);
+        break;
+      case 'GoSyscallEnd':
+      case 'GoSyscallEndBlocked':
+        steps.push({ k: 'sysEnd', t: ts, g, blocked: ev.type === 'GoSyscallEndBlocked' });
+        if (ev.m >= 0 && inSyscallOnM.get(ev.m) === g) inSyscallOnM.delete(ev.m);
+        break;
+      case 'GoSysExit':
+      case 'GoSysExitLocal':
+        steps.push({ k: 'sysEnd', t: ts, g: ev.args[0] ?? g, blocked: true });
+        break;
+      case 'GoSysBlock':
+        steps.push({ k: 'lostP', t: ts, g, p: ev.p });
+        break;
+      case 'ProcSteal': {
+        const p = ev.args[0]!;
+        const m = ev.args[2]!;
+        if (m >= 0) threads.add(m);
+        const sg = inSyscallOnM.get(m);
+        // A self-steal (reader-synthesised before GoDestroySyscall) has the stealing M == the syscall M.
+        if (sg !== undefined && m !== ev.m) {
+          steps.push({ k: 'lostP', t: ts, g: sg, p });
+          inSyscallOnM.delete(m);
+        }
+        break;
+      }
+      default: {
+        const why = isNew ? undefined : OLD_BLOCK.get(ev.type);
+        if (why !== undefined) {
+          steps.push({ k: 'block', t: ts, g, reason: why, sleep: ev.type === 'GoSleep', stack: sk });
+          break;
+        }
+        if (g > 0 && !ev.type.startsWith('Proc') && ev.type !== 'CPUSample') steps.push({ k: 'touch', t: ts, g });
+        break;
+      }
+    }
+  }
+  if (firstNs === Infinity) firstNs = lastNs = 0;
+  return {
+    steps,
+    facts: { format: t.format, version: t.version, gomaxprocs, threads: isNew ? threads.size : null, firstNs, lastNs },
+    stacks,
+  };
+}

@@ -1,0 +1,53 @@
+// Building and running testdata/go/traced with the installed Go toolchains, for the trace CLI tests
+// and the parse benchmark. Binaries are cached in os.tmpdir() by a hash of the source and the Go
+// version; a missing toolchain is reported by the caller (skip with a message, never a silent pass).
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root (this file runs from dist/test/trace_cli or dist/bench). */
+export const repoRoot = path.resolve(here, "..", "..", "..");
+export const tracedDir = path.join(repoRoot, "testdata", "go", "traced");
+
+export const goToolchains = { "1.19": "/usr/lib/go-1.19/bin/go", "1.23": "/usr/lib/go-1.23/bin/go" } as const;
+export type GoVersion = keyof typeof goToolchains;
+
+/** The go binary of a version, or null when it is not installed. */
+export function goBinary(v: GoVersion): string | null {
+  const p = process.env[`GOSCHED_GO_${v.replace(".", "_")}`] ?? goToolchains[v];
+  return existsSync(p) ? p : null;
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  const cache = path.join(tmpdir(), "gosched-go-cache");
+  return { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOCACHE: path.join(cache, "build"), GOPATH: path.join(cache, "path"), GO111MODULE: "on" };
+}
+
+/** Builds testdata/go/traced with Go `v` (cached); returns the binary's path. */
+export function buildTraced(v: GoVersion): string {
+  const go = goBinary(v);
+  if (go === null) throw new Error(`Go ${v} is not installed at ${goToolchains[v]}`);
+  const src = readFileSync(path.join(tracedDir, "main.go"));
+  const hash = createHash("sha256").update(src).update(readFileSync(path.join(tracedDir, "go.mod"))).update(go).digest("hex").slice(0, 16);
+  const dir = path.join(tmpdir(), "gosched-traced");
+  mkdirSync(dir, { recursive: true });
+  const bin = path.join(dir, `traced-go${v}-${hash}`);
+  if (existsSync(bin)) return bin;
+  const tmp = `${bin}.${process.pid}.tmp`;
+  const r = spawnSync(go, ["build", "-o", tmp, "."], { cwd: tracedDir, env: goEnv(), encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`go ${v} build failed:\n${r.stderr}`);
+  renameSync(tmp, bin);
+  return bin;
+}
+
+/** Runs the traced program; returns the trace file's path. GOGC=off: no GC cycles in the trace. */
+export function runTraced(v: GoVersion, out: string, args: readonly string[] = []): string {
+  const bin = buildTraced(v);
+  const r = spawnSync(bin, ["-o", out, ...args], { env: { ...process.env, GOGC: "off" }, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`traced (go ${v}) failed: ${r.stderr}`);
+  return out;
+}

@@ -1,0 +1,3 @@
+module gosched/traced
+
+go 1.19
