@@ -9,6 +9,7 @@ import { explainCommand } from "./explain.js";
 import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
 import { runCommand } from "./run.js";
 import { sweepCommand } from "./sweep.js";
+import { traceCommand } from "./trace.js";
 
 function parseIntOption(v: string): number {
   const n = Number(v);
@@ -59,6 +60,7 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
       result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o);
     });
   }
+  program.addCommand(traceCommand(result));
   return program;
 }
 
