@@ -43,6 +43,7 @@ export function compileRun(loc: Located, label: string): CompiledRun {
   const sp = "/settings";
   if (settings.gomaxprocs !== undefined) options.gomaxprocs = settings.gomaxprocs;
   if (settings.profile !== undefined) options.profile = settings.profile;
+  if (typeof settings.policy === "string") options.policy = settings.policy;
   if (settings.seed !== undefined) options.seed = settings.seed;
   if (settings.maxEvents !== undefined) options.maxEvents = settings.maxEvents;
   if (settings.maxTime !== undefined) options.maxTimeNs = nsValue(loc, pointerJoin(sp, "maxTime"), settings.maxTime);

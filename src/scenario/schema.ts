@@ -7,7 +7,9 @@ import { durationPattern, ratePattern, sizePattern } from "./units.js";
 
 export const paramRefPattern = "\\$\\{[A-Za-z_][A-Za-z0-9_.]*\\}";
 export const namePattern = "^[A-Za-z_][A-Za-z0-9_.-]*$";
-export const policyNames = ["sysmon-retake"] as const;
+export const policyNames = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread"] as const;
+/** sysmon-tick=<duration>: sysmon's minimum sleep (Go issue 18236). */
+export const sysmonTickPattern = "^sysmon-tick=[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s)$";
 
 /** Ops that take no argument: `- gosched`. */
 export const bareOps = ["gosched", "gc", "exit"] as const;
@@ -112,7 +114,13 @@ export const scenarioSchema = {
       properties: {
         gomaxprocs: { type: "integer", minimum: 1, maximum: 1024 },
         profile: { enum: [...profileNames], description: "Go version profile." },
-        policy: { enum: [...policyNames], description: "Syscall policy (only today's design for now)." },
+        policy: {
+          type: "string",
+          if: { pattern: "^sysmon-tick=" },
+          then: { pattern: sysmonTickPattern },
+          else: { enum: [...policyNames] },
+          description: "Syscall policy: sysmon-retake (today), immediate-handoff, never-retake, dedicated-syscall-thread, sysmon-tick=<duration>.",
+        },
         seed: { type: "integer" },
         maxTime: { ...ref("NsValue"), description: "Stop the run at this simulated time." },
         maxEvents: { type: "integer", minimum: 1, description: "Stop the run after this many engine events." },
