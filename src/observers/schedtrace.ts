@@ -43,6 +43,8 @@ const waitReasonNames: Record<number, string> = {
   [WaitReason.SyncMutexLock]: "semacquire",
   [WaitReason.Sleep]: "sleep",
   [WaitReason.GCWait]: "wait for GC cycle",
+  [WaitReason.Syscall]: "syscall",
+  [WaitReason.TimerGoroutineIdle]: "timer goroutine (idle)",
 };
 
 /** proc.go schedtrace(detailed): the text Go prints, each line ending in "\n". */
@@ -51,7 +53,7 @@ export function formatSchedtrace(rt: Runtime, detailed: boolean): string {
   const fields = schedtraceFields(rt.config.profile);
   let out =
     `SCHED ${Math.floor(rt.nowNs / 1e6)}ms: gomaxprocs=${rt.gomaxprocs} idleprocs=${s.npidle} threads=${mcount(rt)} spinningthreads=${s.nmspinning}` +
-    (fields.needspinning ? ` needspinning=0` : "") +
+    (fields.needspinning ? ` needspinning=${s.needspinning ? 1 : 0}` : "") +
     ` idlethreads=${s.nmidle} runqueue=${s.runqsize}`;
   if (detailed) {
     out += ` gcwaiting=${s.gcwaiting ? 1 : 0} nmidlelocked=0 stopwait=${s.stopwait} sysmonwait=${s.sysmonwait ? 1 : 0}\n`;
