@@ -109,6 +109,8 @@ export interface GoTraceOptions {
 
 export class GoTraceObserver implements Observer {
   readonly written: WrittenEvent[] = [];
+  /** endSysBlocks: GoSysBlock written at the end for calls still in progress; blockedAtEnd: calls blocked with no GoSysExit. */
+  readonly stats = { endSysBlocks: 0, blockedAtEnd: 0 };
   private readonly record: boolean;
   private readonly gs = new Map<number, GTrace>();
   private readonly ps: PTrace[];
@@ -423,11 +425,13 @@ export class GoTraceObserver implements Observer {
         } else if (g.state === GS.Syscall) {
           this.put(p, Ev.GoSysBlock, t);
           g.state = GS.SysBlocked;
+          this.stats.endSysBlocks++;
         }
         pt.lastG = 0;
       }
       this.procStop(p, t);
     }
+    for (const g of this.gs.values()) if (g.state === GS.SysBlocked) this.stats.blockedAtEnd++;
     if (this.gcOpen) this.put(NO_P, Ev.GCDone, t);
     if (this.stwOpen) this.put(NO_P, Ev.GCSTWDone, t);
     this.ended = true;
