@@ -13,7 +13,17 @@ export function compareCommand(file: string, o: CliOptions): number {
   const { parsed } = readScenario(file);
   const base = overridesFrom(o);
   const configs: CompiledRun[] = [];
-  if ((o.vs ?? []).length > 0) {
+  // --policy a,b,…: one column per policy, the rest of the configuration shared.
+  const policies = (o.policy ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  if (policies.length > 1) {
+    const shared = base.filter((ov) => ov.key !== "policy");
+    const first = compileScenario(parsed, { variants: o.variant ?? [], overrides: shared }).runs[0]!;
+    const variant = first.label === "" ? [] : (o.variant ?? []).length > 0 ? o.variant! : [];
+    for (const p of policies) {
+      const c = compileScenario(parsed, { variants: variant, overrides: [...shared, { key: "policy", value: p, source: `--policy ${p}` }] }).runs[0]!;
+      configs.push({ ...c, label: p });
+    }
+  } else if ((o.vs ?? []).length > 0) {
     const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: base });
     const first = sc.runs[0]!;
     const variant = sc.variants.length > 0 ? [first.label] : [];

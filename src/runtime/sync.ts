@@ -11,7 +11,7 @@ import type { Chan, Mutex, SelectCase, WaitGroup } from "./ops.js";
 import { gopark, ready } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import type { Runtime } from "./runtime.js";
-import { WaitReason, _Gwaiting, _Prunning, type M } from "./runtime2.js";
+import { WaitReason, _Gwaiting, type M } from "./runtime2.js";
 
 /**
  * A waiting goroutine on a channel queue (runtime.sudog). A plain send/receive waiter is just its G
@@ -273,11 +273,15 @@ export function sleepOp(rt: Runtime, mp: M, durationNs: number): void {
   gopark(rt, mp, WaitReason.Sleep);
 }
 
-/** A timer fires: the sleeper is readied on the timer's P if that P is running, else globally. */
+/**
+ * A timer fires: the sleeper is readied. Fidelity: Go runs a P's timers on that P's own M
+ * (checkTimers in schedule/findRunnable), which puts the G in that P's runnext; the model has no per-P
+ * heaps yet, and only a P's owner may touch its local queue, so the G goes to the global queue and
+ * wakep finds it an M (docs/model.md).
+ */
 export function timerFire(rt: Runtime, pid: number, gp: number, gen: number): void {
   if (rt.gs.timerGen[gp] !== gen || rt.gs.status[gp] !== _Gwaiting) return;
   const pp = rt.allp[pid]!;
-  rt.ev("timer_fire", gp, pp.m, pp, -1, -1, "");
-  // A P whose M sits in a syscall (go1.26+ keeps it _Prunning) cannot run it soon: use the global queue.
-  ready(rt, gp, pp.status === _Prunning && pp.m !== null && pp.m.state !== "syscall" ? pp : null);
+  rt.ev("timer_fire", gp, null, pp, -1, -1, "");
+  ready(rt, gp, null);
 }

@@ -1,8 +1,8 @@
 // The dedicated-syscall-thread policy: the design proposed in Go issue 58492 ("Eliminate the syscall
 // state"). Every M gets a companion syscall thread; a goroutine making a syscall parks like any
 // waiting goroutine, and the syscall thread makes the call while the M keeps running other goroutines
-// on its P. When the call returns the goroutine is readied (on the M's P if it still runs one, else via
-// the global queue) and a spinning M is woken if a P idles.
+// on its P. When the call returns the goroutine is readied through the global queue (the syscall thread
+// has no P) and a spinning M is woken if a P idles.
 //
 // What it costs, as the maintainers pointed out on the issue: a thread wake-up for every syscall
 // (unless the syscall thread is already awake), and the goroutine's return through the run queue.
@@ -12,7 +12,7 @@
 import { gopark, mcount } from "./proc.js";
 import { ready } from "./proc.js";
 import { Ev, type Runtime } from "./runtime.js";
-import { WaitReason, _Grunning, _Gwaiting, _Prunning, type M } from "./runtime2.js";
+import { WaitReason, _Grunning, _Gwaiting, type M } from "./runtime2.js";
 import type { SyscallOp } from "./syscall.js";
 
 export interface SyscallThread {
@@ -57,8 +57,9 @@ export function syscallThreadDone(rt: Runtime, id: number, token: number): void 
   st.gp = 0;
   st.caller = null;
   if (rt.gs.status[gp] !== _Gwaiting) return;
-  const pp = caller.p !== null && caller.p.status === _Prunning ? caller.p : null;
+  // The syscall thread holds no P, and only a P's owner may use its local queue: the goroutine goes to
+  // the global queue and wakep finds it an M.
   rt.gs.inSyscall[gp] = 0;
-  ready(rt, gp, pp);
-  rt.ev("exitsyscall", gp, caller, pp, -1, -1, "syscall-thread", id);
+  ready(rt, gp, null);
+  rt.ev("exitsyscall", gp, caller, null, -1, -1, "syscall-thread", id);
 }
