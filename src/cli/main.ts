@@ -8,6 +8,7 @@ import { compareCommand } from "./compare.js";
 import { explainCommand } from "./explain.js";
 import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
 import { runCommand } from "./run.js";
+import { serveCommand } from "./serve.js";
 import { sweepCommand } from "./sweep.js";
 import { traceCommand } from "./trace.js";
 
@@ -61,6 +62,7 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
     });
   }
   program.addCommand(traceCommand(result));
+  program.addCommand(serveCommand(result));
   return program;
 }
 

@@ -1,0 +1,401 @@
+// The UI's data model: what the timeline, the charts and the step-through draw, as flat typed arrays
+// (cheap to build, transferable from the worker, fast to search). Built from runtime events by
+// TimelineRecorder (simulations) or from a Go trace by traceToTimeline (trace_import.ts).
+// No DOM and no node:* here: it runs in the worker and in node tests.
+
+/** What a lane shows during a span. */
+export const enum SpanKind {
+  /** A goroutine runs (P: on this P; M: on this thread). */
+  Run = 1,
+  /** P: left in _Psyscall by entersyscall; M: in the kernel through entersyscall. */
+  Syscall = 2,
+  /** In the kernel through RawSyscall: the P stays _Prunning, the M keeps it. */
+  Raw = 3,
+  /** Runtime code with no goroutine: the scheduler, acquirep…releasep. */
+  Sched = 4,
+  /** M spinning in findRunnable, looking for work. */
+  Spin = 5,
+  /** P stopped for a stop-the-world (_Pgcstop). */
+  GcStop = 6,
+  /** M created or woken (clone / futex wake), not yet running. */
+  Starting = 7,
+}
+
+export const spanKindNames: Record<number, string> = {
+  1: "running",
+  2: "syscall",
+  3: "raw syscall",
+  4: "scheduler",
+  5: "spinning",
+  6: "gc stop",
+  7: "starting",
+};
+
+export const enum ArrowKind {
+  /** sysmon's retake of a P in _Psyscall. */
+  Retake = 1,
+  /** handoffp/startm: a P given to an M. */
+  Handoff = 2,
+  /** sysmon asks a long-running goroutine to yield. */
+  Preempt = 3,
+}
+
+export const enum MarkKind {
+  SysmonWake = 1,
+  SysmonDeepSleep = 2,
+  ThreadCreate = 3,
+}
+
+export interface Lane {
+  readonly label: string;
+  readonly kind: "P" | "M";
+  readonly id: number;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly goid: Int32Array;
+}
+
+/** Step-function counters over time (a sample when a value changes). */
+export interface Series {
+  readonly time: Float64Array;
+  readonly threads: Int32Array;
+  readonly idleP: Int32Array;
+  readonly spinning: Int32Array;
+  readonly runqGlobal: Int32Array;
+  readonly runqLocal: Int32Array;
+}
+
+export const seriesNames = ["threads", "idleP", "spinning", "runqGlobal", "runqLocal"] as const;
+export type SeriesName = (typeof seriesNames)[number];
+
+/** Every event, column-wise, with the scheduler's counters just after it (the step-through). */
+export interface EventLog {
+  readonly n: number;
+  /** Names for the fn column (runtime functions, or trace event types). */
+  readonly fnNames: readonly string[];
+  readonly reasons: readonly string[];
+  readonly time: Float64Array;
+  readonly fn: Uint16Array;
+  readonly goid: Int32Array;
+  readonly m: Int32Array;
+  readonly p: Int32Array;
+  readonly gFrom: Int16Array;
+  readonly gTo: Int16Array;
+  readonly pFrom: Int16Array;
+  readonly pTo: Int16Array;
+  readonly reason: Uint16Array;
+  readonly arg: Float64Array;
+  /** Counters after the event (threads, idle Ps, spinning Ms, global and local run queue lengths). */
+  readonly threads: Int32Array;
+  readonly idleP: Int32Array;
+  readonly spinning: Int32Array;
+  readonly runqGlobal: Int32Array;
+  readonly runqLocal: Int32Array;
+  /** True when the run had more events than the log keeps. */
+  readonly truncated: boolean;
+}
+
+export interface TimelineData {
+  readonly title: string;
+  readonly source: "simulation" | "trace";
+  readonly endNs: number;
+  readonly nP: number;
+  readonly lanes: readonly Lane[];
+  readonly arrows: { readonly time: Float64Array; readonly from: Int32Array; readonly to: Int32Array; readonly kind: Uint8Array };
+  readonly marks: { readonly time: Float64Array; readonly lane: Int32Array; readonly kind: Uint8Array };
+  /** Stop-the-world bands. */
+  readonly bands: { readonly start: Float64Array; readonly end: Float64Array };
+  readonly series: Series;
+  readonly log: EventLog;
+}
+
+/** A growable typed column. */
+export class Column<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array> {
+  length = 0;
+  private buf: T;
+  constructor(private readonly make: (n: number) => T, initial = 256) {
+    this.buf = make(initial);
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const b = this.make(this.buf.length * 2);
+      b.set(this.buf as never);
+      this.buf = b;
+    }
+    this.buf[this.length++] = v;
+  }
+  set(i: number, v: number): void {
+    this.buf[i] = v;
+  }
+  get(i: number): number {
+    return this.buf[i]!;
+  }
+  /** A right-sized copy. */
+  done(): T {
+    return this.buf.slice(0, this.length) as T;
+  }
+}
+
+export const f64 = (n = 256) => new Column((k) => new Float64Array(k), n);
+export const i32 = (n = 256) => new Column((k) => new Int32Array(k), n);
+export const u8 = (n = 256) => new Column((k) => new Uint8Array(k), n);
+export const u16 = (n = 256) => new Column((k) => new Uint16Array(k), n);
+export const i16 = (n = 256) => new Column((k) => new Int16Array(k), n);
+
+/** Builds one lane: consecutive spans, each opened by a state change and closed by the next. */
+export class LaneBuilder {
+  readonly start = f64();
+  readonly end = f64();
+  readonly kinds = u8();
+  readonly goid = i32();
+  kind = 0;
+  g = -1;
+  since = 0;
+  constructor(
+    readonly label: string,
+    readonly laneKind: "P" | "M",
+    readonly id: number,
+  ) {}
+
+  /** Changes the lane's state at time t (kind 0 = nothing drawn). */
+  to(t: number, kind: number, g: number): void {
+    if (kind === this.kind && g === this.g) return;
+    this.close(t);
+    this.kind = kind;
+    this.g = g;
+    this.since = t;
+  }
+
+  close(t: number): void {
+    if (this.kind !== 0 && t > this.since) {
+      // Merge with an identical span that ended exactly here.
+      const n = this.start.length;
+      if (n > 0 && this.end.get(n - 1) === this.since && this.kinds.get(n - 1) === this.kind && this.goid.get(n - 1) === this.g) {
+        this.end.set(n - 1, t);
+      } else {
+        this.start.push(this.since);
+        this.end.push(t);
+        this.kinds.push(this.kind);
+        this.goid.push(this.g);
+      }
+    }
+    this.since = t;
+  }
+
+  build(endNs: number): Lane {
+    this.close(endNs);
+    return { label: this.label, kind: this.laneKind, id: this.id, start: this.start.done(), end: this.end.done(), kinds: this.kinds.done(), goid: this.goid.done() };
+  }
+}
+
+/** Collects arrows, marks, bands, series and the event log; lanes are kept by the caller. */
+export class TimelineBuilder {
+  readonly pLanes: LaneBuilder[] = [];
+  readonly mLanes: LaneBuilder[] = [];
+  readonly arrowTime = f64();
+  readonly arrowFrom = i32();
+  readonly arrowTo = i32();
+  readonly arrowKind = u8();
+  readonly markTime = f64();
+  readonly markLane = i32();
+  readonly markKind = u8();
+  readonly bandStart = f64();
+  readonly bandEnd = f64();
+  private bandOpen = -1;
+
+  readonly sTime = f64();
+  readonly sCols = [i32(), i32(), i32(), i32(), i32()];
+  private last = [-1, -1, -1, -1, -1];
+
+  readonly fnIndex = new Map<string, number>();
+  readonly fnNames: string[] = [];
+  readonly reasonIndex = new Map<string, number>([["", 0]]);
+  readonly reasons: string[] = [""];
+  readonly log = {
+    time: f64(1024),
+    fn: u16(1024),
+    goid: i32(1024),
+    m: i32(1024),
+    p: i32(1024),
+    gFrom: i16(1024),
+    gTo: i16(1024),
+    pFrom: i16(1024),
+    pTo: i16(1024),
+    reason: u16(1024),
+    arg: f64(1024),
+    c: [i32(1024), i32(1024), i32(1024), i32(1024), i32(1024)],
+  };
+  truncated = false;
+
+  constructor(
+    readonly nP: number,
+    readonly maxLog: number,
+    fnNames: readonly string[] = [],
+    readonly mLabel: (m: number) => string = (m) => `M${m}`,
+  ) {
+    for (const f of fnNames) this.fnId(f);
+    for (let p = 0; p < nP; p++) this.pLanes.push(new LaneBuilder(`P${p}`, "P", p));
+  }
+
+  fnId(name: string): number {
+    let i = this.fnIndex.get(name);
+    if (i === undefined) {
+      i = this.fnNames.length;
+      this.fnNames.push(name);
+      this.fnIndex.set(name, i);
+    }
+    return i;
+  }
+
+  reasonId(r: string): number {
+    let i = this.reasonIndex.get(r);
+    if (i === undefined) {
+      i = this.reasons.length;
+      this.reasons.push(r);
+      this.reasonIndex.set(r, i);
+    }
+    return i;
+  }
+
+  p(id: number): LaneBuilder {
+    while (this.pLanes.length <= id) this.pLanes.push(new LaneBuilder(`P${this.pLanes.length}`, "P", this.pLanes.length));
+    return this.pLanes[id]!;
+  }
+
+  m(id: number): LaneBuilder {
+    while (this.mLanes.length <= id) this.mLanes.push(new LaneBuilder(this.mLabel(this.mLanes.length), "M", this.mLanes.length));
+    return this.mLanes[id]!;
+  }
+
+  /** Lane index of a P (P lanes come first) or an M (after all P lanes; resolved at build time). */
+  pLaneKey(p: number): number {
+    return p;
+  }
+  mLaneKey(m: number): number {
+    return -1 - m;
+  }
+
+  arrow(t: number, from: number, to: number, kind: ArrowKind): void {
+    this.arrowTime.push(t);
+    this.arrowFrom.push(from);
+    this.arrowTo.push(to);
+    this.arrowKind.push(kind);
+  }
+
+  mark(t: number, laneKey: number, kind: MarkKind): void {
+    this.markTime.push(t);
+    this.markLane.push(laneKey);
+    this.markKind.push(kind);
+  }
+
+  bandBegin(t: number): void {
+    if (this.bandOpen < 0) this.bandOpen = t;
+  }
+  bandFinish(t: number): void {
+    if (this.bandOpen >= 0) {
+      this.bandStart.push(this.bandOpen);
+      this.bandEnd.push(t);
+      this.bandOpen = -1;
+    }
+  }
+
+  /** Records the counters at time t if any changed. */
+  sample(t: number, v: readonly number[]): void {
+    const last = this.last;
+    let same = true;
+    for (let i = 0; i < 5; i++) if (last[i] !== v[i]) same = false;
+    if (same) return;
+    const n = this.sTime.length;
+    if (n > 0 && this.sTime.get(n - 1) === t) {
+      for (let i = 0; i < 5; i++) this.sCols[i]!.set(n - 1, v[i]!);
+    } else {
+      this.sTime.push(t);
+      for (let i = 0; i < 5; i++) this.sCols[i]!.push(v[i]!);
+    }
+    for (let i = 0; i < 5; i++) last[i] = v[i]!;
+  }
+
+  logEvent(t: number, fn: number, goid: number, m: number, p: number, gFrom: number, gTo: number, pFrom: number, pTo: number, reason: string, arg: number, counters: readonly number[]): void {
+    const L = this.log;
+    if (L.time.length >= this.maxLog) {
+      this.truncated = true;
+      return;
+    }
+    L.time.push(t);
+    L.fn.push(fn);
+    L.goid.push(goid);
+    L.m.push(m);
+    L.p.push(p);
+    L.gFrom.push(gFrom);
+    L.gTo.push(gTo);
+    L.pFrom.push(pFrom);
+    L.pTo.push(pTo);
+    L.reason.push(this.reasonId(reason));
+    L.arg.push(arg);
+    for (let i = 0; i < 5; i++) L.c[i]!.push(counters[i]!);
+  }
+
+  build(title: string, source: "simulation" | "trace", endNs: number): TimelineData {
+    if (this.bandOpen >= 0) this.bandFinish(endNs);
+    const nP = this.pLanes.length;
+    const resolve = (key: number): number => (key >= 0 ? key : nP + (-1 - key));
+    const lanes = [...this.pLanes.map((l) => l.build(endNs)), ...this.mLanes.map((l) => l.build(endNs))];
+    const from = this.arrowFrom.done().map(resolve);
+    const to = this.arrowTo.done().map(resolve);
+    const L = this.log;
+    return {
+      title,
+      source,
+      endNs,
+      nP,
+      lanes,
+      arrows: { time: this.arrowTime.done(), from, to, kind: this.arrowKind.done() },
+      marks: { time: this.markTime.done(), lane: this.markLane.done().map(resolve), kind: this.markKind.done() },
+      bands: { start: this.bandStart.done(), end: this.bandEnd.done() },
+      series: {
+        time: this.sTime.done(),
+        threads: this.sCols[0]!.done(),
+        idleP: this.sCols[1]!.done(),
+        spinning: this.sCols[2]!.done(),
+        runqGlobal: this.sCols[3]!.done(),
+        runqLocal: this.sCols[4]!.done(),
+      },
+      log: {
+        n: L.time.length,
+        fnNames: this.fnNames,
+        reasons: this.reasons,
+        time: L.time.done(),
+        fn: L.fn.done(),
+        goid: L.goid.done(),
+        m: L.m.done(),
+        p: L.p.done(),
+        gFrom: L.gFrom.done(),
+        gTo: L.gTo.done(),
+        pFrom: L.pFrom.done(),
+        pTo: L.pTo.done(),
+        reason: L.reason.done(),
+        arg: L.arg.done(),
+        threads: L.c[0]!.done(),
+        idleP: L.c[1]!.done(),
+        spinning: L.c[2]!.done(),
+        runqGlobal: L.c[3]!.done(),
+        runqLocal: L.c[4]!.done(),
+        truncated: this.truncated,
+      },
+    };
+  }
+}
+
+/** The typed arrays of a timeline, for postMessage's transfer list. */
+export function transferables(d: TimelineData): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: { buffer: ArrayBufferLike }) => out.push(a.buffer as ArrayBuffer);
+  for (const l of d.lanes) [l.start, l.end, l.kinds, l.goid].forEach(add);
+  [d.arrows.time, d.arrows.from, d.arrows.to, d.arrows.kind, d.marks.time, d.marks.lane, d.marks.kind, d.bands.start, d.bands.end].forEach(add);
+  const s = d.series;
+  [s.time, s.threads, s.idleP, s.spinning, s.runqGlobal, s.runqLocal].forEach(add);
+  const L = d.log;
+  [L.time, L.fn, L.goid, L.m, L.p, L.gFrom, L.gTo, L.pFrom, L.pTo, L.reason, L.arg, L.threads, L.idleP, L.spinning, L.runqGlobal, L.runqLocal].forEach(add);
+  return out;
+}

@@ -1,0 +1,64 @@
+// Messages between the page and the simulation worker.
+import type { Metrics } from "../observers/metrics.js";
+import type { TimelineData } from "./model.js";
+
+export interface UiOverride {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface RunRequest {
+  readonly type: "run";
+  readonly id: number;
+  readonly yaml: string;
+  readonly file: string;
+  /** Variants to run (empty: the scenario's base, or its first variant). */
+  readonly variants: readonly string[];
+  /** Overrides per run (same length as variants, or one list for all). */
+  readonly overrides: readonly (readonly UiOverride[])[];
+  readonly labels?: readonly string[];
+}
+
+export interface TraceRequest {
+  readonly type: "trace";
+  readonly id: number;
+  readonly name: string;
+  readonly bytes: ArrayBuffer;
+}
+
+export interface ExportRequest {
+  readonly type: "export";
+  readonly id: number;
+  readonly format: "perfetto" | "gotrace";
+  readonly yaml: string;
+  readonly file: string;
+  readonly variant: string;
+  readonly overrides: readonly UiOverride[];
+}
+
+export type WorkerRequest = RunRequest | TraceRequest | ExportRequest;
+
+export interface ScenarioErrorInfo {
+  readonly message: string;
+  readonly line: number;
+  readonly col: number;
+  readonly path: string;
+  readonly detail: string;
+}
+
+export interface RunOutput {
+  readonly label: string;
+  readonly data: TimelineData;
+  readonly metrics: Metrics | null;
+  readonly config: { readonly gomaxprocs: number; readonly seed: number; readonly profile: string; readonly policy: string; readonly ncpu: number } | null;
+  readonly result: { readonly stoppedBy: string; readonly endTimeNs: number; readonly eventCount: number; readonly fatal: string | null } | null;
+  /** The run's full JSON (as `gosched run --json` prints a run), for downloads. */
+  readonly json: object | null;
+}
+
+export type WorkerResponse =
+  | { readonly type: "progress"; readonly id: number; readonly run: number; readonly runs: number; readonly events: number; readonly simNs: number }
+  | { readonly type: "result"; readonly id: number; readonly scenario: string; readonly variants: readonly string[]; readonly runs: readonly RunOutput[]; readonly report: string; readonly ms: number }
+  | { readonly type: "scenario-error"; readonly id: number; readonly error: ScenarioErrorInfo }
+  | { readonly type: "export"; readonly id: number; readonly bytes: Uint8Array | string }
+  | { readonly type: "error"; readonly id: number; readonly message: string };
