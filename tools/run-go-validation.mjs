@@ -31,12 +31,12 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PROGRAMS_DIR = path.join(ROOT, "testdata", "go");
 const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go"];
-const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw"];
+const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn"];
 const DEFAULT_CALIBRATION = "/work/shared/calibration/go1.19-matrix-gomaxprocs1and4.csv";
 
 // Metrics kept in compact results files (per case: [median, min, max]).
@@ -51,7 +51,11 @@ const COMPACT_KEYS = [
   "stwPauseNsPerGC.max", "syscalls.lostPDuringGC", "lostPPerGC", "pInSyscallAtGC",
 ];
 
+// Used as a library (gosched validate / calibrate import this file): errors throw instead of exiting.
+let libraryMode = true;
+
 function usage(msg) {
+  if (libraryMode) throw new Error(`run-go-validation: ${msg ?? "usage"}`);
   if (msg) process.stderr.write(`run-go-validation: ${msg}\n`);
   process.stderr.write(
     "usage: node tools/run-go-validation.mjs [--go PATH] [--reps N] [--timeout S] <program> [flags…]\n" +
@@ -353,6 +357,7 @@ function fmt(x) {
 // ---- main ------------------------------------------------------------------------------------
 
 function main() {
+  libraryMode = false;
   const argv = process.argv.slice(2);
   if (argv[0] === "compare") {
     if (!argv[1]) usage("compare needs a results file");
@@ -412,4 +417,8 @@ function main() {
   }
 }
 
-main();
+// The library interface (src/cli/validate.ts, src/cli/calibrate.ts): one implementation of building
+// and running the programs, shared with this script's command line.
+export { ROOT, PROGRAMS, DEFAULT_GOS, COMPACT_KEYS, goVersion, build, runOnce, runCase, stats, flatten, median, compactCase, machineInfo, parseCsv, matrixCases };
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -11,6 +11,8 @@ import { runCommand } from "./run.js";
 import { serveCommand } from "./serve.js";
 import { sweepCommand } from "./sweep.js";
 import { traceCommand } from "./trace.js";
+import { calibrateCommand } from "./calibrate.js";
+import { validateCommand } from "./validate.js";
 
 function parseIntOption(v: string): number {
   const n = Number(v);
@@ -41,6 +43,8 @@ const actions: Record<CommandName, Action> = {
   compare: (file, o) => compareCommand(file!, o),
   sweep: (file, o) => sweepCommand(file!, o),
   explain: (fn, o) => explainCommand(fn, o),
+  validate: (_a, o) => validateCommand(o),
+  calibrate: (_a, o) => calibrateCommand(o),
   schema: () => {
     out(JSON.stringify(scenarioSchema, null, 2));
     return exitCodes.ok;

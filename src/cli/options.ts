@@ -1,7 +1,7 @@
 // The CLI's one table of commands and options. main.ts builds commander from it, so --help, the
 // parsed values and docs/cli.md (checked by a test) cannot drift apart.
 
-export type CommandName = "run" | "compare" | "sweep" | "explain" | "schema";
+export type CommandName = "run" | "compare" | "sweep" | "explain" | "schema" | "validate" | "calibrate";
 
 export type OptionKind = "boolean" | "int" | "string" | "duration" | "repeatable";
 
@@ -20,12 +20,12 @@ export interface OptionDef {
 const sim: CommandName[] = ["run", "compare", "sweep"];
 
 export const optionTable = [
-  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "explain"], description: "print JSON instead of the human report" },
+  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "explain", "validate", "calibrate"], description: "print JSON instead of the human report" },
   { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
   { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
   { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
-  { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: "override the Go version profile (go1.19)" },
-  { key: "policy", flags: "--policy <name>", kind: "string", commands: sim, setting: "policy", description: "override the syscall policy (sysmon-retake)" },
+  { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: "override the Go version profile (go1.10, go1.19, go1.23, go1.26)" },
+  { key: "policy", flags: "--policy <name>", kind: "string", commands: sim, setting: "policy", description: "override the syscall policy (sysmon-retake, immediate-handoff, never-retake, dedicated-syscall-thread, sysmon-tick=<d>)" },
   { key: "maxTime", flags: "--max-time <duration>", kind: "duration", commands: sim, setting: "maxTime", description: "stop the simulation at this simulated time (e.g. 2s)" },
   { key: "maxEvents", flags: "--max-events <n>", kind: "int", commands: sim, setting: "maxEvents", description: "stop the simulation after this many engine events" },
   { key: "set", flags: "--set <key=value>", kind: "repeatable", commands: sim, description: "override any setting or param, e.g. costs.futexWakeNs=5us or call=rawSyscall (repeatable)" },
@@ -42,6 +42,16 @@ export const optionTable = [
   { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep"], description: "results on stdout as csv (default) or json" },
   { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep"], description: "also write the results to a file (.csv or .json)" },
   { key: "plot", flags: "--plot <file.svg>", kind: "string", commands: ["sweep"], description: "write an SVG plot of --metric against the first --param" },
+  { key: "costs", flags: "--costs <file>", kind: "string", commands: ["run", "validate"], description: "a cost profile JSON (written by gosched calibrate): this machine's costs and sleep model" },
+  { key: "go", flags: "--go <path>", kind: "repeatable", commands: ["validate", "calibrate"], description: "a go binary, e.g. /usr/lib/go-1.23/bin/go (repeatable; default: every installed /usr/lib/go-1.19, /usr/lib/go-1.23)" },
+  { key: "quick", flags: "--quick", kind: "boolean", commands: ["validate"], description: "the small matrix for CI: the calibrated cells plus a few known gaps" },
+  { key: "markdown", flags: "--markdown", kind: "boolean", commands: ["validate"], description: "print the accuracy table as Markdown (docs/validation.md)" },
+  { key: "measured", flags: "--measured <results.json>", kind: "repeatable", commands: ["validate"], description: "compare with a stored results file of tools/run-go-validation.mjs --matrix instead of running Go (repeatable)" },
+  { key: "reps", flags: "--reps <n>", kind: "int", commands: ["validate", "calibrate"], description: "runs of each Go program, each a separate process (default 5)" },
+  { key: "seeds", flags: "--seeds <n>", kind: "int", commands: ["validate"], description: "simulator seeds (start-up offsets) for bimodal cases (default 5)" },
+  { key: "timeout", flags: "--timeout <seconds>", kind: "int", commands: ["validate", "calibrate"], description: "per-run timeout of a Go program (default 60)" },
+  { key: "quiet", flags: "--quiet", kind: "boolean", commands: ["validate", "calibrate"], description: "no progress on stderr" },
+  { key: "write", flags: "--write <file>", kind: "string", commands: ["calibrate"], description: "write the cost profile to this file (default: stdout)" },
   { key: "questions", flags: "--questions", kind: "boolean", commands: ["explain"], description: "print the answered questions about the syscall path" },
 ] as const satisfies readonly OptionDef[];
 
@@ -63,6 +73,8 @@ export const commandTable: readonly CommandDef[] = [
   { name: "sweep", args: "<scenario>", summary: "run a parameter grid over worker threads; CSV/JSON results and an SVG plot" },
   { name: "explain", args: "[function]", summary: "what a runtime function does, step by step, and where it lives in Go's source" },
   { name: "schema", args: "", summary: "print the JSON Schema of scenario files" },
+  { name: "validate", args: "", summary: "run the Go programs of testdata/go with real Go toolchains and check gosched's predictions (PASS/FAIL)" },
+  { name: "calibrate", args: "", summary: "measure this machine's costs with a Go toolchain and write a cost profile for --costs" },
 ];
 
 export const optionsFor = (c: CommandName): readonly OptionDef[] => optionTable.filter((o) => (o.commands as readonly CommandName[]).includes(c));

@@ -8,13 +8,17 @@ import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
 import { openOutputs, outputPaths, runCompiledWith } from "./outputs.js";
 import { runCompiled, runJson } from "./simulation.js";
+import { readCostProfile } from "./validate.js";
 
 export function runCommand(file: string, o: CliOptions): number {
   const { parsed } = readScenario(file);
   const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: overridesFrom(o) });
   const schedtraceNs = o.schedtrace === undefined ? 0 : parseDurationFlag(o.schedtrace, "--schedtrace");
   const runs: { label: string; sim: Simulation }[] = [];
-  for (const cr of sc.runs) {
+  const costs = readCostProfile(o.costs);
+  for (const cr0 of sc.runs) {
+    // --costs: the file's figures under the scenario's own settings (which win)
+    const cr = costs === undefined ? cr0 : { ...cr0, options: { ...cr0.options, costs: { ...costs.costs, ...cr0.options.costs }, machine: { ...costs.machine, ...cr0.options.machine } } };
     if (schedtraceNs > 0 && sc.runs.length > 1 && o.json !== true) out(`== ${cr.label} ==`);
     const progress = Progress.enabled() ? new Progress(cr.label) : null;
     const traceLines: string[] = [];

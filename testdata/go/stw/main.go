@@ -112,6 +112,9 @@ func main() {
 	w.End()
 	m := map[string]any{"kind": "stw"}
 	w.Report(m, sumCompleted())
+	if l, ok := m["syscalls.lostP"].(int64); ok && sumCompleted() > 0 {
+		m["lostPFrac"] = math.Round(float64(l)/float64(sumCompleted())*1e4) / 1e4
+	}
 	putLatency(m, "syscallLatencyNs", lats)
 	putLatency(m, "gcWallNs", gcWall)
 	var ms1 runtime.MemStats

@@ -1,0 +1,83 @@
+// gosched calibrate: measure this machine's costs with a Go toolchain (programs of testdata/go/,
+// run through tools/run-go-validation.mjs) and write a cost profile for `run`/`validate --costs`.
+//   entersyscall+exitsyscall = Syscall(getpid) − RawSyscall(getpid) per call (short -mode both);
+//   cgocall's extra = cgo getpid() − Syscall(getpid);
+//   the sleep model = RawSyscall(nanosleep d) latency − d for d = 1 µs … 10 ms (raw -g 1), with the
+//     thread's timer slack from /proc/self/timerslack_ns;
+//   thread start / futex wake = `go f()` → f running on another thread when one must be created /
+//     when an idle one is woken (spawn -mode new|idle, the method of shared/calibration), minus the
+//     spinning M's usleep(3) before it steals runnext.
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { GoschedError } from "../base/errors.js";
+import { costProfileFrom, medianOf, type CalibrationMeasurements } from "../validation/index.js";
+import { out } from "./common.js";
+import { exitCodes, type CliOptions } from "./options.js";
+import { findToolchains, installHint, loadGoRunner } from "./validate.js";
+
+const SLEEP_DS_US = [1, 10, 100, 1000, 10_000];
+
+export async function calibrateCommand(o: CliOptions): Promise<number> {
+  const runner = await loadGoRunner();
+  const gos = findToolchains(runner, o.go);
+  if (gos.length === 0) {
+    process.stderr.write(`gosched calibrate: no Go toolchain found (looked for ${runner.DEFAULT_GOS.join(", ")}); ${installHint}, or pass --go PATH\n`);
+    return exitCodes.badInput;
+  }
+  const goBin = gos[0]!;
+  const reps = o.reps ?? 5;
+  const timeoutS = o.timeout ?? 60;
+  if (!(reps >= 1)) throw new GoschedError("OPTION_INVALID", `--reps ${reps}: expected ≥ 1`);
+  const log = o.quiet === true ? () => {} : (s: string) => process.stderr.write(`[calibrate] ${s}\n`);
+  const version = runner.goVersion(goBin);
+  const run = (program: string, flags: string[], key: string): number => {
+    const r = runner.runCase(goBin, version, program, flags, { reps, timeoutS }, log);
+    const v = r.median[key];
+    if (r.ok === 0 || v === undefined) throw new GoschedError("OPTION_INVALID", `calibrate: ${program} ${flags.join(" ")} gave no ${key}`);
+    log(`${program} ${flags.join(" ")}: ${key} = ${Math.round(v)} (median of ${r.ok})`);
+    return v;
+  };
+  const load = os.loadavg()[0]!;
+  log(`measuring with ${version} (${goBin}); load average ${load.toFixed(2)} on ${os.cpus().length} CPUs${load > 0.5 ? " — other work is running: figures will be noisier" : ""}`);
+  const enterExitNs = run("short", ["-procs", "1", "-mode", "both"], "entersyscallExitsyscallNs");
+  const syscallGetpidNs = run("short", ["-procs", "1", "-mode", "syscall"], "syscall.nsPerCall");
+  const rawGetpidNs = run("short", ["-procs", "1", "-mode", "raw"], "raw.nsPerCall");
+  const cgoGetpidNs = run("cgo", ["-procs", "1", "-mode", "getpid"], "nsPerCall");
+  const sleepOverheadNs = SLEEP_DS_US.map((d) => {
+    const n = Math.min(500, Math.max(20, Math.round(100_000 / (d + 60))));
+    const p50 = run("raw", ["-procs", "1", "-g", "1", "-d", String(d), "-n", String(n)], "syscallLatencyNs.p50");
+    return [d * 1000, Math.round(p50 - d * 1000 - rawGetpidNs)] as const;
+  });
+  // spawn: several processes; the idle wake is sensitive to the other CPU's load, so take the
+  // lowest median of the repetitions' p50s as the uncontended figure (reported with the median)
+  const spawn = (mode: string): { p50: number; low: number } => {
+    const r = runner.runCase(goBin, version, "spawn", ["-procs", "3", "-mode", mode, "-gap", "20000", "-n", "15"], { reps, timeoutS }, log);
+    const xs = (r.reps as Record<string, unknown>[]).map((x) => x["latencyNs.p50"]).filter((x): x is number => typeof x === "number");
+    if (xs.length === 0) throw new GoschedError("OPTION_INVALID", `calibrate: spawn -mode ${mode} failed`);
+    const p50 = medianOf(xs);
+    const low = Math.min(...xs);
+    log(`spawn -mode ${mode}: go f() → f running p50 ${Math.round(p50)} ns (lowest rep ${Math.round(low)})`);
+    return { p50, low };
+  };
+  const spawnNew = spawn("new");
+  const spawnIdle = spawn("idle");
+  const machine = runner.machineInfo();
+  const x: CalibrationMeasurements = {
+    enterExitNs,
+    syscallGetpidNs,
+    rawGetpidNs,
+    cgoGetpidNs,
+    sleepOverheadNs,
+    timerSlackNs: machine.timerslackNs ?? 50_000,
+    ncpu: machine.cpus,
+    spawnNewNs: spawnNew.p50,
+    spawnIdleNs: spawnIdle.low,
+  };
+  const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
+  const text = JSON.stringify({ ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } }, null, 2);
+  if (o.write !== undefined) {
+    writeFileSync(o.write, `${text}\n`);
+    log(`wrote ${o.write}`);
+  } else out(text);
+  return exitCodes.ok;
+}

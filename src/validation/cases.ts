@@ -1,0 +1,361 @@
+// The validation matrix: each case names a Go program of testdata/go/ with its flags, the equivalent
+// gosched workload, the metrics compared and whether the case lies in the model's calibrated
+// region (asserted: a miss fails `gosched validate`) or is a known gap (reported, not asserted).
+import { GC, RawSyscall, Syscall, WaitGroup, cgocall, compute, go, program, simulate, sleep, wgAdd, wgDone, wgWait } from "../index.js";
+import type { Costs, Machine, Observer, Op, Program, RuntimeEvent } from "../index.js";
+import type { ProfileName } from "../runtime/config.js";
+
+export type Tolerance =
+  /** thread counts: ±10 % or ±1, whichever is wider */
+  | { readonly kind: "count" }
+  /** fractions: ± abs */
+  | { readonly kind: "frac"; readonly abs: number }
+  /** times: ± rel */
+  | { readonly kind: "rel"; readonly rel: number };
+
+export const tolerances = {
+  count: { kind: "count" },
+  lostP: { kind: "frac", abs: 0.05 },
+  time: { kind: "rel", rel: 0.1 },
+} as const satisfies Record<string, Tolerance>;
+
+export interface MetricSpec {
+  /** The Go program's key (dotted), also the key of the prediction. */
+  readonly key: string;
+  readonly tol: Tolerance;
+  /** Not judged (shown for context). */
+  readonly info?: boolean;
+  /** A known gap of the model for this metric: judged and reported, never asserted. */
+  readonly gap?: string;
+}
+
+export interface SimSettings {
+  readonly profile: ProfileName;
+  readonly costs?: Partial<Costs>;
+  readonly machine?: Partial<Machine>;
+}
+
+export interface ValidationCase {
+  /** "<program> <flags>", the same string as the `args` of a results file. */
+  readonly id: string;
+  readonly program: string;
+  readonly args: readonly string[];
+  readonly metrics: readonly MetricSpec[];
+  /** In the calibrated region: a prediction out of tolerance fails validation. */
+  readonly asserted: boolean;
+  /** For a known gap: why the model is expected to miss (docs/model.md, docs/validation.md). */
+  readonly gap?: string;
+  /** Bimodal outcome: compare the distribution over seeds (start-up offsets) with the measured one. */
+  readonly bimodal: boolean;
+  /** Predicted metrics for one seed; `offsetNs` = when main opens the window after runtime start. */
+  predict(sim: SimSettings, seed: number, offsetNs: number): Record<string, number>;
+}
+
+// ---- workloads --------------------------------------------------------------------------------
+
+type Call = typeof Syscall;
+
+/** The window: from main's first `go` of a worker to the end of the run (like the Go programs'). */
+class WindowObserver implements Observer {
+  startNs = -1;
+  endNs = 0;
+  constructor(private readonly worker: string) {}
+  onEvent(e: Readonly<RuntimeEvent>): void {
+    if (this.startNs < 0 && e.fn === "newproc" && e.reason === this.worker) this.startNs = e.timeNs;
+  }
+  onEnd(t: number): void {
+    this.endNs = t;
+  }
+  get makespanNs(): number {
+    return this.endNs - Math.max(0, this.startNs);
+  }
+}
+
+/** The calibration's iteration count: round(500 ms × procs / (g × (d + 56 µs))) in [1, 2000]. */
+export function loopN(procs: number, g: number, dUs: number): number {
+  return Math.min(2000, Math.max(1, Math.round((500_000 * procs) / (g * (dUs + 56)))));
+}
+
+/** lostp's per-d count: round(200 ms / (d + 56 µs)) in [20, 2000]. */
+export function lostpN(dUs: number): number {
+  return Math.min(2000, Math.max(20, Math.round((200 * 1000) / (dUs + 56))));
+}
+
+function startup(offsetNs: number): Op[] {
+  return offsetNs > 0 ? [compute(offsetNs, "runtime start-up → main")] : [];
+}
+
+function loopCase(kind: "syscall" | "raw" | "cgo", procs: number, g: number, dUs: number, n: number, sim: SimSettings, seed: number, offsetNs: number) {
+  const call: Call = kind === "syscall" ? Syscall : kind === "raw" ? RawSyscall : cgocall;
+  const wg = new WaitGroup();
+  const worker = program("worker", function* () {
+    for (let i = 0; i < n; i++) yield call(dUs * 1000, { timing: "nanosleep" });
+    yield wgDone(wg);
+  });
+  const main = program("main", function* () {
+    for (const op of startup(offsetNs)) yield op;
+    yield wgAdd(wg, g);
+    for (let i = 0; i < g; i++) yield go(worker);
+    yield wgWait(wg);
+  });
+  const w = new WindowObserver("worker");
+  const { metrics: m } = simulate({ ...simOptions(sim, procs, seed), main, observers: [w] });
+  const out: Record<string, number> = {
+    makespanNs: w.makespanNs,
+    threadsCreated: m.threadsCreated,
+    threadsPeak: m.threadsPeak,
+    "syscalls.total": kind === "raw" ? m.syscalls.raw : m.syscalls.total,
+    "syscallLatencyNs.p50": m.syscallLatencyNs.p50Ns,
+    "syscallLatencyNs.p99": m.syscallLatencyNs.p99Ns,
+  };
+  if (kind !== "raw") out.lostPFrac = m.syscalls.total > 0 ? m.syscalls.lostP / m.syscalls.total : 0;
+  return out;
+}
+
+function simOptions(sim: SimSettings, procs: number, seed: number) {
+  return {
+    profile: sim.profile,
+    gomaxprocs: procs,
+    seed,
+    ...(sim.costs !== undefined ? { costs: sim.costs } : {}),
+    ...(sim.machine !== undefined ? { machine: sim.machine } : {}),
+  };
+}
+
+/** behind: main does `go B()` then Syscall(nanosleep d), n times; B's wait and whether it beat the syscall. */
+function behindCase(procs: number, dUs: number, n: number, gapUs: number, sim: SimSettings, seed: number, offsetNs: number) {
+  const done = new WaitGroup("b");
+  const b = program("B", function* () {
+    yield wgDone(done);
+  });
+  const main = program("main", function* () {
+    for (const op of startup(offsetNs)) yield op;
+    for (let i = 0; i < n; i++) {
+      yield wgAdd(done, 1);
+      yield go(b);
+      yield Syscall(dUs * 1000, { timing: "nanosleep" });
+      yield wgWait(done);
+      if (gapUs > 0) yield sleep(gapUs * 1000);
+    }
+  });
+  const spawned = new Map<number, number>();
+  const waits: number[] = [];
+  let mainGoid = -1;
+  let mainInSyscall = false;
+  let during = 0;
+  let t0 = -1;
+  const early: number[] = [];
+  const late: number[] = [];
+  const obs: Observer = {
+    onEvent(e) {
+      if (e.fn === "newproc" && e.reason === "main") mainGoid = e.goid;
+      if (e.fn === "newproc" && e.reason === "B") {
+        spawned.set(e.goid, e.timeNs);
+        if (t0 < 0) t0 = e.timeNs;
+      }
+      if (e.goid === mainGoid && (e.fn === "entersyscall" || e.fn === "entersyscallblock")) mainInSyscall = true;
+      if (e.goid === mainGoid && (e.fn === "exitsyscall" || e.fn === "exitsyscallfast" || e.fn === "exitsyscallfast_pidle" || e.fn === "exitsyscall0")) mainInSyscall = false;
+      if (e.fn === "execute" && spawned.has(e.goid)) {
+        const s = spawned.get(e.goid)!;
+        spawned.delete(e.goid);
+        waits.push(e.timeNs - s);
+        (s - t0 < 10e6 ? early : late).push(e.timeNs - s);
+        if (mainInSyscall) during++;
+      }
+    },
+  };
+  const w = new WindowObserver("B");
+  const { metrics: m } = simulate({ ...simOptions(sim, procs, seed), main, observers: [obs, w] });
+  return {
+    makespanNs: w.makespanNs,
+    threadsCreated: m.threadsCreated,
+    "behindWaitNs.first": waits[0] ?? 0,
+    "behindWaitNs.p50": quantile(waits, 0.5),
+    "behindWaitNs.p99": quantile(waits, 0.99),
+    "behindWaitNs.early.p50": quantile(early, 0.5),
+    "behindWaitNs.late.p50": quantile(late, 0.5),
+    retakenFrac: waits.length > 0 ? during / waits.length : 0,
+  };
+}
+
+/** stw: procs−1 workers loop on Syscall(nanosleep d) while main calls GC() n times gapUs apart. */
+function stwCase(procs: number, dUs: number, nGc: number, sim: SimSettings, seed: number, offsetNs: number) {
+  const g = Math.max(1, procs - 1);
+  const warmUs = 5000;
+  const gapUs = 20_000;
+  let stop = false;
+  const wg = new WaitGroup();
+  const worker = program("worker", function* () {
+    while (!stop) yield Syscall(dUs * 1000, { timing: "nanosleep" });
+    yield wgDone(wg);
+  });
+  const main = program("main", function* () {
+    for (const op of startup(offsetNs)) yield op;
+    yield wgAdd(wg, g);
+    for (let i = 0; i < g; i++) yield go(worker);
+    yield sleep(warmUs * 1000);
+    for (let i = 0; i < nGc; i++) {
+      if (i > 0) yield sleep(gapUs * 1000);
+      yield GC();
+    }
+    if (nGc === 0) yield sleep(10 * gapUs * 1000);
+    stop = true;
+    yield wgWait(wg);
+  });
+  const w = new WindowObserver("worker");
+  const { metrics: m } = simulate({ ...simOptions(sim, procs, seed), main, observers: [w] });
+  return {
+    makespanNs: w.makespanNs,
+    threadsCreated: m.threadsCreated,
+    threadsPeak: m.threadsPeak,
+    lostPFrac: m.syscalls.total > 0 ? m.syscalls.lostP / m.syscalls.total : 0,
+    "syscalls.total": m.syscalls.total,
+    gcCount: m.gc.cycles,
+  };
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+// ---- the matrix -------------------------------------------------------------------------------
+
+const flagsOf = (o: Record<string, number>): string[] => Object.entries(o).flatMap(([k, v]) => [`-${k}`, String(v)]);
+
+const loopMetrics = (kind: string): MetricSpec[] => [
+  { key: "threadsCreated", tol: tolerances.count },
+  ...(kind !== "raw" ? [{ key: "lostPFrac", tol: tolerances.lostP }] : []),
+  { key: "makespanNs", tol: tolerances.time },
+  { key: "syscallLatencyNs.p50", tol: tolerances.time, info: true },
+];
+
+/** Why a loop cell is outside the calibrated region (undefined: inside). */
+function loopGap(kind: string, procs: number, g: number, dUs: number): string | undefined {
+  if (kind === "raw") return undefined;
+  if (dUs < 1000) return "short calls (< 1 ms): the real outcome depends on sysmon's start-up back-off and on this VM's nanosleep(1 µs) ≈ 71 µs (calibrated at 57); bimodal";
+  if (g > 16) return "many goroutines (> 16): real Go creates threads more slowly than the model on 2 busy vCPUs (thread start-up under CPU contention)";
+  if (procs > 1 && g === 1) return "one goroutine with idle Ps: real Go loses ~0.9 of its Ps through sysretake after 10 ms, depending on sysmon's start-up state";
+  return undefined;
+}
+
+function loopCaseDef(kind: "syscall" | "raw" | "cgo", procs: number, g: number, dUs: number): ValidationCase {
+  const args = flagsOf({ procs, g, d: dUs });
+  const gap = loopGap(kind, procs, g, dUs);
+  const n = loopN(procs, g, dUs);
+  return {
+    id: `${kind} ${args.join(" ")}`,
+    program: kind,
+    args,
+    metrics: loopMetrics(kind),
+    asserted: gap === undefined,
+    ...(gap !== undefined ? { gap } : {}),
+    bimodal: kind !== "raw" && dUs < 1000,
+    predict: (sim, seed, off) => loopCase(kind, procs, g, dUs, n, sim, seed, off),
+  };
+}
+
+function behindDef(dUs: number, gapUs: number, asserted: boolean, gap?: string): ValidationCase {
+  const args = flagsOf({ procs: 1, d: dUs, ...(gapUs > 0 ? { gap: gapUs } : {}) });
+  return {
+    id: `behind ${args.join(" ")}`,
+    program: "behind",
+    args,
+    metrics: [
+      { key: "threadsCreated", tol: tolerances.count },
+      { key: "retakenFrac", tol: tolerances.lostP },
+      { key: "makespanNs", tol: tolerances.time },
+      { key: "behindWaitNs.early.p50", tol: tolerances.time },
+      { key: "behindWaitNs.late.p50", tol: tolerances.time, gap: behindLateGap },
+      { key: "behindWaitNs.p50", tol: tolerances.time, info: true },
+    ],
+    asserted,
+    ...(gap !== undefined ? { gap } : {}),
+    bimodal: false,
+    predict: (sim, seed, off) => behindCase(1, dUs, 200, gapUs, sim, seed, off),
+  };
+}
+
+function stwDef(procs: number, n: number, asserted: boolean, gap?: string): ValidationCase {
+  const args = flagsOf({ procs, n });
+  return {
+    id: `stw ${args.join(" ")}`,
+    program: "stw",
+    args,
+    metrics: [
+      { key: "lostPFrac", tol: tolerances.lostP },
+      // the window is main's sleeps (warmup + gaps): a load-sensitive timer measurement, not a prediction
+      { key: "makespanNs", tol: tolerances.time, info: true },
+      { key: "threadsCreated", tol: tolerances.count, ...(n > 0 ? { gap: stwThreadsGap } : {}) },
+      { key: "gcCount", tol: tolerances.count, info: true },
+    ],
+    asserted,
+    ...(gap !== undefined ? { gap } : {}),
+    bimodal: false,
+    predict: (sim, seed, off) => stwCase(procs, 1000, n, sim, seed, off),
+  };
+}
+
+function lostpDef(procs: number, dUs: number): ValidationCase {
+  const args = flagsOf({ procs, d: dUs });
+  const short = dUs < 100;
+  const gap = short
+    ? "short calls (< 100 µs): bimodal (sysmon backed off or not) and sensitive to the other vCPU's load"
+    : procs > 1 && dUs < 10_000
+      ? "idle Ps: the sysretake plateau (~0.88) depends on when sysmon's 10 ms clock starts"
+      : undefined;
+  return {
+    id: `lostp ${args.join(" ")}`,
+    program: "lostp",
+    args,
+    metrics: [{ key: "lostPFrac", tol: tolerances.lostP }],
+    asserted: gap === undefined,
+    ...(gap !== undefined ? { gap } : {}),
+    bimodal: short,
+    predict: (sim, seed, off) => {
+      const r = loopCase("syscall", procs, 1, dUs, lostpN(dUs), sim, seed, off);
+      return { lostPFrac: r.lostPFrac! };
+    },
+  };
+}
+
+const behindLateGap =
+  "after 10 ms sysmon retakes at first sight (sysretake) right after being woken from deep sleep by the previous exit; the model's pass falls later (see docs/validation.md)";
+const stwThreadsGap = "GC with Ps in syscalls: real Go starts 4–5 threads (the GC's mark workers and the Ps taken by the STW are handed to new Ms); the model reuses the start-up idle Ms";
+const behindGap = "the first 10 ms: the model's retake timing relative to sysmon's period; see docs/validation.md";
+
+/** The whole matrix (the runner's `--matrix small` cells with a gosched equivalent). */
+export function fullMatrix(): ValidationCase[] {
+  const cases: ValidationCase[] = [];
+  for (const kind of ["syscall", "raw", "cgo"] as const)
+    for (const procs of [1, 2, 4]) for (const g of [1, 16, 256]) for (const d of [1, 100, 1000, 10000]) cases.push(loopCaseDef(kind, procs, g, d));
+  cases.push(behindDef(1000, 0, true), behindDef(10000, 0, true), behindDef(1000, 2000, false, behindGap));
+  for (const procs of [1, 4]) for (const d of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]) cases.push(lostpDef(procs, d));
+  for (const procs of [2, 4]) for (const n of [10, 0]) cases.push(stwDef(procs, n, true));
+  return cases;
+}
+
+/** --quick: the calibrated cells CI asserts, plus a few known gaps reported alongside. */
+export function quickMatrix(): ValidationCase[] {
+  const want = new Set([
+    "syscall -procs 1 -g 1 -d 1000",
+    "syscall -procs 1 -g 16 -d 1000",
+    "syscall -procs 4 -g 16 -d 1000",
+    "syscall -procs 1 -g 16 -d 10000",
+    "cgo -procs 1 -g 16 -d 1000",
+    "raw -procs 1 -g 16 -d 1000",
+    "raw -procs 4 -g 16 -d 1000",
+    "raw -procs 1 -g 1 -d 10000",
+    "behind -procs 1 -d 1000",
+    "stw -procs 4 -n 10",
+    // known gaps, reported
+    "syscall -procs 1 -g 1 -d 1",
+    "syscall -procs 4 -g 1 -d 1000",
+    "syscall -procs 1 -g 256 -d 10000",
+    "lostp -procs 1 -d 20",
+  ]);
+  return fullMatrix().filter((c) => want.has(c.id));
+}
+
+export type { Program };

@@ -1,0 +1,134 @@
+// Cost profiles: the JSON that `gosched calibrate` writes and `run`/`validate --costs <file>` read.
+// Only the figures a profile carries are overridden; everything else keeps the version profile's
+// defaults (src/profiles/).
+import { GoschedError } from "../base/errors.js";
+import type { Costs, Machine } from "../runtime/config.js";
+
+export const costProfileFormat = "gosched-costs/1";
+
+export interface CostProfile {
+  readonly format: typeof costProfileFormat;
+  readonly costs: Partial<Costs>;
+  readonly machine: Partial<Machine>;
+  /** How each figure was obtained (free-form, for people). */
+  readonly measured?: Readonly<Record<string, unknown>>;
+  readonly goVersion?: string;
+  readonly date?: string;
+}
+
+const costKeys: readonly (keyof Costs)[] = [
+  "entersyscallNs", "exitsyscallNs", "cgocallExtraNs", "futexWakeNs", "threadStartNs", "scheduleNs", "newprocNs",
+  "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs",
+];
+const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs"];
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Checks a parsed cost profile; `where` names the file in errors. */
+export function parseCostProfile(json: unknown, where: string): CostProfile {
+  const bad = (msg: string): never => {
+    throw new GoschedError("OPTION_INVALID", `${where}: ${msg}`);
+  };
+  if (!isObj(json)) return bad("a cost profile is a JSON object");
+  if (json.format !== costProfileFormat) bad(`"format" must be "${costProfileFormat}" (written by gosched calibrate)`);
+  const costs: Record<string, number> = {};
+  const c = json.costs ?? {};
+  if (!isObj(c)) return bad(`"costs" must be an object`);
+  for (const [k, v] of Object.entries(c)) {
+    if (!(costKeys as readonly string[]).includes(k)) bad(`unknown cost "${k}" (known: ${costKeys.join(", ")})`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) bad(`costs.${k} must be a number of ns ≥ 0`);
+    costs[k] = Math.round(v as number);
+  }
+  const machine: Record<string, unknown> = {};
+  const m = json.machine ?? {};
+  if (!isObj(m)) return bad(`"machine" must be an object`);
+  for (const [k, v] of Object.entries(m)) {
+    if (k === "sleepExtraNsPoints") {
+      const ok = Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === "number" && Number.isFinite(x)));
+      if (!ok) bad("machine.sleepExtraNsPoints must be [[requestNs, extraNs], …]");
+      const pts = (v as [number, number][]).map(([x, y]) => [Math.round(x), Math.round(y)] as const);
+      for (let i = 1; i < pts.length; i++) if (pts[i]![0] <= pts[i - 1]![0]) bad("machine.sleepExtraNsPoints must be sorted by request");
+      machine[k] = pts;
+    } else if ((machineNumberKeys as readonly string[]).includes(k)) {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) bad(`machine.${k} must be a number ≥ 0`);
+      machine[k] = k === "ncpu" ? Math.max(1, Math.round(v as number)) : Math.round(v as number);
+    } else bad(`unknown machine figure "${k}" (known: ${[...machineNumberKeys, "sleepExtraNsPoints"].join(", ")})`);
+  }
+  return {
+    format: costProfileFormat,
+    costs: costs as Partial<Costs>,
+    machine: machine as Partial<Machine>,
+    ...(isObj(json.measured) ? { measured: json.measured } : {}),
+    ...(typeof json.goVersion === "string" ? { goVersion: json.goVersion } : {}),
+    ...(typeof json.date === "string" ? { date: json.date } : {}),
+  };
+}
+
+/** What `gosched calibrate` measured (medians over repetitions), in ns. */
+export interface CalibrationMeasurements {
+  /** Syscall(getpid) − RawSyscall(getpid) per call, one process (short -mode both). */
+  readonly enterExitNs: number;
+  readonly syscallGetpidNs: number;
+  readonly rawGetpidNs: number;
+  readonly cgoGetpidNs: number;
+  /** nanosleep(request) − request as seen by a goroutine in RawSyscall (p50), per request (ns). */
+  readonly sleepOverheadNs: readonly (readonly [number, number])[];
+  readonly timerSlackNs: number;
+  readonly ncpu: number;
+  /** `go f()` → f running on another thread: a new thread created / an idle thread woken (p50). */
+  readonly spawnNewNs: number;
+  readonly spawnIdleNs: number;
+}
+
+/**
+ * The machine's sleep model from measured nanosleep overheads ([requestNs, actual − request]):
+ * slack + base overhead = the smallest overhead, and the extra of longer sleeps interpolated.
+ */
+export function sleepModel(overheadNs: readonly (readonly [number, number])[], timerSlackNs: number): Pick<Machine, "timerSlackNs" | "sleepBaseOverheadNs" | "sleepExtraNsPoints"> & { baseNs: number } {
+  const pts = [...overheadNs].sort((a, b) => a[0] - b[0]);
+  const base = pts.length > 0 ? Math.min(...pts.map((p) => p[1])) : 56_000;
+  return {
+    timerSlackNs,
+    sleepBaseOverheadNs: Math.max(0, Math.round(base - timerSlackNs)),
+    sleepExtraNsPoints: pts.map(([d, o]) => [d, Math.max(0, Math.round(o - base))] as const),
+    baseNs: base,
+  };
+}
+
+/** The sleep model and costs that reproduce the measurements (see docs/validation.md). */
+export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: string; date: string }): CostProfile {
+  const { sleepBaseOverheadNs, sleepExtraNsPoints, baseNs: base } = sleepModel(x.sleepOverheadNs, x.timerSlackNs);
+  // usleep(3) of the spinning M before it steals runnext from a running P (runqgrab).
+  const usleep3 = 3000 + base + interp(sleepExtraNsPoints, 3000);
+  const half = Math.max(0, Math.round(x.enterExitNs / 2));
+  // Waking an idle thread cannot take longer than creating one: when it measures so (the other CPU
+  // was busy), the wake figure is not trusted and the profile's default is kept.
+  const wakeOk = x.spawnIdleNs < x.spawnNewNs;
+  return {
+    format: costProfileFormat,
+    costs: {
+      entersyscallNs: half,
+      exitsyscallNs: Math.max(0, Math.round(x.enterExitNs - half)),
+      cgocallExtraNs: Math.max(0, Math.round(x.cgoGetpidNs - x.syscallGetpidNs)),
+      threadStartNs: Math.max(1000, Math.round(x.spawnNewNs - usleep3)),
+      ...(wakeOk ? { futexWakeNs: Math.max(1000, Math.round(x.spawnIdleNs - usleep3)) } : {}),
+    },
+    machine: { ncpu: x.ncpu, timerSlackNs: x.timerSlackNs, sleepBaseOverheadNs, sleepExtraNsPoints },
+    measured: { ...x, usleep3Ns: Math.round(usleep3), ...(wakeOk ? {} : { futexWakeNs: "not written: the idle-thread wake measured slower than a thread creation (CPU contention)" }) },
+    goVersion: meta.goVersion,
+    date: meta.date,
+  };
+}
+
+function interp(points: readonly (readonly [number, number])[], x: number): number {
+  if (points.length === 0) return 0;
+  if (x <= points[0]![0]) return points[0]![1];
+  for (let i = 1; i < points.length; i++) {
+    const [x1, y1] = points[i]!;
+    if (x <= x1) {
+      const [x0, y0] = points[i - 1]!;
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return points[points.length - 1]![1];
+}
