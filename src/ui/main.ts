@@ -44,10 +44,11 @@ const steps = new StepList($<HTMLDivElement>("steps"), $("explain"), (i) => sele
 const presetSel = $<HTMLSelectElement>("preset");
 for (const n of presetNames) presetSel.add(new Option(n.replace(/\.yaml$/, ""), n));
 const profileSel = $<HTMLSelectElement>("profile");
+profileSel.add(new Option("(file)", ""));
 for (const p of profileNames) profileSel.add(new Option(p, p));
 for (const id of ["policy", "policy-b"]) {
   const s = $<HTMLSelectElement>(id);
-  if (id === "policy-b") s.add(new Option("same", ""));
+  s.add(new Option(id === "policy-b" ? "same" : "(file)", ""));
   for (const p of policyNames) s.add(new Option(p, p));
 }
 const variantSel = $<HTMLSelectElement>("variant");
@@ -76,9 +77,9 @@ function overrides(b: boolean): UiOverride[] {
   else if (b && gmpA !== "") out.push({ key: "gomaxprocs", value: gmpA });
   const seed = $<HTMLInputElement>("seed").value.trim();
   if (seed !== "") out.push({ key: "seed", value: seed });
-  if (profileSel.value !== "" && profileSel.value !== profileNames[0]) out.push({ key: "profile", value: profileSel.value });
+  if (profileSel.value !== "") out.push({ key: "profile", value: profileSel.value });
   const pol = b ? $<HTMLSelectElement>("policy-b").value || $<HTMLSelectElement>("policy").value : $<HTMLSelectElement>("policy").value;
-  if (pol !== "" && pol !== policyNames[0]) out.push({ key: "policy", value: pol });
+  if (pol !== "") out.push({ key: "policy", value: pol });
   return out;
 }
 
@@ -149,14 +150,16 @@ function runNow(): void {
   const a = variantSel.value;
   const reqVariants = [a];
   const ovs = [overrides(false)];
-  const labels = [a !== "" ? a : scenarioLabel()];
+  // Unnamed (variant-less) runs get the scenario's name from the worker.
+  const labels: (string | undefined)[] = [a !== "" ? a : undefined];
   if (compareBox.checked) {
     const b = variantSelB.value;
     reqVariants.push(b);
     ovs.push(overrides(true));
     const gb = $<HTMLInputElement>("gomaxprocs-b").value.trim();
-    labels.push(`${b !== "" ? b : scenarioLabel()}${gb !== "" ? ` GOMAXPROCS=${gb}` : ""}${$<HTMLSelectElement>("policy-b").value !== "" ? ` ${$<HTMLSelectElement>("policy-b").value}` : ""}`);
-    if (labels[1] === labels[0]) labels[1] = `${labels[1]} (B)`;
+    labels.push(`${b !== "" ? b : "B"}${gb !== "" ? ` GOMAXPROCS=${gb}` : ""}${$<HTMLSelectElement>("policy-b").value !== "" ? ` ${$<HTMLSelectElement>("policy-b").value}` : ""}`);
+    if (labels[1] === labels[0]) labels[1] = `${labels[1]!} (B)`;
+    if (labels[0] === undefined) labels[0] = "A";
   }
   if (running) cancel();
   reqId++;
@@ -235,7 +238,11 @@ function renderSummary(rs: readonly RunOutput[]): void {
   const a = rs[0]!;
   const val = (f: (r: RunOutput) => string) => rs.map(f).join(" | ");
   $("stat-label").textContent = rs.map((r) => r.label).join(" vs ");
-  $("stat-threads").textContent = val((r) => (r.metrics !== null ? String(r.metrics.threadsPeak) : String(r.data.series.threads.reduce((x, y) => Math.max(x, y), 0))));
+  $("stat-threads").textContent = val((r) => {
+    if (r.metrics !== null) return String(r.metrics.threadsPeak);
+    const peak = r.data.series.threads.reduce((x, y) => Math.max(x, y), 0);
+    return peak > 0 ? String(peak) : "–"; // old-format traces do not name threads
+  });
   $("stat-makespan").textContent = val((r) => formatTime(r.metrics?.makespanNs ?? r.data.endNs));
   $("stat-syscalls").textContent = val((r) => (r.metrics !== null ? String(r.metrics.syscalls.total + r.metrics.syscalls.raw) : "–"));
   $("stat-retakes").textContent = val((r) => (r.metrics !== null ? String(r.metrics.handoffs.sysmonRetake) : String(r.data.arrows.time.length)));
@@ -290,7 +297,7 @@ function fillStepFns(names: readonly string[], log: { n: number; fn: Uint16Array
   const cur = stepFnSel.value;
   stepFnSel.innerHTML = "";
   const list = names.filter((_, i) => present.has(i));
-  const pref = ["entersyscall", "retake", "handoffp", "startm", "exitsyscallfast", "exitsyscall0", "rawsyscall", "GoSyscallBegin", "ProcSteal"];
+  const pref = ["entersyscall", "retake", "handoffp", "startm", "exitsyscallfast", "exitsyscall0", "rawsyscall", "GoSyscallBegin", "GoSysCall", "ProcSteal", "GoSysBlock"];
   list.sort((x, y) => {
     const a = pref.indexOf(x);
     const b = pref.indexOf(y);

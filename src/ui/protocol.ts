@@ -16,7 +16,7 @@ export interface RunRequest {
   readonly variants: readonly string[];
   /** Overrides per run (same length as variants, or one list for all). */
   readonly overrides: readonly (readonly UiOverride[])[];
-  readonly labels?: readonly string[];
+  readonly labels?: readonly (string | undefined)[];
 }
 
 export interface TraceRequest {

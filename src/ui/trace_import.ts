@@ -6,6 +6,8 @@ import { ArrowKind, SpanKind, TimelineBuilder, type TimelineData } from "./model
 const stops = new Set(["GoEnd", "GoDestroy", "GoStop", "GoSched", "GoPreempt", "GoSleep", "GoBlock", "GoBlockSend", "GoBlockRecv", "GoBlockSelect", "GoBlockSync", "GoBlockCond", "GoBlockNet", "GoBlockGC", "GoSwitchDestroy"]);
 const starts = new Set(["GoStart", "GoStartLocal", "GoStartLabel"]);
 
+const MAX_P = 4096;
+
 export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_000): TimelineData {
   const isNew = t.format === "new";
   const b = new TimelineBuilder(0, maxLog);
@@ -30,8 +32,10 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
     const m = mOf(e.m);
     const M = m >= 0 ? b.m(m) : null;
     let p = e.p;
-    let g = e.g;
+    let g = !isNew && e.g === 0 ? -1 : e.g; // old format: G 0 is "no goroutine"
     if (e.type === "ProcStart" && isNew) p = e.args[0] ?? -1;
+    // The old format's pseudo-Ps (timers 1000002, syscalls 1000003, GC 1000004…) are not processors.
+    if (p > MAX_P) p = -1;
     const P = p >= 0 ? b.p(p) : null;
     if (starts.has(e.type)) {
       g = isNew ? (e.args[0] ?? -1) : e.g;
@@ -71,7 +75,7 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
           break;
         case "ProcSteal": {
           const victim = e.args[0] ?? -1;
-          if (victim >= 0) {
+          if (victim >= 0 && victim <= MAX_P) {
             b.p(victim).to(ts, 0, -1);
             busyP.delete(victim);
             b.arrow(ts, m >= 0 ? b.mLaneKey(m) : b.pLaneKey(victim), b.pLaneKey(victim), ArrowKind.Retake);

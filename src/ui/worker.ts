@@ -68,7 +68,8 @@ function handleRun(req: RunRequest): void {
       const ovs = (req.overrides[i] ?? req.overrides[0] ?? []).map((o) => ({ key: o.key, value: o.value, source: `${o.key}=${o.value}` }));
       const sc = compileScenario(ps, { variants: v === "" ? [] : [v], overrides: ovs });
       const cr = sc.runs[0]!;
-      crs.push(req.labels?.[i] !== undefined ? { ...cr, label: req.labels[i]! } : cr);
+      const label = req.labels?.[i];
+      crs.push(label !== undefined && label !== null ? { ...cr, label } : cr);
     });
   } catch (e) {
     return fail(req.id, e);
