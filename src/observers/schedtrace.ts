@@ -45,6 +45,7 @@ const waitReasonNames: Record<number, string> = {
   [WaitReason.GCWait]: "wait for GC cycle",
   [WaitReason.Syscall]: "syscall",
   [WaitReason.TimerGoroutineIdle]: "timer goroutine (idle)",
+  [WaitReason.IOWait]: "IO wait",
 };
 
 /** proc.go schedtrace(detailed): the text Go prints, each line ending in "\n". */

@@ -30,6 +30,7 @@ export const runtimeFns = [
   "exitsyscallNoP",
   "takeP",
   "syscallthread",
+  "netpoll",
   "rawsyscall",
   "rawsyscall_return",
   "cgocall",

@@ -133,7 +133,8 @@ function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) 
     const st = gs.status[gp]!;
     if (st === _Gdead) continue;
     if (seen[gp] === 0) {
-      if (st === _Gwaiting && (gs.waitReason[gp] === WaitReason.Sleep || gs.waitReason[gp] === WaitReason.Select)) continue;
+      const wr = gs.waitReason[gp];
+      if (st === _Gwaiting && (wr === WaitReason.Sleep || wr === WaitReason.Select || wr === WaitReason.IOWait)) continue;
       fail("no G lost", `G${gs.goid[gp]} (${gStatusName(st)}) is nowhere`);
     }
   }

@@ -31,6 +31,7 @@ import {
 import { globrunqget, globrunqput, runqempty, runqget, runqput, runqstealRing } from "./runq.js";
 import { gostep, programStart } from "./program.js";
 import { exitsyscallTail } from "./syscall.js";
+import { netpollBlock, netpollNonBlocking } from "./netpoll.js";
 import { sleepActualNs } from "./config.js";
 
 /** What an M does when its pending engine event fires. */
@@ -51,6 +52,8 @@ export const enum Resume {
   StealSleepDone,
   /** runtime.GC()'s caller, after the first stop-the-world, waits for the cycle (stw.ts). */
   GcPark,
+  /** epoll_wait returned for the M blocked in netpoll (netpoll.ts). */
+  NetpollWoken,
 }
 
 // ─── P and M lists ──────────────────────────────────────────────────────────────────────────────
@@ -248,7 +251,7 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
     return;
   }
   // 8. The last running P, and nobody polls the network: keep an M around to poll it.
-  if (s.npidle === rt.gomaxprocs - 1 && s.lastpollNs !== 0) {
+  if (s.npidle === rt.gomaxprocs - 1 && rt.netpoll.blockedM === null) {
     rt.ev("handoffp", nilG, null, pp, -1, -1, "last-running-p");
     startm(rt, pp, false, "handoffp");
     return;
@@ -410,7 +413,7 @@ export function schedule(rt: Runtime, mp: M): void {
 }
 
 /** After findRunnable returned gp: resetspinning if we were spinning, then execute. */
-function runFound(rt: Runtime, mp: M, gp: number, inheritTime: boolean): void {
+export function runFound(rt: Runtime, mp: M, gp: number, inheritTime: boolean): void {
   if (mp.spinning) resetspinning(rt, mp);
   execute(rt, mp, gp, inheritTime);
 }
@@ -438,6 +441,9 @@ export function findRunnable(rt: Runtime, mp: M): void {
     const gp = globrunqget(rt, pp, 0);
     if (gp !== nilG) return runFound(rt, mp, gp, false);
   }
+  // Poll the network without blocking if goroutines wait on it and no M is blocked in netpoll.
+  const polled = netpollNonBlocking(rt, mp);
+  if (polled !== nilG) return runFound(rt, mp, polled, false);
   // Spinning Ms: at most half the busy Ps' worth (2*nmspinning < gomaxprocs - npidle).
   if (mp.spinning || 2 * s.nmspinning < rt.gomaxprocs - s.npidle) {
     if (!mp.spinning) {
@@ -560,6 +566,8 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
       }
     }
   }
+  // Block in netpoll if goroutines wait on the network and nobody else does (lastpoll.Swap(0) != 0).
+  if (netpollBlock(rt, mp)) return;
   stopm(rt, mp);
 }
 
@@ -641,6 +649,7 @@ export function checkdead(rt: Runtime): void {
   if (run > 0) return;
   if (rt.timers.size > 0 || rt.gc.phase !== "off") return;
   if (rt.syscallThreads.some((t) => t.gp !== nilG)) return;
+  if (rt.netpoll.waiters > 0) return;
   for (const tb of rt.timerBuckets.values()) if (tb.heap.size > 0) return;
   const gs = rt.gs;
   for (let gp = 1; gp < gs.count; gp++) {

@@ -12,6 +12,7 @@ import { allocOp, gcStart } from "./stw.js";
 import { closeOp, lockOp, recvOp, retryLock, selectOp, sendOp, sleepOp, unlockOp, wgAddOp, wgWaitOp } from "./sync.js";
 import { rawSyscallOp, syscallOp } from "./syscall.js";
 import { addtimer } from "./timerproc.js";
+import { netOp } from "./netpoll.js";
 
 /** Control steps an op-array program may take without yielding an op before it is judged stuck. */
 const controlStepsMax = 100_000;
@@ -212,6 +213,10 @@ export function gostep(rt: Runtime, mp: M): void {
       return goexit0(rt, mp);
     case "native":
       return op.step(rt, mp);
+    case "netRead":
+    case "netWrite":
+    case "accept":
+      return netOp(rt, mp, op.latencyNs, op.site ?? op.op);
     default:
       return assertUnreachable(op);
   }

@@ -32,6 +32,8 @@ export const enum Ev {
   Arrival = 7,
   /** A dedicated syscall thread's call returns (target: thread id, token: its generation). */
   SyscallThread = 8,
+  /** A goroutine's fd becomes ready (target: G slot, token: its wait generation). */
+  NetReady = 10,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "fatal" | "deadlock";
@@ -64,6 +66,8 @@ export class Runtime {
 
   /** dedicated-syscall-thread policy: every syscall thread made so far. */
   readonly syscallThreads: SyscallThread[] = [];
+  /** The network poller (netpoll.ts). blockedM: the M blocked in netpoll (sched.lastpoll == 0 in Go). */
+  readonly netpoll = { inited: false, waiters: 0, ready: [] as number[], blockedM: null as M | null, blockedMWaking: false };
   /** go1.10 timers: timerproc buckets, created on first use. */
   readonly timerBuckets = new Map<number, TimerBucket>();
   /** Timers of sleeping goroutines: (whenNs, G slot, timer generation). */

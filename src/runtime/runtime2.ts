@@ -56,6 +56,8 @@ export const enum WaitReason {
   Syscall,
   /** go1.10: a timerproc with no timers (waitReasonTimerGoroutineIdle). */
   TimerGoroutineIdle,
+  /** Parked on the network poller (waitReasonIOWait). */
+  IOWait,
 }
 
 export const nilG = 0; // G slot 0 is never used: 0 means "no G", as a nil *g.
@@ -203,6 +205,7 @@ export type MState =
   | "starting" // clone()d, not yet running mstart
   | "waking" // notewakeup(m.park) sent, not yet running
   | "stw" // waiting in stopTheWorldWithSema for Ps to stop
+  | "netpoll" // blocked in netpoll (epoll_wait) without a P
   | "sysmon";
 
 export class M {
@@ -246,8 +249,8 @@ export class Schedt {
   gcwaiting = false;
   stopwait = 0;
   sysmonwait = false;
-  /** Last time netpoll ran; 0 means an M is blocked in netpoll (no netpoller in the core yet). */
-  lastpollNs = 1;
+  /** Last time netpoll ran (Go's sched.lastpoll; "0" there — an M blocked in netpoll — is netpoll.blockedM here). */
+  lastpollNs = 0;
 }
 
 export const freezeStopWait = 0x7fffffff;

@@ -24,6 +24,7 @@ import { gcParkCaller, gcStep } from "./stw.js";
 import { timerFire } from "./sync.js";
 import { exitsyscall, rawSyscallReturn } from "./syscall.js";
 import { syscallThreadDone } from "./syscall_thread.js";
+import { netReady, netpollWoken } from "./netpoll.js";
 import { sysmonStart, sysmonWake } from "./sysmon.js";
 
 export interface SimulationResult {
@@ -131,6 +132,8 @@ function dispatch(rt: Runtime, kind: number, target: number, token: number): voi
           return stealSleepDone(rt, mp);
         case Resume.GcPark:
           return gcParkCaller(rt, mp);
+        case Resume.NetpollWoken:
+          return netpollWoken(rt, mp);
       }
       throw new InvariantError(`M${mp.id}: unknown resume ${mp.resume}`);
     }
@@ -147,6 +150,8 @@ function dispatch(rt: Runtime, kind: number, target: number, token: number): voi
       return doSigPreempt(rt, rt.allm[target]!, token, true);
     case Ev.SyscallThread:
       return syscallThreadDone(rt, target, token);
+    case Ev.NetReady:
+      return netReady(rt, target, token);
     default:
       throw new InvariantError(`unknown event kind ${kind}`);
   }

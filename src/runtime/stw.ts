@@ -19,6 +19,7 @@ import { WaitReason, _Gwaiting, _Pgcstop, _Pidle, _Prunning, _Psyscall, nilG, ty
 import { runqempty } from "./runq.js";
 import { sysmonNoteWakeup } from "./sysmon.js";
 import { pInSyscall } from "./syscall.js";
+import { injectglist, netpoll } from "./netpoll.js";
 
 /** The target field of an Ev.Gc event. */
 const enum GcStep {
@@ -182,6 +183,8 @@ function gcCycleEnd(rt: Runtime): void {
  */
 function startTheWorldWithSema(rt: Runtime, mp: M | null): void {
   const s = rt.sched;
+  // netpoll(0) + injectglist: goroutines whose fds became ready during the stop go to the global queue.
+  if (rt.netpoll.inited && rt.netpoll.blockedM === null) injectglist(rt, netpoll(rt), null);
   const runnable: P[] = [];
   for (let i = rt.gomaxprocs - 1; i >= 0; i--) {
     const pp = rt.allp[i]!;

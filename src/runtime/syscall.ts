@@ -42,7 +42,7 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   }
   const durationNs = kernelNs(rt, op);
   if (op.op === "blockingSyscall" || rt.config.policy.name === "immediate-handoff") entersyscallblock(rt, mp, op.site);
-  else reentersyscall(rt, mp, op.op === "cgocall" ? "cgocall" : op.site);
+  else reentersyscall(rt, mp, op.site);
   const extraNs = op.op === "cgocall" ? rt.config.costs.cgocallExtraNs : 0;
   rt.mAfter(mp, rt.config.costs.entersyscallNs + extraNs + durationNs, Resume.SyscallReturn);
 }

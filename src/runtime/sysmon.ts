@@ -10,6 +10,7 @@ import { Ev, type Runtime } from "./runtime.js";
 import { _Pidle, _Prunning, _Psyscall, nilG } from "./runtime2.js";
 import { runqempty } from "./runq.js";
 import { pInSyscall, takeP } from "./syscall.js";
+import { sysmonNetpoll } from "./netpoll.js";
 
 /** What the sysmon event that is pending means (kept in the event's target field). */
 const enum SysmonWake {
@@ -72,6 +73,7 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
 function sysmonPass(rt: Runtime): void {
   const sm = rt.sysmon;
   rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "wake", sm.delayUs);
+  sysmonNetpoll(rt);
   if (retake(rt, rt.nowNs) !== 0) sm.idle = 0;
   else sm.idle++;
   if (rt.config.schedtraceNs > 0 && rt.nowNs - sm.lastTraceNs >= rt.config.schedtraceNs) {

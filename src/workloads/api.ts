@@ -42,6 +42,10 @@ export const RawSyscall6 = (d: Duration, o?: CallOptions): Op => ({ op: "rawSysc
 /** A call that enters through entersyscallblock (its P is handed off at once). */
 export const blockingSyscall = (d: Duration, o?: CallOptions): Op => ({ op: "blockingSyscall", ...spec(d, o, "entersyscallblock") });
 export const cgocall = (d: Duration, o?: CallOptions): Op => ({ op: "cgocall", ...spec(d, o, "cgocall") });
+/** Network I/O: the goroutine parks on the netpoller until its fd is ready after `latency`. */
+export const netRead = (latencyNs: Duration, site?: string): Op => (site === undefined ? { op: "netRead", latencyNs } : { op: "netRead", latencyNs, site });
+export const netWrite = (latencyNs: Duration, site?: string): Op => (site === undefined ? { op: "netWrite", latencyNs } : { op: "netWrite", latencyNs, site });
+export const accept = (latencyNs: Duration, site?: string): Op => (site === undefined ? { op: "accept", latencyNs } : { op: "accept", latencyNs, site });
 export const go = (p: Program, site?: string): Op => (site === undefined ? { op: "go", program: p } : { op: "go", program: p, site });
 export const sleep = (durationNs: Duration): Op => ({ op: "sleep", durationNs });
 export const Gosched = (): Op => ({ op: "gosched" });

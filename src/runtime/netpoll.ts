@@ -1,0 +1,146 @@
+// The network poller, after runtime/netpoll.go and proc.go (go1.19): network I/O never blocks a
+// thread — the goroutine parks (gopark, "IO wait") and its fd becomes ready later. Ready goroutines
+// are collected by netpoll: non-blocking in findRunnable when netpollWaiters > 0 and nobody is blocked
+// in netpoll; blocking by the one M that has nothing else to do (sched.lastpoll = 0 while it waits);
+// by sysmon when nobody polled for 10 ms; and by startTheWorld. injectglist makes them runnable.
+//
+// An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
+// epoll wake-up latency. Fidelity (docs/model.md): no netpollBreak for timers (no per-P timer heaps).
+import { Resume, acquirep, gopark, pidleget, runFound, startm, stopm } from "./proc.js";
+import { gostepAfter, sample } from "./program.js";
+import type { Duration } from "./ops.js";
+import { Ev, type Runtime } from "./runtime.js";
+import { WaitReason, _Grunnable, _Gwaiting, nilG, type M, type P } from "./runtime2.js";
+import { globrunqput, runqput } from "./runq.js";
+
+/** netRead / netWrite / accept: park on the poller until the fd is ready after latencyNs. */
+export function netOp(rt: Runtime, mp: M, latency: Duration, site: string): void {
+  const np = rt.netpoll;
+  np.inited = true;
+  const latencyNs = sample(rt, latency);
+  if (latencyNs === 0) return gostepAfter(rt, mp, rt.config.costs.syncOpNs); // ready at once: no park
+  const gp = mp.curg;
+  const gen = ++rt.gs.timerGen[gp]!;
+  np.waiters++;
+  rt.queue.push(rt.nowNs + latencyNs, Ev.NetReady, gp, gen);
+  rt.ev("netpoll", gp, mp, mp.p, -1, -1, `park ${site}`, latencyNs);
+  gopark(rt, mp, WaitReason.IOWait);
+}
+
+/** Ev.NetReady: the kernel has the fd ready; a poller blocked in epoll_wait wakes up. */
+export function netReady(rt: Runtime, gp: number, gen: number): void {
+  if (rt.gs.timerGen[gp] !== gen || rt.gs.status[gp] !== _Gwaiting) return;
+  const np = rt.netpoll;
+  np.ready.push(gp);
+  const mp = np.blockedM;
+  if (mp !== null && !np.blockedMWaking) {
+    np.blockedMWaking = true;
+    rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
+  }
+}
+
+/** netpoll(0): the goroutines whose fds are ready, taken off the poller. */
+export function netpoll(rt: Runtime): number[] {
+  const np = rt.netpoll;
+  const list = np.ready;
+  np.ready = [];
+  np.waiters -= list.length;
+  return list;
+}
+
+/** Non-blocking poll in findRunnable (go1.19 step 7): only if someone waits and no M blocks in netpoll. */
+export function netpollNonBlocking(rt: Runtime, mp: M): number {
+  const np = rt.netpoll;
+  if (!np.inited || np.waiters === 0 || np.blockedM !== null || np.ready.length === 0) return nilG;
+  const list = netpoll(rt);
+  rt.sched.lastpollNs = rt.nowNs;
+  const gp = list.shift()!;
+  rt.gs.status[gp] = _Grunnable;
+  rt.ev("netpoll", gp, mp, mp.p, _Gwaiting, -1, "findRunnable", list.length + 1);
+  injectglist(rt, list, mp.p);
+  return gp;
+}
+
+/**
+ * findRunnable's blocking poll (go1.19 step 12): the M has released its P; if goroutines wait on the
+ * network and nobody else is blocked in netpoll, this M blocks in epoll_wait (sched.lastpoll = 0).
+ * Returns false if the M should stopm instead.
+ */
+export function netpollBlock(rt: Runtime, mp: M): boolean {
+  const np = rt.netpoll;
+  if (!np.inited || np.waiters === 0 || np.blockedM !== null) return false;
+  np.blockedM = mp;
+  np.blockedMWaking = false;
+  mp.state = "netpoll";
+  rt.ev("netpoll", nilG, mp, null, -1, -1, "block", np.waiters);
+  if (np.ready.length > 0) {
+    np.blockedMWaking = true;
+    rt.mAfter(mp, 0, Resume.NetpollWoken);
+  } else rt.mWait(mp);
+  return true;
+}
+
+/** Resume.NetpollWoken: epoll_wait returned; take an idle P and run the first ready goroutine. */
+export function netpollWoken(rt: Runtime, mp: M): void {
+  const np = rt.netpoll;
+  np.blockedM = null;
+  np.blockedMWaking = false;
+  rt.sched.lastpollNs = rt.nowNs;
+  mp.state = "running";
+  const list = netpoll(rt);
+  const pp = pidleget(rt);
+  rt.ev("netpoll", nilG, mp, pp, -1, -1, "woken", list.length);
+  if (pp === null) {
+    injectglist(rt, list, null);
+    stopm(rt, mp);
+    return;
+  }
+  acquirep(rt, mp, pp);
+  if (list.length > 0) {
+    const gp = list.shift()!;
+    injectglist(rt, list, pp);
+    rt.gs.status[gp] = _Grunnable;
+    rt.ev("ready", gp, mp, pp, _Gwaiting, -1, "netpoll");
+    runFound(rt, mp, gp, false);
+    return;
+  }
+  rt.mAfter(mp, 0, Resume.Schedule);
+}
+
+/**
+ * injectglist (proc.go, go1.19): make the list runnable. Without a P: all to the global queue and
+ * startm per idle P. With a P: npidle of them to the global queue with a startm each, the rest onto
+ * the local ring.
+ */
+export function injectglist(rt: Runtime, list: readonly number[], pp: P | null): void {
+  if (list.length === 0) return;
+  for (const gp of list) {
+    rt.gs.status[gp] = _Grunnable;
+    rt.gs.waitReason[gp] = 0;
+    rt.ev("ready", gp, null, pp, _Gwaiting, -1, "injectglist");
+  }
+  const startIdle = (n: number) => {
+    for (; n !== 0 && rt.sched.npidle !== 0; n--) startm(rt, null, false, "injectglist");
+  };
+  if (pp === null) {
+    for (const gp of list) globrunqput(rt, gp);
+    startIdle(list.length);
+    return;
+  }
+  const n = Math.min(rt.sched.npidle, list.length);
+  for (let i = 0; i < n; i++) globrunqput(rt, list[i]!);
+  startIdle(n);
+  for (let i = n; i < list.length; i++) runqput(rt, pp, list[i]!, false);
+}
+
+/** sysmon: poll the network if nobody has for 10 ms (proc.go sysmon). */
+export function sysmonNetpoll(rt: Runtime): void {
+  const np = rt.netpoll;
+  if (!np.inited || np.blockedM !== null || rt.sched.lastpollNs + 10e6 >= rt.nowNs) return;
+  rt.sched.lastpollNs = rt.nowNs;
+  const list = netpoll(rt);
+  if (list.length > 0) {
+    rt.ev("netpoll", nilG, rt.sysmonM, null, -1, -1, "sysmon", list.length);
+    injectglist(rt, list, null);
+  }
+}
