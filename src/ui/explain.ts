@@ -13,6 +13,8 @@ const catalogFor: Readonly<Record<string, string>> = {
   findRunnable_spin: "findRunnable",
   timer_fire: "ready",
   compute: "execute",
+  // Waking a parked thread is the last step of startm (notewakeup(&mp.park)).
+  notewakeup: "startm",
   // Go execution trace events.
   GoCreate: "newproc",
   GoStart: "execute",

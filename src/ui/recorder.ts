@@ -39,6 +39,7 @@ export class TimelineRecorder implements Observer {
   onEvent(e: Readonly<RuntimeEvent>): void {
     const b = this.b;
     const t = e.timeNs;
+    if (e.fn === "newm" && e.reason === "sysmon") this.sysmonM = e.m; // before its lane is made (label)
     const P = e.p >= 0 ? b.p(e.p) : null;
     const M = e.m >= 0 ? b.m(e.m) : null;
     const g = e.goid;
@@ -46,8 +47,6 @@ export class TimelineRecorder implements Observer {
     const leaves = e.gFrom === _Grunning && e.gTo !== _Grunning;
     switch (e.fn) {
       case "newm":
-        if (e.reason === "sysmon") this.sysmonM = e.m;
-        b.m(e.m);
         if (e.reason !== "sysmon" && e.reason !== "start-up") {
           b.mark(t, b.mLaneKey(e.m), MarkKind.ThreadCreate);
           M?.to(t, SpanKind.Starting, -1);

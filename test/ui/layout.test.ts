@@ -1,0 +1,267 @@
+// The UI's pure parts: timeline layout (viewport math, level of detail, decimation) and the model
+// the recorder builds from a real simulation.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { simulate } from "../../src/simulate.js";
+import { loadScenario } from "../../src/scenario/index.js";
+import { changesOf, explanationFor, findEvent } from "../../src/ui/explain.js";
+import { centerOn, clampViewport, decimateSeries, formatTime, laneAtY, layoutLanes, lodRuns, lowerBound, niceTicks, panBy, seriesAt, spanAt, timeToX, upperBound, visibleInstants, xToTime, zoomAt } from "../../src/ui/layout.js";
+import { ArrowKind, LaneBuilder, MarkKind, SpanKind, type TimelineData } from "../../src/ui/model.js";
+import { TimelineRecorder } from "../../src/ui/recorder.js";
+
+const f64 = (a: number[]) => Float64Array.from(a);
+
+describe("viewport", () => {
+  const v = { t0: 1000, t1: 2000, width: 100 };
+  test("time ↔ x", () => {
+    assert.equal(timeToX(v, 1500), 50);
+    assert.equal(xToTime(v, 25), 1250);
+  });
+  test("zoom keeps the time under the mouse fixed", () => {
+    const z = zoomAt(v, 2, 25, 10_000);
+    assert.equal(z.t1 - z.t0, 500);
+    assert.ok(Math.abs(xToTime(z, 25) - 1250) < 1e-9);
+  });
+  test("zoom out stops at the run (plus a margin); zoom in at 100 ns", () => {
+    let z = v;
+    for (let i = 0; i < 50; i++) z = zoomAt(z, 0.5, 50, 10_000);
+    assert.ok(z.t1 - z.t0 <= 10_200 && z.t0 >= -100 && z.t1 <= 10_100);
+    for (let i = 0; i < 60; i++) z = zoomAt(z, 2, 50, 10_000);
+    assert.equal(z.t1 - z.t0, 100);
+  });
+  test("pan moves by pixels and clamps at the ends", () => {
+    const p = panBy(v, 10, 10_000);
+    assert.equal(p.t0, 1100);
+    assert.equal(panBy(v, -1e6, 10_000).t0, -100);
+    assert.equal(panBy(v, 1e6, 10_000).t1, 10_100);
+    assert.equal(centerOn(v, 5000, 10_000).t0, 4500);
+  });
+  test("clamp repairs degenerate windows", () => {
+    const c = clampViewport({ t0: 5, t1: 5, width: 100 }, 1000);
+    assert.equal(c.t1 - c.t0, 100);
+  });
+});
+
+describe("search", () => {
+  const a = [1, 3, 3, 7];
+  test("lower and upper bounds", () => {
+    assert.equal(lowerBound(a, 3), 1);
+    assert.equal(upperBound(a, 3), 3);
+    assert.equal(lowerBound(a, 8), 4);
+    assert.equal(upperBound(a, 0), 0);
+  });
+  test("spanAt finds the covering span or -1 in a gap", () => {
+    const s = f64([0, 10, 30]);
+    const e = f64([5, 20, 40]);
+    assert.equal(spanAt(s, e, 12), 1);
+    assert.equal(spanAt(s, e, 7), -1);
+    assert.equal(spanAt(s, e, 40), -1);
+  });
+  test("step series value at t", () => {
+    assert.equal(seriesAt(f64([0, 10]), Int32Array.from([3, 5]), 9), 3);
+    assert.equal(seriesAt(f64([5, 10]), Int32Array.from([3, 5]), 1), 0);
+  });
+});
+
+describe("level of detail", () => {
+  test("wide spans are drawn one by one, clipped to the view", () => {
+    const runs = lodRuns(f64([0, 50, 100]), f64([40, 90, 150]), Uint8Array.from([1, 2, 1]), Int32Array.from([7, 7, 8]), { t0: 20, t1: 120, width: 100 });
+    assert.deepEqual(
+      runs.map((r) => [r.x0, r.x1, r.kind, r.goid, r.merged]),
+      [
+        [0, 20, 1, 7, 1],
+        [30, 70, 2, 7, 1],
+        [80, 100, 1, 8, 1],
+      ],
+    );
+  });
+  test("a million sub-pixel spans fold into at most one rectangle per pixel column", () => {
+    const n = 1_000_000;
+    const s = new Float64Array(n);
+    const e = new Float64Array(n);
+    const k = new Uint8Array(n).fill(SpanKind.Run);
+    const g = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = i * 10;
+      e[i] = i * 10 + 6;
+      g[i] = i % 5;
+    }
+    const t0 = performance.now();
+    const runs = lodRuns(s, e, k, g, { t0: 0, t1: n * 10, width: 1000 });
+    const ms = performance.now() - t0;
+    assert.ok(runs.length <= 1000, `${runs.length} rectangles`);
+    assert.equal(
+      runs.reduce((x, r) => x + r.merged, 0),
+      n,
+    );
+    assert.ok(ms < 50, `lodRuns took ${ms} ms`);
+    // Zoomed in, the same data gives exact spans.
+    const zoom = lodRuns(s, e, k, g, { t0: 1000, t1: 1100, width: 1000 });
+    assert.deepEqual(
+      zoom.map((r) => [r.x0, r.x1, r.merged]),
+      [
+        [0, 60, 1],
+        [100, 160, 1],
+        [200, 260, 1],
+        [300, 360, 1],
+        [400, 460, 1],
+        [500, 560, 1],
+        [600, 660, 1],
+        [700, 760, 1],
+        [800, 860, 1],
+        [900, 960, 1],
+      ],
+    );
+  });
+  test("instants are thinned to one per pixel", () => {
+    const t = f64(Array.from({ length: 10_000 }, (_, i) => i));
+    const vis = visibleInstants(t, { t0: 0, t1: 10_000, width: 100 });
+    assert.equal(vis.length, 100);
+    assert.deepEqual(visibleInstants(t, { t0: 10, t1: 13, width: 100 }), [10, 11, 12]);
+  });
+  test("series decimation keeps each column's min and max", () => {
+    const time = f64([0, 1, 2, 3, 50]);
+    const vals = Int32Array.from([1, 9, 0, 4, 2]);
+    const d = decimateSeries(time, vals, { t0: 0, t1: 100, width: 10 });
+    assert.equal(d.min[0], 0);
+    assert.equal(d.max[0], 9);
+    assert.equal(d.min[1], 4); // carried in from the left
+    assert.equal(d.max[5], 4);
+    assert.equal(d.min[5], 2);
+    assert.equal(d.max[9], 2);
+  });
+});
+
+describe("axis and lanes", () => {
+  test("nice ticks", () => {
+    assert.deepEqual(niceTicks(0, 50_000_000, 5).ticks, [0, 1e7, 2e7, 3e7, 4e7, 5e7]);
+    assert.equal(niceTicks(0, 0).ticks.length, 0);
+  });
+  test("time labels", () => {
+    assert.equal(formatTime(0), "0");
+    assert.equal(formatTime(750), "750ns");
+    assert.equal(formatTime(20_000), "20µs");
+    assert.equal(formatTime(1_500_000), "1.5ms");
+    assert.equal(formatTime(2e9), "2s");
+  });
+  test("lanes: P lanes, a gap, M lanes; hit testing", () => {
+    const boxes = layoutLanes(["P", "P", "M"], 10, 20, 8);
+    assert.deepEqual(
+      boxes.map((b) => b.y),
+      [10, 30, 58],
+    );
+    assert.equal(laneAtY(boxes, 35), 1);
+    assert.equal(laneAtY(boxes, 52), -1);
+    assert.equal(laneAtY(boxes, 60), 2);
+  });
+  test("a lane merges an unchanged state and drops empty spans", () => {
+    const l = new LaneBuilder("P0", "P", 0);
+    l.to(0, SpanKind.Run, 1);
+    l.to(5, SpanKind.Run, 1);
+    l.to(10, SpanKind.Sched, -1);
+    l.to(10, SpanKind.Run, 2);
+    l.to(20, 0, -1);
+    const lane = l.build(30);
+    assert.deepEqual(Array.from(lane.start), [0, 10]);
+    assert.deepEqual(Array.from(lane.end), [10, 20]);
+    assert.deepEqual(Array.from(lane.goid), [1, 2]);
+  });
+});
+
+function record(variant: string): { data: TimelineData; metrics: ReturnType<typeof simulate>["metrics"]; events: number } {
+  const text = readFileSync(new URL("../../../examples/default.yaml", import.meta.url), "utf8");
+  const cr = loadScenario(text, "default.yaml", { variants: [variant] }).runs[0]!;
+  let rec: TimelineRecorder | null = null;
+  let events = 0;
+  const sim = simulate({
+    ...cr.options,
+    observers: [
+      (rt) => (rec = new TimelineRecorder(rt)),
+      { onEvent: () => events++ },
+    ],
+  });
+  return { data: rec!.build(cr.label), metrics: sim.metrics, events };
+}
+
+describe("the recorder on the default scenario", () => {
+  const sys = record("Syscall");
+  const raw = record("RawSyscall");
+
+  test("a lane per P and per M; spans sorted and disjoint", () => {
+    assert.equal(sys.data.nP, 2);
+    assert.equal(sys.data.lanes.filter((l) => l.kind === "M").length, sys.metrics.threadsPeak);
+    assert.equal(sys.data.lanes.find((l) => l.kind === "M" && l.id === 1)!.label, "M1 sysmon");
+    for (const l of [...sys.data.lanes, ...raw.data.lanes]) {
+      for (let i = 0; i < l.start.length; i++) {
+        assert.ok(l.start[i]! < l.end[i]!, `${l.label} span ${i}`);
+        if (i > 0) assert.ok(l.start[i]! >= l.end[i - 1]!, `${l.label} spans ${i - 1}, ${i} overlap`);
+      }
+    }
+  });
+
+  test("every event is in the log, with the counters after it", () => {
+    assert.equal(sys.data.log.n, sys.events);
+    const log = sys.data.log;
+    assert.equal(Math.max(...log.threads), sys.metrics.threadsPeak);
+    assert.equal(Math.max(...sys.data.series.threads), sys.metrics.threadsPeak);
+    assert.equal(Math.max(...raw.data.series.threads), raw.metrics.threadsPeak);
+  });
+
+  test("retakes are arrows from sysmon's lane to the P; sysmon wake-ups are marks", () => {
+    const d = sys.data;
+    const retakes = Array.from(d.arrows.kind).filter((k) => k === ArrowKind.Retake).length;
+    assert.equal(retakes, sys.metrics.handoffs.sysmonRetake);
+    const sysmonLane = d.lanes.findIndex((l) => l.label.endsWith("sysmon"));
+    d.arrows.kind.forEach((k, i) => {
+      if (k === ArrowKind.Retake) {
+        assert.equal(d.arrows.from[i], sysmonLane);
+        assert.ok(d.arrows.to[i]! < d.nP);
+      }
+      if (k === ArrowKind.Handoff) {
+        assert.ok(d.arrows.from[i]! < d.nP);
+        assert.ok(d.arrows.to[i]! >= d.nP);
+      }
+    });
+    assert.ok(Array.from(d.arrows.kind).some((k) => k === ArrowKind.Handoff));
+    assert.equal(Array.from(d.marks.kind).filter((k) => k === MarkKind.SysmonWake).length, sys.metrics.sysmon.wakeups);
+  });
+
+  test("Syscall leaves Ps in _Psyscall; RawSyscall keeps them running the call", () => {
+    const kinds = (d: TimelineData, laneKind: "P" | "M") => new Set(d.lanes.filter((l) => l.kind === laneKind).flatMap((l) => Array.from(l.kinds)));
+    assert.ok(kinds(sys.data, "P").has(SpanKind.Syscall));
+    assert.ok(!kinds(sys.data, "P").has(SpanKind.Raw));
+    assert.ok(kinds(raw.data, "P").has(SpanKind.Raw));
+    assert.ok(!kinds(raw.data, "M").has(SpanKind.Syscall));
+    // In the RawSyscall run a P is busy (running or in the raw call) nearly all the time.
+    const p0 = raw.data.lanes[0]!;
+    let busy = 0;
+    for (let i = 0; i < p0.start.length; i++) if (p0.kinds[i] === SpanKind.Run || p0.kinds[i] === SpanKind.Raw) busy += p0.end[i]! - p0.start[i]!;
+    assert.ok(busy / raw.data.endNs > 0.9, `P0 busy ${busy / raw.data.endNs}`);
+  });
+
+  test("step-through: the first entersyscall, what it changed, and the seed's nine steps", () => {
+    const log = sys.data.log;
+    const i = findEvent(log, -1, "entersyscall", 1);
+    assert.ok(i > 0);
+    const lines = changesOf(log, i);
+    assert.ok(lines.some((l) => /^G\d+: _Grunning → _Gsyscall$/.test(l)), lines.join("\n"));
+    assert.ok(lines.some((l) => /^P\d: _Prunning → _Psyscall$/.test(l)), lines.join("\n"));
+    const ex = explanationFor("entersyscall")!;
+    const seed = ex.steps.filter((s) => /Seed point \d/.test(s.text)).map((s) => Number(/Seed point (\d)/.exec(s.text)![1]));
+    assert.deepEqual([...new Set(seed)].sort(), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(findEvent(log, i, "entersyscall", -1), -1);
+    assert.equal(findEvent(log, i, "", 1), i + 1);
+  });
+
+  test("every runtime function of the run, and the trace events, have an explanation (or are plain bookkeeping)", () => {
+    const log = sys.data.log;
+    const missing = new Set<string>();
+    for (let i = 0; i < log.n; i++) {
+      const fn = log.fnNames[log.fn[i]!]!;
+      if (explanationFor(fn) === undefined) missing.add(fn);
+    }
+    assert.deepEqual([...missing].sort(), ["exit"]);
+    for (const t of ["GoSysCall", "GoSyscallBegin", "ProcSteal", "GoStart", "GoSysBlock"]) assert.ok(explanationFor(t) !== undefined, t);
+  });
+});
