@@ -7,18 +7,9 @@ import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { V1Writer } from "../gotrace/writer_v1.js";
 import { GoTraceObserver } from "../observers/gotrace_writer.js";
-import { MetricsObserver } from "../observers/metrics.js";
 import { PerfettoObserver } from "../observers/perfetto.js";
 import { SyscallProfileObserver } from "../observers/pprof.js";
-import { SchedtraceObserver } from "../observers/schedtrace.js";
-import { resolveConfig } from "../profiles/index.js";
-import { checkInvariants } from "../runtime/invariants.js";
-import type { Observer } from "../runtime/events.js";
-import type { Runtime } from "../runtime/runtime.js";
-import { createRuntime, run } from "../runtime/simulate.js";
-import type { CompiledRun } from "../scenario/index.js";
-import type { ObserverSpec, Simulation } from "../simulate.js";
-import type { RunOptions } from "./simulation.js";
+import type { ObserverSpec } from "../simulate.js";
 
 const pending = new Set<FileSink>();
 let exitHook = false;
@@ -122,31 +113,6 @@ export function openOutputs(paths: OutputPaths, label: string, multi: boolean): 
       for (const s of sinks) s.abort();
     },
   };
-}
-
-/**
- * runCompiled (src/cli/simulation.ts) with extra observers: the same configuration, metrics,
- * schedtrace, --check and progress wiring.
- */
-export function runCompiledWith(cr: CompiledRun, o: RunOptions, extra: readonly ObserverSpec[]): Simulation {
-  const schedtraceNs = o.schedtraceNs ?? 0;
-  const config = resolveConfig({ ...cr.options, ...(schedtraceNs > 0 ? { schedtraceNs } : {}) });
-  const metrics = new MetricsObserver(config.gomaxprocs);
-  const rt = createRuntime(config, cr.options.main, (r) => {
-    r.subscribe(metrics);
-    if (schedtraceNs > 0) r.subscribe(new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t))));
-    for (const x of extra) r.subscribe(typeof x === "function" ? (x as (rt: Runtime) => Observer)(r) : x);
-    const check = o.check === true ? checkInvariants : null;
-    const progress = o.onProgress;
-    if (progress !== undefined) {
-      r.afterEvent = (x) => {
-        if (check !== null) check(x);
-        if ((x.eventCount & 0x3fff) === 0) progress(x);
-      };
-    } else if (check !== null) r.afterEvent = check;
-  });
-  const result = run(rt);
-  return { config, result, metrics: metrics.metrics(), runtime: rt };
 }
 
 /** The output flags of `gosched run`. */

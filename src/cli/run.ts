@@ -6,7 +6,7 @@ import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
-import { openOutputs, outputPaths, runCompiledWith } from "./outputs.js";
+import { openOutputs, outputPaths } from "./outputs.js";
 import { runCompiled, runJson } from "./simulation.js";
 import { readCostProfile } from "./validate.js";
 
@@ -33,7 +33,7 @@ export function runCommand(file: string, o: CliOptions): number {
     const outputs = openOutputs(outputPaths(o), cr.label, sc.runs.length > 1);
     let sim: Simulation;
     try {
-      sim = outputs.observers.length === 0 ? runCompiled(cr, ro) : runCompiledWith(cr, ro, outputs.observers);
+      sim = runCompiled(cr, { ...ro, observers: outputs.observers });
     } catch (e) {
       outputs.abort();
       throw e;

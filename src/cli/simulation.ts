@@ -7,7 +7,7 @@ import { checkInvariants } from "../runtime/invariants.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { createRuntime, run } from "../runtime/simulate.js";
 import type { CompiledRun } from "../scenario/index.js";
-import type { Simulation } from "../simulate.js";
+import type { ObserverSpec, Simulation } from "../simulate.js";
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly write?: (text: string) => void;
   /** Called every few thousand events with the runtime (progress display). */
   readonly onProgress?: (rt: Runtime) => void;
+  /** More observers (trace writers, …), or factories taking the runtime. */
+  readonly observers?: readonly ObserverSpec[];
 }
 
 export function runCompiled(cr: CompiledRun, o: RunOptions = {}): Simulation {
@@ -26,6 +28,7 @@ export function runCompiled(cr: CompiledRun, o: RunOptions = {}): Simulation {
   const rt = createRuntime(config, cr.options.main, (r) => {
     r.subscribe(metrics);
     if (schedtraceNs > 0) r.subscribe(new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t))));
+    for (const x of o.observers ?? []) r.subscribe(typeof x === "function" ? x(r) : x);
     const check = o.check === true ? checkInvariants : null;
     const progress = o.onProgress;
     if (progress !== undefined) {
