@@ -126,6 +126,31 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     await shot("3-rawsyscall");
   });
 
+  test("downloads: metrics JSON, Perfetto JSON and a Go execution trace of the run", async () => {
+    const fetchDownload = async (button: string): Promise<{ name: string; bytes: Buffer }> => {
+      const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 30_000 }), page.click(button)]);
+      const path = await dl.path();
+      return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+    };
+    const metrics = await fetchDownload("#dl-metrics");
+    const m = JSON.parse(metrics.bytes.toString("utf8")) as { runs: { label: string; metrics: { threadsPeak: number } }[] };
+    assert.equal(m.runs[0]!.label, "RawSyscall");
+    assert.equal(String(m.runs[0]!.metrics.threadsPeak), await text("#stat-threads"));
+    if (await page.locator("#dl-perfetto").isDisabled()) {
+      assert.fail("the Perfetto download is disabled although src/observers/perfetto.ts exists");
+    }
+    const perfetto = await fetchDownload("#dl-perfetto");
+    assert.match(perfetto.name, /\.perfetto\.json$/);
+    const pj = JSON.parse(perfetto.bytes.toString("utf8")) as { traceEvents: unknown[] };
+    assert.ok(pj.traceEvents.length > 100);
+    const trace = await fetchDownload("#dl-gotrace");
+    assert.equal(trace.bytes.subarray(0, 13).toString("latin1"), "go 1.19 trace");
+    const { readTrace } = await import("../../src/gotrace/reader.js");
+    const parsed = readTrace(new Uint8Array(trace.bytes));
+    assert.equal(parsed.events.filter((e) => e.type === "GoSysCall").length, 0, "RawSyscall: no entersyscall, so no GoSysCall");
+    assert.ok(parsed.events.length > 50);
+  });
+
   test("side by side: Syscall vs RawSyscall on a shared axis", async () => {
     await page.selectOption("#variant", "Syscall");
     await page.selectOption("#variant-b", "RawSyscall");
@@ -206,5 +231,27 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     assert.ok(ms < 100, `frame took ${ms} ms`);
     await shot("7-lod");
     assert.deepEqual(pageErrors, []);
+  });
+
+  test("a long run shows progress and can be cancelled", async () => {
+    const yaml = [
+      "name: long",
+      "settings: { gomaxprocs: 8, seed: 3 }",
+      "programs:",
+      "  w:",
+      "    - repeat: { count: 2000, do: [ { compute: 5us }, { syscall: 30us } ] }",
+      "goroutines:",
+      "  - { program: w, count: 1500 }",
+    ].join("\n");
+    await page.locator("#yaml").fill(yaml);
+    await page.waitForFunction("/run 1\\/1: [0-9,]+ events/.test(document.getElementById('progress').innerText)", undefined, { timeout: 20_000 });
+    assert.equal(await page.locator("#cancel").isEnabled(), true);
+    await shot("8-progress");
+    await page.click("#cancel");
+    assert.equal(await text("#progress"), "cancelled");
+    assert.equal(await page.locator("#cancel").isDisabled(), true);
+    // A new worker runs the next request.
+    await page.selectOption("#preset", "default.yaml");
+    await page.waitForFunction("document.getElementById('progress').innerText.includes('done in')", undefined, { timeout: 30_000 });
   });
 });
