@@ -7,7 +7,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { InvariantError } from "../../src/base/assert.js";
 import { analyzeSyscalls } from "../../src/gotrace/analyze.js";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { deriveWorkload } from "../../src/gotrace/replay.js";
@@ -69,17 +68,7 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
     const w = deriveWorkload(parsed);
     assert.ok(w.goroutines.filter((g) => g.func === "main.worker").length === workers);
-    let r;
-    try {
-      r = replayTrace(parsed);
-    } catch (e) {
-      if (e instanceof InvariantError) {
-        // A model bug, not a replay failure: reported as todo (visible), never as a pass.
-        t.todo(`the simulator broke an invariant replaying this trace: ${e.message.split("\n")[0]}`);
-        return;
-      }
-      throw e;
-    }
+    const r = replayTrace(parsed);
     const table = formatReplay(r, `go${v}`);
     for (const line of table.split("\n").slice(0, 8)) t.diagnostic(line);
     for (const row of r.comparison) {
@@ -89,18 +78,9 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     assert.equal(r.baseline.result.stoppedBy, "main-exited");
   });
 
-  test(`go${v}: what-if replays move the figures the right way`, { skip }, (t) => {
+  test(`go${v}: what-if replays move the figures the right way`, { skip }, () => {
     const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
-    let r;
-    try {
-      r = replayTrace(parsed, { scaleSites: [["main.nanosleep", 3]], gomaxprocs: 4 });
-    } catch (e) {
-      if (e instanceof InvariantError) {
-        t.todo(`the simulator broke an invariant: ${e.message.split("\n")[0]}`);
-        return;
-      }
-      throw e;
-    }
+    const r = replayTrace(parsed, { scaleSites: [["main.nanosleep", 3]], gomaxprocs: 4 });
     assert.ok(r.whatIf !== null);
     assert.ok(r.whatIf.metrics.makespanNs > r.baseline.metrics.makespanNs, "3× longer nanosleeps: longer makespan");
     assert.equal(r.whatIf.config.gomaxprocs, 4);
