@@ -82,7 +82,10 @@ export function checkInvariants(rt: Runtime): void {
     if (mp.curg !== nilG && rt.gs.m[mp.curg] !== mp.id) fail("curg.m == m", `M${mp.id} G${rt.gs.goid[mp.curg]}`);
   }
   if (spinning !== s.nmspinning) fail("nmspinning", `nmspinning=${s.nmspinning} but ${spinning} Ms spin`);
-  if (mcount(rt) !== rt.allm.length) fail("mcount", `${mcount(rt)} vs ${rt.allm.length}`);
+  const alive = rt.allm.filter((mp) => mp.state !== "dead").length;
+  if (mcount(rt) !== alive) fail("mcount", `${mcount(rt)} vs ${alive} live Ms`);
+  const lockedIdle = rt.allm.filter((mp) => mp.state === "lockedidle").length;
+  if (lockedIdle !== s.nmidlelocked) fail("nmidlelocked", `nmidlelocked=${s.nmidlelocked} but ${lockedIdle} Ms in stoplockedm`);
 
   checkGoroutinePlaces(rt, fail);
 }
@@ -128,6 +131,8 @@ function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) 
   for (const st of rt.mutexes.values()) for (const w of st.waiters) place(w.gp, "Mutex", _Gwaiting);
   for (let gp = rt.gc.waiters; gp !== nilG; gp = gs.schedlink[gp]!) place(gp, "GC waiters", _Gwaiting);
   for (const st of rt.syscallThreads) if (st.gp !== nilG) place(st.gp, `syscall thread ${st.id}`, _Gwaiting);
+  // startlockedm handed the G and a P to its locked M, which has not run yet.
+  for (const mp of rt.allm) if (mp.lockedg !== nilG && mp.curg === nilG && mp.nextp !== null && gs.status[mp.lockedg] === _Grunnable) place(mp.lockedg, `M${mp.id}.lockedg (woken)`, _Grunnable);
   for (const tb of rt.timerBuckets.values()) if (tb.state === "parked") place(tb.timerproc, `timerproc[${tb.id}] (idle)`, _Gwaiting);
   for (let gp = 1; gp < gs.count; gp++) {
     const st = gs.status[gp]!;

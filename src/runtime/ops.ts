@@ -70,6 +70,8 @@ export type Op =
   /** Heap allocation; crossing the heap goal starts a GC cycle (GOGC pacing, simplified). */
   | { readonly op: "alloc"; readonly bytes: number }
   | { readonly op: "exit" }
+  /** runtime.LockOSThread / UnlockOSThread. */
+  | { readonly op: "lockOSThread" | "unlockOSThread" }
   /** Network I/O (a socket read, write or accept): parks on the netpoller until the fd is ready after `latencyNs`. */
   | { readonly op: "netRead" | "netWrite" | "accept"; readonly latencyNs: Duration; readonly site?: string }
   /** Internal: a runtime goroutine's step written in the model itself (go1.10's timerproc). */

@@ -32,6 +32,7 @@ import { globrunqget, globrunqput, runqempty, runqget, runqput, runqstealRing } 
 import { gostep, programStart } from "./program.js";
 import { exitsyscallTail } from "./syscall.js";
 import { netpollBlock, netpollNonBlocking } from "./netpoll.js";
+import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { sleepActualNs } from "./config.js";
 
 /** What an M does when its pending engine event fires. */
@@ -54,6 +55,8 @@ export const enum Resume {
   GcPark,
   /** epoll_wait returned for the M blocked in netpoll (netpoll.ts). */
   NetpollWoken,
+  /** A locked M woken by startlockedm: acquirep(nextp), execute(lockedg) (lockosthread.ts). */
+  LockedWoken,
 }
 
 // ─── P and M lists ──────────────────────────────────────────────────────────────────────────────
@@ -390,6 +393,10 @@ export function goexit0(rt: Runtime, mp: M): void {
   rt.ev("goexit0", gp, mp, mp.p, _Grunning, -1, "");
   dropg(rt, mp);
   rt.liveGoroutines--;
+  // Exiting while locked (lockedExt > 0): the thread exits with the goroutine (mexit).
+  const lockedExit = mp.lockedg === gp && mp.lockedExt > 0;
+  gs.lockedm[gp] = noM;
+  if (mp.lockedg === gp) mp.lockedg = nilG;
   rt.iterators.delete(gp);
   rt.extraRegisters.delete(gp);
   if (gp === rt.mainG) {
@@ -399,6 +406,7 @@ export function goexit0(rt: Runtime, mp: M): void {
     return;
   }
   gs.free(gp);
+  if (lockedExit) return mexit(rt, mp);
   rt.mAfter(mp, rt.config.costs.scheduleNs, Resume.Schedule);
 }
 
@@ -407,6 +415,8 @@ export function goexit0(rt: Runtime, mp: M): void {
 /** schedule (proc.go): find a runnable G and execute it, or park the M. */
 export function schedule(rt: Runtime, mp: M): void {
   if (rt.stoppedBy !== null) return;
+  // A locked M runs nothing but its own G: park until that G is runnable again (stoplockedm).
+  if (mp.lockedg !== nilG) return stoplockedm(rt, mp);
   assert(mp.p !== null, "schedule: M without P");
   mp.p.preempt = false;
   findRunnable(rt, mp);
@@ -415,6 +425,8 @@ export function schedule(rt: Runtime, mp: M): void {
 /** After findRunnable returned gp: resetspinning if we were spinning, then execute. */
 export function runFound(rt: Runtime, mp: M, gp: number, inheritTime: boolean): void {
   if (mp.spinning) resetspinning(rt, mp);
+  // gp is locked to another M: hand it our P and stop (startlockedm).
+  if (rt.gs.lockedm[gp] !== noM && rt.gs.lockedm[gp] !== mp.id) return startlockedm(rt, mp, gp);
   execute(rt, mp, gp, inheritTime);
 }
 
@@ -645,7 +657,7 @@ export function doSigPreempt(rt: Runtime, mp: M, gp: number, prologue: boolean):
  */
 export function checkdead(rt: Runtime): void {
   const s = rt.sched;
-  const run = mcount(rt) - s.nmidle - s.nmsys;
+  const run = mcount(rt) - s.nmidle - s.nmidlelocked - s.nmsys;
   if (run > 0) return;
   if (rt.timers.size > 0 || rt.gc.phase !== "off") return;
   if (rt.syscallThreads.some((t) => t.gp !== nilG)) return;

@@ -13,6 +13,7 @@ import { closeOp, lockOp, recvOp, retryLock, selectOp, sendOp, sleepOp, unlockOp
 import { rawSyscallOp, syscallOp } from "./syscall.js";
 import { addtimer } from "./timerproc.js";
 import { netOp } from "./netpoll.js";
+import { lockOSThreadOp, unlockOSThreadOp } from "./lockosthread.js";
 
 /** Control steps an op-array program may take without yielding an op before it is judged stuck. */
 const controlStepsMax = 100_000;
@@ -65,6 +66,7 @@ export function programStart(rt: Runtime, gp: number, programId: number): void {
   gs.result[gp] = 0;
   gs.preempt[gp] = 0;
   gs.inSyscall[gp] = 0;
+  gs.lockedm[gp] = -1;
   const program = rt.programs[programId]!;
   if (program.kind === "generator") rt.iterators.set(gp, program.start());
   else if (program.registers > 2) rt.extraRegisters.set(gp, new Int32Array(program.registers - 2));
@@ -213,6 +215,10 @@ export function gostep(rt: Runtime, mp: M): void {
       return goexit0(rt, mp);
     case "native":
       return op.step(rt, mp);
+    case "lockOSThread":
+      return lockOSThreadOp(rt, mp);
+    case "unlockOSThread":
+      return unlockOSThreadOp(rt, mp);
     case "netRead":
     case "netWrite":
     case "accept":

@@ -77,6 +77,8 @@ export class Runtime {
   liveGoroutines = 0;
   mainG = 0;
   sysmonM: M | null = null;
+  /** The template thread, started by the first LockOSThread. */
+  templateThread: M | null = null;
   stoppedBy: StoppedBy | null = null;
   fatal: string | null = null;
 

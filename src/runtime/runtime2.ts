@@ -96,6 +96,8 @@ export class GTable {
   inSyscall: Uint8Array;
   /** The current compute op is a tight loop without calls (no cooperative preemption point). */
   noCalls: Uint8Array;
+  /** g.lockedm: the M this G is locked to (LockOSThread), or -1. */
+  lockedm: Int32Array;
   private freeHead = 0;
 
   constructor(initialCapacity = 1024) {
@@ -115,6 +117,7 @@ export class GTable {
     this.preempt = new Uint8Array(initialCapacity);
     this.inSyscall = new Uint8Array(initialCapacity);
     this.noCalls = new Uint8Array(initialCapacity);
+    this.lockedm = new Int32Array(initialCapacity).fill(noM);
   }
 
   /** gfget/malg: a slot for a new G in _Gdead, reusing a freed one if any. */
@@ -164,6 +167,9 @@ export class GTable {
     this.preempt = g8(this.preempt);
     this.inSyscall = g8(this.inSyscall);
     this.noCalls = g8(this.noCalls);
+    const lockedm = new Int32Array(n).fill(noM);
+    lockedm.set(this.lockedm);
+    this.lockedm = lockedm;
     this.capacity = n;
   }
 }
@@ -206,6 +212,9 @@ export type MState =
   | "waking" // notewakeup(m.park) sent, not yet running
   | "stw" // waiting in stopTheWorldWithSema for Ps to stop
   | "netpoll" // blocked in netpoll (epoll_wait) without a P
+  | "lockedidle" // parked in stoplockedm, waiting for its locked G (nmidlelocked)
+  | "system" // the template thread
+  | "dead" // exited (mexit)
   | "sysmon";
 
 export class M {
@@ -217,6 +226,11 @@ export class M {
   /** m.schedlink: next M on sched.midle. */
   schedlink: M | null = null;
   syscalltick = 0;
+  /** m.lockedg: the G locked to this M (LockOSThread), or 0; lockedExt counts LockOSThread calls. */
+  lockedg = nilG;
+  lockedExt = 0;
+  /** m.park was notewakeup'd before the M parked (notes are sticky): stoplockedm returns at once. */
+  noteWoken = false;
   /** Generation of the M's pending event; bumping it cancels that event. */
   gen = 0;
   state: MState = "starting";
@@ -235,6 +249,8 @@ export class Schedt {
   maxmcount = 10000;
   /** System Ms (sysmon, template thread) that never run Go code. */
   nmsys = 0;
+  /** Ms parked in stoplockedm. */
+  nmidlelocked = 0;
   midle: M | null = null;
   nmidle = 0;
   pidle: P | null = null;

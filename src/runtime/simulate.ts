@@ -25,6 +25,7 @@ import { timerFire } from "./sync.js";
 import { exitsyscall, rawSyscallReturn } from "./syscall.js";
 import { syscallThreadDone } from "./syscall_thread.js";
 import { netReady, netpollWoken } from "./netpoll.js";
+import { lockedmWoken } from "./lockosthread.js";
 import { sysmonStart, sysmonWake } from "./sysmon.js";
 
 export interface SimulationResult {
@@ -134,6 +135,8 @@ function dispatch(rt: Runtime, kind: number, target: number, token: number): voi
           return gcParkCaller(rt, mp);
         case Resume.NetpollWoken:
           return netpollWoken(rt, mp);
+        case Resume.LockedWoken:
+          return lockedmWoken(rt, mp);
       }
       throw new InvariantError(`M${mp.id}: unknown resume ${mp.resume}`);
     }

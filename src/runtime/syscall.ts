@@ -21,6 +21,7 @@ import { _Grunnable, _Grunning, _Gsyscall, _Pgcstop, _Pidle, _Prunning, _Psyscal
 import { globrunqput } from "./runq.js";
 import { sysmonNoteWakeup } from "./sysmon.js";
 import { syscallThreadOp } from "./syscall_thread.js";
+import { stoplockedm } from "./lockosthread.js";
 
 export type SyscallOp = Extract<Op, { op: "syscall" | "rawSyscall" | "blockingSyscall" | "cgocall" }>;
 
@@ -251,6 +252,8 @@ function exitsyscall0(rt: Runtime, mp: M): void {
     execute(rt, mp, gp, false);
     return;
   }
+  // A locked G waits in the global queue for an M to hand its P to this one (stoplockedm).
+  if (rt.gs.lockedm[gp] === mp.id) return stoplockedm(rt, mp);
   stopm(rt, mp);
 }
 

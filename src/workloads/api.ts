@@ -59,5 +59,7 @@ export const wgWait = (wg: WaitGroup): Op => ({ op: "wgWait", wg });
 export const lock = (mutex: Mutex): Op => ({ op: "lock", mutex });
 export const unlock = (mutex: Mutex): Op => ({ op: "unlock", mutex });
 export const GC = (): Op => ({ op: "gc" });
+export const LockOSThread = (): Op => ({ op: "lockOSThread" });
+export const UnlockOSThread = (): Op => ({ op: "unlockOSThread" });
 export const alloc = (bytes: number): Op => ({ op: "alloc", bytes });
 export const exit = (): Op => ({ op: "exit" });

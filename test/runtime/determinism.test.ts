@@ -6,6 +6,10 @@ import fc from "fast-check";
 import {
   Chan,
   Gosched,
+  LockOSThread,
+  UnlockOSThread,
+  netRead,
+  tightLoop,
   RawSyscall,
   Syscall,
   WaitGroup,
@@ -26,10 +30,10 @@ import {
 import { EventHash } from "../helpers.js";
 import { profileNames } from "../../src/profiles/index.js";
 
-type Step = { kind: "compute" | "syscall" | "raw" | "block" | "cgo" | "sleep" | "gosched"; ns: number };
+type Step = { kind: "compute" | "loop" | "syscall" | "raw" | "block" | "cgo" | "sleep" | "gosched" | "net" | "lock" | "unlock"; ns: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom("compute", "syscall", "raw", "block", "cgo", "sleep", "gosched"),
+  kind: fc.constantFrom("compute", "loop", "syscall", "raw", "block", "cgo", "sleep", "gosched", "net", "lock", "unlock"),
   ns: fc.integer({ min: 0, max: 3_000_000 }),
 });
 
@@ -49,6 +53,14 @@ function opOf(s: Step): Op {
       return sleep(s.ns);
     case "gosched":
       return Gosched();
+    case "loop":
+      return tightLoop(s.ns);
+    case "net":
+      return netRead(s.ns);
+    case "lock":
+      return LockOSThread();
+    case "unlock":
+      return UnlockOSThread();
   }
 }
 
