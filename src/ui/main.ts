@@ -444,6 +444,19 @@ function clickSelect(e: MouseEvent): void {
       best = i;
     }
   }
+  if (best < 0 && lane !== null) {
+    // Nothing of that lane under the pointer: its nearest event either way (bounded scan).
+    const at = lowerBound(log.time, t);
+    const mine = (i: number) => (lane.kind === "P" ? log.p[i] : log.m[i]) === lane.id;
+    for (let k = 0; k < 200_000 && best < 0; k++) {
+      const a = at - 1 - k;
+      const b = at + k;
+      const da = a >= 0 && mine(a) ? t - log.time[a]! : Infinity;
+      const db = b < log.n && mine(b) ? log.time[b]! - t : Infinity;
+      if (da !== Infinity || db !== Infinity) best = da <= db ? a : b;
+      if (a < 0 && b >= log.n) break;
+    }
+  }
   if (best < 0) best = Math.min(log.n - 1, lowerBound(log.time, t));
   selectEvent(best);
 }

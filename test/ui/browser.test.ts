@@ -113,6 +113,13 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     await page.mouse.wheel(0, -400);
     await page.keyboard.press("0");
     assert.equal(await span(), full);
+    // A click on a lane selects an event of that P in the step-through (and moves the cursor there).
+    const box = (await page.locator("#timeline-a").boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + 31); // P0: the first lane, under the 22 px axis
+    const sel = page.locator("#steps .step.sel");
+    await sel.waitFor();
+    assert.match(await sel.innerText(), /P0/);
+    assert.ok(((await page.evaluate("gosched.shared.cursorNs")) as number) > 0);
   });
 
   test("switching to RawSyscall changes the thread count shown", async () => {
