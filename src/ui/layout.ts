@@ -104,7 +104,10 @@ export function lodRuns(start: ArrayLike<number>, end: ArrayLike<number>, kinds:
     // Sub-pixel: fill this pixel column and skip every span that starts inside it.
     const col = Math.floor(x0);
     const colEndT = v.t0 + (col + 1) * nsPerPx;
-    const j = Math.max(i + 1, lowerBound(start, colEndT, i + 1));
+    let j = Math.max(i + 1, lowerBound(start, colEndT, i + 1));
+    // Spans are disjoint, so only the last one starting in this column can reach past it: that one
+    // is not folded away but drawn next (e.g. a 20 µs run followed by a 10 ms syscall).
+    if (j - 1 > i && end[j - 1]! > colEndT + nsPerPx) j--;
     const last = out[out.length - 1];
     if (last !== undefined && last.merged > 1 && last.x1 >= col && last.kind === kinds[i]) {
       last.x1 = col + 1;

@@ -211,6 +211,7 @@ function onWorker(m: WorkerResponse): void {
 // ---- showing results ----
 function showRuns(rs: readonly RunOutput[], report: string): void {
   runs = rs;
+  tooltip.hidden = true;
   const a = rs[0];
   if (a === undefined) return;
   const endNs = Math.max(...rs.map((r) => r.data.endNs));

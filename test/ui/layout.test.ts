@@ -114,6 +114,13 @@ describe("level of detail", () => {
       ],
     );
   });
+  test("a long span that starts in a folded column is still drawn", () => {
+    // 1 µs per pixel: a 0.2 µs run, then a 500 µs syscall starting in the same column.
+    const runs = lodRuns(f64([0, 300]), f64([200, 500_300]), Uint8Array.from([SpanKind.Run, SpanKind.Raw]), Int32Array.from([9, 9]), { t0: 0, t1: 1_000_000, width: 1000 });
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1]!.kind, SpanKind.Raw);
+    assert.ok(Math.abs(runs[1]!.x1 - 500.3) < 1e-9);
+  });
   test("instants are thinned to one per pixel", () => {
     const t = f64(Array.from({ length: 10_000 }, (_, i) => i));
     const vis = visibleInstants(t, { t0: 0, t1: 10_000, width: 100 });
