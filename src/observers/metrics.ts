@@ -32,13 +32,15 @@ export interface Metrics {
   };
   readonly handoffs: { readonly sysmonRetake: number; readonly blockingSyscall: number };
   readonly sysmon: { readonly wakeups: number; readonly preemptions: number };
-  /** notewakeup of a parked thread (an idle M, or sysmon from deep sleep). */
+  /** notewakeup of a parked thread (an idle M, a locked M, a syscall thread, or sysmon from deep sleep). */
   readonly threadWakeups: number;
+  /** Threads going to sleep on a futex: stopm, stoplockedm, blocking in netpoll, sysmon's deep sleep. */
+  readonly threadSleeps: number;
   readonly schedLatencyNs: LatencySummary;
   readonly syscallLatencyNs: LatencySummary;
   /** Fraction of P-time a goroutine held a P (running, or in a RawSyscall). */
   readonly pUtilization: number;
-  readonly gc: { readonly cycles: number; readonly stwTotalNs: number };
+  readonly gc: { readonly cycles: number; readonly forced: number; readonly stwTotalNs: number };
 }
 
 function histogram(): Histogram {
@@ -72,6 +74,8 @@ export class MetricsObserver implements Observer {
   private sysmonWakeups = 0;
   private sysmonPreemptions = 0;
   private threadWakeups = 0;
+  private threadSleeps = 0;
+  private gcForced = 0;
   private gcCycles = 0;
   private stwTotalNs = 0;
   private endNs = 0;
@@ -169,9 +173,23 @@ export class MetricsObserver implements Observer {
         break;
       case "sysmon":
         if (e.reason === "wake") this.sysmonWakeups++;
+        else if (e.reason === "deep-sleep") this.threadSleeps++;
+        else if (e.reason === "forcegc") this.gcForced++;
         break;
       case "notewakeup":
         this.threadWakeups++;
+        break;
+      case "stopm":
+        this.threadSleeps++;
+        break;
+      case "stoplockedm":
+        if (e.reason !== "already-woken") this.threadSleeps++;
+        break;
+      case "netpoll":
+        if (e.reason === "block") this.threadSleeps++;
+        break;
+      case "forEachP":
+        this.lostP++;
         break;
       default:
         break;
@@ -212,10 +230,11 @@ export class MetricsObserver implements Observer {
       handoffs: { sysmonRetake: this.sysmonRetake, blockingSyscall: this.blockingSyscall },
       sysmon: { wakeups: this.sysmonWakeups, preemptions: this.sysmonPreemptions },
       threadWakeups: this.threadWakeups,
+      threadSleeps: this.threadSleeps,
       schedLatencyNs: summarize(this.sched),
       syscallLatencyNs: summarize(this.syscall),
       pUtilization: span > 0 ? Math.round((this.busyTotalNs / (span * this.gomaxprocs)) * 1e4) / 1e4 : 0,
-      gc: { cycles: this.gcCycles, stwTotalNs: this.stwTotalNs },
+      gc: { cycles: this.gcCycles, forced: this.gcForced, stwTotalNs: this.stwTotalNs },
     };
   }
 }

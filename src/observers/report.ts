@@ -26,6 +26,7 @@ const rows: readonly Row[] = [
   ["sysmon passes", (m) => String(m.sysmon.wakeups)],
   ["sysmon preemptions", (m) => String(m.sysmon.preemptions)],
   ["thread wake-ups (futex)", (m) => String(m.threadWakeups)],
+  ["thread sleeps (futex)", (m) => String(m.threadSleeps)],
   ["sched latency p50", (m) => formatNs(m.schedLatencyNs.p50Ns)],
   ["sched latency p99", (m) => formatNs(m.schedLatencyNs.p99Ns)],
   ["sched latency max", (m) => formatNs(m.schedLatencyNs.maxNs)],

@@ -12,6 +12,7 @@ export const go119Constants: RuntimeConstants = {
   stealTries: 4,
   globalRunqFairnessTicks: 61,
   runnextStealSleepUs: 3,
+  forcegcPeriodNs: 120e9,
   maxmcount: 10_000,
   asyncPreemption: true,
   sysretake: true,

@@ -21,6 +21,8 @@ export interface RuntimeConstants {
   readonly globalRunqFairnessTicks: number;
   /** runqgrab: usleep before stealing a running P's runnext (µs). */
   readonly runnextStealSleepUs: number;
+  /** forcegcperiod: sysmon forces a GC cycle if none ran for this long. */
+  readonly forcegcPeriodNs: number;
   /** sched.maxmcount: the thread limit. */
   readonly maxmcount: number;
   /** Asynchronous preemption by signal (go1.14+). */

@@ -36,6 +36,8 @@ export const runtimeFns = [
   "stoplockedm",
   "startlockedm",
   "mexit",
+  "gcMarkWorker",
+  "forEachP",
   "rawsyscall",
   "rawsyscall_return",
   "cgocall",

@@ -139,7 +139,7 @@ function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) 
     if (st === _Gdead) continue;
     if (seen[gp] === 0) {
       const wr = gs.waitReason[gp];
-      if (st === _Gwaiting && (wr === WaitReason.Sleep || wr === WaitReason.Select || wr === WaitReason.IOWait)) continue;
+      if (st === _Gwaiting && (wr === WaitReason.Sleep || wr === WaitReason.Select || wr === WaitReason.IOWait || wr === WaitReason.GCWorkerIdle)) continue;
       fail("no G lost", `G${gs.goid[gp]} (${gStatusName(st)}) is nowhere`);
     }
   }

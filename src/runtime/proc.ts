@@ -33,6 +33,7 @@ import { gostep, programStart } from "./program.js";
 import { exitsyscallTail } from "./syscall.js";
 import { netpollBlock, netpollNonBlocking } from "./netpoll.js";
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
+import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
 import { sleepActualNs } from "./config.js";
 
 /** What an M does when its pending engine event fires. */
@@ -231,6 +232,12 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
     startm(rt, pp, false, "handoffp");
     return;
   }
+  // 3. GC mark work for this P: start an M to run a mark worker on it.
+  if (gcMarkWorkAvailable(rt)) {
+    rt.ev("handoffp", nilG, null, pp, -1, -1, "gc-mark-work");
+    startm(rt, pp, false, "handoffp");
+    return;
+  }
   // 4. No spinning M and no idle P: somebody must watch for new work.
   if (s.nmspinning + s.npidle === 0) {
     s.nmspinning = 1;
@@ -326,6 +333,19 @@ export function newproc(rt: Runtime, program: Program, pp: P | null, creator: nu
   if (pp === null) globrunqput(rt, gp);
   else runqput(rt, pp, gp, true);
   if (rt.mainG !== nilG) wakep(rt);
+  return gp;
+}
+
+/** A runtime goroutine created parked (gcBgMarkWorker: `go` then gopark until the scheduler wants it). */
+export function newprocParked(rt: Runtime, program: Program, creator: number, reason: WaitReason): number {
+  const gs = rt.gs;
+  const gp = gs.alloc();
+  gs.goid[gp] = rt.nextGoid++;
+  programStart(rt, gp, rt.programId(program));
+  gs.status[gp] = _Gwaiting;
+  gs.waitReason[gp] = reason;
+  rt.liveGoroutines++;
+  rt.ev("newproc", gp, null, null, _Gdead, -1, program.name, creator === nilG ? 0 : gs.goid[creator]!);
   return gp;
 }
 
@@ -443,6 +463,13 @@ export function findRunnable(rt: Runtime, mp: M): void {
     return;
   }
   const c = rt.config.constants;
+  // A dedicated GC mark worker comes first (findRunnableGCWorker); the M then wakes another (tryWakeP).
+  const worker = findRunnableGCWorker(rt, mp, false);
+  if (worker !== nilG) {
+    runFound(rt, mp, worker, false);
+    wakep(rt);
+    return;
+  }
   if (pp.schedtick % c.globalRunqFairnessTicks === 0 && s.runqsize > 0) {
     const gp = globrunqget(rt, pp, 1);
     if (gp !== nilG) return runFound(rt, mp, gp, false);
@@ -553,6 +580,9 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
     const gp = globrunqget(rt, pp, 0);
     return runFound(rt, mp, gp, false);
   }
+  // Idle-time marking rather than giving up the P (gcBlackenEnabled && gcMarkWorkAvailable).
+  const idleWorker = findRunnableGCWorker(rt, mp, true);
+  if (idleWorker !== nilG) return runFound(rt, mp, idleWorker, false);
   // go1.20+: a wakep found no idle P while we held ours: spin instead of releasing it ("delicate dance").
   if (rt.config.rules.needspinning && !mp.spinning && s.needspinning) {
     becomeSpinning(rt, mp);

@@ -99,6 +99,16 @@ export class Runtime {
     heapLiveBytes: 0,
     heapGoalBytes: 0,
     stwStartNs: 0,
+    /** Marking ends at this time (gcwork.ts). */
+    markEndNs: 0,
+    /** Dedicated mark workers still to start this cycle. */
+    dedicatedNeeded: 0,
+    /** Each P's mark worker goroutine, and the mode of the ones marking now. */
+    workers: new Map<number, number>(),
+    workerMode: new Map<number, "dedicated" | "idle">(),
+    /** When the last cycle ended (sysmon's forced GC). */
+    lastEndNs: 0,
+    forced: 0,
   };
 
   private readonly observers: Observer[] = [];

@@ -58,6 +58,8 @@ export const enum WaitReason {
   TimerGoroutineIdle,
   /** Parked on the network poller (waitReasonIOWait). */
   IOWait,
+  /** A GC mark worker with nothing to do (waitReasonGCWorkerIdle). */
+  GCWorkerIdle,
 }
 
 export const nilG = 0; // G slot 0 is never used: 0 means "no G", as a nil *g.

@@ -19,6 +19,7 @@ import { WaitReason, _Gwaiting, _Pgcstop, _Pidle, _Prunning, _Psyscall, nilG, ty
 import { runqempty } from "./runq.js";
 import { sysmonNoteWakeup } from "./sysmon.js";
 import { pInSyscall } from "./syscall.js";
+import { forEachP, gcMarkStart, stopMarkWorkers } from "./gcwork.js";
 import { injectglist, netpoll } from "./netpoll.js";
 
 /** The target field of an Ev.Gc event. */
@@ -127,10 +128,16 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
     case GcStep.StoppedWorkDone: {
       gc.gen++;
       const mp = gc.initiator;
-      startTheWorldWithSema(rt, mp);
-      if (gc.phase === "stw1") {
+      // gcStart: _GCmark and gcBlackenEnabled before the world restarts, so workers run at once.
+      const marking = gc.phase === "stw1";
+      if (marking) {
         gc.phase = "mark";
-        rt.queue.push(rt.nowNs + costs.gcMarkNs, Ev.Gc, GcStep.MarkDone, gc.gen);
+        gcMarkStart(rt);
+      }
+      startTheWorldWithSema(rt, mp);
+      if (marking) {
+        // 1 ns after marking ends, so the mark workers finish their work and park first.
+        rt.queue.push(gc.markEndNs + 1, Ev.Gc, GcStep.MarkDone, gc.gen);
         if (mp !== null) {
           mp.state = "running";
           if (gc.starter !== nilG && mp.curg === gc.starter) {
@@ -145,9 +152,12 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
     }
     case GcStep.MarkDone:
       gc.gen++;
+      rt.ev("gcMarkDone", nilG, null, null, -1, -1, "");
+      // gcMarkDone: the workers stop, every P's buffers are flushed with forEachP, the world stops.
+      stopMarkWorkers(rt);
+      forEachP(rt);
       gc.phase = "stw2";
       gc.initiator = null;
-      rt.ev("gcMarkDone", nilG, null, null, -1, -1, "");
       stopTheWorldWithSema(rt, null);
       return;
   }
@@ -161,6 +171,7 @@ export function gcParkCaller(rt: Runtime, mp: M): void {
 function gcCycleEnd(rt: Runtime): void {
   const gc = rt.gc;
   gc.phase = "off";
+  gc.lastEndNs = rt.nowNs;
   const settings = rt.config.gc;
   const marked = Math.min(gc.heapLiveBytes, settings.liveHeapBytes);
   gc.heapLiveBytes = marked;

@@ -11,6 +11,7 @@ import { _Pidle, _Prunning, _Psyscall, nilG } from "./runtime2.js";
 import { runqempty } from "./runq.js";
 import { pInSyscall, takeP } from "./syscall.js";
 import { sysmonNetpoll } from "./netpoll.js";
+import { sysmonForceGC } from "./gcwork.js";
 
 /** What the sysmon event that is pending means (kept in the event's target field). */
 const enum SysmonWake {
@@ -74,6 +75,7 @@ function sysmonPass(rt: Runtime): void {
   const sm = rt.sysmon;
   rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "wake", sm.delayUs);
   sysmonNetpoll(rt);
+  sysmonForceGC(rt);
   if (retake(rt, rt.nowNs) !== 0) sm.idle = 0;
   else sm.idle++;
   if (rt.config.schedtraceNs > 0 && rt.nowNs - sm.lastTraceNs >= rt.config.schedtraceNs) {

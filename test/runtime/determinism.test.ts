@@ -5,6 +5,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   Chan,
+  GC,
   Gosched,
   LockOSThread,
   UnlockOSThread,
@@ -30,10 +31,10 @@ import {
 import { EventHash } from "../helpers.js";
 import { profileNames } from "../../src/profiles/index.js";
 
-type Step = { kind: "compute" | "loop" | "syscall" | "raw" | "block" | "cgo" | "sleep" | "gosched" | "net" | "lock" | "unlock"; ns: number };
+type Step = { kind: "compute" | "loop" | "syscall" | "raw" | "block" | "cgo" | "sleep" | "gosched" | "net" | "lock" | "unlock" | "gc"; ns: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom("compute", "loop", "syscall", "raw", "block", "cgo", "sleep", "gosched", "net", "lock", "unlock"),
+  kind: fc.constantFrom("compute", "loop", "syscall", "raw", "block", "cgo", "sleep", "gosched", "net", "lock", "unlock", "gc"),
   ns: fc.integer({ min: 0, max: 3_000_000 }),
 });
 
@@ -61,6 +62,8 @@ function opOf(s: Step): Op {
       return LockOSThread();
     case "unlock":
       return UnlockOSThread();
+    case "gc":
+      return GC();
   }
 }
 
@@ -121,8 +124,9 @@ test("property: random finite programs keep every invariant and every goroutine 
         const sim = simulate({ gomaxprocs, seed, profile, policy, startIdleMs, main: workload(bodies, pairs), check: true, maxEvents: 500_000 });
         const where = `seed=${seed} gomaxprocs=${gomaxprocs} profile=${profile} policy=${policy}`;
         assert.equal(sim.result.stoppedBy, "main-exited", `${where}: ${sim.result.stoppedBy} ${sim.result.fatal ?? ""}`);
-        const timerprocs = profile === "go1.10" ? sim.runtime.timerBuckets.size : 0;
-        assert.equal(sim.metrics.goroutines, 1 + bodies.length + 2 * pairs + timerprocs);
+        // Runtime goroutines: go1.10's timerprocs and the GC's mark workers.
+        const runtimeGs = (profile === "go1.10" ? sim.runtime.timerBuckets.size : 0) + sim.runtime.gc.workers.size;
+        assert.equal(sim.metrics.goroutines, 1 + bodies.length + 2 * pairs + runtimeGs);
         // Every syscall exit took exactly one of the three paths (the syscall-thread design has none).
         const s = sim.metrics.syscalls;
         if (policy !== "dedicated-syscall-thread") assert.equal(s.fastSameP + s.fastIdleP + s.slow, s.total, where);
