@@ -226,17 +226,29 @@ class Compiler {
       if (v === "exit" && exits !== null) {
         exits.push(code.length);
         code.push({ op: "jump", pc: -1 });
-      } else code.push({ op: v as "gosched" | "gc" | "exit" });
+      } else code.push({ op: v as "gosched" | "gc" | "exit" | "lockOSThread" | "unlockOSThread" });
       return;
     }
     const [name, arg] = Object.entries(obj(v))[0]!;
     const ap = pointerJoin(ptr, name);
     switch (name) {
-      case "compute": {
+      case "compute":
+      case "tightLoop": {
         const spec = obj(arg);
         const isSpec = typeof arg === "object" && arg !== null && !("dist" in spec);
         const d = this.duration(isSpec ? spec.duration : arg, isSpec ? `${ap}/duration` : ap);
-        code.push(isSpec && typeof spec.site === "string" ? { op: "compute", durationNs: d, site: spec.site } : { op: "compute", durationNs: d });
+        const site = isSpec && typeof spec.site === "string" ? { site: spec.site } : {};
+        // tightLoop: a loop without calls — no prologue, so only asynchronous preemption (go1.14+) stops it
+        code.push(name === "tightLoop" ? { op: "compute", durationNs: d, noCalls: true, ...site } : { op: "compute", durationNs: d, ...site });
+        return;
+      }
+      case "netRead":
+      case "netWrite":
+      case "accept": {
+        const spec = obj(arg);
+        const isSpec = typeof arg === "object" && arg !== null && !("dist" in spec);
+        const d = this.duration(isSpec ? spec.latency : arg, isSpec ? `${ap}/latency` : ap);
+        code.push(isSpec && typeof spec.site === "string" ? { op: name, latencyNs: d, site: spec.site } : { op: name, latencyNs: d });
         return;
       }
       case "syscall":
@@ -267,6 +279,8 @@ class Compiler {
         return;
       case "gosched":
       case "gc":
+      case "lockOSThread":
+      case "unlockOSThread":
         code.push({ op: name });
         return;
       case "exit":

@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
-import { bareOpArg, scenarioSchema } from "./schema.js";
+import { bareOpArg, bareOps, scenarioSchema } from "./schema.js";
 import { describe, parseDuration, parseRate, parseSize } from "./units.js";
 
 export interface ParsedScenario {
@@ -312,6 +312,7 @@ const definitionByObject = new Map<unknown, string>();
   }
   definitionByObject.set(scenarioSchema.definitions.Arrival.properties.rate, "Rate");
   definitionByObject.set(scenarioSchema.definitions.OpMap.properties.compute.then, "CallObject");
+  definitionByObject.set(scenarioSchema.definitions.OpMap.properties.tightLoop.then, "CallObject");
   definitionByObject.set(bareOpArg, "BareOp");
 }
 
@@ -335,7 +336,7 @@ function explainError(e: ErrorObject): { pointer: string; detail: string; atKey:
     case "required":
       return { pointer: ptr, atKey: false, detail: `missing field '${String(p.missingProperty)}'` };
     case "type": {
-      if (def === "OpMap") return { pointer: ptr, atKey: false, detail: `expected an op: a name (gosched, gc, exit) or a mapping like 'compute: 1ms', got ${describe(data)}` };
+      if (def === "OpMap") return { pointer: ptr, atKey: false, detail: `expected an op: a name (${bareOps.join(", ")}) or a mapping like 'compute: 1ms', got ${describe(data)}` };
       if (def === "Block") return { pointer: ptr, atKey: false, detail: `expected a list of ops, got ${describe(data)}` };
       return { pointer: ptr, atKey: false, detail: `expected ${typeText(String(p.type))}, got ${describe(data)}` };
     }

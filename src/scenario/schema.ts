@@ -12,12 +12,16 @@ export const policyNames = ["sysmon-retake", "immediate-handoff", "never-retake"
 export const sysmonTickPattern = "^sysmon-tick=[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s)$";
 
 /** Ops that take no argument: `- gosched`. */
-export const bareOps = ["gosched", "gc", "exit"] as const;
+export const bareOps = ["gosched", "gc", "exit", "lockOSThread", "unlockOSThread"] as const;
 /** Syscall-like ops: `- syscall: 10ms` or `- syscall: { duration: 10ms, site: …, timing: nanosleep }`. */
 export const callOps = ["syscall", "syscall6", "rawSyscall", "rawSyscall6", "blockingSyscall", "cgocall", "read", "write", "nanosleep"] as const;
+/** Network ops: `- netRead: 5ms` (the fd is ready after that latency) or `{ latency: 5ms, site: … }`. */
+export const netOps = ["netRead", "netWrite", "accept"] as const;
 export const opNames = [
   "compute",
   ...callOps,
+  ...netOps,
+  "tightLoop",
   "sleep",
   ...bareOps,
   "go",
@@ -200,6 +204,17 @@ export const scenarioSchema = {
       },
       else: ref("Duration"),
     },
+    NetSpec: {
+      description: "How long until the fd is ready (the goroutine parks on the netpoller meanwhile), or { latency, site }.",
+      if: { type: "object", not: { required: ["dist"] } },
+      then: {
+        type: "object",
+        required: ["latency"],
+        additionalProperties: false,
+        properties: { latency: ref("Duration"), site: { type: "string" } },
+      },
+      else: ref("Duration"),
+    },
     OpMap: {
       type: "object",
       minProperties: 1,
@@ -213,6 +228,12 @@ export const scenarioSchema = {
           else: ref("Duration"),
         },
         ...Object.fromEntries(callOps.map((k) => [k, ref("CallSpec")])),
+        ...Object.fromEntries(netOps.map((k) => [k, ref("NetSpec")])),
+        tightLoop: {
+          if: { type: "object", not: { required: ["dist"] } },
+          then: { type: "object", required: ["duration"], additionalProperties: false, properties: { duration: ref("Duration"), site: { type: "string" } } },
+          else: ref("Duration"),
+        },
         sleep: ref("Duration"),
         ...Object.fromEntries(bareOps.map((k) => [k, bareOpArg])),
         go: nameRef("Name of the program the new goroutine runs."),

@@ -75,6 +75,58 @@ goroutines:
   assert.equal(sim.result.stoppedBy, "main-exited");
 });
 
+test("netpoll, LockOSThread and tight-loop ops compile to the core's ops", () => {
+  const sc = loadScenario(
+    `programs:
+  w:
+    - lockOSThread
+    - accept: 1ms
+    - netRead: { latency: { dist: uniform, min: 1ms, max: 2ms }, site: conn.Read }
+    - netWrite: 10us
+    - tightLoop: 5ms
+    - tightLoop: { duration: 1ms, site: spin }
+    - compute: 1ms
+    - unlockOSThread: {}
+goroutines:
+  - program: w
+    count: 3
+`,
+    "t.yaml",
+  );
+  const main = sc.runs[0]!.options.main as OpArrayProgram;
+  const w = (main.code[2] as { program: OpArrayProgram }).program;
+  assert.deepEqual(w.code.slice(0, 8), [
+    { op: "lockOSThread" },
+    { op: "accept", latencyNs: 1_000_000 },
+    { op: "netRead", latencyNs: { dist: "uniform", minNs: 1_000_000, maxNs: 2_000_000 }, site: "conn.Read" },
+    { op: "netWrite", latencyNs: 10_000 },
+    { op: "compute", durationNs: 5_000_000, noCalls: true },
+    { op: "compute", durationNs: 1_000_000, noCalls: true, site: "spin" },
+    { op: "compute", durationNs: 1_000_000 },
+    { op: "unlockOSThread" },
+  ]);
+  const sim = simulate({ ...sc.runs[0]!.options, check: true });
+  assert.equal(sim.result.stoppedBy, "main-exited");
+  // each locked goroutine needed its own thread
+  assert.ok(sim.metrics.threadsCreated >= 2, `threads created ${sim.metrics.threadsCreated}`);
+});
+
+test("the new examples show what their comments say", () => {
+  const run = (f: string) => {
+    const sc = loadScenario(readFileSync(new URL(`../../../examples/${f}`, import.meta.url), "utf8"), f);
+    return new Map(sc.runs.map((r) => [r.label, simulate({ ...r.options }).metrics]));
+  };
+  const net = run("netpoll-server.yaml");
+  assert.ok(net.get("netpoll")!.threadsPeak <= 8, "netpoll: threads near GOMAXPROCS=4");
+  assert.ok(net.get("blocking-read")!.threadsCreated > 500, "blocking reads: a thread per waiting connection");
+  const lk = run("lockosthread.yaml");
+  assert.ok(lk.get("locked")!.threadsCreated >= 16);
+  assert.ok(lk.get("unlocked")!.threadsCreated <= 2);
+  const tl = run("tight-loop-preemption.yaml");
+  assert.ok(tl.get("go1.19")!.schedLatencyNs.maxNs < 40e6, "go1.19: the waiter runs before the loop ends");
+  assert.ok(tl.get("go1.10")!.schedLatencyNs.maxNs >= 49e6, "go1.10: the waiter waits for the whole loop");
+});
+
 test("variants substitute params (also in op names) and override settings", () => {
   const sc = loadScenario(
     `settings: { gomaxprocs: 2 }

@@ -52,6 +52,12 @@ const cases: Case[] = [
   { name: "top level is a list", yaml: "- compute: 1ms\n", line: 1, col: 1, path: "", message: /expected a mapping at the top level/ },
   { name: "empty file", yaml: "", line: 1, col: 1, path: "", message: /the file is empty/ },
   { name: "variant with bad setting", yaml: "programs:\n  w: [gosched]\ngoroutines: [{program: w}]\nvariants:\n  - name: a\n  - name: b\n    settings: { gomaxprocs: -1 }\n", line: 7, col: 29, path: "variants[1].settings.gomaxprocs", message: /expected a number >= 1/ },
+  { name: "netRead without latency", yaml: worker("    - netRead: { site: conn.Read }\n"), line: 3, col: 16, path: "programs.w[0].netRead", message: /missing field 'latency'/ },
+  { name: "netWrite with duration instead of latency", yaml: worker("    - netWrite: { duration: 5ms }\n"), line: 3, col: 17, path: "programs.w[0].netWrite", message: /missing field 'latency'/ },
+  { name: "accept missing unit", yaml: worker("    - accept: 10\n"), line: 3, col: 15, path: "programs.w[0].accept", message: /needs a unit/ },
+  { name: "tightLoop negative", yaml: worker("    - tightLoop: -50ms\n"), line: 3, col: 18, path: "programs.w[0].tightLoop", message: /durations cannot be negative/ },
+  { name: "lockOSThread with an argument", yaml: worker("    - lockOSThread: { thread: 1 }\n"), line: 3, col: 21, path: "programs.w[0].lockOSThread", message: /expected no arguments/ },
+  { name: "misspelled bare unlockOSThread", yaml: worker("    - unlockOsThread\n"), line: 3, col: 7, path: "programs.w[0]", message: /unknown op 'unlockOsThread' \(ops written alone: gosched, gc, exit, lockOSThread, unlockOSThread/ },
   { name: "gc op with an argument", yaml: worker("    - gc: { full: true }\n"), line: 3, col: 11, path: "programs.w[0].gc", message: /expected no arguments/ },
 ];
 
