@@ -9,8 +9,15 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 
 const profiles = ["go1.10", "go1.19", "go1.23", "go1.26"];
 const policies = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread", "sysmon-tick=1ms"];
-// Examples with variants: the variant that uses Syscall; the thread-limit example is fatal by design.
-const variantOf = { "default.yaml": "Syscall", "sysmon-retake-latency.yaml": "Syscall" };
+// Examples with variants: the variant that uses Syscall (or the one the comparison is about); the
+// thread-limit example is fatal by design.
+const variantOf = {
+  "default.yaml": "Syscall",
+  "sysmon-retake-latency.yaml": "Syscall",
+  "netpoll-server.yaml": "blocking-read",
+  "lockosthread.yaml": "locked",
+  "tight-loop-preemption.yaml": "go1.19",
+};
 const skip = new Set(["thread-limit.yaml", "gomaxprocs-sweep.yaml"]);
 
 const fmtNs = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns} ns`);
