@@ -3,6 +3,8 @@
 //
 // This module is part of the core: no `node:*` imports, input is a Uint8Array.
 
+import type { EventStore } from './event_store.js';
+
 /** Error thrown for any malformed or unsupported trace input. */
 export class TraceError extends Error {
   readonly code = 'TRACE_MALFORMED' as const;
@@ -176,6 +178,8 @@ export interface ParsedTrace {
   readonly startNs: number;
   /** The input bytes (kept for dumping). */
   readonly bytes: Uint8Array;
+  /** The columns behind `events` (`events` creates a TraceEvent per access; use `store` for bulk work). */
+  readonly store?: EventStore;
 }
 
 type Decoder = { decode(b: Uint8Array): string };

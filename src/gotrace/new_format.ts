@@ -14,6 +14,7 @@ import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.j
 import type { Frame, GenerationInfo, ParsedTrace } from './common.js';
 import * as S from './specs_v2.js';
 import type { V2Spec } from './specs_v2.js';
+import { EventStore, eventList } from './event_store.js';
 
 const NO = -1; // NoThread / NoProc / NoGoroutine
 
@@ -1113,20 +1114,36 @@ export class NewFormatReader {
 /** Parse a whole v2 trace. `tsNs` of events is relative to `startNs`. */
 export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace {
   const r = new NewFormatReader(bytes, version);
-  const events: TraceEvent[] = [];
-  for (let ev = r.next(); ev !== undefined; ev = r.next()) events.push(ev);
+  const specs = S.specsFor(version);
+  const names: string[] = [];
+  for (let c = 0; c < specs.length; c++) names.push(specs[c]?.name ?? `Unknown${c}`);
+  names[S.EvCPUSample] = 'CPUSample';
+  const store = new EventStore(names, true, bytes.length / 4);
+  let gen = -1;
+  for (let ev = r.next(); ev !== undefined; ev = r.next()) {
+    if (ev.gen !== gen) {
+      gen = ev.gen;
+      store.genPos.push(store.n);
+      store.genVal.push(gen);
+    }
+    const i = store.add(ev.code, ev.tsNs, ev.p, ev.g, ev.m, ev.stackId, ev.offset);
+    const a = ev.args;
+    for (let k = 0; k < a.length; k++) store.arg(a[k]!);
+    if (ev.sargs.length > 0) store.sargs.set(i, ev.sargs);
+  }
   const start = r.startNs;
-  for (const ev of events) ev.tsNs -= start;
+  store.tsBase = start;
   return {
     format: 'new',
     version,
     ticksPerSec: r.generations[0]?.ticksPerSec ?? 0,
-    events,
+    events: eventList(store),
     strings: new Map(),
     stacks: new Map(),
     generations: r.generations,
     startNs: start,
     bytes,
+    store,
   };
 }
 

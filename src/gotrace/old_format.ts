@@ -11,7 +11,8 @@
 //  3. Apply GoSysExit real-ticks, check time order, convert ticks to ns.
 //  4. Validate the goroutine / P state machine.
 
-import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.js';
+import { ALL_ONES, Cursor, TraceError, decodeUtf8 } from './common.js';
+import { EventStore, eventList } from './event_store.js';
 import type { Frame, ParsedTrace } from './common.js';
 
 // Event type numbers of the v1 format.
@@ -147,12 +148,10 @@ function wireArgCount(s: OldSpec): number {
 }
 
 const MAX_STRING_LEN = 1e6;
-// Shared (frozen) empty argument list of events without payload arguments.
-const EMPTY_ARGS = Object.freeze([]) as unknown as number[];
 const MAX_STACK_FRAMES = 1000;
 
 // ---------------------------------------------------------------------------
-// Ordering (per-goroutine sequence rules).
+// Ordering (per-goroutine sequence rules), on event indices of the store.
 
 const G_DEAD = 0;
 const G_RUNNABLE = 1;
@@ -180,22 +179,23 @@ interface Transition {
 
 const scratchTr: Transition = { key: 0, initSeq: 0, initStatus: 0, nextSeq: 0, nextStatus: 0 };
 
-function stateTransition(ev: TraceEvent, tr: Transition): void {
-  const a = ev.args;
-  switch (ev.code) {
+function stateTransition(st: EventStore, i: number, tr: Transition): void {
+  const a = st.args;
+  const o = st.argOff[i]!;
+  switch (st.code[i]) {
     case EvGoCreate:
-      set(tr, a[0]!, 0, G_DEAD, 1, G_RUNNABLE);
+      set(tr, a[o]!, 0, G_DEAD, 1, G_RUNNABLE);
       return;
     case EvGoWaiting:
     case EvGoInSyscall:
-      set(tr, ev.g, 1, G_RUNNABLE, 2, G_WAITING);
+      set(tr, st.g.get(i), 1, G_RUNNABLE, 2, G_WAITING);
       return;
     case EvGoStart:
     case EvGoStartLabel:
-      set(tr, ev.g, a[1]!, G_RUNNABLE, a[1]! + 1, G_RUNNING);
+      set(tr, st.g.get(i), a[o + 1]!, G_RUNNABLE, a[o + 1]! + 1, G_RUNNING);
       return;
     case EvGoStartLocal:
-      set(tr, ev.g, NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING);
+      set(tr, st.g.get(i), NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING);
       return;
     case EvGoBlock:
     case EvGoBlockSend:
@@ -207,22 +207,22 @@ function stateTransition(ev: TraceEvent, tr: Transition): void {
     case EvGoSleep:
     case EvGoSysBlock:
     case EvGoBlockGC:
-      set(tr, ev.g, NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
+      set(tr, st.g.get(i), NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
       return;
     case EvGoSched:
     case EvGoPreempt:
-      set(tr, ev.g, NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE);
+      set(tr, st.g.get(i), NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE);
       return;
     case EvGoUnblock:
     case EvGoSysExit:
-      set(tr, a[0]!, a[1]!, G_WAITING, a[1]! + 1, G_RUNNABLE);
+      set(tr, a[o]!, a[o + 1]!, G_WAITING, a[o + 1]! + 1, G_RUNNABLE);
       return;
     case EvGoUnblockLocal:
     case EvGoSysExitLocal:
-      set(tr, a[0]!, NOSEQ, G_WAITING, SEQINC, G_RUNNABLE);
+      set(tr, a[o]!, NOSEQ, G_WAITING, SEQINC, G_RUNNABLE);
       return;
     case EvGCStart:
-      set(tr, KEY_GC, a[0]!, G_DEAD, a[0]! + 1, G_DEAD);
+      set(tr, KEY_GC, a[o]!, G_DEAD, a[o]! + 1, G_DEAD);
       return;
     default:
       tr.key = KEY_UNORDERED;
@@ -297,25 +297,48 @@ class FrontierHeap {
   }
 }
 
-function orderEvents(batches: TraceEvent[][], total: number): TraceEvent[] {
-  const out: TraceEvent[] = new Array<TraceEvent>(total);
+/**
+ * The events of one P (or of the profile pseudo-P), in file order: segments
+ * [start, end) of store indices (a segment per Batch record of the P).
+ */
+interface PList {
+  segs: number[];
+  /** Current segment (index into segs, step 2) and current event index; cur = -1 when exhausted. */
+  k: number;
+  cur: number;
+}
+
+function listStart(l: PList): void {
+  l.k = 0;
+  l.cur = l.segs.length > 0 ? l.segs[0]! : -1;
+}
+
+function listAdvance(l: PList): void {
+  const segs = l.segs;
+  l.cur++;
+  if (l.cur >= segs[l.k + 1]!) {
+    l.k += 2;
+    l.cur = l.k < segs.length ? segs[l.k]! : -1;
+  }
+}
+
+function orderEvents(st: EventStore, lists: PList[], total: number): Int32Array {
+  const out = new Int32Array(total);
   let nOut = 0;
   const gs = new Map<number, GState>();
-  const heads = new Int32Array(batches.length);
   const heap = new FrontierHeap();
-  // Batches whose head is not ready, keyed by the goroutine key they wait on.
+  // Lists whose head is not ready, keyed by the goroutine key they wait on.
   const waiting = new Map<number, number[]>();
   const tr = scratchTr;
+  const ts = st.ts;
   let budget = 64 * total + 1_000_000;
 
   const consider = (bi: number): void => {
-    const list = batches[bi]!;
-    const h = heads[bi]!;
-    if (h >= list.length) return;
-    const ev = list[h]!;
-    stateTransition(ev, tr);
+    const h = lists[bi]!.cur;
+    if (h < 0) return;
+    stateTransition(st, h, tr);
     if (ready(tr, gs)) {
-      heap.push(bi, ev.ticks);
+      heap.push(bi, ts[h]!);
     } else {
       let w = waiting.get(tr.key);
       if (w === undefined) {
@@ -326,69 +349,58 @@ function orderEvents(batches: TraceEvent[][], total: number): TraceEvent[] {
     }
   };
 
-  for (let bi = 0; bi < batches.length; bi++) consider(bi);
+  for (const l of lists) listStart(l);
+  for (let bi = 0; bi < lists.length; bi++) consider(bi);
 
   while (nOut < total) {
     if (heap.size === 0) {
       // Find an offending event for the message.
       let off = -1;
-      for (let bi = 0; bi < batches.length; bi++) {
-        const l = batches[bi]!;
-        if (heads[bi]! < l.length) {
-          off = l[heads[bi]!]!.offset;
+      for (const l of lists) {
+        if (l.cur >= 0) {
+          off = st.offset[l.cur]!;
           break;
         }
       }
       throw new TraceError(off, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
     }
     const bi = heap.pop();
-    const list = batches[bi]!;
-    const ev = list[heads[bi]!]!;
-    heads[bi]!++;
-    stateTransition(ev, tr);
-    // Get rid of the "Local" variants, they only serve ordering.
-    if (ev.code === EvGoStartLocal) retype(ev, EvGoStart);
-    else if (ev.code === EvGoUnblockLocal) retype(ev, EvGoUnblock);
-    else if (ev.code === EvGoSysExitLocal) retype(ev, EvGoSysExit);
+    const l = lists[bi]!;
+    const i = l.cur;
+    listAdvance(l);
+    stateTransition(st, i, tr);
+    // Get rid of the "Local" variants, they only serve ordering (their
+    // arguments were stored in the non-Local layout).
+    const code = st.code[i]!;
+    if (code === EvGoStartLocal) st.code[i] = EvGoStart;
+    else if (code === EvGoUnblockLocal) st.code[i] = EvGoUnblock;
+    else if (code === EvGoSysExitLocal) st.code[i] = EvGoSysExit;
     if (tr.key !== KEY_UNORDERED) {
       const cur = gs.get(tr.key) ?? DEAD0;
       if (!((tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status)) {
-        throw new TraceError(ev.offset, `event sequences are broken: ${ev.type} for goroutine ${tr.key} is no longer ready`);
+        throw new TraceError(st.offset[i]!, `event sequences are broken: ${OLD_SPECS[st.code[i]!]!.name} for goroutine ${tr.key} is no longer ready`);
       }
       let ns = tr.nextSeq;
       if (ns === NOSEQ) ns = cur.seq;
       else if (ns === SEQINC) ns = cur.seq + 1;
-      const st = gs.get(tr.key);
-      if (st === undefined) gs.set(tr.key, { seq: ns, status: tr.nextStatus });
+      const s = gs.get(tr.key);
+      if (s === undefined) gs.set(tr.key, { seq: ns, status: tr.nextStatus });
       else {
-        st.seq = ns;
-        st.status = tr.nextStatus;
+        s.seq = ns;
+        s.status = tr.nextStatus;
       }
       const w = waiting.get(tr.key);
       if (w !== undefined) {
         waiting.delete(tr.key);
         budget -= w.length;
-        if (budget < 0) throw new TraceError(ev.offset, 'giving up: ordering the events takes too long (trace is likely corrupt)');
+        if (budget < 0) throw new TraceError(st.offset[i]!, 'giving up: ordering the events takes too long (trace is likely corrupt)');
         for (const wb of w) consider(wb);
       }
     }
-    out[nOut++] = ev;
+    out[nOut++] = i;
     consider(bi);
   }
   return out;
-}
-
-function retype(ev: TraceEvent, code: number): void {
-  ev.code = code;
-  ev.type = OLD_SPECS[code]!.name;
-  if (code === EvGoSysExit && ev.args.length === 2) {
-    // GoSysExitLocal [g, ts] -> GoSysExit [g, seq(unknown: 0), ts]
-    ev.args = [ev.args[0]!, 0, ev.args[1]!];
-  } else if (code === EvGoStart && ev.args.length === 1) {
-    ev.args = [ev.args[0]!, 0];
-  } else if (code === EvGoUnblock && ev.args.length === 1) {
-    ev.args = [ev.args[0]!, 0];
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -399,21 +411,50 @@ export interface OldParseOptions {
   readonly skipStateCheck?: boolean;
 }
 
+const OLD_NAMES: readonly string[] = OLD_SPECS.map((s) => s.name);
+
 export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): ParsedTrace {
+  const st = parseOldStore(bytes, version, opts);
+  return {
+    format: 'old',
+    version,
+    ticksPerSec: st.ticksPerSec,
+    events: eventList(st.store),
+    strings: st.strings,
+    stacks: st.stacks,
+    generations: [],
+    startNs: 0,
+    bytes,
+    store: st.store,
+  };
+}
+
+interface OldStoreResult {
+  store: EventStore;
+  ticksPerSec: number;
+  strings: Map<number, string>;
+  stacks: Map<number, readonly Frame[]>;
+}
+
+/** Decode, order and check an old-format trace into an event store (positions in Go's order). */
+export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): OldStoreResult {
   const cur = new Cursor(bytes, 16, bytes.length);
   const strings = new Map<number, string>();
   const rawStacks = new Map<number, { off: number; args: number[] }>();
-  const batchOf = new Map<number, TraceEvent[]>();
-  const batchList: TraceEvent[][] = [];
+  const listOf = new Map<number, PList>();
+  const lists: PList[] = [];
+  const samples: number[] = [];
+  const userLogValues = new Map<number, string>();
   const timerGoids = new Set<number>();
   const lastGs = new Map<number, number>();
+  const store = new EventStore(OLD_NAMES, false, bytes.length / 3);
   let lastP = 0;
   let lastG = 0;
   let lastTs = 0;
   let ticksPerSec = 0;
-  let total = 0;
   let sawBatch = false;
-  let curBatch: TraceEvent[] | undefined;
+  // Open segment of the current batch's P list (null: none open).
+  let curList: PList | null = null;
   let args: number[] = new Array<number>(64).fill(0);
   let nargs = 0;
   const pushArg = (v: number): void => {
@@ -421,14 +462,14 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
     args[nargs++] = v;
   };
 
-  const getBatch = (p: number): TraceEvent[] => {
-    let b = batchOf.get(p);
-    if (b === undefined) {
-      b = [];
-      batchOf.set(p, b);
-      batchList.push(b);
+  const getList = (p: number): PList => {
+    let l = listOf.get(p);
+    if (l === undefined) {
+      l = { segs: [], k: 0, cur: -1 };
+      listOf.set(p, l);
+      lists.push(l);
     }
-    return b;
+    return l;
   };
 
   while (cur.pos < cur.end) {
@@ -499,7 +540,7 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
         lastG = lastGs.get(lastP) ?? 0;
         lastTs = args[1]!;
         sawBatch = true;
-        curBatch = undefined;
+        curList = null;
         continue;
       }
       case EvFrequency:
@@ -510,40 +551,27 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
         timerGoids.add(args[0]!);
         continue;
     }
-    const ev = new TraceEvent(s.name, typ, off);
-    ev.p = lastP;
-    ev.g = lastG;
-    ev.m = -1;
     const ts = lastTs + args[0]!;
     lastTs = ts;
-    ev.ticks = ts;
-    const nPayload = s.nargs;
-    const payload: number[] =
-      nPayload === 0
-        ? EMPTY_ARGS
-        : nPayload === 1
-          ? [args[1]!]
-          : nPayload === 2
-            ? [args[1]!, args[2]!]
-            : [args[1]!, args[2]!, args[3]!];
-    ev.args = payload;
-    if (s.stack) ev.stackId = args[want - 1]!;
+    let g = lastG;
+    let p = lastP;
+    let ticks = ts;
+    const a1 = args[1]!;
     switch (typ) {
       case EvGoStart:
       case EvGoStartLocal:
       case EvGoStartLabel:
-        lastG = payload[0]!;
-        ev.g = lastG;
+        lastG = a1;
+        g = a1;
         break;
       case EvGCSTWStart:
-        ev.g = 0;
-        if (payload[0] !== 0 && payload[0] !== 1) throw new TraceError(off, `unknown STW kind ${payload[0]} (expected 0 or 1)`);
-        ev.sargs = [payload[0] === 0 ? 'mark termination' : 'sweep termination'];
+        g = 0;
+        if (a1 !== 0 && a1 !== 1) throw new TraceError(off, `unknown STW kind ${a1} (expected 0 or 1)`);
         break;
       case EvGCStart:
       case EvGCDone:
       case EvGCSTWDone:
-        ev.g = 0;
+        g = 0;
         break;
       case EvGoEnd:
       case EvGoStop:
@@ -564,23 +592,39 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
       case EvGoSysExit:
       case EvGoWaiting:
       case EvGoInSyscall:
-        ev.g = payload[0]!;
+        g = a1;
         break;
       case EvCPUSample:
-        ev.ticks = payload[0]!;
-        ev.p = payload[1]!;
-        ev.g = payload[2]!;
+        ticks = a1;
+        p = args[2]!;
+        g = args[3]!;
         break;
     }
-    if (typ === EvUserLog) ev.sargs = ['', sarg ?? ''];
-    if (typ === EvCPUSample) {
-      getBatch(ProfileP).push(ev);
-    } else {
-      if (curBatch === undefined) curBatch = getBatch(lastP);
-      curBatch.push(ev);
+    const i = store.add(typ, ticks, p, g, -1, s.stack ? args[want - 1]! : 0, off);
+    const nPayload = s.nargs;
+    for (let k = 1; k <= nPayload; k++) store.arg(args[k]!);
+    // The Local variants are stored in the layout of the event they become.
+    if (typ === EvGoStartLocal || typ === EvGoUnblockLocal) store.arg(0);
+    else if (typ === EvGoSysExitLocal) {
+      store.args[store.nArgs - 1] = 0;
+      store.arg(args[2]!);
     }
-    total++;
+    if (typ === EvGCSTWStart) store.sargs.set(i, [a1 === 0 ? 'mark termination' : 'sweep termination']);
+    else if (typ === EvUserLog) userLogValues.set(i, sarg ?? '');
+    if (typ === EvCPUSample) {
+      getList(ProfileP); // listed where the first sample appears (tie-breaking in the merge)
+      samples.push(i);
+      curList = null;
+    } else {
+      if (curList === null) {
+        curList = getList(lastP);
+        curList.segs.push(i, i + 1);
+      } else {
+        curList.segs[curList.segs.length - 1] = i + 1;
+      }
+    }
   }
+  const total = store.n;
 
   if (total === 0) {
     throw new TraceError(cur.pos, sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
@@ -589,20 +633,17 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
 
   // Resolve string arguments now that all strings are known.
   const str = (id: number): string => strings.get(id) ?? '';
-  for (const list of batchList) {
-    for (const ev of list) {
-      switch (ev.code) {
-        case EvGoStartLabel:
-          ev.sargs = [str(ev.args[2]!)];
-          break;
-        case EvUserTaskCreate:
-        case EvUserRegion:
-          ev.sargs = [str(ev.args[2]!)];
-          break;
-        case EvUserLog:
-          ev.sargs = [str(ev.args[1]!), ev.sargs[1] ?? ''];
-          break;
-      }
+  const sa = store.args;
+  for (let i = 0; i < total; i++) {
+    switch (store.code[i]) {
+      case EvGoStartLabel:
+      case EvUserTaskCreate:
+      case EvUserRegion:
+        store.sargs.set(i, [str(sa[store.argOff[i]! + 2]!)]);
+        break;
+      case EvUserLog:
+        store.sargs.set(i, [str(sa[store.argOff[i]! + 1]!), userLogValues.get(i) ?? '']);
+        break;
     }
   }
   const stacks = new Map<number, readonly Frame[]>();
@@ -617,63 +658,94 @@ export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldPars
   }
 
   // CPU samples are re-sorted by the time captured in the signal handler.
-  const prof = batchOf.get(ProfileP);
-  if (prof !== undefined) stableSortByTicks(prof);
+  if (samples.length > 0) {
+    const tsc = store.ts;
+    const l = getList(ProfileP);
+    // (A Batch of P ProfileP in a garbage trace shares the list, as in Go.)
+    const all = samples;
+    for (let k = 0; k < l.segs.length; k += 2) for (let i = l.segs[k]!; i < l.segs[k + 1]!; i++) all.push(i);
+    all.sort((x, y) => tsc[x]! - tsc[y]! || x - y);
+    l.segs = [];
+    for (const i of all) l.segs.push(i, i + 1);
+  }
 
-  const events = orderEvents(batchList, total);
+  let order = orderEvents(store, lists, total);
+  const ts = store.ts;
 
   // Time order must agree with the merged order.
-  for (let i = 1; i < events.length; i++) {
-    if (events[i]!.ticks < events[i - 1]!.ticks) {
-      throw new TraceError(events[i]!.offset, `time stamps out of order: ${events[i]!.type} at tick ${events[i]!.ticks} after tick ${events[i - 1]!.ticks}`);
+  for (let k = 1; k < total; k++) {
+    const i = order[k]!;
+    const j = order[k - 1]!;
+    if (ts[i]! < ts[j]!) {
+      throw new TraceError(store.offset[i]!, `time stamps out of order: ${OLD_NAMES[store.code[i]!]} at tick ${ts[i]} after tick ${ts[j]}`);
     }
   }
-  // GoSysExit carries the real exit time; apply it and re-sort.
+  // GoSysExit carries the real exit time; apply it and re-sort (stably).
   const lastSysBlock = new Map<number, number>();
-  let moved = false;
-  for (const ev of events) {
-    if (ev.code === EvGoSysBlock || ev.code === EvGoInSyscall) {
-      lastSysBlock.set(ev.g, ev.ticks);
-    } else if (ev.code === EvGoSysExit) {
-      const real = ev.args[2]!;
+  const moved: number[] = [];
+  for (let k = 0; k < total; k++) {
+    const i = order[k]!;
+    const code = store.code[i]!;
+    if (code === EvGoSysBlock || code === EvGoInSyscall) {
+      lastSysBlock.set(store.g.get(i), ts[i]!);
+    } else if (code === EvGoSysExit) {
+      const real = sa[store.argOff[i]! + 2]!;
       if (real === 0) continue;
-      const block = lastSysBlock.get(ev.g);
-      if (block === undefined || block === 0) throw new TraceError(ev.offset, `stray syscall exit for goroutine ${ev.g} (expected an earlier GoSysBlock or GoInSyscall)`);
-      if (real < block) throw new TraceError(ev.offset, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
-      ev.ticks = real;
-      moved = true;
+      const g = store.g.get(i);
+      const block = lastSysBlock.get(g);
+      if (block === undefined || block === 0) throw new TraceError(store.offset[i]!, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
+      if (real < block) throw new TraceError(store.offset[i]!, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
+      ts[i] = real;
+      moved.push(k);
     }
   }
-  if (moved) stableSortByTicks(events);
+  if (moved.length > 0) order = stableResort(order, ts, moved);
 
-  if (events.length > 0) {
-    const minTs = events[0]!.ticks;
-    const nsPerTick = 1e9 / ticksPerSec;
-    for (const ev of events) {
-      ev.tsNs = Math.trunc((ev.ticks - minTs) * nsPerTick);
-      if (ev.code === EvGoUnblock && timerGoids.has(ev.g)) ev.p = TimerP;
-      if (ev.code === EvGoSysExit) ev.p = SyscallP;
-    }
+  store.order = order;
+  store.tsBase = ts[order[0]!]!;
+  store.nsPerTick = 1e9 / ticksPerSec;
+  for (let k = 0; k < total; k++) {
+    const i = order[k]!;
+    const code = store.code[i];
+    if (code === EvGoUnblock && timerGoids.has(store.g.get(i))) store.p.set(i, TimerP);
+    if (code === EvGoSysExit) store.p.set(i, SyscallP);
   }
 
-  if (!opts.skipStateCheck) checkStates(events);
+  if (!opts.skipStateCheck) checkStates(store);
 
-  return {
-    format: 'old',
-    version,
-    ticksPerSec,
-    events,
-    strings,
-    stacks,
-    generations: [],
-    startNs: 0,
-    bytes,
-  };
+  return { store, ticksPerSec, strings, stacks };
 }
 
-function stableSortByTicks(list: TraceEvent[]): void {
-  // Array.prototype.sort is stable (ES2019+).
-  list.sort((a, b) => a.ticks - b.ticks);
+/**
+ * The stable sort by ticks of `order`, where only the positions in `moved`
+ * (ascending) changed their ticks and all others are already in order.
+ */
+function stableResort(order: Int32Array, ts: Float64Array, moved: number[]): Int32Array {
+  const n = order.length;
+  // Moved events sorted by (new ticks, old position).
+  const mv = moved.slice().sort((x, y) => ts[order[x]!]! - ts[order[y]!]! || x - y);
+  const isMoved = new Uint8Array(n);
+  for (const k of moved) isMoved[k] = 1;
+  const out = new Int32Array(n);
+  let o = 0;
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    if (isMoved[k] === 1) continue;
+    const i = order[k]!;
+    const t = ts[i]!;
+    // Moved events that sort before this one: smaller ticks, or equal ticks and an earlier position.
+    while (m < mv.length) {
+      const mk = mv[m]!;
+      const mt = ts[order[mk]!]!;
+      if (mt < t || (mt === t && mk < k)) {
+        out[o++] = order[mk]!;
+        m++;
+      } else break;
+    }
+    out[o++] = i;
+  }
+  while (m < mv.length) out[o++] = order[mv[m++]!]!;
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -690,17 +762,24 @@ interface PDesc {
   sweep: boolean;
 }
 
-function checkStates(events: TraceEvent[]): void {
+function checkStates(st: EventStore): void {
   const gs = new Map<number, GDesc>();
   const ps = new Map<number, PDesc>();
   const tasks = new Set<number>();
-  const regions = new Map<number, TraceEvent[]>();
+  const regions = new Map<number, number[]>();
   gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
   let inGC = false;
   let inSTW = false;
+  const order = st.order!;
+  const sa = st.args;
+  // Current event.
+  let i = 0;
+  let evG = 0;
+  let evP = 0;
+  let code = 0;
 
-  const fail: (ev: TraceEvent, msg: string) => never = (ev, msg) => {
-    throw new TraceError(ev.offset, `${msg} (${ev.type} at ${ev.tsNs} ns)`);
+  const fail = (msg: string): never => {
+    throw new TraceError(st.offset[i]!, `${msg} (${OLD_NAMES[code]} at ${st.tsNsAt(i)} ns)`);
   };
   const getG = (id: number): GDesc => {
     let g = gs.get(id);
@@ -718,143 +797,149 @@ function checkStates(events: TraceEvent[]): void {
     }
     return p;
   };
-  const checkRunning = (p: PDesc, g: GDesc, ev: TraceEvent, allowG0: boolean): void => {
-    if (g.state !== G_RUNNING) fail(ev, `g ${ev.g} is not running while ${ev.type}`);
-    if (p.g !== ev.g) fail(ev, `p ${ev.p} is not running g ${ev.g} while ${ev.type}`);
-    if (!allowG0 && ev.g === 0) fail(ev, `g 0 did ${ev.type}`);
+  const checkRunning = (p: PDesc, g: GDesc, allowG0: boolean): void => {
+    if (g.state !== G_RUNNING) fail(`g ${evG} is not running while ${OLD_NAMES[code]}`);
+    if (p.g !== evG) fail(`p ${evP} is not running g ${evG} while ${OLD_NAMES[code]}`);
+    if (!allowG0 && evG === 0) fail(`g 0 did ${OLD_NAMES[code]}`);
   };
 
-  for (const ev of events) {
-    switch (ev.code) {
+  const total = order.length;
+  for (let k = 0; k < total; k++) {
+    i = order[k]!;
+    code = st.code[i]!;
+    evG = st.g.get(i);
+    evP = st.p.get(i);
+    const ao = st.argOff[i]!;
+    switch (code) {
       case EvProcStart: {
-        const p = getP(ev.p);
-        if (p.running) fail(ev, `p ${ev.p} is running before start`);
+        const p = getP(evP);
+        if (p.running) fail(`p ${evP} is running before start`);
         p.running = true;
         break;
       }
       case EvProcStop: {
-        const p = getP(ev.p);
-        if (!p.running) fail(ev, `p ${ev.p} is not running before stop`);
-        if (p.g !== 0) fail(ev, `p ${ev.p} is running a goroutine ${p.g} during stop`);
+        const p = getP(evP);
+        if (!p.running) fail(`p ${evP} is not running before stop`);
+        if (p.g !== 0) fail(`p ${evP} is running a goroutine ${p.g} during stop`);
         p.running = false;
         break;
       }
       case EvGCStart:
-        if (inGC) fail(ev, 'previous GC is not ended before a new one');
+        if (inGC) fail('previous GC is not ended before a new one');
         inGC = true;
-        ev.p = GCP;
+        st.p.set(i, GCP);
         break;
       case EvGCDone:
-        if (!inGC) fail(ev, 'bogus GC end');
+        if (!inGC) fail('bogus GC end');
         inGC = false;
         break;
       case EvGCSTWStart:
-        if (inSTW) fail(ev, 'previous STW is not ended before a new one');
+        if (inSTW) fail('previous STW is not ended before a new one');
         inSTW = true;
         break;
       case EvGCSTWDone:
-        if (!inSTW) fail(ev, 'bogus STW end');
+        if (!inSTW) fail('bogus STW end');
         inSTW = false;
         break;
       case EvGCSweepStart: {
-        const p = getP(ev.p);
-        if (p.sweep) fail(ev, 'previous sweeping is not ended before a new one');
+        const p = getP(evP);
+        if (p.sweep) fail('previous sweeping is not ended before a new one');
         p.sweep = true;
         break;
       }
       case EvGCSweepDone: {
-        const p = getP(ev.p);
-        if (!p.sweep) fail(ev, 'bogus sweeping end');
+        const p = getP(evP);
+        if (!p.sweep) fail('bogus sweeping end');
         p.sweep = false;
         break;
       }
       case EvGCMarkAssistStart: {
-        const g = getG(ev.g);
-        if (g.markAssist) fail(ev, 'previous mark assist is not ended before a new one');
+        const g = getG(evG);
+        if (g.markAssist) fail('previous mark assist is not ended before a new one');
         g.markAssist = true;
         break;
       }
       case EvGCMarkAssistDone:
-        getG(ev.g).markAssist = false;
+        getG(evG).markAssist = false;
         break;
       case EvGoWaiting:
       case EvGoInSyscall: {
-        const g = getG(ev.g);
-        if (g.state !== G_RUNNABLE) fail(ev, `g ${ev.g} is not runnable before ${ev.type}`);
+        const g = getG(evG);
+        if (g.state !== G_RUNNABLE) fail(`g ${evG} is not runnable before ${OLD_NAMES[code]}`);
         g.state = G_WAITING;
-        g.lastEv = ev.code;
+        g.lastEv = code;
         break;
       }
       case EvGoCreate: {
-        checkRunning(getP(ev.p), getG(ev.g), ev, true);
-        const ng = ev.args[0]!;
-        if (gs.has(ng)) fail(ev, `g ${ng} already exists`);
-        gs.set(ng, { state: G_RUNNABLE, lastEv: ev.code, markAssist: false });
+        checkRunning(getP(evP), getG(evG), true);
+        const ng = sa[ao]!;
+        if (gs.has(ng)) fail(`g ${ng} already exists`);
+        gs.set(ng, { state: G_RUNNABLE, lastEv: code, markAssist: false });
         break;
       }
       case EvGoStart:
       case EvGoStartLabel: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        if (g.state !== G_RUNNABLE) fail(ev, `g ${ev.g} is not runnable before start`);
-        if (p.g !== 0) fail(ev, `p ${ev.p} is already running g ${p.g} while start g ${ev.g}`);
+        const g = getG(evG);
+        const p = getP(evP);
+        if (g.state !== G_RUNNABLE) fail(`g ${evG} is not runnable before start`);
+        if (p.g !== 0) fail(`p ${evP} is already running g ${p.g} while start g ${evG}`);
         g.state = G_RUNNING;
         g.lastEv = -1;
-        p.g = ev.g;
+        p.g = evG;
         break;
       }
       case EvGoEnd:
       case EvGoStop: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        checkRunning(p, g, ev, false);
+        const g = getG(evG);
+        const p = getP(evP);
+        checkRunning(p, g, false);
         g.state = G_DEAD;
         p.g = 0;
-        if (ev.code === EvGoEnd) regions.delete(ev.g);
+        if (code === EvGoEnd) regions.delete(evG);
         break;
       }
       case EvGoSched:
       case EvGoPreempt: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        checkRunning(p, g, ev, false);
+        const g = getG(evG);
+        const p = getP(evP);
+        checkRunning(p, g, false);
         g.state = G_RUNNABLE;
         p.g = 0;
-        g.lastEv = ev.code;
+        g.lastEv = code;
         break;
       }
       case EvGoUnblock: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        if (g.state !== G_RUNNING) fail(ev, `g ${ev.g} is not running while unpark`);
-        if (ev.p !== TimerP && p.g !== ev.g) fail(ev, `p ${ev.p} is not running g ${ev.g} while unpark`);
-        const tg = ev.args[0]!;
+        const g = getG(evG);
+        const p = getP(evP);
+        if (g.state !== G_RUNNING) fail(`g ${evG} is not running while unpark`);
+        if (evP !== TimerP && p.g !== evG) fail(`p ${evP} is not running g ${evG} while unpark`);
+        const tg = sa[ao]!;
         const g1 = getG(tg);
-        if (g1.state !== G_WAITING) fail(ev, `g ${tg} is not waiting before unpark`);
-        if (g1.lastEv === EvGoBlockNet && ev.p !== TimerP) ev.p = NetpollP;
+        if (g1.state !== G_WAITING) fail(`g ${tg} is not waiting before unpark`);
+        if (g1.lastEv === EvGoBlockNet && evP !== TimerP) st.p.set(i, NetpollP);
         g1.state = G_RUNNABLE;
-        g1.lastEv = ev.code;
+        g1.lastEv = code;
         break;
       }
       case EvGoSysCall: {
-        const g = getG(ev.g);
-        checkRunning(getP(ev.p), g, ev, false);
-        g.lastEv = ev.code;
+        const g = getG(evG);
+        checkRunning(getP(evP), g, false);
+        g.lastEv = code;
         break;
       }
       case EvGoSysBlock: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        checkRunning(p, g, ev, false);
+        const g = getG(evG);
+        const p = getP(evP);
+        checkRunning(p, g, false);
         g.state = G_WAITING;
         p.g = 0;
         break;
       }
       case EvGoSysExit: {
-        const g = getG(ev.g);
-        if (g.state !== G_WAITING) fail(ev, `g ${ev.g} is not waiting during syscall exit`);
+        const g = getG(evG);
+        if (g.state !== G_WAITING) fail(`g ${evG} is not waiting during syscall exit`);
         g.state = G_RUNNABLE;
-        g.lastEv = ev.code;
+        g.lastEv = code;
         break;
       }
       case EvGoSleep:
@@ -866,42 +951,44 @@ function checkStates(events: TraceEvent[]): void {
       case EvGoBlockCond:
       case EvGoBlockNet:
       case EvGoBlockGC: {
-        const g = getG(ev.g);
-        const p = getP(ev.p);
-        checkRunning(p, g, ev, false);
+        const g = getG(evG);
+        const p = getP(evP);
+        checkRunning(p, g, false);
         g.state = G_WAITING;
-        g.lastEv = ev.code;
+        g.lastEv = code;
         p.g = 0;
         break;
       }
       case EvUserTaskCreate: {
-        const id = ev.args[0]!;
-        if (tasks.has(id)) fail(ev, `task id conflicts (id:${id})`);
+        const id = sa[ao]!;
+        if (tasks.has(id)) fail(`task id conflicts (id:${id})`);
         tasks.add(id);
         break;
       }
       case EvUserTaskEnd:
-        tasks.delete(ev.args[0]!);
+        tasks.delete(sa[ao]!);
         break;
       case EvUserRegion: {
-        const mode = ev.args[1]!;
-        let stack = regions.get(ev.g);
+        const mode = sa[ao + 1]!;
+        let stack = regions.get(evG);
+        const name = st.sargs.get(i)?.[0];
         if (mode === 0) {
           if (stack === undefined) {
             stack = [];
-            regions.set(ev.g, stack);
+            regions.set(evG, stack);
           }
-          stack.push(ev);
+          stack.push(i);
         } else if (mode === 1) {
           if (stack !== undefined && stack.length > 0) {
             const s = stack[stack.length - 1]!;
-            if (s.args[0] !== ev.args[0] || s.sargs[0] !== ev.sargs[0]) {
-              fail(ev, `misuse of region in goroutine ${ev.g}: region end "${ev.sargs[0] ?? ''}" does not match the innermost region start "${s.sargs[0] ?? ''}"`);
+            const sName = st.sargs.get(s)?.[0];
+            if (sa[st.argOff[s]!] !== sa[ao] || sName !== name) {
+              fail(`misuse of region in goroutine ${evG}: region end "${name ?? ''}" does not match the innermost region start "${sName ?? ''}"`);
             }
             stack.pop();
           }
         } else {
-          fail(ev, `invalid user region mode ${mode} (expected 0 or 1)`);
+          fail(`invalid user region mode ${mode} (expected 0 or 1)`);
         }
         break;
       }

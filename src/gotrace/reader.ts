@@ -5,7 +5,8 @@
 
 import { TraceError, readHeader } from './common.js';
 import type { ParsedTrace, TraceEvent } from './common.js';
-import { parseOldFormat } from './old_format.js';
+import { parseOldFormat, parseOldStore } from './old_format.js';
+import type { EventStore } from './event_store.js';
 import { NewFormatReader, parseNewFormat } from './new_format.js';
 
 export { TraceError, TraceEvent } from './common.js';
@@ -49,13 +50,13 @@ export function readTrace(bytes: Uint8Array): ParsedTrace {
 export function* iterateTrace(bytes: Uint8Array): Generator<TraceEvent, void, undefined> {
   const h = check(bytes);
   if (!h.isNew) {
-    let t: ParsedTrace;
+    let st: EventStore;
     try {
-      t = parseOldFormat(bytes, h.version);
+      st = parseOldStore(bytes, h.version).store;
     } catch (e) {
       throw asTraceError(e);
     }
-    yield* t.events;
+    yield* st.iterate();
     return;
   }
   const r = new NewFormatReader(bytes, h.version);

@@ -1,0 +1,277 @@
+// Struct-of-arrays event store of the Go execution-trace reader.
+//
+// Parsed events live in typed arrays (one column per field, arguments in one
+// shared Float64Array); `TraceEvent` objects are created only when a caller
+// looks at an event (`view`, `EventCursor`, or the lazy `events` list).
+//
+// Core module: no `node:*` imports.
+
+import { TraceEvent } from './common.js';
+
+/** Int32 column marker: the real value is in the overflow map (not an int32, or this very value). */
+const OVF = -0x80000000;
+
+/**
+ * A growable Int32 column for ids (P, G, M, stack) that are small in real
+ * traces; any other double (2^64-1 is -1, garbage ids can be huge) is kept
+ * exactly in a side map.
+ */
+export class IdColumn {
+  a: Int32Array;
+  ovf: Map<number, number> | null = null;
+  constructor(cap: number) {
+    this.a = new Int32Array(cap);
+  }
+  set(i: number, v: number): void {
+    if ((v | 0) === v && v !== OVF) {
+      this.a[i] = v;
+    } else {
+      this.a[i] = OVF;
+      (this.ovf ??= new Map()).set(i, v);
+    }
+  }
+  get(i: number): number {
+    const x = this.a[i]!;
+    return x !== OVF ? x : this.ovf!.get(i)!;
+  }
+  grow(cap: number): void {
+    const b = new Int32Array(cap);
+    b.set(this.a.subarray(0, Math.min(cap, this.a.length)));
+    this.a = b;
+  }
+}
+
+function growF64(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a.subarray(0, Math.min(cap, a.length)));
+  return b;
+}
+function growU32(a: Uint32Array, cap: number): Uint32Array {
+  const b = new Uint32Array(cap);
+  b.set(a.subarray(0, Math.min(cap, a.length)));
+  return b;
+}
+function growU8(a: Uint8Array, cap: number): Uint8Array {
+  const b = new Uint8Array(cap);
+  b.set(a.subarray(0, Math.min(cap, a.length)));
+  return b;
+}
+
+const EMPTY_NUMBERS = Object.freeze([]) as unknown as number[];
+
+/**
+ * Events in columns. Index `i` is the order of insertion; `order` (if set)
+ * maps an output position to an index.
+ */
+export class EventStore {
+  n = 0;
+  cap: number;
+  code: Uint8Array;
+  /** Old format: ticks (tsNs = trunc((ts - tsBase) * nsPerTick)); new format: ns (tsNs = ts - tsBase). */
+  ts: Float64Array;
+  p: IdColumn;
+  g: IdColumn;
+  /** null: m is always -1 (old format). */
+  m: IdColumn | null;
+  stack: IdColumn;
+  offset: Uint32Array;
+  nargs: Uint8Array;
+  argOff: Uint32Array;
+  args: Float64Array;
+  nArgs = 0;
+  /** Resolved string arguments, by index. */
+  sargs = new Map<number, readonly string[]>();
+  /** Type names by code. */
+  readonly names: readonly string[];
+  /** Output position -> index (old format: the consistent order); null = identity. */
+  order: Int32Array | null = null;
+  tsBase = 0;
+  /** Old format: ns per tick; 0 = `ts` already holds ns. */
+  nsPerTick = 0;
+  /** Generation boundaries: events at positions >= genPos[k] have generation genVal[k]. */
+  genPos: number[] = [];
+  genVal: number[] = [];
+
+  constructor(names: readonly string[], hasM: boolean, capHint: number) {
+    const cap = Math.max(1024, Math.min(capHint | 0, 1 << 26));
+    this.names = names;
+    this.cap = cap;
+    this.code = new Uint8Array(cap);
+    this.ts = new Float64Array(cap);
+    this.p = new IdColumn(cap);
+    this.g = new IdColumn(cap);
+    this.m = hasM ? new IdColumn(cap) : null;
+    this.stack = new IdColumn(cap);
+    this.offset = new Uint32Array(cap);
+    this.nargs = new Uint8Array(cap);
+    this.argOff = new Uint32Array(cap);
+    this.args = new Float64Array(cap);
+  }
+
+  private grow(): void {
+    const cap = Math.ceil(this.cap * 1.5);
+    this.cap = cap;
+    this.code = growU8(this.code, cap);
+    this.ts = growF64(this.ts, cap);
+    this.p.grow(cap);
+    this.g.grow(cap);
+    this.m?.grow(cap);
+    this.stack.grow(cap);
+    this.offset = growU32(this.offset, cap);
+    this.nargs = growU8(this.nargs, cap);
+    this.argOff = growU32(this.argOff, cap);
+  }
+
+  /** Appends an event without arguments; add them with `arg`. Returns its index. */
+  add(code: number, ts: number, p: number, g: number, m: number, stack: number, offset: number): number {
+    const i = this.n;
+    if (i === this.cap) this.grow();
+    this.n = i + 1;
+    this.code[i] = code;
+    this.ts[i] = ts;
+    this.p.set(i, p);
+    this.g.set(i, g);
+    if (this.m !== null) this.m.set(i, m);
+    this.stack.set(i, stack);
+    this.offset[i] = offset < 0 ? 0xffffffff : offset;
+    this.argOff[i] = this.nArgs;
+    this.nargs[i] = 0;
+    return i;
+  }
+
+  /** Appends an argument to the last added event. */
+  arg(v: number): void {
+    const k = this.nArgs;
+    if (k === this.args.length) this.args = growF64(this.args, Math.ceil(k * 1.5) + 16);
+    this.args[k] = v;
+    this.nArgs = k + 1;
+    this.nargs[this.n - 1]!++;
+  }
+
+  /** Number of events visible (positions). */
+  get length(): number {
+    return this.order !== null ? this.order.length : this.n;
+  }
+
+  index(pos: number): number {
+    return this.order !== null ? this.order[pos]! : pos;
+  }
+
+  tsNsAt(i: number): number {
+    return this.nsPerTick !== 0 ? Math.trunc((this.ts[i]! - this.tsBase) * this.nsPerTick) : this.ts[i]! - this.tsBase;
+  }
+
+  genAt(pos: number): number {
+    const gp = this.genPos;
+    let lo = 0;
+    let hi = gp.length - 1;
+    if (hi < 0 || pos < gp[0]!) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (gp[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.genVal[lo]!;
+  }
+
+  /** Fill `ev` with the event at output position `pos` (gen `gen`, or looked up when -1). */
+  fill(ev: TraceEvent, pos: number, gen = -1): TraceEvent {
+    const i = this.index(pos);
+    const code = this.code[i]!;
+    ev.type = this.names[code] ?? `Unknown${code}`;
+    ev.code = code;
+    ev.tsNs = this.tsNsAt(i);
+    ev.p = this.p.get(i);
+    ev.g = this.g.get(i);
+    ev.m = this.m !== null ? this.m.get(i) : -1;
+    const na = this.nargs[i]!;
+    if (na === 0) ev.args = EMPTY_NUMBERS;
+    else {
+      const o = this.argOff[i]!;
+      const a = this.args;
+      ev.args = na === 1 ? [a[o]!] : na === 2 ? [a[o]!, a[o + 1]!] : na === 3 ? [a[o]!, a[o + 1]!, a[o + 2]!] : Array.from(a.subarray(o, o + na));
+    }
+    ev.stackId = this.stack.get(i);
+    ev.gen = gen >= 0 ? gen : this.genAt(pos);
+    const off = this.offset[i]!;
+    ev.offset = off === 0xffffffff ? -1 : off;
+    ev.sargs = this.sargs.get(i) ?? EMPTY_STRINGS;
+    ev.ticks = this.nsPerTick !== 0 ? this.ts[i]! : 0;
+    return ev;
+  }
+
+  /** A new TraceEvent for output position `pos`. */
+  view(pos: number): TraceEvent {
+    return this.fill(new TraceEvent('', 0, 0), pos);
+  }
+
+  /** Fresh TraceEvent objects in order. */
+  *iterate(from = 0): Generator<TraceEvent, void, undefined> {
+    const n = this.length;
+    const gp = this.genPos;
+    let k = 0;
+    let gen = 0;
+    for (let pos = from; pos < n; pos++) {
+      while (k < gp.length && gp[k]! <= pos) gen = this.genVal[k++]!;
+      yield this.fill(new TraceEvent('', 0, 0), pos, gen);
+    }
+  }
+}
+
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+function isIndex(prop: string | symbol): boolean {
+  if (typeof prop !== 'string' || prop.length === 0 || prop.length > 10) return false;
+  const c = prop.charCodeAt(0);
+  if (c < 48 || c > 57 || (c === 48 && prop.length > 1)) return false;
+  for (let i = 1; i < prop.length; i++) {
+    const d = prop.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * A read-only array of events backed by a store: `length`, indexing,
+ * iteration and the usual Array methods work (`Array.isArray` is true); each
+ * access creates a new TraceEvent. Writes are ignored (strict mode: TypeError).
+ */
+export function eventList(store: EventStore): TraceEvent[] {
+  const target: TraceEvent[] = [];
+  const handler: ProxyHandler<TraceEvent[]> = {
+    get(t, prop, receiver) {
+      if (prop === 'length') return store.length;
+      if (isIndex(prop)) {
+        const pos = Number(prop as string);
+        return pos < store.length ? store.view(pos) : undefined;
+      }
+      if (prop === Symbol.iterator || prop === 'values') return () => store.iterate();
+      return Reflect.get(t, prop, receiver) as unknown;
+    },
+    has(t, prop) {
+      if (isIndex(prop)) return Number(prop as string) < store.length;
+      return Reflect.has(t, prop);
+    },
+    getOwnPropertyDescriptor(t, prop) {
+      if (isIndex(prop) && Number(prop as string) < store.length) {
+        return { value: store.view(Number(prop as string)), writable: false, enumerable: true, configurable: true };
+      }
+      return Reflect.getOwnPropertyDescriptor(t, prop);
+    },
+    ownKeys(t) {
+      const keys: (string | symbol)[] = [];
+      for (let i = 0; i < store.length; i++) keys.push(String(i));
+      return keys.concat(Reflect.ownKeys(t));
+    },
+    set() {
+      return false;
+    },
+    defineProperty() {
+      return false;
+    },
+    deleteProperty() {
+      return false;
+    },
+  };
+  return new Proxy(target, handler);
+}
