@@ -309,6 +309,23 @@ function rangeKey(typ: number, specs: readonly V2Spec[], desc: number): number {
   return (st !== 0 ? st : typ) + 256 * desc;
 }
 
+/** The events produced by one ordering step, in columns (reused; a few entries). */
+class EvQueue {
+  n = 0;
+  m: number[] = [];
+  p: number[] = [];
+  g: number[] = [];
+  typ: number[] = [];
+  off: number[] = [];
+  time: number[] = [];
+  stack: number[] = [];
+  argOff: number[] = [];
+  nargs: number[] = [];
+  args: number[] = [];
+  nArgs = 0;
+  sargs: (readonly string[] | null)[] = [];
+}
+
 /** The scheduler-state ordering machine. */
 class Ordering {
   gStates = new Map<number, GState>();
@@ -318,13 +335,12 @@ class Ordering {
   gcSeq = 0;
   gcState = GC_UNDETERMINED;
   initialGen = 0;
-  queue: TraceEvent[] = [];
+  queue = new EvQueue();
   specs: readonly V2Spec[];
   // Per-call context.
   private ctxM = NO;
   private ctxP = NO;
   private ctxG = NO;
-  private gen = 0;
   private g!: Generation;
   private c!: MCursor;
 
@@ -352,28 +368,31 @@ class Ordering {
   private push(m: number, p: number, g: number, typ: number, args: number[] | null): void {
     const c = this.c;
     const spec = this.specs[typ]!;
-    const ev = new TraceEvent(spec.name, typ, c.off);
-    ev.m = m;
-    ev.p = p;
-    ev.g = g;
-    ev.gen = this.gen;
-    ev.tsNs = c.time;
+    const q = this.queue;
+    const k = q.n++;
+    q.m[k] = m;
+    q.p[k] = p;
+    q.g[k] = g;
+    q.typ[k] = typ;
+    q.off[k] = c.off;
+    q.time[k] = c.time;
+    q.argOff[k] = q.nArgs;
+    q.sargs[k] = null;
+    q.stack[k] = 0;
     if (args !== null) {
-      ev.args = args;
+      for (let i = 0; i < args.length; i++) q.args[q.nArgs++] = args[i]!;
+      q.nargs[k] = args.length;
     } else {
       const sa = c.args;
       // Payload = args after dt, minus the trailing stack id (always last).
       let n = c.nargs;
       if (spec.stackIdx > 0) {
-        ev.stackId = sa[spec.stackIdx - 1]!;
+        q.stack[k] = sa[spec.stackIdx - 1]!;
         n--;
       }
-      if (n === 1) ev.args = [sa[0]!];
-      else if (n === 2) ev.args = [sa[0]!, sa[1]!];
-      else if (n === 3) ev.args = [sa[0]!, sa[1]!, sa[2]!];
-      else if (n > 3) ev.args = sa.slice(0, n);
+      for (let i = 0; i < n; i++) q.args[q.nArgs++] = sa[i]!;
+      q.nargs[k] = n;
     }
-    this.queue.push(ev);
   }
 
   private pushCur(): void {
@@ -405,7 +424,6 @@ class Ordering {
     if (this.initialGen === 0) this.initialGen = gen;
     this.c = c;
     this.g = g;
-    this.gen = gen;
     const m = c.m;
     let ms: MState | undefined;
     if (m === NO) {
@@ -983,23 +1001,70 @@ export class NewFormatReader {
 
   /** The next event in order, or undefined at the end. Throws TraceError. */
   next(): TraceEvent | undefined {
+    if (!this.fill()) return undefined;
+    const q = this.order.queue;
+    const k = this.qIdx++;
+    const code = q.typ[k]!;
+    const ev = new TraceEvent(this.specs[code]?.name ?? 'CPUSample', code, q.off[k]!);
+    if (code === S.EvCPUSample) ev.type = 'CPUSample';
+    ev.m = q.m[k]!;
+    ev.p = q.p[k]!;
+    ev.g = q.g[k]!;
+    ev.gen = this.gen!.gen;
+    ev.tsNs = q.time[k]!;
+    ev.stackId = q.stack[k]!;
+    const na = q.nargs[k]!;
+    if (na > 0) {
+      const o = q.argOff[k]!;
+      const a = q.args;
+      ev.args = na === 1 ? [a[o]!] : na === 2 ? [a[o]!, a[o + 1]!] : na === 3 ? [a[o]!, a[o + 1]!, a[o + 2]!] : a.slice(o, o + na);
+    }
+    const sargs = q.sargs[k];
+    if (sargs !== null && sargs !== undefined) ev.sargs = sargs;
+    return ev;
+  }
+
+  /** Appends the next event in order to `store` (tsNs absolute); false at the end. Throws TraceError. */
+  nextInto(store: EventStore): boolean {
+    if (!this.fill()) return false;
+    const q = this.order.queue;
+    const k = this.qIdx++;
+    const gen = this.gen!.gen;
+    const gp = store.genVal;
+    if (gp.length === 0 || gp[gp.length - 1] !== gen) {
+      store.genPos.push(store.n);
+      gp.push(gen);
+    }
+    const i = store.add(q.typ[k]!, q.time[k]!, q.p[k]!, q.g[k]!, q.m[k]!, q.stack[k]!, q.off[k]!);
+    const na = q.nargs[k]!;
+    const o = q.argOff[k]!;
+    for (let j = 0; j < na; j++) store.arg(q.args[o + j]!);
+    const sargs = q.sargs[k];
+    if (sargs !== null && sargs !== undefined) store.sargs.set(i, sargs);
+    return true;
+  }
+
+  /** Makes the queue head (qIdx) the next finished event; false at the end. */
+  private fill(): boolean {
+    const q = this.order.queue;
+    if (this.qIdx < q.n) {
+      this.finish(this.qIdx);
+      return true;
+    }
+    q.n = 0;
+    q.nArgs = 0;
+    this.qIdx = 0;
     for (;;) {
-      const q = this.order.queue;
-      if (this.qIdx < q.length) {
-        const ev = q[this.qIdx++]!;
-        if (this.qIdx === q.length) {
-          q.length = 0;
-          this.qIdx = 0;
-        }
-        this.finish(ev);
-        return ev;
+      if (q.n > 0) {
+        this.finish(0);
+        return true;
       }
-      if (this.done) return undefined;
+      if (this.done) return false;
       if (this.frontier.length === 0 && this.cpuIdx >= this.cpu.length) {
         if (this.spillErr) throw this.spillErr;
         if (this.gen !== null && this.spill === null) {
           this.done = true;
-          return undefined;
+          return false;
         }
         this.loadGeneration();
         continue;
@@ -1009,15 +1074,18 @@ export class NewFormatReader {
         const s = this.cpu[this.cpuIdx]!;
         if (this.frontier.length === 0 || s.time < this.frontier[0]!.time) {
           this.cpuIdx++;
-          const ev = new TraceEvent('CPUSample', S.EvCPUSample, s.offset);
-          ev.m = s.m;
-          ev.p = s.p;
-          ev.g = s.g;
-          ev.stackId = s.stack;
-          ev.gen = g.gen;
-          ev.tsNs = s.time;
-          this.finish(ev);
-          return ev;
+          const k = q.n++;
+          q.m[k] = s.m;
+          q.p[k] = s.p;
+          q.g[k] = s.g;
+          q.typ[k] = S.EvCPUSample;
+          q.off[k] = s.offset;
+          q.time[k] = s.time;
+          q.stack[k] = s.stack;
+          q.argOff[k] = 0;
+          q.nargs[k] = 0;
+          q.sargs[k] = null;
+          continue;
         }
       }
       const f = this.frontier;
@@ -1051,32 +1119,37 @@ export class NewFormatReader {
     return true;
   }
 
-  private finish(ev: TraceEvent): void {
-    // Validate table references.
-    if (ev.code !== S.EvCPUSample) {
-      const spec = this.specs[ev.code]!;
+  /** Validates the table references of queued event k, resolves its strings, makes its time strictly increasing. */
+  private finish(k: number): void {
+    const q = this.order.queue;
+    const code = q.typ[k]!;
+    if (code !== S.EvCPUSample) {
+      const spec = this.specs[code]!;
       const g = this.gen!;
+      const o = q.argOff[k]!;
       for (const ai of spec.stackArgs) {
-        const id = spec.args[ai] === 'stack' ? ev.stackId : ev.args[ai - 1]!;
-        if (id !== 0 && !g.stackPcs.has(id)) throw new TraceError(ev.offset, `found invalid stack ID ${id} for event ${spec.name}`);
+        const id = spec.args[ai] === 'stack' ? q.stack[k]! : q.args[o + ai - 1]!;
+        if (id !== 0 && !g.stackPcs.has(id)) throw new TraceError(q.off[k]!, `found invalid stack ID ${id} for event ${spec.name}`);
       }
       if (spec.stringArgs.length > 0) {
         const sargs: string[] = [];
         for (const ai of spec.stringArgs) {
-          const id = ev.args[ai - 1]!;
+          const id = q.args[o + ai - 1]!;
           if (id === 0) {
             sargs.push('');
             continue;
           }
           const s = g.strings.get(id);
-          if (s === undefined) throw new TraceError(ev.offset, `found invalid string ID ${id} for event ${spec.name}`);
+          if (s === undefined) throw new TraceError(q.off[k]!, `found invalid string ID ${id} for event ${spec.name}`);
           sargs.push(s);
         }
-        ev.sargs = sargs;
+        q.sargs[k] = sargs;
       }
     }
-    if (ev.tsNs <= this.lastTs) ev.tsNs = this.lastTs + 1;
-    this.lastTs = ev.tsNs;
+    let t = q.time[k]!;
+    if (t <= this.lastTs) t = this.lastTs + 1;
+    q.time[k] = t;
+    this.lastTs = t;
   }
 
   private loadGeneration(): void {
@@ -1119,18 +1192,7 @@ export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace 
   for (let c = 0; c < specs.length; c++) names.push(specs[c]?.name ?? `Unknown${c}`);
   names[S.EvCPUSample] = 'CPUSample';
   const store = new EventStore(names, true, bytes.length / 4);
-  let gen = -1;
-  for (let ev = r.next(); ev !== undefined; ev = r.next()) {
-    if (ev.gen !== gen) {
-      gen = ev.gen;
-      store.genPos.push(store.n);
-      store.genVal.push(gen);
-    }
-    const i = store.add(ev.code, ev.tsNs, ev.p, ev.g, ev.m, ev.stackId, ev.offset);
-    const a = ev.args;
-    for (let k = 0; k < a.length; k++) store.arg(a[k]!);
-    if (ev.sargs.length > 0) store.sargs.set(i, ev.sargs);
-  }
+  while (r.nextInto(store));
   const start = r.startNs;
   store.tsBase = start;
   return {
