@@ -36,7 +36,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PROGRAMS_DIR = path.join(ROOT, "testdata", "go");
 const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go"];
-const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn"];
+const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn", "netpoll", "locked", "tightloop"];
 const DEFAULT_CALIBRATION = "/work/shared/calibration/go1.19-matrix-gomaxprocs1and4.csv";
 
 // Metrics kept in compact results files (per case: [median, min, max]).
@@ -49,6 +49,8 @@ const COMPACT_KEYS = [
   "behindWaitNs.min", "behindWaitNs.max", "retakenFrac", "gcCount", "gcWallNs.p50",
   "gcWallNs.max", "gcPauseNs.p50", "gcPauseNs.max", "gcPauseNs.count", "stwPauseNsPerGC.mean",
   "stwPauseNsPerGC.max", "syscalls.lostPDuringGC", "lostPPerGC", "pInSyscallAtGC",
+  "waitNs.p50", "waitNs.max", "waitNs.min", "preemptedFrac", "loopNs.p50", "threadsLocked", "waitingPeak",
+  "rttNs.p50", "rttNs.p99", "errors",
 ];
 
 // Used as a library (gosched validate / calibrate import this file): errors throw instead of exiting.
@@ -279,6 +281,9 @@ function matrixCases(name) {
     cases.push(["lostp", ["-procs", `${procs}`]]); // the whole sweep in one process
   }
   for (const procs of [2, 4]) for (const n of [10, 0]) cases.push(["stw", ["-procs", `${procs}`, "-n", `${n}`]]);
+  for (const mode of [[], ["-mode", "blocking"]]) cases.push(["netpoll", ["-procs", "4", "-g", "1000", ...mode]]);
+  for (const g of [16, 64]) cases.push(["locked", ["-procs", "2", "-g", `${g}`]]);
+  cases.push(["tightloop", ["-procs", "1", "-d", "50000"]]);
   return cases;
 }
 

@@ -79,3 +79,16 @@ test("a stored measurement is judged like a live one (raw 16 × 1 ms, GOMAXPROCS
   const tooFast = validateCase(c, { goVersion: "go1.19.8", profile: "go1.19", measured: { makespanNs: [300e6, 290e6, 310e6], threadsCreated: [0, 0, 0] }, reps: 5, seeds: 1 });
   assert.equal(tooFast.pass, false);
 });
+
+test("the netpoll, LockOSThread and tight-loop cases predict what the issue's rules say (no Go needed)", () => {
+  const byId = (id: string) => fullMatrix().find((x) => x.id === id)!;
+  const np = byId("netpoll -procs 4 -g 1000").predict({ profile: "go1.19" }, 1, 400_000);
+  assert.ok(np.threadsPeak! <= 4 + 3, `netpoll: threads near GOMAXPROCS, got ${np.threadsPeak}`);
+  const blocking = byId("netpoll -procs 4 -g 1000 -mode blocking").predict({ profile: "go1.19" }, 1, 400_000);
+  assert.ok(blocking.threadsCreated! > 500, `blocking reads: a thread per waiting connection, got ${blocking.threadsCreated}`);
+  const locked = byId("locked -procs 2 -g 16").predict({ profile: "go1.19" }, 1, 400_000);
+  assert.ok(locked.threadsCreated! >= 16, `locked: one thread per locked goroutine, got ${locked.threadsCreated}`);
+  const tight = byId("tightloop -procs 1 -d 50000");
+  assert.equal(tight.predict({ profile: "go1.19" }, 1, 400_000).preemptedFrac, 1, "go1.19: asynchronous preemption");
+  assert.equal(tight.predict({ profile: "go1.10" }, 1, 400_000).preemptedFrac, 0, "go1.10: no asynchronous preemption");
+});
