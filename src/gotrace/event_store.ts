@@ -79,8 +79,10 @@ export class EventStore {
   argOff: Uint32Array;
   args: Float64Array;
   nArgs = 0;
-  /** Resolved string arguments, by index. */
-  sargs = new Map<number, readonly string[]>();
+  /** Resolved string arguments, by index (set them with `setSargs`). */
+  readonly sargs = new Map<number, readonly string[]>();
+  /** Codes of the events that have an entry in `sargs` (saves a lookup per event). */
+  private readonly sargsCodes = new Uint8Array(256);
   /** Type names by code. */
   readonly names: readonly string[];
   /** Output position -> index (old format: the consistent order); null = identity. */
@@ -92,8 +94,14 @@ export class EventStore {
   genPos: number[] = [];
   genVal: number[] = [];
 
+  /**
+   * `capHint`: an upper bound of the event count (e.g. input bytes / 2: every
+   * event takes at least two bytes). Capacity is reserved up to 2^26 events;
+   * fresh typed arrays are zero pages that cost no resident memory until
+   * written, so a generous reservation is cheap and saves the copies of growing.
+   */
   constructor(names: readonly string[], hasM: boolean, capHint: number) {
-    const cap = Math.max(1024, Math.min(capHint | 0, 1 << 26));
+    const cap = Math.max(1024, Math.min(Math.ceil(capHint), 1 << 26));
     this.names = names;
     this.cap = cap;
     this.code = new Uint8Array(cap);
@@ -105,7 +113,7 @@ export class EventStore {
     this.offset = new Uint32Array(cap);
     this.nargs = new Uint8Array(cap);
     this.argOff = new Uint32Array(cap);
-    this.args = new Float64Array(cap);
+    this.args = new Float64Array(2 * cap);
   }
 
   private grow(): void {
@@ -137,6 +145,11 @@ export class EventStore {
     this.argOff[i] = this.nArgs;
     this.nargs[i] = 0;
     return i;
+  }
+
+  setSargs(i: number, v: readonly string[]): void {
+    this.sargs.set(i, v);
+    this.sargsCodes[this.code[i]!] = 1;
   }
 
   /** Appends an argument to the last added event. */
@@ -195,7 +208,7 @@ export class EventStore {
     ev.gen = gen >= 0 ? gen : this.genAt(pos);
     const off = this.offset[i]!;
     ev.offset = off === 0xffffffff ? -1 : off;
-    ev.sargs = this.sargs.get(i) ?? EMPTY_STRINGS;
+    ev.sargs = this.sargsCodes[code] === 1 ? (this.sargs.get(i) ?? EMPTY_STRINGS) : EMPTY_STRINGS;
     ev.ticks = this.nsPerTick !== 0 ? this.ts[i]! : 0;
     return ev;
   }

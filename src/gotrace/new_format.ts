@@ -1040,7 +1040,7 @@ export class NewFormatReader {
     const o = q.argOff[k]!;
     for (let j = 0; j < na; j++) store.arg(q.args[o + j]!);
     const sargs = q.sargs[k];
-    if (sargs !== null && sargs !== undefined) store.sargs.set(i, sargs);
+    if (sargs !== null && sargs !== undefined) store.setSargs(i, sargs);
     return true;
   }
 
@@ -1191,7 +1191,7 @@ export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace 
   const names: string[] = [];
   for (let c = 0; c < specs.length; c++) names.push(specs[c]?.name ?? `Unknown${c}`);
   names[S.EvCPUSample] = 'CPUSample';
-  const store = new EventStore(names, true, bytes.length / 4);
+  const store = new EventStore(names, true, bytes.length / 2);
   while (r.nextInto(store));
   const start = r.startNs;
   store.tsBase = start;

@@ -447,7 +447,7 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
   const userLogValues = new Map<number, string>();
   const timerGoids = new Set<number>();
   const lastGs = new Map<number, number>();
-  const store = new EventStore(OLD_NAMES, false, bytes.length / 3);
+  const store = new EventStore(OLD_NAMES, false, bytes.length / 2);
   let lastP = 0;
   let lastG = 0;
   let lastTs = 0;
@@ -609,7 +609,7 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
       store.args[store.nArgs - 1] = 0;
       store.arg(args[2]!);
     }
-    if (typ === EvGCSTWStart) store.sargs.set(i, [a1 === 0 ? 'mark termination' : 'sweep termination']);
+    if (typ === EvGCSTWStart) store.setSargs(i, [a1 === 0 ? 'mark termination' : 'sweep termination']);
     else if (typ === EvUserLog) userLogValues.set(i, sarg ?? '');
     if (typ === EvCPUSample) {
       getList(ProfileP); // listed where the first sample appears (tie-breaking in the merge)
@@ -639,10 +639,10 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
       case EvGoStartLabel:
       case EvUserTaskCreate:
       case EvUserRegion:
-        store.sargs.set(i, [str(sa[store.argOff[i]! + 2]!)]);
+        store.setSargs(i, [str(sa[store.argOff[i]! + 2]!)]);
         break;
       case EvUserLog:
-        store.sargs.set(i, [str(sa[store.argOff[i]! + 1]!), userLogValues.get(i) ?? '']);
+        store.setSargs(i, [str(sa[store.argOff[i]! + 1]!), userLogValues.get(i) ?? '']);
         break;
     }
   }
