@@ -1,0 +1,60 @@
+/// <reference types="node" />
+// The struct-of-arrays event store behind readTrace: lazy TraceEvent views that behave like a
+// read-only array, ids that do not fit an Int32 column, and agreement with iterateTrace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { iterateTrace, readTrace, TraceEvent } from '../../src/gotrace/reader.js';
+import { EventStore, IdColumn, eventList } from '../../src/gotrace/event_store.js';
+import { formatEvent } from '../../src/gotrace/dump.js';
+import { listDir, readBytes } from './helpers.js';
+
+test('event store: ids outside int32 are kept exactly (overflow map)', () => {
+  const c = new IdColumn(4);
+  const vals = [0, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53, 1e10 + 0.5, 2 ** 64];
+  c.grow(vals.length);
+  vals.forEach((v, i) => c.set(i, v));
+  vals.forEach((v, i) => assert.equal(c.get(i), v));
+  c.set(3, 7);
+  assert.equal(c.get(3), 7);
+});
+
+test('event store: grows past its reservation; views are TraceEvents; the list is a read-only array', () => {
+  const st = new EventStore(['None', 'A', 'B'], true, 0);
+  const n = 3000; // more than the minimum reservation of 1024
+  for (let i = 0; i < n; i++) {
+    st.add(1 + (i % 2), i * 10, i % 3, 2 ** 40 + i, -1, i % 5, 16 + i);
+    for (let k = 0; k < i % 5; k++) st.arg(i * 100 + k);
+    if (i === 7) st.setSargs(i, ['x']);
+  }
+  st.tsBase = 10;
+  const list = eventList(st);
+  assert.ok(Array.isArray(list));
+  assert.equal(list.length, n);
+  const e = list[7]!;
+  assert.ok(e instanceof TraceEvent);
+  assert.deepEqual([e.type, e.code, e.tsNs, e.p, e.g, e.m, e.args, e.stackId, e.offset, e.sargs], ['B', 2, 60, 1, 2 ** 40 + 7, -1, [700, 701], 2, 23, ['x']]);
+  assert.equal(list[n], undefined);
+  assert.equal(list.filter((x) => x.type === 'A').length, n / 2);
+  assert.deepEqual(list.map((x) => x.args.length).slice(0, 6), [0, 1, 2, 3, 4, 0]);
+  assert.equal(list.find((x) => x.tsNs === 990)?.offset, 16 + 100);
+  let k = 0;
+  for (const x of list) assert.equal(x.offset, 16 + k++);
+  assert.equal(k, n);
+  assert.throws(() => {
+    (list as TraceEvent[])[0] = e;
+  }, TypeError);
+  assert.throws(() => list.push(e), TypeError);
+});
+
+test('readTrace and iterateTrace agree event by event on Go\'s old-format traces', () => {
+  for (const name of listDir('old-format')) {
+    const bytes = readBytes('old-format', name);
+    const t = readTrace(bytes);
+    assert.ok(t.store !== undefined && t.store.length === t.events.length);
+    const a = t.events.map(formatEvent);
+    const b = [...iterateTrace(bytes)].map(formatEvent);
+    assert.deepEqual(b, a, name);
+    // Random access gives the same as iteration.
+    for (const i of [0, 1, a.length >> 1, a.length - 1]) assert.equal(formatEvent(t.events[i]!), a[i]);
+  }
+});
