@@ -717,35 +717,54 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
 }
 
 /**
- * The stable sort by ticks of `order`, where only the positions in `moved`
- * (ascending) changed their ticks and all others are already in order.
+ * The stable sort by ticks of `order`, in place, where only the positions in
+ * `moved` (ascending) changed their ticks and all others are already in order:
+ * the others are packed at the end, then merged with the moved ones (sorted
+ * by new ticks, then old position) from the front.
  */
-function stableResort(order: Int32Array, ts: Float64Array, moved: number[]): Int32Array {
+export function stableResort(order: Int32Array, ts: Float64Array, moved: number[]): Int32Array {
   const n = order.length;
-  // Moved events sorted by (new ticks, old position).
-  const mv = moved.slice().sort((x, y) => ts[order[x]!]! - ts[order[y]!]! || x - y);
-  const isMoved = new Uint8Array(n);
-  for (const k of moved) isMoved[k] = 1;
-  const out = new Int32Array(n);
-  let o = 0;
+  const nm = moved.length;
+  // Moved events as (store index, old position), sorted by (new ticks, old position).
+  const mvIdx = moved.map((k) => order[k]!);
+  const perm = moved.map((_, j) => j).sort((x, y) => ts[mvIdx[x]!]! - ts[mvIdx[y]!]! || moved[x]! - moved[y]!);
+  // Pack the others at [nm, n), keeping their order.
+  let w = n;
+  let q = nm - 1;
+  for (let k = n - 1; k >= 0; k--) {
+    if (q >= 0 && moved[q] === k) {
+      q--;
+      continue;
+    }
+    order[--w] = order[k]!;
+  }
+  // Merge; w <= r always holds (w = taken others + taken moved, r = nm + taken others).
+  let r = nm;
   let m = 0;
-  for (let k = 0; k < n; k++) {
-    if (isMoved[k] === 1) continue;
-    const i = order[k]!;
+  let kOld = 0; // old position of the other at r
+  let qa = 0; // pointer into moved (ascending) to recover old positions of the others
+  w = 0;
+  while (r < n) {
+    while (qa < nm && moved[qa] === kOld) {
+      qa++;
+      kOld++;
+    }
+    const i = order[r]!;
     const t = ts[i]!;
-    // Moved events that sort before this one: smaller ticks, or equal ticks and an earlier position.
-    while (m < mv.length) {
-      const mk = mv[m]!;
-      const mt = ts[order[mk]!]!;
-      if (mt < t || (mt === t && mk < k)) {
-        out[o++] = order[mk]!;
+    while (m < nm) {
+      const j = perm[m]!;
+      const mt = ts[mvIdx[j]!]!;
+      if (mt < t || (mt === t && moved[j]! < kOld)) {
+        order[w++] = mvIdx[j]!;
         m++;
       } else break;
     }
-    out[o++] = i;
+    order[w++] = i;
+    r++;
+    kOld++;
   }
-  while (m < mv.length) out[o++] = order[mv[m++]!]!;
-  return out;
+  while (m < nm) order[w++] = mvIdx[perm[m++]!]!;
+  return order;
 }
 
 // ---------------------------------------------------------------------------

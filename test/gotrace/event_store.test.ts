@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { iterateTrace, readTrace, TraceEvent } from '../../src/gotrace/reader.js';
 import { EventStore, IdColumn, eventList } from '../../src/gotrace/event_store.js';
 import { formatEvent } from '../../src/gotrace/dump.js';
+import { stableResort } from '../../src/gotrace/old_format.js';
 import { listDir, readBytes } from './helpers.js';
 
 test('event store: ids outside int32 are kept exactly (overflow map)', () => {
@@ -56,5 +57,25 @@ test('readTrace and iterateTrace agree event by event on Go\'s old-format traces
     assert.deepEqual(b, a, name);
     // Random access gives the same as iteration.
     for (const i of [0, 1, a.length >> 1, a.length - 1]) assert.equal(formatEvent(t.events[i]!), a[i]);
+  }
+});
+
+test('old format: the in-place re-sort after GoSysExit real times equals a stable sort by ticks', () => {
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + rnd(40);
+    const ts = new Float64Array(n);
+    // Store index i at position i; ticks non-decreasing with many ties.
+    for (let i = 1; i < n; i++) ts[i] = ts[i - 1]! + rnd(3);
+    const moved: number[] = [];
+    for (let k = 0; k < n; k++) if (rnd(4) === 0) moved.push(k);
+    for (const k of moved) ts[k] = rnd(Math.max(1, ts[n - 1]! + 3));
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const want = Array.from(order).sort((a, b) => ts[a]! - ts[b]!);
+    assert.deepEqual(Array.from(stableResort(order, ts, moved)), want, `round ${round}`);
   }
 });
