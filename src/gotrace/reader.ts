@@ -46,31 +46,65 @@ export function readTrace(bytes: Uint8Array): ParsedTrace {
  * Iterate events in order. For the new format this is streaming (one
  * generation is decoded at a time, events come out as they are ordered;
  * `tsNs` is then absolute trace-clock ns, not rebased). For the old format the
- * whole trace must be read before the first event can be ordered.
+ * whole trace must be read before the first event can be ordered. Each event is
+ * a new TraceEvent (callers may keep them). Nothing is read before the first
+ * `next()`; errors are TraceErrors thrown from `next()`.
  */
-export function* iterateTrace(bytes: Uint8Array): Generator<TraceEvent, void, undefined> {
-  const h = check(bytes);
-  if (!h.isNew) {
-    let st: EventStore;
-    try {
-      st = parseOldStore(bytes, h.version).store;
-    } catch (e) {
-      throw asTraceError(e);
-    }
-    const n = st.length;
-    for (let pos = 0; pos < n; pos++) yield st.fill(new TraceEvent('', 0, 0), pos, 0);
-    return;
+export function iterateTrace(bytes: Uint8Array): IterableIterator<TraceEvent> {
+  return new TraceIterator(bytes);
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const });
+
+/** A plain iterator object (cheaper per event than a generator). */
+class TraceIterator implements IterableIterator<TraceEvent> {
+  private bytes: Uint8Array | null;
+  private old: EventStore | null = null;
+  private pos = 0;
+  private r: NewFormatReader | null = null;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
   }
-  const r = new NewFormatReader(bytes, h.version);
-  for (;;) {
-    let ev: TraceEvent | undefined;
+  next(): IteratorResult<TraceEvent, undefined> {
+    const old = this.old;
+    if (old !== null) {
+      if (this.pos < old.length) return { value: old.fill(new TraceEvent('', 0, 0), this.pos++, 0), done: false };
+      this.old = null;
+      return DONE;
+    }
+    const r = this.r;
+    if (r !== null) {
+      let ev: TraceEvent | undefined;
+      try {
+        ev = r.next();
+      } catch (e) {
+        this.r = null;
+        throw asTraceError(e);
+      }
+      if (ev !== undefined) return { value: ev, done: false };
+      this.r = null;
+      return DONE;
+    }
+    const bytes = this.bytes;
+    if (bytes === null) return DONE;
+    this.bytes = null;
+    const h = check(bytes);
     try {
-      ev = r.next();
+      if (h.isNew) this.r = new NewFormatReader(bytes, h.version);
+      else this.old = parseOldStore(bytes, h.version).store;
     } catch (e) {
       throw asTraceError(e);
     }
-    if (ev === undefined) return;
-    yield ev;
+    return this.next();
+  }
+  return(): IteratorResult<TraceEvent, undefined> {
+    this.bytes = null;
+    this.old = null;
+    this.r = null;
+    return DONE;
+  }
+  [Symbol.iterator](): IterableIterator<TraceEvent> {
+    return this;
   }
 }
 
