@@ -166,7 +166,10 @@ export interface ParsedTrace {
   readonly version: number;
   /** Ticks per second (old format; for the new format the first generation's). */
   readonly ticksPerSec: number;
-  /** Events in Go's consistent order; `tsNs` is relative to the trace start. */
+  /**
+   * Events in Go's consistent order; `tsNs` is relative to the trace start.
+   * A lazy read-only array over `store`: each access creates a new TraceEvent.
+   */
   readonly events: TraceEvent[];
   /** Old format: the global string table. New format: the union over generations is NOT kept; see `generations`. */
   readonly strings: ReadonlyMap<number, string>;
