@@ -5,13 +5,14 @@
 // by sysmon when nobody polled for 10 ms; and by startTheWorld. injectglist makes them runnable.
 //
 // An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
-// epoll wake-up latency. Fidelity (docs/model.md): no netpollBreak for timers (no per-P timer heaps).
+// epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
 import { Resume, acquirep, gopark, pidleget, runFound, startm, stopm } from "./proc.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
 import { Ev, type Runtime } from "./runtime.js";
 import { WaitReason, _Grunnable, _Gwaiting, nilG, type M, type P } from "./runtime2.js";
 import { globrunqput, runqput } from "./runq.js";
+import { netpollTimeoutNs } from "./time.js";
 
 /** netRead / netWrite / accept: park on the poller until the fd is ready after latencyNs. */
 export function netOp(rt: Runtime, mp: M, latency: Duration, site: string): void {
@@ -66,17 +67,20 @@ export function netpollNonBlocking(rt: Runtime, mp: M): number {
  * network and nobody else is blocked in netpoll, this M blocks in epoll_wait (sched.lastpoll = 0).
  * Returns false if the M should stopm instead.
  */
-export function netpollBlock(rt: Runtime, mp: M): boolean {
+export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number): boolean {
   const np = rt.netpoll;
-  if (!np.inited || np.waiters === 0 || np.blockedM !== null) return false;
+  const timed = pollUntilNs !== Infinity;
+  if (!np.inited || (np.waiters === 0 && !timed) || np.blockedM !== null) return false;
   np.blockedM = mp;
   np.blockedMWaking = false;
+  np.pollUntilNs = timed ? pollUntilNs : 0;
   mp.state = "netpoll";
-  rt.ev("netpoll", nilG, mp, null, -1, -1, "block", np.waiters);
-  if (np.ready.length > 0) {
+  rt.ev("netpoll", nilG, mp, null, -1, -1, "block", timed ? pollUntilNs - rt.nowNs : -1);
+  if (np.ready.length > 0 || (timed && pollUntilNs <= rt.nowNs)) {
     np.blockedMWaking = true;
     rt.mAfter(mp, 0, Resume.NetpollWoken);
-  } else rt.mWait(mp);
+  } else if (timed) rt.mAfter(mp, netpollTimeoutNs(rt, pollUntilNs - rt.nowNs), Resume.NetpollWoken);
+  else rt.mWait(mp);
   return true;
 }
 
@@ -85,6 +89,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
   const np = rt.netpoll;
   np.blockedM = null;
   np.blockedMWaking = false;
+  np.pollUntilNs = 0;
   rt.sched.lastpollNs = rt.nowNs;
   mp.state = "running";
   const list = netpoll(rt);

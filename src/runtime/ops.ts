@@ -56,6 +56,8 @@ export type Op =
   | ({ readonly op: "cgocall" } & SyscallSpec)
   | { readonly op: "go"; readonly program: Program; readonly site?: string }
   | { readonly op: "sleep"; readonly durationNs: Duration }
+  /** time.NewTimer(d) / time.After(d): `chan` (capacity ≥ 1) receives once, d from now. */
+  | { readonly op: "timer"; readonly chan: Chan; readonly durationNs: Duration }
   | { readonly op: "gosched" }
   | { readonly op: "send"; readonly chan: Chan }
   | { readonly op: "recv"; readonly chan: Chan }

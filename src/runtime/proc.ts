@@ -34,6 +34,7 @@ import { exitsyscallTail } from "./syscall.js";
 import { netpollBlock, netpollNonBlocking } from "./netpoll.js";
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
+import { anyTimers, checkTimers, nextTimerNs } from "./time.js";
 import { sleepActualNs } from "./config.js";
 
 /** What an M does when its pending engine event fires. */
@@ -462,6 +463,8 @@ export function findRunnable(rt: Runtime, mp: M): void {
     gcstopm(rt, mp);
     return;
   }
+  // checkTimers: run this P's expired timers (their goroutines land in our runnext).
+  checkTimers(rt, pp, pp);
   const c = rt.config.constants;
   // A dedicated GC mark worker comes first (findRunnableGCWorker); the M then wakes another (tryWakeP).
   const worker = findRunnableGCWorker(rt, mp, false);
@@ -525,7 +528,13 @@ function stealWork(rt: Runtime, mp: M): void {
       if (rt.sched.gcwaiting) return findRunnable(rt, mp); // newWork: goto top
       const victim = rt.allp[(st.start + st.k * st.step) % n]!;
       st.k++;
-      if (victim === pp || victim.status === _Pidle) continue;
+      if (victim === pp) continue;
+      // Last round: run the victim's expired timers here (even an idle P's); what they ready is ours.
+      if (lastRound && victim.timers.size > 0 && victim.timers.peekTimeNs() <= rt.nowNs && checkTimers(rt, victim, pp)) {
+        const local = runqget(pp);
+        if (local !== null) return runFound(rt, mp, local.gp, local.inheritTime);
+      }
+      if (victim.status === _Pidle) continue;
       const gp = runqstealRing(pp, victim);
       if (gp !== nilG) {
         rt.ev("runqsteal", gp, mp, pp, -1, -1, "ring", victim.id);
@@ -589,6 +598,10 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
     rt.ev("findRunnable_spin", nilG, mp, pp, -1, -1, "needspinning");
     return findRunnable(rt, mp);
   }
+  // pollUntil: our own P's next timer (checkTimers at the top ran the expired ones); a spinning M also
+  // looks at every other P's timers (checkTimersNoP) — a non-spinning one leaves them to their Ms.
+  let pollUntilNs = pp.timers.peekTimeNs();
+  const wasSpinning = mp.spinning;
   releasep(rt, mp);
   pidleput(rt, pp);
   if (mp.spinning) {
@@ -608,8 +621,10 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
       }
     }
   }
-  // Block in netpoll if goroutines wait on the network and nobody else does (lastpoll.Swap(0) != 0).
-  if (netpollBlock(rt, mp)) return;
+  if (wasSpinning) pollUntilNs = Math.min(pollUntilNs, nextTimerNs(rt));
+  // Block in netpoll — until a fd is ready or pollUntil — if anything waits on it and nobody else
+  // blocks there (lastpoll.Swap(0) != 0).
+  if (netpollBlock(rt, mp, pollUntilNs)) return;
   stopm(rt, mp);
 }
 
@@ -689,7 +704,7 @@ export function checkdead(rt: Runtime): void {
   const s = rt.sched;
   const run = mcount(rt) - s.nmidle - s.nmidlelocked - s.nmsys;
   if (run > 0) return;
-  if (rt.timers.size > 0 || rt.gc.phase !== "off") return;
+  if (anyTimers(rt) || rt.gc.phase !== "off") return;
   if (rt.syscallThreads.some((t) => t.gp !== nilG)) return;
   if (rt.netpoll.waiters > 0) return;
   for (const tb of rt.timerBuckets.values()) if (tb.heap.size > 0) return;

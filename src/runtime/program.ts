@@ -9,9 +9,10 @@ import { Resume, goexit0, goschedImpl, newproc } from "./proc.js";
 import type { Runtime } from "./runtime.js";
 import type { M } from "./runtime2.js";
 import { allocOp, gcStart } from "./stw.js";
-import { closeOp, lockOp, recvOp, retryLock, selectOp, sendOp, sleepOp, unlockOp, wgAddOp, wgWaitOp } from "./sync.js";
+import { closeOp, lockOp, recvOp, retryLock, selectOp, sendOp, unlockOp, wgAddOp, wgWaitOp } from "./sync.js";
 import { rawSyscallOp, syscallOp } from "./syscall.js";
-import { addtimer } from "./timerproc.js";
+import { addtimer as addtimerproc } from "./timerproc.js";
+import { sleepOp, timerChanOp } from "./time.js";
 import { netOp } from "./netpoll.js";
 import { lockOSThreadOp, unlockOSThreadOp } from "./lockosthread.js";
 
@@ -188,7 +189,10 @@ export function gostep(rt: Runtime, mp: M): void {
       newproc(rt, op.program, mp.p, gp);
       return gostepAfter(rt, mp, costs.newprocNs);
     case "sleep":
-      return rt.config.rules.timers === "timerproc" ? addtimer(rt, mp, sample(rt, op.durationNs)) : sleepOp(rt, mp, sample(rt, op.durationNs));
+      return rt.config.rules.timers === "timerproc" ? addtimerproc(rt, mp, sample(rt, op.durationNs)) : sleepOp(rt, mp, sample(rt, op.durationNs));
+    case "timer":
+      timerChanOp(rt, mp, op.chan, sample(rt, op.durationNs));
+      return gostepAfter(rt, mp, costs.syncOpNs);
     case "gosched":
       return goschedImpl(rt, mp, false);
     case "send":

@@ -67,11 +67,11 @@ export class Runtime {
   /** dedicated-syscall-thread policy: every syscall thread made so far. */
   readonly syscallThreads: SyscallThread[] = [];
   /** The network poller (netpoll.ts). blockedM: the M blocked in netpoll (sched.lastpoll == 0 in Go). */
-  readonly netpoll = { inited: false, waiters: 0, ready: [] as number[], blockedM: null as M | null, blockedMWaking: false };
+  readonly netpoll = { inited: false, waiters: 0, ready: [] as number[], blockedM: null as M | null, blockedMWaking: false, pollUntilNs: 0 };
   /** go1.10 timers: timerproc buckets, created on first use. */
   readonly timerBuckets = new Map<number, TimerBucket>();
-  /** Timers of sleeping goroutines: (whenNs, G slot, timer generation). */
-  readonly timers = new EventQueue(64);
+  /** Channels of time.NewTimer/After timers, by the index their timer entries carry. */
+  readonly timerChans: Chan[] = [];
 
   nextGoid = 1;
   liveGoroutines = 0;

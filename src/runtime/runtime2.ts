@@ -181,6 +181,8 @@ function copyInto<T extends { set(a: T): void }>(to: T, from: T): T {
   return to;
 }
 
+import { EventQueue } from "../sim/event_queue.js";
+
 export const runqSize = 256; // runtime2.go: p.runq [256]guintptr
 
 export class P {
@@ -189,14 +191,20 @@ export class P {
   m: M | null = null;
   /** p.link: next P on sched.pidle. */
   link: P | null = null;
-  /** Incremented on every non-inherited execute (a new time slice). */
-  schedtick = 0;
+  /**
+   * Incremented on every non-inherited execute (a new time slice). Starts at 1: by the time main runs,
+   * the runtime's start-up goroutines have been scheduled (a fresh 0 would make the first schedule
+   * take the global queue first, the schedtick%61 rule — a state real programs are never in).
+   */
+  schedtick = 1;
   /** Incremented on every syscall exit, at entersyscallblock, and whenever the P is taken from a syscall. */
   syscalltick = 0;
   runqhead = 0;
   runqtail = 0;
   readonly runq = new Int32Array(runqSize);
   runnext = 0;
+  /** The P's timer heap (go1.14+): (whenNs, TimerKind, target, token) — time.ts. */
+  readonly timers = new EventQueue(8);
   /** p.preempt: an asynchronous preemption was requested for this P (go1.14+). */
   preempt = false;
   /** sysmon's last observation of this P (proc.go sysmontick). */

@@ -21,7 +21,6 @@ import {
 import { gostep } from "./program.js";
 import { Ev, Runtime, type StoppedBy } from "./runtime.js";
 import { gcParkCaller, gcStep } from "./stw.js";
-import { timerFire } from "./sync.js";
 import { exitsyscall, rawSyscallReturn } from "./syscall.js";
 import { syscallThreadDone } from "./syscall_thread.js";
 import { netReady, netpollWoken } from "./netpoll.js";
@@ -70,13 +69,10 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
 /** Runs until main returns, a stop condition, or a fatal runtime error. */
 export function run(rt: Runtime): SimulationResult {
   const q = rt.queue;
-  const timers = rt.timers;
   const { maxTimeNs, maxEvents } = rt.config;
   try {
     while (rt.stoppedBy === null) {
-      const tq = q.peekTimeNs();
-      const tt = timers.peekTimeNs();
-      const t = tt <= tq ? tt : tq;
+      const t = q.peekTimeNs();
       if (t === Infinity) {
         rt.stoppedBy = "deadlock";
         rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
@@ -94,13 +90,8 @@ export function run(rt: Runtime): SimulationResult {
       if (t < rt.nowNs) throw new InvariantError(`time went back: ${t} < ${rt.nowNs}`);
       rt.nowNs = t;
       rt.eventCount++;
-      if (tt <= tq) {
-        timers.pop();
-        timerFire(rt, timers.poppedKind, timers.poppedTarget, timers.poppedToken);
-      } else {
-        q.pop();
-        dispatch(rt, q.poppedKind, q.poppedTarget, q.poppedToken);
-      }
+      q.pop();
+      dispatch(rt, q.poppedKind, q.poppedTarget, q.poppedToken);
       if (rt.afterEvent !== null && rt.stoppedBy === null) rt.afterEvent(rt);
     }
   } catch (e) {

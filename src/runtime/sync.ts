@@ -1,17 +1,15 @@
 // Goroutine synchronisation that parks and readies goroutines: channels (chan.go: chansend,
-// chanrecv, closechan), select (select.go: selectgo), sync.WaitGroup and sync.Mutex (sema.go), and
-// time.Sleep timers (time.go). Values are not carried: only who waits and who is woken matters to
+// chanrecv, closechan), select (select.go: selectgo), sync.WaitGroup and sync.Mutex (sema.go). Values are not carried: only who waits and who is woken matters to
 // the scheduler.
 //
 // Fidelity (docs/model.md): sync.Mutex does not spin; a Mutex waiter woken in normal mode competes
-// again, and after waiting 1 ms the mutex hands off directly (starvation mode). Timers fire at their
-// time and ready the G on the P that set them if it is running, otherwise via the global queue.
+// again, and after waiting 1 ms the mutex hands off directly (starvation mode). Timers: time.ts.
 import { RuntimeFatal } from "../base/errors.js";
 import type { Chan, Mutex, SelectCase, WaitGroup } from "./ops.js";
 import { gopark, ready } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import type { Runtime } from "./runtime.js";
-import { WaitReason, _Gwaiting, type M } from "./runtime2.js";
+import { WaitReason, type M, type P } from "./runtime2.js";
 
 /**
  * A waiting goroutine on a channel queue (runtime.sudog). A plain send/receive waiter is just its G
@@ -74,14 +72,23 @@ function hasWaiter(q: Sudog[]): boolean {
   return false;
 }
 
-function wake(rt: Runtime, mp: M, sg: Sudog, result: number): void {
+function wake(rt: Runtime, pp: P | null, sg: Sudog, result: number): void {
   if (typeof sg === "number") {
     rt.gs.result[sg] = result;
-    ready(rt, sg, mp.p);
+    ready(rt, sg, pp);
   } else {
     rt.gs.result[sg.gp] = sg.caseIndex;
-    ready(rt, sg.gp, mp.p);
+    ready(rt, sg.gp, pp);
   }
+}
+
+/** A timer's sendTime (time.go): a non-blocking send on the timer's channel, from the P running it. */
+export function timerChanSend(rt: Runtime, ch: Chan, pp: P): void {
+  const st = chanState(rt, ch);
+  if (st.closed) return;
+  const receiver = dequeue(st.recvq);
+  if (receiver !== null) wake(rt, pp, receiver, 1);
+  else if (st.count < st.capacity) st.count++;
 }
 
 function panicking(rt: Runtime, what: string): never {
@@ -93,7 +100,7 @@ function trySend(rt: Runtime, mp: M, st: ChanState): boolean {
   if (st.closed) panicking(rt, "send on closed channel");
   const receiver = dequeue(st.recvq);
   if (receiver !== null) {
-    wake(rt, mp, receiver, 1);
+    wake(rt, mp.p, receiver, 1);
     return true;
   }
   if (st.count < st.capacity) {
@@ -108,7 +115,7 @@ function tryRecv(rt: Runtime, mp: M, st: ChanState): number {
   const sender = dequeue(st.sendq);
   if (sender !== null) {
     // Unbuffered: take the sender's value. Buffered (full): take the head, the sender's value fills the tail.
-    wake(rt, mp, sender, 1);
+    wake(rt, mp.p, sender, 1);
     return 1;
   }
   if (st.count > 0) {
@@ -141,7 +148,7 @@ export function closeOp(rt: Runtime, mp: M, ch: Chan): void {
   const st = chanState(rt, ch);
   if (st.closed) panicking(rt, "close of closed channel");
   st.closed = true;
-  for (let sg = dequeue(st.recvq); sg !== null; sg = dequeue(st.recvq)) wake(rt, mp, sg, 0);
+  for (let sg = dequeue(st.recvq); sg !== null; sg = dequeue(st.recvq)) wake(rt, mp.p, sg, 0);
   if (hasWaiter(st.sendq)) panicking(rt, "send on closed channel");
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
 }
@@ -263,25 +270,4 @@ export function unlockOp(rt: Runtime, mp: M, mu: Mutex): void {
     ready(rt, w.gp, mp.p);
   }
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
-}
-
-/** time.Sleep: park with a timer on the current P. */
-export function sleepOp(rt: Runtime, mp: M, durationNs: number): void {
-  const gp = mp.curg;
-  const gen = ++rt.gs.timerGen[gp]!;
-  rt.timers.push(rt.nowNs + durationNs, mp.p!.id, gp, gen);
-  gopark(rt, mp, WaitReason.Sleep);
-}
-
-/**
- * A timer fires: the sleeper is readied. Fidelity: Go runs a P's timers on that P's own M
- * (checkTimers in schedule/findRunnable), which puts the G in that P's runnext; the model has no per-P
- * heaps yet, and only a P's owner may touch its local queue, so the G goes to the global queue and
- * wakep finds it an M (docs/model.md).
- */
-export function timerFire(rt: Runtime, pid: number, gp: number, gen: number): void {
-  if (rt.gs.timerGen[gp] !== gen || rt.gs.status[gp] !== _Gwaiting) return;
-  const pp = rt.allp[pid]!;
-  rt.ev("timer_fire", gp, null, pp, -1, -1, "");
-  ready(rt, gp, null);
 }

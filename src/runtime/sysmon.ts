@@ -6,6 +6,7 @@
 // Left out (docs/model.md): netpoll polling, forced GC every 2 min, the scavenger, timer-driven startm.
 import { sleepActualNs } from "./config.js";
 import { handoffp, preemptone } from "./proc.js";
+import { nextTimerNs } from "./time.js";
 import { Ev, type Runtime } from "./runtime.js";
 import { _Pidle, _Prunning, _Psyscall, nilG } from "./runtime2.js";
 import { runqempty } from "./runq.js";
@@ -46,11 +47,11 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
   if (wake === SysmonWake.Usleep) {
     // Deep sleep while nothing can need retaking (unless schedtrace keeps sysmon awake).
     if (rt.config.schedtraceNs <= 0 && (s.gcwaiting || s.npidle === rt.gomaxprocs)) {
-      const nextTimerNs = rt.timers.peekTimeNs();
-      if (nextTimerNs > rt.nowNs) {
+      const nextNs = nextTimerNs(rt);
+      if (nextNs > rt.nowNs) {
         s.sysmonwait = true;
         sm.deepSleeping = true;
-        const sleepNs = Math.min(rt.config.constants.sysmonDeepSleepNsMax, nextTimerNs - rt.nowNs);
+        const sleepNs = Math.min(rt.config.constants.sysmonDeepSleepNsMax, nextNs - rt.nowNs);
         sm.gen++;
         rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "deep-sleep", sleepNs);
         rt.queue.push(rt.nowNs + sleepNs, Ev.Sysmon, SysmonWake.DeepTimeout, sm.gen);

@@ -35,7 +35,9 @@ test("forEachP at mark termination takes a P out of _Psyscall before sysmon does
   // second look; a 5 ms sysmon tick leaves it to forEachP at mark termination (~1 ms).
   const log = new EventLog();
   const main = program("main", function* () {
-    yield go(program("sys", function* () { yield sleep(us(100)); yield Syscall(ms(30)); }));
+    // The syscall starts while marking (a sleeping G would wait: idle mark workers hold the idle Ps and
+    // only look for runnable goroutines, not timers — pollWork).
+    yield go(program("sys", function* () { yield compute(us(100)); yield Syscall(ms(30)); }));
     yield GC();
   });
   const sim = simulate({ gomaxprocs: 4, policy: "sysmon-tick=5ms", main, observers: [log], check: true });

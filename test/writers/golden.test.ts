@@ -80,11 +80,17 @@ test("golden stw-syscall: runtime.GC's stop-the-world takes a syscall's P; the c
   // the cycle ends (GoBlock), and P0 picks G2 from the global queue: GoStart seq 3.
   assert.equal(time(at(L, /GCSTWDone p=0/)), 130_850);
   assert.ok(time(at(L, /GoStart p=0 g=2 args=\[2 3\]/)) > time(exit));
-  // Mark (1 ms) then mark termination, initiated by the GC itself (no P: p=-1): GCSTWStart kind 0,
-  // GCDone, GCSTWDone; the GC caller is readied from no P (GoUnblock g=0) and runs on P0.
+  // While marking, the idle Ps run idle-priority mark workers (GOMAXPROCS 3 has no dedicated one):
+  // each a runtime.gcBgMarkWorker goroutine created for its P and started there.
+  assert.equal(L.filter((l) => /GoStart p=\d g=[456] args=\[[456] 1\]/.test(l)).length, 3);
+  // Mark (1 ms; the GC steps 1 ns after marking ends so the workers finish first) then mark
+  // termination, initiated by the GC itself (no P: p=-1): the workers park (GoBlock), GCSTWStart
+  // kind 0, the Ps stop, GCDone after 50 µs of work and the wait for the Ps; the GC caller is readied
+  // from no P (GoUnblock g=0) and runs on P0.
   const mt = at(L, /GCSTWStart p=-1 .*"mark termination"/);
-  assert.equal(time(mt), 130_850 + 1_000_000);
-  assert.equal(time(at(L, /GCDone/)), time(mt) + 50_000);
+  assert.equal(time(mt), 130_850 + 1_000_000 + 1);
+  assert.equal(L.filter((l) => /GoBlock p=\d g=[456] stack=main\.runtime\.gcBgMarkWorker/.test(l) && time(l) === time(mt)).length, 3);
+  assert.ok(time(at(L, /GCDone/)) >= time(mt) + 50_000);
   assert.match(at(L, /GoUnblock p=-1 g=0 args=\[3 2\]/), /./);
   // The metrics: one syscall, its P lost to the stop-the-world, the slow exit, one GC cycle.
   assert.match(at(L, /^# metrics/), /syscalls\.total=1 lostP=1 slow=1 fastIdleP=0 sysmonRetake=0 gc\.cycles=1/);
