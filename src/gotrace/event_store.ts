@@ -218,16 +218,39 @@ export class EventStore {
     return this.fill(new TraceEvent('', 0, 0), pos);
   }
 
-  /** Fresh TraceEvent objects in order. */
-  *iterate(from = 0): Generator<TraceEvent, void, undefined> {
-    const n = this.length;
-    const gp = this.genPos;
-    let k = 0;
-    let gen = 0;
-    for (let pos = from; pos < n; pos++) {
-      while (k < gp.length && gp[k]! <= pos) gen = this.genVal[k++]!;
-      yield this.fill(new TraceEvent('', 0, 0), pos, gen);
-    }
+  /** Fresh TraceEvent objects in order (a plain iterator object; cheaper than a generator). */
+  iterate(from = 0): IterableIterator<TraceEvent> {
+    return new StoreIterator(this, from);
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const });
+
+class StoreIterator implements IterableIterator<TraceEvent> {
+  private pos: number;
+  private k = 0;
+  private gen = 0;
+  constructor(
+    private readonly st: EventStore,
+    from: number,
+  ) {
+    this.pos = from;
+  }
+  next(): IteratorResult<TraceEvent, undefined> {
+    const st = this.st;
+    const pos = this.pos;
+    if (pos >= st.length) return DONE;
+    this.pos = pos + 1;
+    const gp = st.genPos;
+    while (this.k < gp.length && gp[this.k]! <= pos) this.gen = st.genVal[this.k++]!;
+    return { value: st.fill(new TraceEvent('', 0, 0), pos, this.gen), done: false };
+  }
+  return(): IteratorResult<TraceEvent, undefined> {
+    this.pos = this.st.length;
+    return DONE;
+  }
+  [Symbol.iterator](): IterableIterator<TraceEvent> {
+    return this;
   }
 }
 

@@ -6,7 +6,6 @@
 import { TraceError, readHeader } from './common.js';
 import type { ParsedTrace } from './common.js';
 import { parseOldFormat, parseOldStore } from './old_format.js';
-import type { EventStore } from './event_store.js';
 import { NewFormatReader, parseNewFormat } from './new_format.js';
 
 import { TraceEvent } from './common.js';
@@ -59,19 +58,14 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 /** A plain iterator object (cheaper per event than a generator). */
 class TraceIterator implements IterableIterator<TraceEvent> {
   private bytes: Uint8Array | null;
-  private old: EventStore | null = null;
-  private pos = 0;
+  private old: IterableIterator<TraceEvent> | null = null;
   private r: NewFormatReader | null = null;
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
   next(): IteratorResult<TraceEvent, undefined> {
     const old = this.old;
-    if (old !== null) {
-      if (this.pos < old.length) return { value: old.fill(new TraceEvent('', 0, 0), this.pos++, 0), done: false };
-      this.old = null;
-      return DONE;
-    }
+    if (old !== null) return old.next();
     const r = this.r;
     if (r !== null) {
       let ev: TraceEvent | undefined;
@@ -91,7 +85,7 @@ class TraceIterator implements IterableIterator<TraceEvent> {
     const h = check(bytes);
     try {
       if (h.isNew) this.r = new NewFormatReader(bytes, h.version);
-      else this.old = parseOldStore(bytes, h.version).store;
+      else this.old = parseOldStore(bytes, h.version).store.iterate();
     } catch (e) {
       throw asTraceError(e);
     }
