@@ -2,8 +2,9 @@
 //
 // main = wgAdd(total); go each group's program `count` times; go each arrival generator; wgWait.
 // Programs started by main (groups, arrival handlers) are compiled with a final wgDone (an `exit` op
-// jumps there). A generator is `repeat requests { sleep gap; go handler }` with exponential (Poisson)
-// or constant gaps. `go` of a named program starts an unwaited goroutine, as in Go.
+// jumps there). A generator is a listener: `repeat requests { accept (ready after the gap); go handler }`
+// with exponential (Poisson) or constant gaps — requests come in through the network poller, as a
+// server's do, not through a Go timer (whose idle resolution is epoll's millisecond). `go` of a named program starts an unwaited goroutine, as in Go.
 import type { ConfigOptions } from "../profiles/index.js";
 import { Chan, Mutex, WaitGroup, type Distribution, type Duration, type Instr, type Op, type OpArrayProgram, type Program, type SelectCase } from "../runtime/ops.js";
 import { pointerJoin } from "./errors.js";
@@ -106,7 +107,7 @@ export function compileRun(loc: Located, label: string): CompiledRun {
       kind: "ops",
       name,
       registers: 1,
-      code: [{ op: "loop", count: requests, register: 0, endPc: 3 }, { op: "sleep", durationNs: gap }, { op: "go", program: handler, site: name }, { op: "endloop", startPc: 0, register: 0 }],
+      code: [{ op: "loop", count: requests, register: 0, endPc: 3 }, { op: "accept", latencyNs: gap, site: name }, { op: "go", program: handler, site: name }, { op: "endloop", startPc: 0, register: 0 }],
     };
     total += requests;
     spawns.push({ program: gen, count: 1 });
