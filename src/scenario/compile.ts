@@ -4,7 +4,8 @@
 // Programs started by main (groups, arrival handlers) are compiled with a final wgDone (an `exit` op
 // jumps there). A generator is a listener: `repeat requests { accept (ready after the gap); go handler }`
 // with exponential (Poisson) or constant gaps — requests come in through the network poller, as a
-// server's do, not through a Go timer (whose idle resolution is epoll's millisecond). `go` of a named program starts an unwaited goroutine, as in Go.
+// server's do, not through a Go timer (whose idle resolution is epoll's millisecond).
+// `go` of a named program starts an unwaited goroutine, as in Go.
 import type { ConfigOptions } from "../profiles/index.js";
 import { Chan, Mutex, WaitGroup, type Distribution, type Duration, type Instr, type Op, type OpArrayProgram, type Program, type SelectCase } from "../runtime/ops.js";
 import { pointerJoin } from "./errors.js";
@@ -278,6 +279,11 @@ class Compiler {
       case "sleep":
         code.push({ op: "sleep", durationNs: this.duration(arg, ap) });
         return;
+      case "timer": {
+        const to = obj(arg);
+        code.push({ op: "timer", chan: this.chan(String(to.chan), `${ap}/chan`), durationNs: this.duration(to.duration, `${ap}/duration`) });
+        return;
+      }
       case "gosched":
       case "gc":
       case "lockOSThread":

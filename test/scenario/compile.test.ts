@@ -185,3 +185,18 @@ test("overrides apply to settings and params", () => {
   assert.equal(o.costs?.futexWakeNs, 5000);
   assert.equal(o.maxTimeNs, 1e9);
 });
+
+test("timer: a select times out through a time.After channel", () => {
+  const doc = `
+channels: { never: 0, timeout: 1 }
+programs:
+  waiter:
+    - timer: { chan: timeout, duration: 2ms }
+    - select: { cases: [ { recv: never }, { recv: timeout } ] }
+goroutines: [{ program: waiter }]
+`;
+  const sc = loadScenario(doc, "timer.yaml");
+  const sim = simulate({ ...sc.runs[0]!.options, check: true });
+  assert.equal(sim.result.stoppedBy, "main-exited");
+  assert.ok(sim.metrics.makespanNs >= 2e6 && sim.metrics.makespanNs < 3.5e6, `${sim.metrics.makespanNs}`);
+});
