@@ -10,6 +10,9 @@
 import { schedEntries } from "./sched_entries.js";
 import { syscallEntries } from "./syscall_entries.js";
 import { threadEntries } from "./thread_entries.js";
+import { timeGcEntries } from "./time_gc_entries.js";
+import { lockPreemptEntries } from "./lock_preempt_entries.js";
+import { modelEntries } from "./model_entries.js";
 
 export interface Explanation {
   /** Runtime function name, spelled as in Go's source. */
@@ -37,6 +40,9 @@ export const catalog: readonly Explanation[] = [
   ...syscallEntries,
   ...threadEntries,
   ...schedEntries,
+  ...timeGcEntries,
+  ...lockPreemptEntries,
+  ...modelEntries,
 ];
 
 /** The seed document's open questions, answered. */
@@ -183,7 +189,6 @@ const aliases: Readonly<Record<string, string>> = {
   newproc1: "newproc",
   wirep: "acquirep",
   mpark: "stopm",
-  exitsyscallnop: "exitsyscall0",
   entersyscallhandlegcwait: "entersyscall_gcwait",
   globrunqgetbatch: "globrunqget",
   globrunqputbatch: "globrunqput",
@@ -192,6 +197,36 @@ const aliases: Readonly<Record<string, string>> = {
   stoptheworld: "stopTheWorldWithSema",
   starttheworld: "startTheWorldWithSema",
   netpollready: "netpoll",
+  netpollblock: "netpoll",
+  // Model event names (src/runtime/events.ts runtimeFns) -> the runtime
+  // function they stand for.
+  rawsyscall_return: "RawSyscall",
+  timer_fire: "runOneTimer",
+  gcmarkworker: "gcBgMarkWorker",
+  findrunnable_spin: "becomeSpinning",
+  exit: "main",
+  // Other spellings of timer, GC, thread and preemption functions.
+  runtimer: "runOneTimer",
+  goroutineready: "runOneTimer",
+  sendtime: "runOneTimer",
+  unlockandrun: "runOneTimer",
+  timesleep: "addtimer",
+  doaddtimer: "addtimer",
+  checktimersnop: "checkTimers",
+  findrunnablegcworker: "gcBgMarkWorker",
+  gcbgmarkstartworkers: "gcBgMarkWorker",
+  forcegc: "forcegchelper",
+  gcmarktermination: "gcMarkDone",
+  dolockosthread: "LockOSThread",
+  dounlockosthread: "UnlockOSThread",
+  templatethread: "startTemplateThread",
+  asyncpreempt: "doSigPreempt",
+  asyncpreempt2: "doSigPreempt",
+  preemptm: "doSigPreempt",
+  sigurg: "doSigPreempt",
+  gcstopp: "setBlockOnExitSyscall",
+  "dedicated-syscall-thread": "syscallthread",
+  notesleep: "notewakeup",
 };
 
 const byLowerName: ReadonlyMap<string, Explanation> = new Map(

@@ -712,18 +712,69 @@ export const schedEntries: readonly Explanation[] = [
       "Asks the OS poller (epoll_wait on Linux) which fds are ready and " +
       "returns the goroutines parked on them (still _Gwaiting; the caller " +
       "injects them). delay < 0 blocks, 0 polls, > 0 waits at most that " +
-      "long. Blocking network I/O never sits in a syscall: it parks on the " +
-      "poller.",
+      "long. Blocking network I/O never sits in a syscall: the goroutine " +
+      "parks on the poller ('IO wait') and no thread is held. Four callers: " +
+      "findRunnable without blocking, findRunnable blocking (at most one M " +
+      "at a time), sysmon every 10 ms, and startTheWorld.",
     steps: [
       {
-        text: "epoll_wait with a timeout derived from delay.",
-        changes: "none (runtime-internal syscall, no entersyscall)",
+        text:
+          "A network read/write/accept that would block: the goroutine parks " +
+          "(gopark, netpollblock) and netpollWaiters++ (model reason " +
+          "'park <site>', arg = latency until the fd is ready).",
+        changes: "G _Grunning -> _Gwaiting",
       },
       {
-        text: "For each event, netpollready unblocks the waiting Gs.",
-        changes: "returned list of Gs",
+        text:
+          "findRunnable step 7: if netpollWaiters > 0 and no M is blocked in " +
+          "netpoll, netpoll(0); run the first G, injectglist the rest (model " +
+          "reason 'findRunnable').",
+        changes: "Gs _Gwaiting -> _Grunnable; sched.lastpoll = now",
+      },
+      {
+        text:
+          "findRunnable step 12, P released: if Gs wait on the network or a " +
+          "timer is pending and Xchg(lastpoll, 0) != 0, this M blocks in " +
+          "netpoll until the earliest timer (pollUntil) or forever (model " +
+          "'block', arg = timeout or -1). On return ('woken'): store " +
+          "lastpoll, take an idle P and run the first G; with no P, inject " +
+          "all and stopm.",
+        changes:
+          "sched.lastpoll = 0 while blocked; M holds no P; then P acquired",
+      },
+      {
+        text:
+          "Inside netpoll: epoll_wait with a timeout from delay (millisecond " +
+          "resolution); the break fd is drained (netpollBreak); for each " +
+          "ready fd netpollready collects the waiting Gs.",
+        changes: "returned list of Gs; netpollWaiters -= n",
+      },
+      {
+        text:
+          "sysmon: if lastpoll is older than 10 ms, netpoll(0) and " +
+          "injectglist without a P (model reason 'sysmon').",
+        changes: "Gs to the global queue; startm per idle P",
       },
     ],
-    related: ["findRunnable", "sysmon", "injectglist"],
+    versions: [
+      {
+        profile: "go1.10",
+        note:
+          "netpoll(block bool): the blocking poll in findrunnable waits " +
+          "without a deadline (no timers, no netpollBreak).",
+      },
+      {
+        profile: "go1.26",
+        note:
+          "Only one M polls at a time in findRunnable (pollingNet, go1.25+).",
+      },
+    ],
+    related: [
+      "findRunnable",
+      "sysmon",
+      "injectglist",
+      "netpollBreak",
+      "wakeNetPoller",
+    ],
   },
 ];
