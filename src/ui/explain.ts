@@ -8,13 +8,8 @@ const pNames = ["_Pidle", "_Prunning", "_Psyscall", "_Pgcstop", "_Pdead"];
 
 /** Runtime events (and Go trace event types) → the catalog entry that explains them. */
 const catalogFor: Readonly<Record<string, string>> = {
-  rawsyscall: "RawSyscall",
-  rawsyscall_return: "RawSyscall",
-  findRunnable_spin: "findRunnable",
-  timer_fire: "ready",
-  compute: "execute",
-  // Waking a parked thread is the last step of startm (notewakeup(&mp.park)).
-  notewakeup: "startm",
+  // The model's own runtime events resolve through the catalog's aliases (timer_fire → runOneTimer,
+  // findRunnable_spin → becomeSpinning, compute, notewakeup…); only Go trace events are mapped here.
   // Go execution trace events.
   GoCreate: "newproc",
   GoStart: "execute",
