@@ -48,6 +48,8 @@ export const netWrite = (latencyNs: Duration, site?: string): Op => (site === un
 export const accept = (latencyNs: Duration, site?: string): Op => (site === undefined ? { op: "accept", latencyNs } : { op: "accept", latencyNs, site });
 export const go = (p: Program, site?: string): Op => (site === undefined ? { op: "go", program: p } : { op: "go", program: p, site });
 export const sleep = (durationNs: Duration): Op => ({ op: "sleep", durationNs });
+/** time.NewTimer(d) / time.After(d): `chan` (capacity ≥ 1) receives once, d from now — select on it for a timeout. */
+export const timer = (chan: Chan, durationNs: Duration): Op => ({ op: "timer", chan, durationNs });
 export const Gosched = (): Op => ({ op: "gosched" });
 export const send = (chan: Chan): Op => ({ op: "send", chan });
 export const recv = (chan: Chan): Op => ({ op: "recv", chan });
