@@ -49,6 +49,7 @@ function workerFor(rt: Runtime, mp: M, pp: P): number {
   if (gp === undefined) {
     gp = newprocParked(rt, workerProgram(), mp.curg, WaitReason.GCWorkerIdle);
     rt.gc.workers.set(pp.id, gp);
+    rt.gc.freshWorkers.add(gp);
   }
   return gp;
 }
@@ -70,7 +71,9 @@ export function findRunnableGCWorker(rt: Runtime, mp: M, idle: boolean): number 
   } else gc.workerMode.set(gp, "idle");
   rt.gs.status[gp] = _Grunnable;
   rt.gs.waitReason[gp] = 0;
-  rt.ev("gcMarkWorker", gp, mp, pp, _Gwaiting, -1, gc.workerMode.get(gp)!);
+  rt.ev("gcMarkWorker", gp, mp, pp, -1, -1, gc.workerMode.get(gp)!);
+  // A worker that parked in an earlier cycle is readied; a new one just starts (go gcBgMarkWorker).
+  if (!rt.gc.freshWorkers.delete(gp)) rt.ev("ready", gp, mp, pp, _Gwaiting, -1, "gcMarkWorker");
   return gp;
 }
 

@@ -57,7 +57,9 @@ export function netpollNonBlocking(rt: Runtime, mp: M): number {
   rt.sched.lastpollNs = rt.nowNs;
   const gp = list.shift()!;
   rt.gs.status[gp] = _Grunnable;
-  rt.ev("netpoll", gp, mp, mp.p, _Gwaiting, -1, "findRunnable", list.length + 1);
+  rt.gs.waitReason[gp] = 0;
+  rt.ev("netpoll", gp, mp, mp.p, -1, -1, "findRunnable", list.length + 1);
+  rt.ev("ready", gp, mp, mp.p, _Gwaiting, -1, "netpoll");
   injectglist(rt, list, mp.p);
   return gp;
 }
@@ -105,6 +107,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
     const gp = list.shift()!;
     injectglist(rt, list, pp);
     rt.gs.status[gp] = _Grunnable;
+    rt.gs.waitReason[gp] = 0;
     rt.ev("ready", gp, mp, pp, _Gwaiting, -1, "netpoll");
     runFound(rt, mp, gp, false);
     return;

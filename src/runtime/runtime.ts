@@ -106,6 +106,8 @@ export class Runtime {
     /** Each P's mark worker goroutine, and the mode of the ones marking now. */
     workers: new Map<number, number>(),
     workerMode: new Map<number, "dedicated" | "idle">(),
+    /** Workers created but not yet run: their first start is `go gcBgMarkWorker`, not an unblock. */
+    freshWorkers: new Set<number>(),
     /** When the last cycle ended (sysmon's forced GC). */
     lastEndNs: 0,
     forced: 0,
