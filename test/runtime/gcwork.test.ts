@@ -32,7 +32,7 @@ test("GOMAXPROCS=4: one P runs a dedicated mark worker for the whole mark phase"
 
 test("forEachP at mark termination takes a P out of _Psyscall before sysmon does", () => {
   // While marking, idle mark workers fill the idle Ps, so sysmon would take the syscall's P on its
-  // second look; a 5 ms sysmon tick leaves it to forEachP at mark termination (~1 ms).
+  // second look; a 5 ms sysmon tick leaves it to forEachP at mark termination (a 1 ms mark here).
   const log = new EventLog();
   const main = program("main", function* () {
     // The syscall starts while marking (a sleeping G would wait: idle mark workers hold the idle Ps and
@@ -40,7 +40,7 @@ test("forEachP at mark termination takes a P out of _Psyscall before sysmon does
     yield go(program("sys", function* () { yield compute(us(100)); yield Syscall(ms(30)); }));
     yield GC();
   });
-  const sim = simulate({ gomaxprocs: 4, policy: "sysmon-tick=5ms", main, observers: [log], check: true });
+  const sim = simulate({ gomaxprocs: 4, policy: "sysmon-tick=5ms", costs: { gcMarkNs: ms(1) }, main, observers: [log], check: true });
   const took = log.first("forEachP", "took-syscall-p");
   assert.equal(took.pFrom, _Psyscall);
   const markDone = log.first("gcMarkDone");
