@@ -411,7 +411,7 @@ function behindDef(dUs: number, gapUs: number, asserted: boolean, gap?: string):
       { key: "threadsCreated", tol: tolerances.count },
       { key: "retakenFrac", tol: tolerances.lostP },
       { key: "makespanNs", tol: tolerances.time },
-      { key: "behindWaitNs.early.p50", tol: tolerances.time },
+      { key: "behindWaitNs.early.p50", tol: tolerances.time, gap: behindEarlyGap },
       { key: "behindWaitNs.late.p50", tol: tolerances.time, gap: behindLateGap },
       { key: "behindWaitNs.p50", tol: tolerances.time, info: true },
     ],
@@ -429,7 +429,7 @@ function stwDef(procs: number, n: number, asserted: boolean, gap?: string): Vali
     program: "stw",
     args,
     metrics: [
-      { key: "lostPFrac", tol: tolerances.lostP },
+      { key: "lostPFrac", tol: tolerances.lostP, ...(n > 0 ? { gap: stwLostPGap } : {}) },
       // the window is main's sleeps (warmup + gaps): a load-sensitive timer measurement, not a prediction
       { key: "makespanNs", tol: tolerances.time, info: true },
       { key: "threadsCreated", tol: tolerances.count, ...(n > 0 ? { gap: stwThreadsGap } : {}) },
@@ -533,6 +533,10 @@ const netpollBlockingGap =
   "blocking reads on 1000 connections: real Go reaches only 100–730 threads (thread creation under CPU contention on 2 vCPUs, and fewer connections wait at once while accept and File() are slow); the model creates one per waiting connection (~1000)";
 const behindLateGap =
   "after 10 ms sysmon retakes at first sight (sysretake) right after being woken from deep sleep by the previous exit; the model's pass falls later (see docs/validation.md)";
+const behindEarlyGap =
+  "the wait behind a syscall is one to two sysmon periods, and sysmon's period is this machine's nanosleep(20 µs): 76 µs on the calibration machine the model's defaults come from, 90–100 µs on some VMs of this kind (nanosleep(1 µs) ≈ 71–81 µs), so the measured wait depends on the VM; with that VM's sleep model (gosched calibrate) other cells drift instead — an open question of the model";
+const stwLostPGap =
+  "GC every 20 ms with Ps in 1 ms syscalls: the measured lost-P fraction is not stable on this VM (medians 0.32–0.67 for the same program across runs here), so one run's range cannot judge the model; the prediction (about 0.5) sits inside the spread";
 const stwThreadsGap = "GC with Ps in syscalls: real Go starts 4–5 threads (the GC's mark workers and the Ps taken by the STW are handed to new Ms); the model reuses the start-up idle Ms";
 const behindGap = "the first 10 ms: the model's retake timing relative to sysmon's period; see docs/validation.md";
 
