@@ -13,7 +13,8 @@
 //   next event stays compute (the P was held throughout either way);
 // - a block woken by goroutine W becomes `wait W` here and `wake G` at the same point of W's
 //   sequence (a happens-before edge); a block woken by a timer (time.Sleep) or with no waking
-//   goroutine (netpoll, the scheduler) becomes `sleep` of the blocked time;
+//   goroutine (netpoll, the scheduler) becomes `sleep` of the blocked time (replayed as an external
+//   wake at that time, src/workloads/trace_replay.ts);
 // - GoCreate becomes `go`; Gosched becomes `yield`; preemptions just end a compute burst (the
 //   simulator preempts by its own rules).
 //

@@ -393,7 +393,8 @@ function loopCaseDef(kind: "syscall" | "raw" | "cgo", procs: number, g: number, 
     id: `${kind} ${args.join(" ")}`,
     program: kind,
     args,
-    metrics: loopMetrics(kind),
+    // GOMAXPROCS 4, 16 goroutines in blocking calls: real Go has 1–3 more threads than the model.
+    metrics: kind !== "raw" && procs === 4 && g === 16 ? loopMetrics(kind).map((m) => (m.key === "threadsCreated" ? { ...m, gap: extraThreadsGap } : m)) : loopMetrics(kind),
     asserted: gap === undefined,
     ...(gap !== undefined ? { gap } : {}),
     bimodal: kind !== "raw" && dUs < 1000,
@@ -533,6 +534,8 @@ const netpollBlockingGap =
   "blocking reads on 1000 connections: real Go reaches only 100–730 threads (thread creation under CPU contention on 2 vCPUs, and fewer connections wait at once while accept and File() are slow); the model creates one per waiting connection (~1000)";
 const behindLateGap =
   "after 10 ms sysmon retakes at first sight (sysretake) right after being woken from deep sleep by the previous exit; the model's pass falls later (see docs/validation.md)";
+const extraThreadsGap =
+  "GOMAXPROCS 4 with 16 goroutines in blocking calls: real Go creates 13–15 threads where the model creates 12 (16 Ms in the kernel plus the start-up Ms); real Go has an extra woken or spinning M overlapping the handoffs now and then — on 2 busy vCPUs a woken thread takes longer to run, and the model does not delay wake-ups by CPU contention";
 const behindEarlyGap =
   "the wait behind a syscall is one to two sysmon periods, and sysmon's period is this machine's nanosleep(20 µs): 76 µs on the calibration machine the model's defaults come from, 90–100 µs on some VMs of this kind (nanosleep(1 µs) ≈ 71–81 µs), so the measured wait depends on the VM; with that VM's sleep model (gosched calibrate) other cells drift instead — an open question of the model";
 const stwLostPGap =

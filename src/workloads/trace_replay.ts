@@ -80,7 +80,10 @@ export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
           code.push({ op: "recv", chan: chan(a.from, g.g) });
           break;
         case "sleep":
-          code.push({ op: "sleep", durationNs: a.ns });
+          // The observed blocked time already holds the real runtime's timer rounding and wake-up
+          // latency: replay it as an external wake (the fd-ready path of the poller) at that time,
+          // not as a Go timer, whose idle resolution (epoll's millisecond) would be added twice.
+          code.push({ op: "netRead", latencyNs: a.ns, site: "replay.wait" });
           break;
         case "yield":
           code.push({ op: "gosched" });
