@@ -1,5 +1,7 @@
 // Test helpers: an observer that records copies of runtime events, and small program builders.
 import type { Observer, RuntimeEvent } from "../src/runtime/events.js";
+import { WaitGroup, go, program, wgAdd, wgDone, wgWait } from "../src/workloads/api.js";
+import type { Op } from "../src/runtime/ops.js";
 
 export class EventLog implements Observer {
   readonly events: RuntimeEvent[] = [];
@@ -35,4 +37,18 @@ export class EventHash implements Observer {
   get hex(): string {
     return this.h.toString(16).padStart(8, "0");
   }
+}
+
+/** main starts n goroutines running body and waits for them all. */
+export function fanOut(n: number, body: () => Generator<Op, void, number>) {
+  const wg = new WaitGroup();
+  const worker = program("worker", function* () {
+    yield* body();
+    yield wgDone(wg);
+  });
+  return program("main", function* () {
+    yield wgAdd(wg, n);
+    for (let i = 0; i < n; i++) yield go(worker);
+    yield wgWait(wg);
+  });
 }

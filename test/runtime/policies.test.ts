@@ -1,23 +1,11 @@
 // Per syscall policy, a scenario where its documented effect shows (docs/policies.md).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Syscall, WaitGroup, compute, go, ms, program, simulate, us, wgAdd, wgDone, wgWait, type Op } from "../../src/index.js";
+import { Syscall, compute, go, ms, program, simulate, us } from "../../src/index.js";
 import { go119Costs } from "../../src/profiles/go1_19.js";
 import { parsePolicy } from "../../src/policies/index.js";
-import { EventLog } from "../helpers.js";
+import { EventLog, fanOut } from "../helpers.js";
 
-function fanOut(n: number, body: () => Generator<Op, void, number>) {
-  const wg = new WaitGroup();
-  const worker = program("worker", function* () {
-    yield* body();
-    yield wgDone(wg);
-  });
-  return program("main", function* () {
-    yield wgAdd(wg, n);
-    for (let i = 0; i < n; i++) yield go(worker);
-    yield wgWait(wg);
-  });
-}
 
 /** GOMAXPROCS=1: a goroutine blocks 50 ms in a syscall while another is runnable behind it. */
 const behind = program("main", function* () {

@@ -1,24 +1,12 @@
 // Per version profile, a test of the rule that differs from go1.19 (runtime-model.md §8).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Syscall, WaitGroup, compute, go, ms, program, simulate, sleep, tightLoop, us, wgAdd, wgDone, wgWait, type Op } from "../../src/index.js";
+import { Syscall, compute, go, ms, program, simulate, sleep, tightLoop, us } from "../../src/index.js";
 import type { Observer, RuntimeEvent } from "../../src/runtime/events.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { _Prunning, _Psyscall } from "../../src/runtime/runtime2.js";
-import { EventLog } from "../helpers.js";
+import { EventLog, fanOut } from "../helpers.js";
 
-function fanOut(n: number, body: () => Generator<Op, void, number>) {
-  const wg = new WaitGroup();
-  const worker = program("worker", function* () {
-    yield* body();
-    yield wgDone(wg);
-  });
-  return program("main", function* () {
-    yield wgAdd(wg, n);
-    for (let i = 0; i < n; i++) yield go(worker);
-    yield wgWait(wg);
-  });
-}
 
 test("go1.10: reentersyscall keeps m.p; exitsyscallfast CASes _Psyscall straight to _Prunning", () => {
   const log = new EventLog();

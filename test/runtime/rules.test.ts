@@ -2,45 +2,14 @@
 // runtime's outcome. Invariants are checked after every event.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  GC,
-  RawSyscall,
-  Syscall,
-  WaitGroup,
-  blockingSyscall,
-  cgocall,
-  compute,
-  go,
-  ms,
-  program,
-  simulate,
-  sleep,
-  us,
-  wgAdd,
-  wgDone,
-  wgWait,
-  type Op,
-} from "../../src/index.js";
+import { GC, RawSyscall, Syscall, blockingSyscall, cgocall, compute, go, ms, program, simulate, sleep, us } from "../../src/index.js";
 import { sleepActualNs } from "../../src/runtime/config.js";
 import { thisMachine } from "../../src/profiles/go1_19.js";
 import { _Pgcstop, _Psyscall } from "../../src/runtime/runtime2.js";
-import { EventLog } from "../helpers.js";
+import { EventLog, fanOut } from "../helpers.js";
 
 const period = sleepActualNs(thisMachine, 20_000);
 
-/** main spawns n copies of body and waits for them. */
-function fanOut(n: number, body: () => Generator<Op, void, number>) {
-  const wg = new WaitGroup();
-  const worker = program("worker", function* () {
-    yield* body();
-    yield wgDone(wg);
-  });
-  return program("main", function* () {
-    yield wgAdd(wg, n);
-    for (let i = 0; i < n; i++) yield go(worker);
-    yield wgWait(wg);
-  });
-}
 
 test("exitsyscallfast takes the old P back when it is still _Psyscall", () => {
   const log = new EventLog();
