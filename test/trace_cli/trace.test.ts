@@ -44,8 +44,9 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     const sleep = a.bySite.find((r) => r.site.startsWith("main.nanosleep"));
     const getpid = a.bySite.find((r) => r.site.startsWith("main.getpid"));
     assert.ok(sleep && getpid, `sites: ${a.bySite.map((r) => r.site).join("; ")}`);
-    // Every nanosleep is one GoSysCall; now and then Go 1.19's tracer attributes one to another stack
-    // (a real trace's stack sampling, not our reader: the same file gives the same count each read).
+    // Every nanosleep is one GoSysCall under main.nanosleep; one CI rehearsal counted 39 of 40 (the
+    // total number of GoSysCall always equalled `go tool trace -d`'s on the same files), so allow a
+    // call or two attributed elsewhere in a real trace.
     assert.ok(sleep.syscalls <= nanosleeps && sleep.syscalls >= nanosleeps - 2, `nanosleep calls ${sleep.syscalls}/${nanosleeps}`);
     assert.ok(getpid.syscalls >= workers * iters, `getpid calls ${getpid.syscalls}`);
     // 1 ms in the kernel: sysmon retakes nearly every P (it looks every 20 µs…10 ms).
