@@ -394,7 +394,14 @@ function loopCaseDef(kind: "syscall" | "raw" | "cgo", procs: number, g: number, 
     program: kind,
     args,
     // GOMAXPROCS 4, 16 goroutines in blocking calls: real Go has 1–3 more threads than the model.
-    metrics: kind !== "raw" && procs === 4 && g === 16 ? loopMetrics(kind).map((m) => (m.key === "threadsCreated" ? { ...m, gap: extraThreadsGap } : m)) : loopMetrics(kind),
+    // GOMAXPROCS 1, 16 goroutines in 1 ms calls: the makespan hangs on sysmon's period (below).
+    metrics: loopMetrics(kind).map((m) =>
+      kind !== "raw" && procs === 4 && g === 16 && m.key === "threadsCreated"
+        ? { ...m, gap: extraThreadsGap }
+        : kind !== "raw" && procs === 1 && g === 16 && dUs === 1000 && m.key === "makespanNs"
+          ? { ...m, gap: handoffPaceGap }
+          : m,
+    ),
     asserted: gap === undefined,
     ...(gap !== undefined ? { gap } : {}),
     bimodal: kind !== "raw" && dUs < 1000,
@@ -534,6 +541,8 @@ const netpollBlockingGap =
   "blocking reads on 1000 connections: real Go reaches only 100–730 threads (thread creation under CPU contention on 2 vCPUs, and fewer connections wait at once while accept and File() are slow); the model creates one per waiting connection (~1000)";
 const behindLateGap =
   "after 10 ms sysmon retakes at first sight (sysretake) right after being woken from deep sleep by the previous exit; the model's pass falls later (see docs/validation.md)";
+const handoffPaceGap =
+  "GOMAXPROCS 1, 16 goroutines × 1 ms calls: 480 calls share one P, so the makespan is set by how fast the P is handed on; in the model that pace follows sysmon's period (76 µs from the calibration machine: 36 ms predicted; with this VM's ~92 µs sleep model, 49 ms), while real Go measures 37–42 ms here on either VM — returning threads take most lost Ps (the ABA path) — an open question of the model";
 const extraThreadsGap =
   "GOMAXPROCS 4 with 16 goroutines in blocking calls: real Go creates 13–15 threads where the model creates 12 (16 Ms in the kernel plus the start-up Ms); real Go has an extra woken or spinning M overlapping the handoffs now and then — on 2 busy vCPUs a woken thread takes longer to run, and the model does not delay wake-ups by CPU contention";
 const behindEarlyGap =
