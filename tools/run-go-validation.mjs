@@ -8,7 +8,7 @@
 //       Runs the built-in matrix (see MATRICES) and writes a compact results file
 //       {goVersion, machine, cases:[{program, args, reps, m:{metric:[median,min,max]}}]}.
 //   node tools/run-go-validation.mjs compare RESULTS.json [CALIBRATION.csv]
-//       Compares a results file with shared/calibration/go1.19-matrix-gomaxprocs1and4.csv.
+//       Compares a results file with testdata/calibration/go1.19-matrix-gomaxprocs1and4.csv.
 //
 // Options:
 //   --go PATH        go binary (repeatable, or comma-separated, or "all"); default: the first of
@@ -37,7 +37,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PROGRAMS_DIR = path.join(ROOT, "testdata", "go");
 const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go"];
 const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn", "netpoll", "locked", "tightloop"];
-const DEFAULT_CALIBRATION = "/work/shared/calibration/go1.19-matrix-gomaxprocs1and4.csv";
+const DEFAULT_CALIBRATION = path.join(ROOT, "testdata", "calibration", "go1.19-matrix-gomaxprocs1and4.csv");
 
 // Metrics kept in compact results files (per case: [median, min, max]).
 const COMPACT_KEYS = [

@@ -1,6 +1,6 @@
 /// <reference types="node" />
-// Shared helpers for the gotrace tests: locate Go's test data (never copied
-// into the repo) and build small traces by hand.
+// Helpers for the gotrace tests: locate Go's trace test data (vendored in
+// testdata/go-trace/, see its README) and build small traces by hand.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { goUnquote } from '../../src/gotrace/text_format.js';
 // This file runs from dist/test/gotrace/; the repo root is three levels up.
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..', '..');
-export const testdata = path.resolve(repoRoot, '../shared/go-testdata');
+export const testdata = path.resolve(repoRoot, 'testdata', 'go-trace');
 
 export function listDir(sub: string): string[] {
   return fs

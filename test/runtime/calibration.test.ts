@@ -1,4 +1,4 @@
-// Scenario tests against real Go 1.19 measured on this kind of machine (../shared/calibration/):
+// Scenario tests against real Go 1.19 measured on this kind of machine (testdata/calibration/, see its README):
 // N goroutines each making n nanosleep(d) calls through Syscall, RawSyscall or cgo, GOMAXPROCS 1 and 4.
 // A prediction passes when it falls inside the measured [min, max] over 5 runs, widened by the
 // tolerance: thread counts ±10 % (or ±1), fraction of calls that lost their P ±0.05, makespan ±10 %.
@@ -15,7 +15,7 @@ import { test } from "node:test";
 import { RawSyscall, Syscall, WaitGroup, cgocall, go, program, simulate, wgAdd, wgDone, wgWait, type Metrics } from "../../src/index.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const csvPath = resolve(repo, "../shared/calibration/go1.19-matrix-gomaxprocs1and4.csv");
+const csvPath = resolve(repo, "testdata/calibration/go1.19-matrix-gomaxprocs1and4.csv");
 
 interface Cell {
   kind: "syscall" | "raw" | "cgo";
