@@ -4,6 +4,7 @@
 //
 // Fidelity (docs/model.md): sync.Mutex does not spin; a Mutex waiter woken in normal mode competes
 // again, and after waiting 1 ms the mutex hands off directly (starvation mode). Timers: time.ts.
+import { Deque } from "../base/deque.js";
 import { RuntimeFatal } from "../base/errors.js";
 import type { Chan, Mutex, SelectCase, WaitGroup } from "./ops.js";
 import { gopark, ready } from "./proc.js";
@@ -29,18 +30,20 @@ export interface ChanState {
   capacity: number;
   count: number;
   closed: boolean;
-  recvq: Sudog[];
-  sendq: Sudog[];
+  /** Wait queues are ring buffers: O(1) enqueue and dequeue (Array.shift would be O(n)). */
+  recvq: Deque<Sudog>;
+  sendq: Deque<Sudog>;
 }
 export interface WaitGroupState {
   counter: number;
+  /** Only appended to, and drained whole at zero: a plain array is O(1) per waiter. */
   waiters: number[];
 }
 export interface MutexState {
   locked: boolean;
   starving: boolean;
   /** Waiters: G slot and the time it started waiting. */
-  waiters: { gp: number; sinceNs: number }[];
+  waiters: Deque<{ gp: number; sinceNs: number }>;
 }
 
 const starvationThresholdNs = 1e6; // sync/mutex.go starvationThresholdNs
@@ -48,16 +51,15 @@ const starvationThresholdNs = 1e6; // sync/mutex.go starvationThresholdNs
 function chanState(rt: Runtime, ch: Chan): ChanState {
   let st = rt.chans.get(ch);
   if (st === undefined) {
-    st = { capacity: ch.capacity, count: 0, closed: false, recvq: [], sendq: [] };
+    st = { capacity: ch.capacity, count: 0, closed: false, recvq: new Deque(), sendq: new Deque() };
     rt.chans.set(ch, st);
   }
   return st;
 }
 
 /** Dequeues the first waiter still waiting (select sudogs of a finished select are skipped). */
-function dequeue(q: Sudog[]): Sudog | null {
-  while (q.length > 0) {
-    const sg = q.shift()!;
+function dequeue(q: Deque<Sudog>): Sudog | null {
+  for (let sg = q.shift(); sg !== undefined; sg = q.shift()) {
     if (typeof sg === "number") return sg;
     if (!sg.sel.done) {
       sg.sel.done = true;
@@ -67,7 +69,7 @@ function dequeue(q: Sudog[]): Sudog | null {
   return null;
 }
 
-function hasWaiter(q: Sudog[]): boolean {
+function hasWaiter(q: Deque<Sudog>): boolean {
   for (const sg of q) if (typeof sg === "number" || !sg.sel.done) return true;
   return false;
 }
@@ -222,7 +224,7 @@ export function wgWaitOp(rt: Runtime, mp: M, wg: WaitGroup): void {
 function mutexState(rt: Runtime, mu: Mutex): MutexState {
   let st = rt.mutexes.get(mu);
   if (st === undefined) {
-    st = { locked: false, starving: false, waiters: [] };
+    st = { locked: false, starving: false, waiters: new Deque() };
     rt.mutexes.set(mu, st);
   }
   return st;
