@@ -5,7 +5,7 @@
 //   the sleep model = RawSyscall(nanosleep d) latency − d for d = 1 µs … 10 ms (raw -g 1), with the
 //     thread's timer slack from /proc/self/timerslack_ns;
 //   thread start / futex wake = `go f()` → f running on another thread when one must be created /
-//     when an idle one is woken (spawn -mode new|idle, the method of shared/calibration), minus the
+//     when an idle one is woken (spawn -mode new|idle, the method of testdata/calibration), minus the
 //     spinning M's usleep(3) before it steals runnext.
 import { writeFileSync } from "node:fs";
 import os from "node:os";

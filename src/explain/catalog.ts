@@ -4,7 +4,7 @@
 //
 // Everything here is written in our own words from reading Go's runtime
 // sources (runtime/proc.go, runtime/stack.go, runtime/cgocall.go, ...) at
-// go1.10, go1.19, go1.22 and go1.26, and from docs/runtime-model.md (shared).
+// go1.10, go1.19, go1.22 and go1.26 (docs/model.md says what the model keeps).
 // go1.19 is the reference profile; `versions` lists how other profiles differ.
 
 import { schedEntries } from "./sched_entries.js";
@@ -45,7 +45,7 @@ export const catalog: readonly Explanation[] = [
   ...modelEntries,
 ];
 
-/** The seed document's open questions, answered. */
+/** The open questions of the article that started the project (docs/seed-article.md), answered. */
 export const questions: readonly Question[] = [
   {
     id: "stackpreempt",

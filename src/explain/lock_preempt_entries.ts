@@ -1,7 +1,8 @@
 // Explanations for LockOSThread and thread exit, preemption by signal, and
-// go1.26's syscall path without _Psyscall. Pure data; see
-// /work/shared/docs/runtime-model.md sections 3, 7 and 8.3, and the model's
-// src/runtime/lockosthread.ts, syscall.ts and proc.ts (doSigPreempt).
+// go1.26's syscall path without _Psyscall. Pure data, in our own words from
+// Go's runtime/proc.go (LockOSThread, goexit0, preemptone), runtime/preempt.go
+// and runtime/signal_unix.go (doSigPreempt); see docs/profiles.md (go1.26) and
+// the model's src/runtime/lockosthread.ts, syscall.ts and proc.ts.
 
 import type { Explanation } from "./catalog.js";
 

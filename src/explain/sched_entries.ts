@@ -1,6 +1,7 @@
 // Explanations for the scheduler loop, run queues, goroutine state changes,
-// stop-the-world and deadlock detection. Pure data; see
-// /work/shared/docs/runtime-model.md sections 4, 5 and 6.
+// stop-the-world and deadlock detection. Pure data, in our own words from Go's
+// runtime/proc.go (schedule, findRunnable, runqput, stopTheWorldWithSema,
+// checkdead); see docs/model.md.
 
 import type { Explanation } from "./catalog.js";
 

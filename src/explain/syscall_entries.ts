@@ -1,7 +1,8 @@
 // Explanations for the system-call path (entersyscall ... exitsyscall0, cgo).
 // Pure data. Written in our own words from reading Go's runtime/proc.go and
-// runtime/cgocall.go at go1.10, go1.19, go1.22 and go1.26; see
-// /work/shared/docs/runtime-model.md sections 2, 7, 8 and 9.
+// runtime/cgocall.go at go1.10, go1.19, go1.22 and go1.26; see docs/model.md and
+// docs/profiles.md. "Seed point N" is point N of the 2018 article that started
+// the project, summarized in docs/seed-article.md.
 
 import type { Explanation } from "./catalog.js";
 
@@ -18,8 +19,8 @@ export const syscallEntries: readonly Explanation[] = [
       "that sysmon, a stop-the-world or forEachP can take it if the call " +
       "blocks. No hand-off happens here: if the call is short, exitsyscall " +
       "simply takes the same P back. The steps below are the nine points of " +
-      "the 2018 seed document mapped onto the go1.19 code, plus the steps the " +
-      "seed did not list.",
+      "the 2018 article that started this project (docs/seed-article.md), " +
+      "mapped onto the go1.19 code, plus the steps it did not list.",
     steps: [
       {
         text:

@@ -1,5 +1,6 @@
 // Explanations for sysmon, P hand-off and thread (M) start/stop.
-// Pure data; see /work/shared/docs/runtime-model.md sections 3 and 4.
+// Pure data, in our own words from Go's runtime/proc.go (sysmon, retake,
+// handoffp, startm, stopm, wakep, newm); see docs/model.md.
 
 import type { Explanation } from "./catalog.js";
 

@@ -1,7 +1,8 @@
 // Explanations for timers (per-P heaps, go1.10's timerproc), waking the
 // network poller, and the GC's background work (start, mark workers,
-// mark termination, forced GC). Pure data; see
-// /work/shared/docs/runtime-model.md sections 3, 5 and 8, and the model's
+// mark termination, forced GC). Pure data, in our own words from Go's
+// runtime/time.go, runtime/netpoll.go, runtime/mgc.go and runtime/proc.go
+// (sysmon, forcegchelper); see docs/model.md and the model's
 // src/runtime/time.ts, timerproc.ts, netpoll.ts, gcwork.ts and stw.ts.
 
 import type { Explanation } from "./catalog.js";

@@ -1,5 +1,5 @@
 // Writer for the old (v1) Go execution trace format, header "go 1.19 trace" — the format every
-// `go tool trace` from 1.19 to today opens (../shared/docs/go-trace-format.md §0, §1).
+// `go tool trace` from 1.19 to today opens (Go 1.19's runtime/trace.go writes it, internal/trace/parser.go reads it; docs/outputs.md).
 //
 // Low-level and streaming: events are appended to a per-P buffer that is flushed as a `Batch` when
 // it grows past `batchBytes`, so memory stays bounded whatever the run's length. Strings and stacks

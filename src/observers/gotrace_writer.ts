@@ -1,7 +1,7 @@
 // The simulated run as a Go execution trace (old format, "go 1.19 trace"): runtime events → the
 // trace events Go 1.19's runtime would have written at the same points (proc.go's traceGo*/traceProc*
 // calls), with the sequence numbers and per-P placement Go 1.19's parser demands
-// (../shared/docs/go-trace-format.md §1.7–§1.9; docs/outputs.md).
+// (Go 1.19's internal/trace/parser.go: parseEvents, and order.go: order1007; docs/outputs.md).
 //
 // The mapping, one runtime function at a time (Go 1.19 writes):
 //   acquirep                → ProcStart(thread = M id), unless the P is still started in the trace

@@ -1,4 +1,4 @@
-// The metrics report, computed from runtime events alone (names as in docs/design.md, the same that
+// The metrics report, computed from runtime events alone (names as in docs/cli.md and docs/validation-programs.md, the same that
 // the validation suite reads from real Go programs).
 import { build, type Histogram } from "hdr-histogram-js";
 import { _Grunnable, _Grunning } from "../runtime/runtime2.js";

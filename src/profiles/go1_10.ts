@@ -1,4 +1,4 @@
-// The go1.10 profile: the seed's era (2018). What differs from go1.19 (runtime-model.md §8):
+// The go1.10 profile: the seed article's era (2018, docs/seed-article.md). What differs from go1.19 (docs/profiles.md):
 // reentersyscall keeps m.p and exitsyscallfast CASes _Psyscall straight to _Prunning; no sysretake
 // (added in go1.13); no asynchronous preemption (go1.14); timers live in timerproc goroutines, one per
 // bucket, that sleep through entersyscallblock — a blocked thread per active bucket; sysmon's deep

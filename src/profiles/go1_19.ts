@@ -1,5 +1,5 @@
 // The go1.19 profile: the reference, validated against Debian's golang-1.19-go on this machine.
-// Constants are proc.go's (runtime-model.md §10); costs and the machine come from shared/calibration.
+// Constants are runtime/proc.go's (see RuntimeConstants); costs and the machine come from testdata/calibration.
 import type { Costs, GcSettings, Machine, Rules, RuntimeConstants } from "../runtime/config.js";
 
 export const go119Constants: RuntimeConstants = {

@@ -3,7 +3,7 @@
 // stop-the-world and a returning thread take it by first claiming the G's scan bit
 // (setBlockOnExitSyscall) and then takeP. exitsyscall keeps the P if nobody took it, else
 // exitsyscallTryGetP (its old P back from whoever holds it in a syscall, or an idle P), else
-// exitsyscallNoP. Observable thread counts and retake timing are go1.19's (runtime-model.md §8.3).
+// exitsyscallNoP. Observable thread counts and retake timing are go1.19's (docs/profiles.md).
 import type { Rules, RuntimeConstants } from "../runtime/config.js";
 import { go119Constants, go119Rules } from "./go1_19.js";
 

@@ -1,7 +1,7 @@
 // What a simulation is run with: the Go version profile's constants and rules, the costs of runtime
 // steps, and the machine. Profiles (src/profiles/) provide defaults; every figure can be overridden.
 
-/** Constants of the runtime that a version profile fixes (runtime-model.md §10). */
+/** Constants of the runtime that a version profile fixes (each cites its place in runtime/proc.go). */
 export interface RuntimeConstants {
   /** sysmon's first and minimum usleep (µs): proc.go sysmon `delay = 20`. */
   readonly sysmonDelayUsMin: number;
@@ -31,7 +31,7 @@ export interface RuntimeConstants {
   readonly sysretake: boolean;
 }
 
-/** Costs of runtime steps, in nanoseconds (defaults from shared/calibration, see docs/model.md). */
+/** Costs of runtime steps, in nanoseconds (defaults from testdata/calibration, see docs/model.md). */
 export interface Costs {
   /** entersyscall's own cost (half of Syscall(getpid) − RawSyscall(getpid) ≈ 100 ns). */
   readonly entersyscallNs: number;
@@ -84,7 +84,7 @@ export interface GcSettings {
 export type ProfileName = "go1.10" | "go1.19" | "go1.23" | "go1.26";
 
 /**
- * Rule variants a version profile swaps (runtime-model.md §8). Whole code paths differ, not only
+ * Rule variants a version profile swaps (docs/profiles.md). Whole code paths differ, not only
  * numbers: each flag selects one path in the model, cited where it branches.
  */
 export interface Rules {

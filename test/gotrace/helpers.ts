@@ -46,13 +46,13 @@ export function hex(s: string): Uint8Array {
   return out;
 }
 
-/** The 107-byte minimal v1 trace of docs §1.10 (go 1.19). */
+/** A minimal v1 trace (go 1.19), 107 bytes assembled by hand: one goroutine, one blocking syscall. */
 export const MINIMAL_V1_HEX =
   '676f20312e3139207472616365000000 4100e807 450100 84010100 cd0402010100 8e020101 5c0a01 1eb902 0601 ' +
   '45e80700 dd0401010200 8e010103 0f05 0601 02a8d6b907 4100e012 25010b6d61696e2e776f726b6572 ' +
   '2502076d61696e2e676f c3090101 80a08002 010207';
 
-/** The 151-byte minimal v2 trace of docs §2.9 (go 1.22). */
+/** A minimal v2 trace (go 1.22), 151 bytes by hand: the same syscall, plus a sysmon M that steals the P. */
 export const MINIMAL_V2_HEX =
   '676f20312e3232207472616365000000 ' +
   '0101ffffffffffffffffff01e80705 08a8d6b907 ' +

@@ -77,7 +77,7 @@ test('new format: parsed golden trace has sane contexts and increasing times', (
   assert.match(dumpTrace(t), /^Trace Go1\.22\nEventBatch gen=\d+ m=\d+ time=\d+ size=\d+\n/);
 });
 
-test('new format: minimal syscall trace (docs §2.9) orders the steal before the reacquire', () => {
+test('new format: minimal hand-built syscall trace orders the steal before the reacquire', () => {
   const bytes = hex(MINIMAL_V2_HEX);
   assert.equal(bytes.length, 151);
   const t = readTrace(bytes);

@@ -58,7 +58,7 @@ test('old format: user regions and logs carry their strings', () => {
   assert.equal(log.sargs.length, 2);
 });
 
-test('old format: minimal syscall trace (docs §1.10) gives the documented times', () => {
+test('old format: minimal hand-built syscall trace gives the expected times', () => {
   const t = readTrace(hex(MINIMAL_V1_HEX));
   assert.equal(t.version, 1019);
   assert.equal(t.ticksPerSec, 15625000);

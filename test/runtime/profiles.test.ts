@@ -1,4 +1,4 @@
-// Per version profile, a test of the rule that differs from go1.19 (runtime-model.md §8).
+// Per version profile, a test of the rule that differs from go1.19 (docs/profiles.md).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Syscall, compute, go, ms, program, simulate, sleep, tightLoop, us } from "../../src/index.js";

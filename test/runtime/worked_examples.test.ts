@@ -1,5 +1,5 @@
-// The worked examples at the end of shared/docs/runtime-model.md (§11), each built as a scenario and
-// checked against the go1.19 rules it describes. Invariants are checked after every event.
+// Worked examples of the go1.19 syscall rules (runtime/proc.go: reentersyscall, retake, handoffp,
+// exitsyscallfast, exitsyscall0), each built as a scenario and checked step by step against them. Invariants are checked after every event.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { simulate, program, compute, go, Read, Syscall, ms } from "../../src/index.js";

@@ -322,7 +322,7 @@ type loopResult struct {
 
 // runLoop measures g goroutines each doing n calls of call(goroutine index); call returns true
 // if the call was interrupted (EINTR). The measured window starts right before the goroutines are
-// started (about 1 ms after the runtime started sysmon, as in shared/calibration) and ends when
+// started (about 1 ms after the runtime started sysmon, as in testdata/calibration) and ends when
 // the last one has finished.
 func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 	lat := make([]int64, f.g*f.n)

@@ -1,4 +1,4 @@
-// spawn: thread start-up and futex wake latency, the method of shared/calibration
+// spawn: thread start-up and futex wake latency, the method of testdata/calibration
 // (go1.19-thread-creation.json, "kind": "spawn"). GOMAXPROCS = -procs (default 3).
 // Each of n trials (default 40): the main goroutine does `go f()` and spins (no syscalls) until f
 // has run. f goes to main's runnext; wakep starts a spinning M on an idle P, which steals f after
