@@ -15,8 +15,9 @@
 //
 // Fidelity (docs/model.md): the mark phase lasts gcMarkNs whatever the workers do; fractional
 // workers (the 25 % goal's remainder) and mark assists are not modeled.
+import { casgstatus, caspstatus } from "./status.js";
 import type { GeneratorProgram, Op } from "./ops.js";
-import { gopark, handoffp, newproc, newprocParked } from "./proc.js";
+import { gopark, handoffp, newproc, newprocParked, readyStatus } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import { cpuRemove, cpuStart } from "./cpu.js";
 import type { Runtime } from "./runtime.js";
@@ -69,11 +70,13 @@ export function findRunnableGCWorker(rt: Runtime, mp: M, idle: boolean): number 
     gc.dedicatedNeeded--;
     gc.workerMode.set(gp, "dedicated");
   } else gc.workerMode.set(gp, "idle");
-  rt.gs.status[gp] = _Grunnable;
-  rt.gs.waitReason[gp] = 0;
-  rt.ev("gcMarkWorker", gp, mp, pp, -1, -1, gc.workerMode.get(gp)!);
   // A worker that parked in an earlier cycle is readied; a new one just starts (go gcBgMarkWorker).
-  if (!rt.gc.freshWorkers.delete(gp)) rt.ev("ready", gp, mp, pp, _Gwaiting, -1, "gcMarkWorker");
+  if (!rt.gc.freshWorkers.delete(gp)) readyStatus(rt, gp, mp, pp, "gcMarkWorker");
+  else {
+    casgstatus(rt, gp, _Gwaiting, _Grunnable);
+    rt.gs.waitReason[gp] = 0;
+  }
+  rt.ev("gcMarkWorker", gp, mp, pp, gc.workerMode.get(gp)!);
   return gp;
 }
 
@@ -133,12 +136,12 @@ export function gcMarkWorkAvailable(rt: Runtime): boolean {
 export function forEachP(rt: Runtime): void {
   for (const pp of rt.allp) {
     if (pp.status === _Psyscall) {
-      pp.status = _Pidle;
+      caspstatus(rt, pp, _Psyscall, _Pidle);
       pp.syscalltick++;
-      rt.ev("forEachP", nilG, null, pp, -1, _Psyscall, "took-syscall-p");
+      rt.ev("forEachP", nilG, null, pp, "took-syscall-p");
       handoffp(rt, pp, "forEachP");
     } else if (rt.config.rules.syscallP === "running" && pInSyscall(rt, pp)) {
-      rt.ev("forEachP", nilG, pp.m, pp, -1, _Prunning, "took-syscall-p");
+      rt.ev("forEachP", nilG, pp.m, pp, "took-syscall-p");
       takeP(rt, pp, "forEachP");
       handoffp(rt, pp, "forEachP");
     }
@@ -150,7 +153,7 @@ export function sysmonForceGC(rt: Runtime): void {
   const gc = rt.gc;
   if (gc.phase !== "off" || rt.config.gc.gogc < 0 || rt.nowNs - gc.lastEndNs < rt.config.constants.forcegcPeriodNs) return;
   gc.lastEndNs = rt.nowNs; // one helper per period
-  rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "forcegc", gc.cycles);
+  rt.ev("sysmon", nilG, rt.sysmonM, null, "forcegc", gc.cycles);
   newproc(rt, forcegcHelper, null, nilG);
 }
 

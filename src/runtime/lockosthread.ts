@@ -20,12 +20,12 @@ export function lockOSThreadOp(rt: Runtime, mp: M): void {
     tm.state = "system";
     rt.sched.nmsys++;
     rt.templateThread = tm;
-    rt.ev("newm", nilG, tm, null, -1, -1, "template", mcount(rt));
+    rt.ev("newm", nilG, tm, null, "template", mcount(rt));
   }
   mp.lockedExt++;
   mp.lockedg = gp;
   rt.gs.lockedm[gp] = mp.id;
-  rt.ev("lockOSThread", gp, mp, mp.p, -1, -1, "", mp.lockedExt);
+  rt.ev("lockOSThread", gp, mp, mp.p, "", mp.lockedExt);
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
 }
 
@@ -37,7 +37,7 @@ export function unlockOSThreadOp(rt: Runtime, mp: M): void {
     mp.lockedg = nilG;
     rt.gs.lockedm[gp] = noM;
   }
-  rt.ev("unlockOSThread", gp, mp, mp.p, -1, -1, "", mp.lockedExt);
+  rt.ev("unlockOSThread", gp, mp, mp.p, "", mp.lockedExt);
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
 }
 
@@ -47,7 +47,7 @@ export function unlockOSThreadOp(rt: Runtime, mp: M): void {
  */
 export function stoplockedm(rt: Runtime, mp: M): void {
   if (mp.p !== null) handoffp(rt, releasep(rt, mp), "stoplockedm");
-  rt.ev("stoplockedm", mp.lockedg, mp, null, -1, -1, mp.noteWoken ? "already-woken" : "");
+  rt.ev("stoplockedm", mp.lockedg, mp, null, mp.noteWoken ? "already-woken" : "");
   if (mp.noteWoken) {
     // startlockedm ran before we parked: the sticky note lets mPark return at once.
     mp.noteWoken = false;
@@ -77,8 +77,8 @@ export function startlockedm(rt: Runtime, mp: M, gp: number): void {
   const lm = rt.allm[rt.gs.lockedm[gp]!]!;
   const pp = releasep(rt, mp);
   lm.nextp = pp;
-  rt.ev("startlockedm", gp, lm, pp, -1, -1, "");
-  rt.ev("notewakeup", nilG, lm, pp, -1, -1, "m.park");
+  rt.ev("startlockedm", gp, lm, pp, "");
+  rt.ev("notewakeup", nilG, lm, pp, "m.park");
   if (lm.state === "lockedidle") {
     rt.sched.nmidlelocked--;
     lm.state = "waking";
@@ -95,5 +95,5 @@ export function mexit(rt: Runtime, mp: M): void {
   mp.state = "dead";
   rt.sched.nmfreed++;
   rt.mWait(mp);
-  rt.ev("mexit", nilG, mp, null, -1, -1, "locked-goroutine-exited", mcount(rt));
+  rt.ev("mexit", nilG, mp, null, "locked-goroutine-exited", mcount(rt));
 }

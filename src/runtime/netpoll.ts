@@ -6,7 +6,7 @@
 //
 // An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
 // epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
-import { Resume, acquirep, gopark, pidleget, runFound, startm, stopm } from "./proc.js";
+import { Resume, acquirep, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -24,7 +24,7 @@ export function netOp(rt: Runtime, mp: M, latency: Duration, site: string): void
   const gen = ++rt.gs.timerGen[gp]!;
   np.waiters++;
   rt.queue.push(rt.nowNs + latencyNs, Ev.NetReady, gp, gen);
-  rt.ev("netpoll", gp, mp, mp.p, -1, -1, `park ${site}`, latencyNs);
+  rt.ev("netpoll", gp, mp, mp.p, `park ${site}`, latencyNs);
   gopark(rt, mp, WaitReason.IOWait);
 }
 
@@ -56,10 +56,8 @@ export function netpollNonBlocking(rt: Runtime, mp: M): number {
   const list = netpoll(rt);
   rt.sched.lastpollNs = rt.nowNs;
   const gp = list.shift()!;
-  rt.gs.status[gp] = _Grunnable;
-  rt.gs.waitReason[gp] = 0;
-  rt.ev("netpoll", gp, mp, mp.p, -1, -1, "findRunnable", list.length + 1);
-  rt.ev("ready", gp, mp, mp.p, _Gwaiting, -1, "netpoll");
+  rt.ev("netpoll", gp, mp, mp.p, "findRunnable", list.length + 1);
+  readyStatus(rt, gp, mp, mp.p, "netpoll");
   injectglist(rt, list, mp.p);
   return gp;
 }
@@ -77,7 +75,7 @@ export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number): boolean {
   np.blockedMWaking = false;
   np.pollUntilNs = timed ? pollUntilNs : 0;
   mp.state = "netpoll";
-  rt.ev("netpoll", nilG, mp, null, -1, -1, "block", timed ? pollUntilNs - rt.nowNs : -1);
+  rt.ev("netpoll", nilG, mp, null, "block", timed ? pollUntilNs - rt.nowNs : -1);
   if (np.ready.length > 0 || (timed && pollUntilNs <= rt.nowNs)) {
     np.blockedMWaking = true;
     rt.mAfter(mp, 0, Resume.NetpollWoken);
@@ -96,7 +94,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
   mp.state = "running";
   const list = netpoll(rt);
   const pp = pidleget(rt);
-  rt.ev("netpoll", nilG, mp, pp, -1, -1, "woken", list.length);
+  rt.ev("netpoll", nilG, mp, pp, "woken", list.length);
   if (pp === null) {
     injectglist(rt, list, null);
     stopm(rt, mp);
@@ -106,9 +104,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
   if (list.length > 0) {
     const gp = list.shift()!;
     injectglist(rt, list, pp);
-    rt.gs.status[gp] = _Grunnable;
-    rt.gs.waitReason[gp] = 0;
-    rt.ev("ready", gp, mp, pp, _Gwaiting, -1, "netpoll");
+    readyStatus(rt, gp, mp, pp, "netpoll");
     runFound(rt, mp, gp, false);
     return;
   }
@@ -123,9 +119,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
 export function injectglist(rt: Runtime, list: readonly number[], pp: P | null): void {
   if (list.length === 0) return;
   for (const gp of list) {
-    rt.gs.status[gp] = _Grunnable;
-    rt.gs.waitReason[gp] = 0;
-    rt.ev("ready", gp, null, pp, _Gwaiting, -1, "injectglist");
+    readyStatus(rt, gp, null, pp, "injectglist");
   }
   const startIdle = (n: number) => {
     for (; n !== 0 && rt.sched.npidle !== 0; n--) startm(rt, null, false, "injectglist");
@@ -148,7 +142,7 @@ export function sysmonNetpoll(rt: Runtime): void {
   rt.sched.lastpollNs = rt.nowNs;
   const list = netpoll(rt);
   if (list.length > 0) {
-    rt.ev("netpoll", nilG, rt.sysmonM, null, -1, -1, "sysmon", list.length);
+    rt.ev("netpoll", nilG, rt.sysmonM, null, "sysmon", list.length);
     injectglist(rt, list, null);
   }
 }

@@ -8,6 +8,7 @@
 //
 // Left out here (docs/model.md): netpoll, the trace reader and GC worker goroutines, LockOSThread,
 // runtime-internal goroutines (bgsweep, scavenger, forcegc helper), safe-point functions.
+import { casgstatus, caspstatus } from "./status.js";
 import { RuntimeFatal } from "../base/errors.js";
 import { assert, InvariantError } from "../base/assert.js";
 import type { Program } from "./ops.js";
@@ -66,12 +67,13 @@ export const enum Resume {
 /** pidleput (proc.go): put pp on the idle list; its run queue must be empty. */
 export function pidleput(rt: Runtime, pp: P): void {
   if (!runqempty(pp)) throw new InvariantError("pidleput: P has non-empty run queue");
+  // Go's callers store _Pidle first (releasep, retake's CAS, startTheWorld); here pidleput does it.
   const from = pp.status;
-  pp.status = _Pidle;
+  if (from !== _Pidle) caspstatus(rt, pp, from, _Pidle);
   pp.link = rt.sched.pidle;
   rt.sched.pidle = pp;
   rt.sched.npidle++;
-  if (from !== _Pidle && rt.observed) rt.ev("releasep", nilG, null, pp, -1, from, "pidleput");
+  if (from !== _Pidle) rt.ev("releasep", nilG, null, pp, "pidleput");
 }
 
 /** pidleget (proc.go): take a P from the idle list (LIFO), or null. */
@@ -116,8 +118,8 @@ export function acquirep(rt: Runtime, mp: M, pp: P): void {
   }
   mp.p = pp;
   pp.m = mp;
-  pp.status = _Prunning;
-  rt.ev("acquirep", nilG, mp, pp, -1, _Pidle, "");
+  caspstatus(rt, pp, _Pidle, _Prunning);
+  rt.ev("acquirep", nilG, mp, pp, "");
 }
 
 /** releasep (proc.go): disassociate mp from its P, which becomes _Pidle (not yet on the idle list). */
@@ -126,8 +128,8 @@ export function releasep(rt: Runtime, mp: M): P {
   if (pp === null || pp.m !== mp || pp.status !== _Prunning) throw new InvariantError("releasep: invalid arg");
   mp.p = null;
   pp.m = null;
-  pp.status = _Pidle;
-  rt.ev("releasep", nilG, mp, pp, -1, _Prunning, "");
+  caspstatus(rt, pp, _Prunning, _Pidle);
+  rt.ev("releasep", nilG, mp, pp, "");
   return pp;
 }
 
@@ -166,7 +168,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
   // nmspinning always equals the number of spinning Ms.
   mp.spinning = spinning;
   mp.state = "starting";
-  rt.ev("newm", nilG, mp, pp, -1, -1, spinning ? "spinning" : "", mcount(rt));
+  rt.ev("newm", nilG, mp, pp, spinning ? "spinning" : "", mcount(rt));
   rt.mAfter(mp, rt.config.costs.threadStartNs, Resume.MStart);
   return mp;
 }
@@ -174,7 +176,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
 /** notewakeup(&mp.park): the parked M runs after the futex wake-up latency. */
 function notewakeupM(rt: Runtime, mp: M): void {
   mp.state = "waking";
-  rt.ev("notewakeup", nilG, mp, mp.nextp, -1, -1, "m.park");
+  rt.ev("notewakeup", nilG, mp, mp.nextp, "m.park");
   rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.Woken);
 }
 
@@ -191,7 +193,7 @@ export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: str
     }
   }
   const nmp = mget(rt);
-  rt.ev("startm", nilG, nmp, pp, -1, -1, reason, spinning ? 1 : 0);
+  rt.ev("startm", nilG, nmp, pp, reason, spinning ? 1 : 0);
   if (nmp === null) {
     newm(rt, spinning, pp);
     return;
@@ -205,7 +207,7 @@ export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: str
 /** stopm (proc.go): park mp on the idle list until startm hands it a P. */
 export function stopm(rt: Runtime, mp: M): void {
   assert(mp.p === null && !mp.spinning, "stopm: holding p or spinning");
-  rt.ev("stopm", nilG, mp, null, -1, -1, "");
+  rt.ev("stopm", nilG, mp, null, "");
   mput(rt, mp);
   rt.mWait(mp);
 }
@@ -229,13 +231,13 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
   const s = rt.sched;
   // 1. Local or global work: start an M right away.
   if (!runqempty(pp) || s.runqsize !== 0) {
-    rt.ev("handoffp", nilG, null, pp, -1, -1, "has-work");
+    rt.ev("handoffp", nilG, null, pp, "has-work");
     startm(rt, pp, false, "handoffp");
     return;
   }
   // 3. GC mark work for this P: start an M to run a mark worker on it.
   if (gcMarkWorkAvailable(rt)) {
-    rt.ev("handoffp", nilG, null, pp, -1, -1, "gc-mark-work");
+    rt.ev("handoffp", nilG, null, pp, "gc-mark-work");
     startm(rt, pp, false, "handoffp");
     return;
   }
@@ -243,32 +245,31 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
   if (s.nmspinning + s.npidle === 0) {
     s.nmspinning = 1;
     s.needspinning = false;
-    rt.ev("handoffp", nilG, null, pp, -1, -1, "start-spinning");
+    rt.ev("handoffp", nilG, null, pp, "start-spinning");
     startm(rt, pp, true, "handoffp");
     return;
   }
   // 5. A stop-the-world is waiting: the P stops here.
   if (s.gcwaiting) {
-    const from = pp.status;
-    pp.status = _Pgcstop;
-    rt.ev("handoffp", nilG, null, pp, -1, from, "gcwaiting");
+    caspstatus(rt, pp, _Pidle, _Pgcstop);
+    rt.ev("handoffp", nilG, null, pp, "gcwaiting");
     stopwaitDone(rt);
     return;
   }
   // 7. Work appeared in the global queue meanwhile.
   if (s.runqsize !== 0) {
-    rt.ev("handoffp", nilG, null, pp, -1, -1, "global-work");
+    rt.ev("handoffp", nilG, null, pp, "global-work");
     startm(rt, pp, false, "handoffp");
     return;
   }
   // 8. The last running P, and nobody polls the network: keep an M around to poll it.
   if (s.npidle === rt.gomaxprocs - 1 && rt.netpoll.blockedM === null) {
-    rt.ev("handoffp", nilG, null, pp, -1, -1, "last-running-p");
+    rt.ev("handoffp", nilG, null, pp, "last-running-p");
     startm(rt, pp, false, "handoffp");
     return;
   }
   // 9. Nothing to do: the P goes idle.
-  rt.ev("handoffp", nilG, null, pp, -1, -1, why === "" ? "idle" : why);
+  rt.ev("handoffp", nilG, null, pp, why === "" ? "idle" : why);
   pidleput(rt, pp);
 }
 
@@ -288,17 +289,17 @@ export function wakep(rt: Runtime): void {
     if (pp === null) {
       s.needspinning = true;
       s.nmspinning--;
-      rt.ev("wakep", nilG, null, null, -1, -1, "needspinning");
+      rt.ev("wakep", nilG, null, null, "needspinning");
       return;
     }
-    rt.ev("wakep", nilG, null, pp, -1, -1, "");
+    rt.ev("wakep", nilG, null, pp, "");
     startm(rt, pp, true, "wakep");
     return;
   }
   if (s.npidle === 0) return;
   if (s.nmspinning !== 0) return;
   s.nmspinning = 1;
-  rt.ev("wakep", nilG, null, null, -1, -1, "");
+  rt.ev("wakep", nilG, null, null, "");
   startm(rt, null, true, "wakep");
 }
 
@@ -315,7 +316,7 @@ function resetspinning(rt: Runtime, mp: M): void {
   mp.spinning = false;
   rt.sched.nmspinning--;
   assert(rt.sched.nmspinning >= 0, "findrunnable: negative nmspinning");
-  rt.ev("resetspinning", nilG, mp, mp.p, -1, -1, "");
+  rt.ev("resetspinning", nilG, mp, mp.p, "");
   wakep(rt);
 }
 
@@ -328,9 +329,9 @@ export function newproc(rt: Runtime, program: Program, pp: P | null, creator: nu
   if (rt.nextGoid === 0x7fffffff) throw new InvariantError("newproc: goid overflow (2^31 goroutines)");
   gs.goid[gp] = rt.nextGoid++;
   programStart(rt, gp, rt.programId(program));
-  gs.status[gp] = _Grunnable;
+  casgstatus(rt, gp, _Gdead, _Grunnable);
   rt.liveGoroutines++;
-  rt.ev("newproc", gp, pp?.m ?? null, pp, _Gdead, -1, program.name, creator === nilG ? 0 : gs.goid[creator]!);
+  rt.ev("newproc", gp, pp?.m ?? null, pp, program.name, creator === nilG ? 0 : gs.goid[creator]!);
   if (pp === null) globrunqput(rt, gp);
   else runqput(rt, pp, gp, true);
   if (rt.mainG !== nilG) wakep(rt);
@@ -343,10 +344,10 @@ export function newprocParked(rt: Runtime, program: Program, creator: number, re
   const gp = gs.alloc();
   gs.goid[gp] = rt.nextGoid++;
   programStart(rt, gp, rt.programId(program));
-  gs.status[gp] = _Gwaiting;
+  casgstatus(rt, gp, _Gdead, _Gwaiting);
   gs.waitReason[gp] = reason;
   rt.liveGoroutines++;
-  rt.ev("newproc", gp, null, null, _Gdead, -1, program.name, creator === nilG ? 0 : gs.goid[creator]!);
+  rt.ev("newproc", gp, null, null, program.name, creator === nilG ? 0 : gs.goid[creator]!);
   return gp;
 }
 
@@ -356,10 +357,10 @@ export function execute(rt: Runtime, mp: M, gp: number, inheritTime: boolean): v
   const gs = rt.gs;
   mp.curg = gp;
   gs.m[gp] = mp.id;
-  gs.status[gp] = _Grunning;
+  casgstatus(rt, gp, _Grunnable, _Grunning);
   gs.preempt[gp] = 0;
   if (!inheritTime) pp.schedtick++;
-  rt.ev("execute", gp, mp, pp, _Grunnable, -1, inheritTime ? "inherit-time" : "", pp.schedtick);
+  rt.ev("execute", gp, mp, pp, inheritTime ? "inherit-time" : "", pp.schedtick);
   // A G rescheduled after exitsyscall0 finishes exitsyscall's tail on its new P.
   if (gs.inSyscall[gp] === 1) exitsyscallTail(rt, mp, gp);
   gostep(rt, mp);
@@ -375,9 +376,9 @@ export function dropg(rt: Runtime, mp: M): void {
 /** gopark/park_m (proc.go): the running G waits; its M schedules something else. */
 export function gopark(rt: Runtime, mp: M, reason: WaitReason): void {
   const gp = mp.curg;
-  rt.gs.status[gp] = _Gwaiting;
+  casgstatus(rt, gp, _Grunning, _Gwaiting);
   rt.gs.waitReason[gp] = reason;
-  rt.ev("gopark", gp, mp, mp.p, _Grunning, -1, "", reason);
+  rt.ev("gopark", gp, mp, mp.p, "", reason);
   dropg(rt, mp);
   rt.mAfter(mp, rt.config.costs.scheduleNs, Resume.Schedule);
 }
@@ -387,20 +388,28 @@ export function gopark(rt: Runtime, mp: M, reason: WaitReason): void {
  * is woken if a P idles. Without a P (timers, the GC's own actor) it goes to the global queue.
  */
 export function ready(rt: Runtime, gp: number, pp: P | null): void {
-  assert(rt.gs.status[gp] === _Gwaiting, "bad g->status in ready");
-  rt.gs.status[gp] = _Grunnable;
-  rt.gs.waitReason[gp] = 0;
-  rt.ev("ready", gp, pp?.m ?? null, pp, _Gwaiting, -1, "");
+  readyStatus(rt, gp, pp?.m ?? null, pp, "");
   if (pp === null) globrunqput(rt, gp);
   else runqput(rt, pp, gp, true);
   wakep(rt);
 }
 
+/**
+ * ready's first half (proc.go ready: casgstatus _Gwaiting → _Grunnable, traced as GoUnblock), for
+ * the callers that then place the G themselves: netpoll's first G runs at once, injectglist spreads
+ * a list, a GC mark worker is run by the scheduler that picked it.
+ */
+export function readyStatus(rt: Runtime, gp: number, mp: M | null, pp: P | null, reason: string): void {
+  casgstatus(rt, gp, _Gwaiting, _Grunnable);
+  rt.gs.waitReason[gp] = 0;
+  rt.ev("ready", gp, mp, pp, reason);
+}
+
 /** goschedImpl (proc.go): Gosched — the G goes to the global queue; the M schedules. */
 export function goschedImpl(rt: Runtime, mp: M, preempted: boolean): void {
   const gp = mp.curg;
-  rt.gs.status[gp] = _Grunnable;
-  rt.ev(preempted ? "gopreempt_m" : "goschedImpl", gp, mp, mp.p, _Grunning, -1, "");
+  casgstatus(rt, gp, _Grunning, _Grunnable);
+  rt.ev(preempted ? "gopreempt_m" : "goschedImpl", gp, mp, mp.p, "");
   dropg(rt, mp);
   globrunqput(rt, gp);
   rt.mAfter(mp, rt.config.costs.scheduleNs, Resume.Schedule);
@@ -410,8 +419,8 @@ export function goschedImpl(rt: Runtime, mp: M, preempted: boolean): void {
 export function goexit0(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   const gs = rt.gs;
-  gs.status[gp] = _Gdead;
-  rt.ev("goexit0", gp, mp, mp.p, _Grunning, -1, "");
+  casgstatus(rt, gp, _Grunning, _Gdead);
+  rt.ev("goexit0", gp, mp, mp.p, "");
   dropg(rt, mp);
   rt.liveGoroutines--;
   // Exiting while locked (lockedExt > 0): the thread exits with the goroutine (mexit).
@@ -422,7 +431,7 @@ export function goexit0(rt: Runtime, mp: M): void {
   rt.extraRegisters.delete(gp);
   if (gp === rt.mainG) {
     // runtime.main: main.main returned, exit(0) — other goroutines die with the process.
-    rt.ev("exit", gp, mp, mp.p, -1, -1, "main-returned");
+    rt.ev("exit", gp, mp, mp.p, "main-returned");
     rt.stoppedBy = "main-exited";
     return;
   }
@@ -490,7 +499,7 @@ export function findRunnable(rt: Runtime, mp: M): void {
   if (mp.spinning || 2 * s.nmspinning < rt.gomaxprocs - s.npidle) {
     if (!mp.spinning) {
       becomeSpinning(rt, mp);
-      rt.ev("findRunnable_spin", nilG, mp, pp, -1, -1, "become-spinning");
+      rt.ev("findRunnable_spin", nilG, mp, pp, "become-spinning");
     }
     const st = mp.steal;
     st.round = 0;
@@ -537,7 +546,7 @@ function stealWork(rt: Runtime, mp: M): void {
       if (victim.status === _Pidle) continue;
       const gp = runqstealRing(pp, victim);
       if (gp !== nilG) {
-        rt.ev("runqsteal", gp, mp, pp, -1, -1, "ring", victim.id);
+        rt.ev("runqsteal", gp, mp, pp, "ring", victim.id);
         return runFound(rt, mp, gp, false);
       }
       if (lastRound && victim.runnext !== nilG) {
@@ -550,7 +559,7 @@ function stealWork(rt: Runtime, mp: M): void {
         }
         const next = victim.runnext;
         victim.runnext = nilG;
-        rt.ev("runqsteal", next, mp, pp, -1, -1, "runnext", victim.id);
+        rt.ev("runqsteal", next, mp, pp, "runnext", victim.id);
         return runFound(rt, mp, next, false);
       }
     }
@@ -568,7 +577,7 @@ export function stealSleepDone(rt: Runtime, mp: M): void {
   if (rt.stoppedBy !== null) return;
   if (victim.runnext === st.g && st.g !== nilG) {
     victim.runnext = nilG;
-    rt.ev("runqsteal", st.g, mp, mp.p, -1, -1, "runnext-after-usleep", victim.id);
+    rt.ev("runqsteal", st.g, mp, mp.p, "runnext-after-usleep", victim.id);
     return runFound(rt, mp, st.g, false);
   }
   // runqgrab's `continue`: look at the same victim again (its ring may have filled), then go on.
@@ -595,7 +604,7 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
   // go1.20+: a wakep found no idle P while we held ours: spin instead of releasing it ("delicate dance").
   if (rt.config.rules.needspinning && !mp.spinning && s.needspinning) {
     becomeSpinning(rt, mp);
-    rt.ev("findRunnable_spin", nilG, mp, pp, -1, -1, "needspinning");
+    rt.ev("findRunnable_spin", nilG, mp, pp, "needspinning");
     return findRunnable(rt, mp);
   }
   // pollUntil: our own P's next timer (checkTimers at the top ran the expired ones); a spinning M also
@@ -646,8 +655,8 @@ export function gcstopm(rt: Runtime, mp: M): void {
     rt.sched.nmspinning--;
   }
   const pp = releasep(rt, mp);
-  pp.status = _Pgcstop;
-  rt.ev("gcstopm", nilG, mp, pp, -1, _Pidle, "");
+  caspstatus(rt, pp, _Pidle, _Pgcstop);
+  rt.ev("gcstopm", nilG, mp, pp, "");
   stopwaitDone(rt);
   stopm(rt, mp);
 }
@@ -669,7 +678,7 @@ export function preemptone(rt: Runtime, pp: P, self: M | null): boolean {
   if (rt.gs.status[gp] === _Gsyscall) return false;
   rt.gs.preempt[gp] = 1;
   pp.preempt = true;
-  rt.ev("preemptone", gp, mp, pp, -1, -1, "");
+  rt.ev("preemptone", gp, mp, pp, "");
   // Cooperative: stackPreempt is seen at the next function prologue — unless the G runs a tight loop.
   if (rt.gs.noCalls[gp] === 0) rt.queue.push(rt.nowNs + rt.config.costs.preemptPrologueNs, Ev.Prologue, mp.id, gp);
   // Asynchronous (go1.14+): preemptM sends SIGURG.

@@ -174,7 +174,7 @@ export function gostep(rt: Runtime, mp: M): void {
     case "compute": {
       const d = sample(rt, op.durationNs);
       gs.noCalls[gp] = op.noCalls === true ? 1 : 0;
-      rt.ev("compute", gp, mp, mp.p, -1, -1, op.site ?? "", d);
+      rt.ev("compute", gp, mp, mp.p, op.site ?? "", d);
       if (d === 0) gostepAfter(rt, mp, 0);
       else cpuStart(rt, mp, gp, d);
       return;

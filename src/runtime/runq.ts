@@ -37,7 +37,7 @@ function runqputslow(rt: Runtime, pp: P, gp: number): void {
   for (let i = 0; i < n; i++) globrunqput(rt, pp.runq[(pp.runqhead + i) % runqSize]!);
   pp.runqhead += n;
   globrunqput(rt, gp);
-  rt.ev("runqputslow", gp, pp.m, pp, -1, -1, "local-runq-full", n + 1);
+  rt.ev("runqputslow", gp, pp.m, pp, "local-runq-full", n + 1);
 }
 
 /** runqget (proc.go): runnext first (the G inherits the time slice), then the ring's head. */
@@ -101,7 +101,7 @@ export function globrunqget(rt: Runtime, pp: P, max: number): number {
   if (n > runqSize / 2) n = runqSize / 2;
   const gp = globrunqpop(rt);
   for (let i = 1; i < n; i++) runqput(rt, pp, globrunqpop(rt), false);
-  if (n > 1) rt.ev("globrunqget", gp, pp.m, pp, -1, -1, "batch", n);
+  if (n > 1) rt.ev("globrunqget", gp, pp.m, pp, "batch", n);
   return gp;
 }
 

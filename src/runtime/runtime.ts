@@ -150,8 +150,15 @@ export class Runtime {
     this.observed = true;
   }
 
-  /** Emits a runtime event; statuses after the change are read from the model. */
-  ev(fn: RuntimeFn, gp: number, mp: M | null, pp: P | null, gFrom: number, pFrom: number, reason: string, arg = 0): void {
+  /**
+   * Emits a runtime event. A status change of gp or pp made by casgstatus/caspstatus (status.ts) since
+   * the last event about it gives the event its from-state; the to-state is read from the model.
+   */
+  ev(fn: RuntimeFn, gp: number, mp: M | null, pp: P | null, reason: string, arg = 0): void {
+    const gFrom = gp !== 0 && gp === this.casG ? this.casGFrom : -1;
+    const pFrom = pp !== null && pp === this.casP ? this.casPFrom : -1;
+    if (gFrom !== -1) this.casG = 0;
+    if (pFrom !== -1) this.casP = null;
     if (!this.observed) return;
     const e = this.event;
     e.timeNs = this.nowNs;
@@ -160,12 +167,34 @@ export class Runtime {
     e.m = mp === null ? -1 : mp.id;
     e.p = pp === null ? -1 : pp.id;
     e.gFrom = gFrom;
-    e.gTo = gp === 0 || gFrom === -1 ? -1 : this.gs.status[gp]!;
+    e.gTo = gFrom === -1 ? -1 : this.gs.status[gp]!;
     e.pFrom = pFrom;
-    e.pTo = pp === null || pFrom === -1 ? -1 : pp.status;
+    e.pTo = pFrom === -1 ? -1 : pp!.status;
     e.reason = reason;
     e.arg = arg;
     for (const o of this.observers) o.onEvent(e);
+  }
+
+  /** The last status change not yet reported by an event (status.ts); one engine step at most. */
+  private casG = 0;
+  private casGFrom = -1;
+  private casP: P | null = null;
+  private casPFrom = -1;
+
+  noteGStatus(gp: number, from: number): void {
+    this.casG = gp;
+    this.casGFrom = from;
+  }
+
+  notePStatus(pp: P, from: number): void {
+    this.casP = pp;
+    this.casPFrom = from;
+  }
+
+  /** Forgets status changes no event reported (called between engine events). */
+  clearStatusNotes(): void {
+    this.casG = 0;
+    this.casP = null;
   }
 
   endObservers(): void {

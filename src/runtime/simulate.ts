@@ -52,13 +52,13 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   sysmon.state = "sysmon";
   rt.sched.nmsys++;
   rt.sysmonM = sysmon;
-  rt.ev("newm", 0, sysmon, null, -1, -1, "sysmon", 2);
+  rt.ev("newm", 0, sysmon, null, "sysmon", 2);
   sysmonStart(rt);
   // Threads left from start-up, parked on the idle M list (see RuntimeConfig.startIdleMs).
   const idleMs = config.startIdleMs < 0 ? config.gomaxprocs : config.startIdleMs;
   for (let i = 0; i < idleMs; i++) {
     const mp = allocm(rt);
-    rt.ev("newm", 0, mp, null, -1, -1, "start-up", mcount(rt));
+    rt.ev("newm", 0, mp, null, "start-up", mcount(rt));
     mput(rt, mp);
   }
   rt.mainG = newproc(rt, main, rt.allp[0]!, 0);
@@ -92,6 +92,7 @@ export function run(rt: Runtime): SimulationResult {
       rt.eventCount++;
       q.pop();
       dispatch(rt, q.poppedKind, q.poppedTarget, q.poppedToken);
+      rt.clearStatusNotes();
       if (rt.afterEvent !== null && rt.stoppedBy === null) rt.afterEvent(rt);
     }
   } catch (e) {

@@ -12,6 +12,7 @@
 //
 // Fidelity (docs/model.md): mark workers, assists and forEachP are not modeled (issue #8); the mark
 // termination stop-the-world is initiated by the GC itself rather than by a worker goroutine on a P.
+import { caspstatus } from "./status.js";
 import { Resume, gopark, newm, pidleget, pidleput, preemptone, ready, wakep } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -50,7 +51,7 @@ export function gcStart(rt: Runtime, mp: M, wait: boolean): void {
   gc.phase = "stw1";
   gc.initiator = mp;
   gc.starter = wait ? gp : nilG;
-  rt.ev("gcStart", gp, mp, mp.p, -1, -1, wait ? "runtime.GC" : "heap-goal", gc.cycles);
+  rt.ev("gcStart", gp, mp, mp.p, wait ? "runtime.GC" : "heap-goal", gc.cycles);
   mp.state = "stw";
   stopTheWorldWithSema(rt, mp);
 }
@@ -75,33 +76,33 @@ function stopTheWorldWithSema(rt: Runtime, mp: M | null): void {
   gc.stwStartNs = rt.nowNs;
   s.stopwait = rt.gomaxprocs;
   s.gcwaiting = true;
-  rt.ev("stopTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, -1, -1, "begin", s.stopwait);
+  rt.ev("stopTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, "begin", s.stopwait);
   preemptall(rt, mp);
   if (mp !== null && mp.p !== null) {
     const own = mp.p;
-    own.status = _Pgcstop;
+    caspstatus(rt, own, _Prunning, _Pgcstop);
     s.stopwait--;
   }
   for (const pp of rt.allp) {
     if (pp.status === _Psyscall) {
       // A syscall is never waited for: its P is taken at once.
-      pp.status = _Pgcstop;
+      caspstatus(rt, pp, _Psyscall, _Pgcstop);
       pp.syscalltick++;
       s.stopwait--;
-      rt.ev("stopTheWorldWithSema", nilG, null, pp, -1, _Psyscall, "took-syscall-p");
+      rt.ev("stopTheWorldWithSema", nilG, null, pp, "took-syscall-p");
     } else if (rt.config.rules.syscallP === "running" && pp !== mp?.p && pInSyscall(rt, pp)) {
       // go1.26+ gcstopP: claim the G's scan bit, unlink the P from its M, _Pgcstop.
       const holder = pp.m!;
       holder.p = null;
       pp.m = null;
-      pp.status = _Pgcstop;
+      caspstatus(rt, pp, _Prunning, _Pgcstop);
       pp.syscalltick++;
       s.stopwait--;
-      rt.ev("stopTheWorldWithSema", nilG, holder, pp, -1, _Prunning, "took-syscall-p");
+      rt.ev("stopTheWorldWithSema", nilG, holder, pp, "took-syscall-p");
     }
   }
   for (let pp = pidleget(rt); pp !== null; pp = pidleget(rt)) {
-    pp.status = _Pgcstop;
+    caspstatus(rt, pp, _Pidle, _Pgcstop);
     s.stopwait--;
   }
   if (s.stopwait === 0) rt.queue.push(rt.nowNs, Ev.Gc, GcStep.Stopped, gc.gen);
@@ -122,7 +123,7 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
     case GcStep.Stopped:
       if (rt.sched.stopwait !== 0) return;
       gc.gen++;
-      rt.ev("stopTheWorldWithSema", nilG, gc.initiator, null, -1, -1, "stopped", rt.nowNs - gc.stwStartNs);
+      rt.ev("stopTheWorldWithSema", nilG, gc.initiator, null, "stopped", rt.nowNs - gc.stwStartNs);
       rt.queue.push(rt.nowNs + (gc.phase === "stw1" ? costs.gcSweepTermNs : costs.gcMarkTermNs), Ev.Gc, GcStep.StoppedWorkDone, gc.gen);
       return;
     case GcStep.StoppedWorkDone: {
@@ -152,7 +153,7 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
     }
     case GcStep.MarkDone:
       gc.gen++;
-      rt.ev("gcMarkDone", nilG, null, null, -1, -1, "");
+      rt.ev("gcMarkDone", nilG, null, null, "");
       // gcMarkDone: the workers stop, every P's buffers are flushed with forEachP, the world stops.
       stopMarkWorkers(rt);
       forEachP(rt);
@@ -200,17 +201,16 @@ function startTheWorldWithSema(rt: Runtime, mp: M | null): void {
   for (let i = rt.gomaxprocs - 1; i >= 0; i--) {
     const pp = rt.allp[i]!;
     if (mp !== null && mp.p === pp) {
-      pp.status = _Prunning;
+      caspstatus(rt, pp, _Pgcstop, _Prunning);
       continue;
     }
-    if (pp.status !== _Pgcstop) throw new Error(`startTheWorld: P${pp.id} not stopped`);
-    pp.status = _Pidle;
+    caspstatus(rt, pp, _Pgcstop, _Pidle);
     if (runqempty(pp)) pidleput(rt, pp);
     else runnable.push(pp);
   }
   s.gcwaiting = false;
   s.stopwait = 0;
-  rt.ev("startTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, -1, -1, "", rt.nowNs - rt.gc.stwStartNs);
+  rt.ev("startTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, "", rt.nowNs - rt.gc.stwStartNs);
   sysmonNoteWakeup(rt);
   for (const pp of runnable) startMForP(rt, pp);
   wakep(rt);
@@ -228,7 +228,7 @@ function startMForP(rt: Runtime, pp: P): void {
   s.nmidle--;
   nmp.nextp = pp;
   nmp.state = "waking";
-  rt.ev("notewakeup", nilG, nmp, pp, -1, -1, "m.park");
+  rt.ev("notewakeup", nilG, nmp, pp, "m.park");
   rt.mAfter(nmp, rt.config.costs.futexWakeNs, Resume.Woken);
 }
 

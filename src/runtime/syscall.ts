@@ -11,6 +11,7 @@
 //
 // A syscall is modeled as: entry at the op (state changes at once), then the thread is in the kernel
 // for entersyscallNs + the call's duration (+ cgo's extra), then exitsyscall runs at return time.
+import { casgstatus, caspstatus } from "./status.js";
 import { sleepActualNs } from "./config.js";
 import { sample } from "./program.js";
 import type { Op } from "./ops.js";
@@ -52,13 +53,13 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
 export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   const durationNs = kernelNs(rt, op);
   mp.state = "rawsyscall";
-  rt.ev("rawsyscall", mp.curg, mp, mp.p, -1, -1, op.site, durationNs);
+  rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, durationNs);
   rt.mAfter(mp, durationNs, Resume.RawSyscallReturn);
 }
 
 export function rawSyscallReturn(rt: Runtime, mp: M): void {
   mp.state = "running";
-  rt.ev("rawsyscall_return", mp.curg, mp, mp.p, -1, -1, "");
+  rt.ev("rawsyscall_return", mp.curg, mp, mp.p, "");
   gostepAfter(rt, mp, 0);
 }
 
@@ -74,7 +75,7 @@ export function reentersyscall(rt: Runtime, mp: M, site: string): void {
   const gp = mp.curg;
   const pp = mp.p!;
   const gs = rt.gs;
-  gs.status[gp] = _Gsyscall;
+  casgstatus(rt, gp, _Grunning, _Gsyscall);
   gs.inSyscall[gp] = 1;
   if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
   mp.syscalltick = pp.syscalltick;
@@ -83,9 +84,9 @@ export function reentersyscall(rt: Runtime, mp: M, site: string): void {
     mp.oldp = pp;
     mp.p = null;
   }
-  pp.status = _Psyscall;
+  caspstatus(rt, pp, _Prunning, _Psyscall);
   mp.state = "syscall";
-  rt.ev("entersyscall", gp, mp, pp, _Grunning, _Prunning, site, pp.syscalltick);
+  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick);
   if (rt.sched.gcwaiting) entersyscall_gcwait(rt, mp, pp);
 }
 
@@ -104,31 +105,31 @@ function reentersyscallNoPsyscall(rt: Runtime, mp: M, site: string): void {
     // entersyscallHandleGCWait: unlink, _Pgcstop, syscalltick++, stopwait--.
     pp.m = null;
     mp.p = null;
-    pp.status = _Pgcstop;
+    caspstatus(rt, pp, _Prunning, _Pgcstop);
     pp.syscalltick++;
-    rt.ev("entersyscall_gcwait", gp, mp, pp, -1, _Prunning, "entersyscallHandleGCWait");
+    rt.ev("entersyscall_gcwait", gp, mp, pp, "entersyscallHandleGCWait");
     stopwaitDone(rt);
   }
-  rt.gs.status[gp] = _Gsyscall;
+  casgstatus(rt, gp, _Grunning, _Gsyscall);
   rt.gs.inSyscall[gp] = 1;
   mp.state = "syscall";
-  rt.ev("entersyscall", gp, mp, pp, _Grunning, -1, site, pp.syscalltick);
+  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick);
   if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
 }
 
 /** entersyscall_sysmon (proc.go): wake sysmon from its deep sleep. */
 function entersyscall_sysmon(rt: Runtime, mp: M): void {
-  rt.ev("entersyscall_sysmon", mp.curg, mp, mp.p, -1, -1, "");
+  rt.ev("entersyscall_sysmon", mp.curg, mp, mp.p, "");
   sysmonNoteWakeup(rt);
 }
 
 /** entersyscall_gcwait (proc.go): a stop-the-world is pending, so give the P up for it at once. */
 function entersyscall_gcwait(rt: Runtime, mp: M, pp: P): void {
   if (rt.sched.stopwait > 0 && pp.status === _Psyscall) {
-    pp.status = _Pgcstop;
+    caspstatus(rt, pp, _Psyscall, _Pgcstop);
     pp.syscalltick++;
     if (rt.config.rules.keepMpInSyscall) mp.p = null;
-    rt.ev("entersyscall_gcwait", mp.curg, mp, pp, -1, _Psyscall, "");
+    rt.ev("entersyscall_gcwait", mp.curg, mp, pp, "");
     stopwaitDone(rt);
   }
 }
@@ -143,10 +144,10 @@ export function entersyscallblock(rt: Runtime, mp: M, site: string): void {
   const pp = mp.p!;
   mp.syscalltick = pp.syscalltick;
   pp.syscalltick++;
-  rt.gs.status[gp] = _Gsyscall;
+  casgstatus(rt, gp, _Grunning, _Gsyscall);
   rt.gs.inSyscall[gp] = 1;
   mp.state = "syscall";
-  rt.ev("entersyscallblock", gp, mp, pp, _Grunning, -1, site);
+  rt.ev("entersyscallblock", gp, mp, pp, site);
   handoffp(rt, releasep(rt, mp), "entersyscallblock");
 }
 
@@ -173,10 +174,12 @@ export function exitsyscallTail(rt: Runtime, mp: M, gp: number): void {
   const gs = rt.gs;
   const pp = mp.p!;
   pp.syscalltick++;
+  // _Gsyscall on the fast path; _Grunnable when exitsyscall0 requeued the G and execute ran it.
   const from = gs.status[gp]!;
-  gs.status[gp] = _Grunning;
+  if (from === _Gsyscall) casgstatus(rt, gp, _Gsyscall, _Grunning);
+  else rt.noteGStatus(gp, from);
   gs.inSyscall[gp] = 0;
-  rt.ev("exitsyscall", gp, mp, pp, from, -1, from === _Gsyscall ? "fast" : "rescheduled");
+  rt.ev("exitsyscall", gp, mp, pp, from === _Gsyscall ? "fast" : "rescheduled");
 }
 
 /**
@@ -192,13 +195,13 @@ function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): boolean {
   }
   if (oldp !== null && oldp.status === _Psyscall) {
     if (keepMp) {
-      oldp.status = _Prunning;
+      caspstatus(rt, oldp, _Psyscall, _Prunning);
       oldp.m = mp;
-      rt.ev("exitsyscallfast", mp.curg, mp, oldp, -1, _Psyscall, "same-p");
+      rt.ev("exitsyscallfast", mp.curg, mp, oldp, "same-p");
     } else {
-      oldp.status = _Pidle;
+      caspstatus(rt, oldp, _Psyscall, _Pidle);
+      rt.ev("exitsyscallfast", mp.curg, mp, oldp, "same-p");
       acquirep(rt, mp, oldp);
-      rt.ev("exitsyscallfast", mp.curg, mp, oldp, -1, _Psyscall, "same-p");
     }
     exitsyscallfast_reacquired(rt, mp, oldp);
     return true;
@@ -214,7 +217,7 @@ function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): boolean {
  */
 function exitsyscallfast_reacquired(rt: Runtime, mp: M, pp: P): void {
   if (mp.syscalltick !== pp.syscalltick) {
-    rt.ev("exitsyscallfast_reacquired", mp.curg, mp, pp, -1, -1, "p-was-taken-meanwhile");
+    rt.ev("exitsyscallfast_reacquired", mp.curg, mp, pp, "p-was-taken-meanwhile");
     pp.syscalltick++;
   }
 }
@@ -225,7 +228,7 @@ function exitsyscallfast_pidle(rt: Runtime, mp: M): boolean {
   if (pp === null) return false;
   if (rt.sched.sysmonwait) sysmonNoteWakeup(rt);
   acquirep(rt, mp, pp);
-  rt.ev("exitsyscallfast_pidle", mp.curg, mp, pp, -1, -1, "idle-p");
+  rt.ev("exitsyscallfast_pidle", mp.curg, mp, pp, "idle-p");
   return true;
 }
 
@@ -236,12 +239,13 @@ function exitsyscallfast_pidle(rt: Runtime, mp: M): boolean {
  */
 function exitsyscall0(rt: Runtime, mp: M): void {
   const gp = mp.curg;
+  // _Gsyscall (go1.19), or _Grunning when go1.26's exitsyscall already CASed it back.
   const from = rt.gs.status[gp]!;
-  rt.gs.status[gp] = _Grunnable;
+  casgstatus(rt, gp, from === _Gsyscall ? _Gsyscall : _Grunning, _Grunnable);
   dropg(rt, mp);
   mp.state = "running";
   const pp = pidleget(rt);
-  rt.ev(from === _Gsyscall ? "exitsyscall0" : "exitsyscallNoP", gp, mp, pp, from, -1, pp === null ? "no-p" : "idle-p");
+  rt.ev(from === _Gsyscall ? "exitsyscall0" : "exitsyscallNoP", gp, mp, pp, pp === null ? "no-p" : "idle-p");
   if (pp === null) {
     globrunqput(rt, gp);
   } else if (rt.sched.sysmonwait) {
@@ -268,9 +272,9 @@ export function takeP(rt: Runtime, pp: P, why: string): void {
   const holder = pp.m!;
   holder.p = null;
   pp.m = null;
-  pp.status = _Pidle;
+  caspstatus(rt, pp, _Prunning, _Pidle);
   pp.syscalltick++;
-  rt.ev("takeP", holder.curg, holder, pp, -1, _Prunning, why);
+  rt.ev("takeP", holder.curg, holder, pp, why);
 }
 
 /** setBlockOnExitSyscall's test (go1.26+): pp is running and its M's G is in a syscall. */
@@ -289,9 +293,9 @@ function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
   const oldp = mp.oldp;
   mp.oldp = null;
   if (mp.p !== null) {
-    rt.ev("exitsyscallfast", gp, mp, mp.p, -1, -1, "same-p");
+    rt.ev("exitsyscallfast", gp, mp, mp.p, "same-p");
   } else if (!exitsyscallTryGetP(rt, mp, oldp)) {
-    rt.gs.status[gp] = _Grunning;
+    casgstatus(rt, gp, _Gsyscall, _Grunning);
     return exitsyscall0(rt, mp);
   }
   mp.state = "running";
@@ -304,13 +308,13 @@ function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): boolean {
     // The thread now holding our old P is itself in a syscall: take it back (its call loses the P).
     takeP(rt, oldp, "exitsyscallTryGetP");
     acquirep(rt, mp, oldp);
-    rt.ev("exitsyscallTryGetP", mp.curg, mp, oldp, -1, -1, "old-p-from-syscall");
+    rt.ev("exitsyscallTryGetP", mp.curg, mp, oldp, "old-p-from-syscall");
     return true;
   }
   const pp = pidleget(rt);
   if (pp === null) return false;
   if (rt.sched.sysmonwait) sysmonNoteWakeup(rt);
   acquirep(rt, mp, pp);
-  rt.ev("exitsyscallTryGetP", mp.curg, mp, pp, -1, -1, "idle-p");
+  rt.ev("exitsyscallTryGetP", mp.curg, mp, pp, "idle-p");
   return true;
 }

@@ -34,16 +34,16 @@ export function syscallThreadOp(rt: Runtime, mp: M, op: SyscallOp, durationNs: n
   if (st === undefined) {
     st = { id: rt.syscallThreads.length, owner: mp, gp: 0, caller: null, gen: 0 };
     rt.syscallThreads.push(st);
-    rt.ev("newm", 0, mp, null, -1, -1, "syscall-thread", mcount(rt) + rt.syscallThreads.length);
+    rt.ev("newm", 0, mp, null, "syscall-thread", mcount(rt) + rt.syscallThreads.length);
     startNs = costs.threadStartNs;
   } else {
-    rt.ev("notewakeup", 0, mp, null, -1, -1, "syscall-thread");
+    rt.ev("notewakeup", 0, mp, null, "syscall-thread");
     startNs = costs.futexWakeNs;
   }
   st.gp = gp;
   st.caller = mp;
   st.gen++;
-  rt.ev("entersyscall", gp, mp, mp.p, _Grunning, -1, op.site, st.id);
+  rt.ev("entersyscall", gp, mp, mp.p, op.site, st.id);
   rt.queue.push(rt.nowNs + startNs + durationNs, Ev.SyscallThread, st.id, st.gen);
   gopark(rt, mp, WaitReason.Syscall);
 }
@@ -61,5 +61,5 @@ export function syscallThreadDone(rt: Runtime, id: number, token: number): void 
   // the global queue and wakep finds it an M.
   rt.gs.inSyscall[gp] = 0;
   ready(rt, gp, null);
-  rt.ev("exitsyscall", gp, caller, null, -1, -1, "syscall-thread", id);
+  rt.ev("exitsyscall", gp, caller, null, "syscall-thread", id);
 }

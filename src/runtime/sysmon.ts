@@ -4,6 +4,7 @@
 // taken and handed off, and goroutines running over 10 ms are preempted.
 //
 // Left out (docs/model.md): netpoll polling, forced GC every 2 min, the scavenger, timer-driven startm.
+import { caspstatus } from "./status.js";
 import { sleepActualNs } from "./config.js";
 import { handoffp, preemptone } from "./proc.js";
 import { nextTimerNs } from "./time.js";
@@ -53,7 +54,7 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
         sm.deepSleeping = true;
         const sleepNs = Math.min(rt.config.constants.sysmonDeepSleepNsMax, nextNs - rt.nowNs);
         sm.gen++;
-        rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "deep-sleep", sleepNs);
+        rt.ev("sysmon", nilG, rt.sysmonM, null, "deep-sleep", sleepNs);
         rt.queue.push(rt.nowNs + sleepNs, Ev.Sysmon, SysmonWake.DeepTimeout, sm.gen);
         return;
       }
@@ -74,14 +75,14 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
 
 function sysmonPass(rt: Runtime): void {
   const sm = rt.sysmon;
-  rt.ev("sysmon", nilG, rt.sysmonM, null, -1, -1, "wake", sm.delayUs);
+  rt.ev("sysmon", nilG, rt.sysmonM, null, "wake", sm.delayUs);
   sysmonNetpoll(rt);
   sysmonForceGC(rt);
   if (retake(rt, rt.nowNs) !== 0) sm.idle = 0;
   else sm.idle++;
   if (rt.config.schedtraceNs > 0 && rt.nowNs - sm.lastTraceNs >= rt.config.schedtraceNs) {
     sm.lastTraceNs = rt.nowNs;
-    rt.ev("schedtrace", nilG, rt.sysmonM, null, -1, -1, "");
+    rt.ev("schedtrace", nilG, rt.sysmonM, null, "");
   }
 }
 
@@ -92,7 +93,7 @@ export function sysmonNoteWakeup(rt: Runtime): void {
   s.sysmonwait = false;
   const sm = rt.sysmon;
   sm.gen++;
-  rt.ev("notewakeup", nilG, rt.sysmonM, null, -1, -1, "sysmonnote");
+  rt.ev("notewakeup", nilG, rt.sysmonM, null, "sysmonnote");
   rt.queue.push(rt.nowNs + rt.config.costs.futexWakeNs, Ev.Sysmon, SysmonWake.DeepNote, sm.gen);
 }
 
@@ -122,7 +123,7 @@ export function retake(rt: Runtime, nowNs: number): number {
         pd.schedtick = t;
         pd.schedwhenNs = nowNs;
       } else if (pd.schedwhenNs + c.forcePreemptNs <= nowNs) {
-        if (preemptone(rt, pp, rt.sysmonM)) rt.ev("retake", pp.m?.curg ?? nilG, pp.m, pp, -1, -1, "preempt-long-running");
+        if (preemptone(rt, pp, rt.sysmonM)) rt.ev("retake", pp.m?.curg ?? nilG, pp.m, pp, "preempt-long-running");
         sysretake = c.sysretake;
       }
     }
@@ -143,12 +144,12 @@ export function retake(rt: Runtime, nowNs: number): number {
           : "syscall-over-10ms";
     n++;
     if (noPsyscall) {
-      rt.ev("retake", nilG, null, pp, -1, _Prunning, reason);
+      rt.ev("retake", nilG, null, pp, reason);
       takeP(rt, pp, "retake");
     } else {
-      pp.status = _Pidle;
+      caspstatus(rt, pp, _Psyscall, _Pidle);
       pp.syscalltick++;
-      rt.ev("retake", nilG, null, pp, -1, _Psyscall, reason);
+      rt.ev("retake", nilG, null, pp, reason);
     }
     handoffp(rt, pp, "");
   }

@@ -40,7 +40,7 @@ function wakeNetPoller(rt: Runtime, whenNs: number): void {
   if (mp !== null) {
     if ((np.pollUntilNs === 0 || np.pollUntilNs > whenNs) && !np.blockedMWaking) {
       np.blockedMWaking = true;
-      rt.ev("netpoll", nilG, mp, null, -1, -1, "netpollBreak");
+      rt.ev("netpoll", nilG, mp, null, "netpollBreak");
       rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
     }
     return;
@@ -78,10 +78,10 @@ export function checkTimers(rt: Runtime, pp: P, runOn: P): boolean {
     const token = heap.poppedToken;
     if (kind === TimerKind.Sleep) {
       if (rt.gs.timerGen[target] !== token || rt.gs.status[target] !== _Gwaiting || rt.gs.waitReason[target] !== WaitReason.Sleep) continue;
-      rt.ev("timer_fire", target, runOn.m, runOn, -1, -1, pp === runOn ? "" : `stolen-from-P${pp.id}`);
+      rt.ev("timer_fire", target, runOn.m, runOn, pp === runOn ? "" : `stolen-from-P${pp.id}`);
       ready(rt, target, runOn);
     } else {
-      rt.ev("timer_fire", nilG, runOn.m, runOn, -1, -1, "chan");
+      rt.ev("timer_fire", nilG, runOn.m, runOn, "chan");
       timerChanSend(rt, rt.timerChans[target]!, runOn);
     }
     ran = true;

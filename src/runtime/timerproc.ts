@@ -44,7 +44,7 @@ export function addtimer(rt: Runtime, mp: M, durationNs: number): void {
     ready(rt, tb.timerproc, mp.p);
   } else if (tb.state === "sleeping" && whenNs < tb.sleepUntilNs && tb.sleeper !== null) {
     // notewakeup(&tb.waitnote): the sleeping thread returns from its notetsleepg early.
-    rt.ev("notewakeup", nilG, tb.sleeper, null, -1, -1, "timerproc");
+    rt.ev("notewakeup", nilG, tb.sleeper, null, "timerproc");
     tb.state = "running";
     rt.mAfter(tb.sleeper, rt.config.costs.futexWakeNs, Resume.SyscallReturn);
   }
@@ -71,7 +71,7 @@ function timerprocStep(rt: Runtime, mp: M, tb: TimerBucket): void {
     heap.pop();
     const gp = heap.poppedTarget;
     if (rt.gs.status[gp] === _Gwaiting && rt.gs.waitReason[gp] === WaitReason.Sleep) {
-      rt.ev("timer_fire", gp, mp, mp.p, -1, -1, "timerproc");
+      rt.ev("timer_fire", gp, mp, mp.p, "timerproc");
       ready(rt, gp, mp.p);
     }
   }
