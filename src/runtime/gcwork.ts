@@ -21,7 +21,7 @@ import { gopark, handoffp, newproc, newprocParked, readyStatus } from "./proc.js
 import { gostepAfter } from "./program.js";
 import { cpuRemove, cpuStart } from "./cpu.js";
 import type { Runtime } from "./runtime.js";
-import { WaitReason, _Grunnable, _Grunning, _Gwaiting, _Pidle, _Psyscall, _Prunning, nilG, type M, type P } from "./runtime2.js";
+import { WaitReason, _Grunnable, _Grunning, _Gwaiting, _Pidle, _Psyscall, nilG, type M, type P } from "./runtime2.js";
 import { runqempty } from "./runq.js";
 import { gcStart } from "./stw.js";
 import { pInSyscall, takeP } from "./syscall.js";

@@ -10,7 +10,7 @@ import { Resume, acquirep, gopark, pidleget, readyStatus, runFound, startm, stop
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
 import { Ev, type Runtime } from "./runtime.js";
-import { WaitReason, _Grunnable, _Gwaiting, nilG, type M, type P } from "./runtime2.js";
+import { WaitReason, _Gwaiting, nilG, type M, type P } from "./runtime2.js";
 import { globrunqput, runqput } from "./runq.js";
 import { netpollTimeoutNs } from "./time.js";
 

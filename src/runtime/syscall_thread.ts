@@ -12,7 +12,7 @@
 import { gopark, mcount } from "./proc.js";
 import { ready } from "./proc.js";
 import { Ev, type Runtime } from "./runtime.js";
-import { WaitReason, _Grunning, _Gwaiting, type M } from "./runtime2.js";
+import { WaitReason, _Gwaiting, type M } from "./runtime2.js";
 import type { SyscallOp } from "./syscall.js";
 
 export interface SyscallThread {
