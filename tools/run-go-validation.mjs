@@ -259,6 +259,7 @@ function compactCase(c) {
 
 // ---- matrices ------------------------------------------------------------------------------
 
+const SEED_PROCS = [1, 2, 4, 8, 16, 32];
 const LOSTP_DS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000];
 
 function matrixCases(name) {
@@ -270,6 +271,8 @@ function matrixCases(name) {
     for (const procs of loopProcs)
       for (const g of loopG)
         for (const d of loopD) cases.push([program, ["-procs", `${procs}`, "-g", `${g}`, "-d", `${d}`]]);
+  // the seed's workload (examples/seed-workload.yaml): 256 goroutines × 100 × Syscall(nanosleep 1 ms)
+  if (name === "full") for (const procs of SEED_PROCS) cases.push(["syscall", ["-procs", `${procs}`, "-g", "256", "-d", "1000", "-n", "100"]]);
   for (const procs of [1, 2]) {
     for (const mode of ["syscall", "raw"]) cases.push(["short", ["-procs", `${procs}`, "-mode", mode]]);
     cases.push(["cgo", ["-procs", `${procs}`, "-mode", "getpid"]]);
@@ -378,6 +381,7 @@ function main() {
     for (const goBin of gos) {
       const version = goVersion(goBin);
       for (const p of PROGRAMS) build(goBin, version, p, log);
+      const loadBefore = os.loadavg()[0];
       let outCases = [];
       const t0 = Date.now();
       cases.forEach(([program, flags], i) => {
@@ -398,6 +402,9 @@ function main() {
         goBinary: goBin,
         date: new Date().toISOString(),
         machine: machineInfo(),
+        // 1-minute load average before and after: the VM is shared, other work skews the timings
+        loadAverage: [round(loadBefore), round(os.loadavg()[0])],
+        minutes: round((Date.now() - t0) / 60000),
         note: "per metric [median, min, max] over reps separate processes; see docs/validation-programs.md",
         cases: outCases,
       };

@@ -10,10 +10,10 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { GoschedError } from "../base/errors.js";
-import { costProfileFrom, medianOf, type CalibrationMeasurements } from "../validation/index.js";
+import { costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
-import { findToolchains, installHint, loadGoRunner } from "./validate.js";
+import { findToolchains, installHint, loadGoRunner, type GoRunner } from "./validate.js";
 
 const SLEEP_DS_US = [1, 10, 100, 1000, 10_000];
 
@@ -29,6 +29,18 @@ export async function calibrateCommand(o: CliOptions): Promise<number> {
   const timeoutS = o.timeout ?? 60;
   if (!(reps >= 1)) throw new GoschedError("OPTION_INVALID", `--reps ${reps}: expected ≥ 1`);
   const log = o.quiet === true ? () => {} : (s: string) => process.stderr.write(`[calibrate] ${s}\n`);
+  const profile = measureMachine(runner, goBin, { reps, timeoutS }, log);
+  const text = JSON.stringify(profile, null, 2);
+  if (o.write !== undefined) {
+    writeFileSync(o.write, `${text}\n`);
+    log(`wrote ${o.write}`);
+  } else out(text);
+  return exitCodes.ok;
+}
+
+/** Measures this machine with one Go toolchain: the cost profile `run`/`validate --costs` read (validate calls it first). */
+export function measureMachine(runner: GoRunner, goBin: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): CostProfile {
+  const { reps, timeoutS } = o;
   const version = runner.goVersion(goBin);
   const run = (program: string, flags: string[], key: string): number => {
     const r = runner.runCase(goBin, version, program, flags, { reps, timeoutS }, log);
@@ -74,10 +86,5 @@ export async function calibrateCommand(o: CliOptions): Promise<number> {
     spawnIdleNs: spawnIdle.low,
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
-  const text = JSON.stringify({ ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } }, null, 2);
-  if (o.write !== undefined) {
-    writeFileSync(o.write, `${text}\n`);
-    log(`wrote ${o.write}`);
-  } else out(text);
-  return exitCodes.ok;
+  return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } };
 }

@@ -1,18 +1,25 @@
 // gosched run <scenario>: every selected variant, the report side by side (or JSON).
+import { availableParallelism } from "node:os";
+import { seedRange } from "../base/distribution.js";
 import { GoschedError } from "../base/errors.js";
 import { formatReport } from "../observers/report.js";
-import { compileScenario, parseDuration } from "../scenario/index.js";
+import { compileScenario, parseDuration, type CompiledScenario } from "../scenario/index.js";
 import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
 import { openOutputs, outputPaths } from "./outputs.js";
 import { runCompiled, runJson } from "./simulation.js";
+import { aggregateSeeds, formatSeededTable, seededJson, seededTasks, seedsOption, type SeededResult } from "./seeds.js";
+import { runTasks } from "./sweep.js";
+import type { SweepTask } from "./sweep_task.js";
 import { readCostProfile } from "./validate.js";
 
-export function runCommand(file: string, o: CliOptions): number {
-  const { parsed } = readScenario(file);
+export async function runCommand(file: string, o: CliOptions): Promise<number> {
+  const { text, parsed } = readScenario(file);
   const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: overridesFrom(o) });
+  const seeds = seedsOption(o.seeds);
+  if (seeds !== undefined) return runSeeds(file, text, sc, o, seeds);
   const schedtraceNs = o.schedtrace === undefined ? 0 : parseDurationFlag(o.schedtrace, "--schedtrace");
   const runs: { label: string; sim: Simulation }[] = [];
   const costs = readCostProfile(o.costs);
@@ -68,4 +75,34 @@ export function parseDurationFlag(v: string, flag: string): number {
   if (!r.ok) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: ${r.message}`);
   if (r.value <= 0) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: expected a positive duration`);
   return r.value;
+}
+
+/** Outputs that describe one run: not with --seeds (pick the seed with --seed). */
+const singleRunFlags = [
+  ["trace", "--trace"],
+  ["perfetto", "--perfetto"],
+  ["pprofSyscall", "--pprof-syscall"],
+  ["schedtrace", "--schedtrace"],
+  ["check", "--check"],
+] as const;
+
+/** run --seeds N: every variant over seeds s…s+N−1, each metric as median [p5–p95]. */
+async function runSeeds(file: string, text: string, sc: CompiledScenario, o: CliOptions, n: number): Promise<number> {
+  for (const [key, flag] of singleRunFlags) if (o[key] !== undefined && o[key] !== false) throw new GoschedError("OPTION_INVALID", `${flag} describes one run: use it with --seed, not --seeds`);
+  const costs = readCostProfile(o.costs);
+  const overrides = overridesFrom(o);
+  const tasks: SweepTask[] = [];
+  for (const cr of sc.runs) {
+    const base = { file, text, variant: cr.label === "" || sc.variants.length === 0 ? null : cr.label, overrides, ...(costs !== undefined ? { costProfile: { costs: costs.costs, machine: costs.machine } } : {}) };
+    tasks.push(...seededTasks(base, cr.options.seed ?? 1, n, tasks.length));
+  }
+  const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length));
+  const runs: SeededResult[] = sc.runs.map((cr, i) => aggregateSeeds(results.slice(i * n, (i + 1) * n), seedRange(cr.options.seed ?? 1, n)));
+  if (o.json === true) {
+    out(JSON.stringify({ scenario: sc.name, file: sc.file, seeds: runs[0]!.seeds, runs: sc.runs.map((cr, i) => ({ label: cr.label, params: cr.params, policy: cr.policy, ...seededJson(runs[i]!) })) }, null, 2));
+  } else {
+    out(`${sc.name}${sc.description !== "" ? ` — ${sc.description}` : ""}\n`);
+    out(formatSeededTable(sc.runs.map((cr) => cr.label), runs));
+  }
+  return runs.some((r) => r.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
 }

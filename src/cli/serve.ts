@@ -187,7 +187,7 @@ export async function serve(file: string | undefined, o: ServeCliOptions): Promi
   // The main job's output first: the scenario's report, as `gosched run` prints it.
   let code: number = exitCodes.ok;
   if (o.report !== false) {
-    code = runCommand(scenario, {});
+    code = await runCommand(scenario, {});
     process.stdout.write("\n");
   }
   if (o.build !== false) ensureUiBuilt();

@@ -7,11 +7,13 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
-import { compileScenario, type Override } from "../scenario/index.js";
+import { seedRange } from "../base/distribution.js";
+import { compileScenario, type Override, type ParsedScenario } from "../scenario/index.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { formatMetric } from "./compare.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
+import { aggregateSeeds, seededCsv, seededJson, seededTasks, seedsOption } from "./seeds.js";
 import { lineChartSvg, type Series } from "./svg.js";
 import { runSweepTask, type SweepResult, type SweepTask } from "./sweep_task.js";
 
@@ -49,8 +51,13 @@ export async function sweepCommand(file: string, o: CliOptions): Promise<number>
   // Every point compiles here first: bad values are reported (exit 2) before any worker starts.
   for (const t of tasks) compileScenario(parsed, { variants: t.variant === null ? [] : [t.variant], overrides: t.overrides });
 
-  const workers = Math.min(o.workers ?? availableParallelism(), tasks.length);
-  const results = await runTasks(tasks, workers);
+  // --seeds N: every point over seeds s…s+N−1 (seeds.ts); its metrics are the medians.
+  const seeds = seedsOption(o.seeds);
+  const runTasksOf = seeds === undefined ? tasks : tasks.flatMap((t, i) => seededTasks(t, seedOf(parsed, t), seeds, i * seeds));
+  const workers = Math.min(o.workers ?? availableParallelism(), runTasksOf.length);
+  const ran = await runTasks(runTasksOf, workers);
+  const seeded = seeds === undefined ? null : tasks.map((t, i) => aggregateSeeds(ran.slice(i * seeds, (i + 1) * seeds), seedRange(seedOf(parsed, t), seeds)));
+  const results = seeded === null ? ran : seeded.map((r, i) => ({ index: i, stoppedBy: r.stoppedBy, fatal: r.fatal, eventCount: r.eventCount, metrics: r.metrics.map((m) => [m.name, m.distribution.median] as [string, number]) }));
   const points: SweepPoint[] = tasks.map((t, i) => ({ values: grid[i]!, variant: t.variant, result: results[i]! }));
 
   const metric = o.metric ?? "makespanNs";
@@ -59,8 +66,18 @@ export async function sweepCommand(file: string, o: CliOptions): Promise<number>
   const format = o.format ?? "csv";
   if (format !== "csv" && format !== "json") throw new GoschedError("OPTION_INVALID", `--format ${format}: expected csv or json`);
   const keys = dims.map((d) => d.key);
-  const csv = toCsv(keys, points);
-  const json = JSON.stringify({ scenario: probe.name, file, params: dims, points: points.map((p) => ({ params: p.values, stoppedBy: p.result.stoppedBy, fatal: p.result.fatal, eventCount: p.result.eventCount, metrics: Object.fromEntries(p.result.metrics) })) }, null, 2);
+  const csv = seeded === null ? toCsv(keys, points) : seededCsv(keys, points, seeded);
+  const json = JSON.stringify(
+    {
+      scenario: probe.name,
+      file,
+      params: dims,
+      ...(seeded !== null ? { seeds } : {}),
+      points: points.map((p, i) => ({ params: p.values, stoppedBy: p.result.stoppedBy, fatal: p.result.fatal, eventCount: p.result.eventCount, metrics: Object.fromEntries(p.result.metrics), ...(seeded !== null ? { distributions: seededJson(seeded[i]!) } : {}) })),
+    },
+    null,
+    2,
+  );
   if (o.json === true || format === "json") out(json);
   else out(csv);
   if (o.out !== undefined) writeFileSync(o.out, o.out.endsWith(".json") ? `${json}\n` : csv);
@@ -68,14 +85,21 @@ export async function sweepCommand(file: string, o: CliOptions): Promise<number>
   return points.some((p) => p.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
 }
 
-/** Runs the tasks over `workers` threads (0: in this thread); results in task order. */
-export async function runTasks(tasks: readonly SweepTask[], workers: number): Promise<SweepResult[]> {
-  const results: SweepResult[] = new Array<SweepResult>(tasks.length);
+/**
+ * Runs the tasks over `workers` threads (0: in this thread); results in task order. Sweep points by
+ * default; `local` runs another kind of task in this thread (sweep_worker.ts dispatches on `kind`).
+ */
+export async function runTasks<T extends { readonly index: number } = SweepTask, R extends { readonly index: number } = SweepResult>(
+  tasks: readonly T[],
+  workers: number,
+  local: (t: T) => R = runSweepTask as unknown as (t: T) => R,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(tasks.length);
   const progress = Progress.enabled() ? new Progress("sweep") : null;
   let done = 0;
   if (workers <= 0) {
     for (const t of tasks) {
-      results[t.index] = runSweepTask(t);
+      results[t.index] = local(t);
       done++;
       progress?.bar(done, tasks.length);
     }
@@ -93,7 +117,7 @@ export async function runTasks(tasks: readonly SweepTask[], workers: number): Pr
         if (next < tasks.length) w.postMessage(tasks[next++]);
         else w.postMessage(null);
       };
-      w.on("message", (m: { ok: true; result: SweepResult } | { ok: false; index: number; error: string }) => {
+      w.on("message", (m: { ok: true; result: R } | { ok: false; index: number; error: string }) => {
         if (!m.ok) {
           reject(new GoschedError("OPTION_INVALID", `sweep point ${m.index}: ${m.error}`));
           void w.terminate();
@@ -115,6 +139,11 @@ export async function runTasks(tasks: readonly SweepTask[], workers: number): Pr
   progress?.done();
   if (done !== tasks.length) throw new GoschedError("OPTION_INVALID", `sweep: ${tasks.length - done} points did not finish`);
   return results;
+}
+
+/** The seed a point starts from: its `seed` override (--seed, --param seed=…), else the scenario's. */
+function seedOf(parsed: ParsedScenario, t: SweepTask): number {
+  return compileScenario(parsed, { variants: t.variant === null ? [] : [t.variant], overrides: t.overrides }).runs[0]!.options.seed ?? 1;
 }
 
 const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

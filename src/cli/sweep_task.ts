@@ -1,6 +1,7 @@
 // One grid point of a sweep: compile the scenario with the point's overrides and simulate. Pure
 // function of its input, so results do not depend on which worker runs it or in what order.
 import { parseScenario, compileScenario, type Override } from "../scenario/index.js";
+import type { Costs, Machine } from "../runtime/config.js";
 import { simulate } from "../simulate.js";
 import { flattenMetrics } from "./simulation.js";
 
@@ -10,6 +11,8 @@ export interface SweepTask {
   readonly text: string;
   readonly variant: string | null;
   readonly overrides: readonly Override[];
+  /** A cost profile (--costs): its figures under the scenario's own settings, which win. */
+  readonly costProfile?: { readonly costs: Partial<Costs>; readonly machine: Partial<Machine> };
 }
 
 export interface SweepResult {
@@ -22,6 +25,8 @@ export interface SweepResult {
 
 export function runSweepTask(t: SweepTask): SweepResult {
   const sc = compileScenario(parseScenario(t.text, t.file), { variants: t.variant === null ? [] : [t.variant], overrides: t.overrides });
-  const sim = simulate(sc.runs[0]!.options);
+  const o = sc.runs[0]!.options;
+  const p = t.costProfile;
+  const sim = simulate(p === undefined ? o : { ...o, costs: { ...p.costs, ...o.costs }, machine: { ...p.machine, ...o.machine } });
   return { index: t.index, stoppedBy: sim.result.stoppedBy, fatal: sim.result.fatal, eventCount: sim.result.eventCount, metrics: flattenMetrics(sim.metrics) };
 }

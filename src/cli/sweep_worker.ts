@@ -1,14 +1,15 @@
-// Worker thread of `gosched sweep`: runs the grid points it is sent, one at a time.
+// Worker thread of `gosched sweep` (and of --seeds, validate): runs the tasks it is sent, one at a time.
 import { parentPort } from "node:worker_threads";
 import { runSweepTask, type SweepTask } from "./sweep_task.js";
+import { runValidationTask, type ValidationTask } from "./validate_task.js";
 
-parentPort?.on("message", (t: SweepTask | null) => {
+parentPort?.on("message", (t: SweepTask | ValidationTask | null) => {
   if (t === null) {
     parentPort?.close();
     return;
   }
   try {
-    parentPort?.postMessage({ ok: true, result: runSweepTask(t) });
+    parentPort?.postMessage({ ok: true, result: "kind" in t && t.kind === "validate" ? runValidationTask(t) : runSweepTask(t as SweepTask) });
   } catch (e) {
     parentPort?.postMessage({ ok: false, index: t.index, error: e instanceof Error ? e.message : String(e) });
   }

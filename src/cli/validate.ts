@@ -1,25 +1,33 @@
-// gosched validate: build and run the Go programs of testdata/go/ with real toolchains, run the
-// same workloads in gosched with the matching version profile and this machine's costs, and print
-// predicted vs measured with PASS/FAIL. The Go side is tools/run-go-validation.mjs (one
+// gosched validate: calibrate this machine, build and run the Go programs of testdata/go/ with real
+// toolchains, predict the same workloads in gosched over several seeds with the matching version
+// profile and this machine's costs, and print predicted vs measured distributions with PASS/FAIL. The Go side is tools/run-go-validation.mjs (one
 // implementation shared with that script); the cases and the pass rule are src/validation/.
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { GoschedError } from "../base/errors.js";
 import {
+  defaultValidationSeeds,
   formatMarkdown,
   formatText,
   fullMatrix,
+  judgeCase,
   parseCostProfile,
+  predictionPlan,
   profileFor,
   quickMatrix,
   summarize,
-  validateCase,
+  withDerived,
   type CaseResult,
+  type CaseSettings,
   type CostProfile,
   type Measured,
   type ValidationCase,
 } from "../validation/index.js";
+import { measureMachine } from "./calibrate.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { runTasks } from "./sweep.js";
+import { runValidationTask, type ValidationTask } from "./validate_task.js";
 
 /** What tools/run-go-validation.mjs exports (it is plain JavaScript). */
 export interface GoRunner {
@@ -72,21 +80,6 @@ export function readCostProfile(file: string | undefined): CostProfile | undefin
   return parseCostProfile(json, `--costs ${file}`);
 }
 
-type SleepPoints = readonly (readonly [number, number])[];
-
-/** nanosleep(d) − d as a goroutine in RawSyscall sees it (p50), for the sleep model. */
-export function measureSleep(runner: GoRunner, goBin: string, version: string, reps: number, timeoutS: number, log: (s: string) => void): [number, number][] {
-  const pts: [number, number][] = [];
-  for (const d of [1, 10, 100, 1000, 10_000]) {
-    const n = Math.min(500, Math.max(20, Math.round(100_000 / (d + 60))));
-    const r = runner.runCase(goBin, version, "raw", ["-procs", "1", "-g", "1", "-d", String(d), "-n", String(n)], { reps, timeoutS }, log);
-    const p50 = r.median["syscallLatencyNs.p50"];
-    if (p50 !== undefined) pts.push([d * 1000, Math.round(p50 - d * 1000)]);
-  }
-  log(`${version}: nanosleep overhead (request µs → µs): ${pts.map(([d, o]) => `${d / 1000} → ${(o / 1000).toFixed(1)}`).join(", ")}`);
-  return pts;
-}
-
 function positive(v: number | undefined, flag: string, def: number): number {
   if (v === undefined) return def;
   if (!(v >= 1)) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: expected a whole number ≥ 1`);
@@ -101,46 +94,39 @@ interface StoredCase {
   m: Record<string, Measured>;
 }
 
+/** A case measured on one toolchain, waiting for its predictions. */
+interface Job {
+  readonly c: ValidationCase;
+  readonly settings: Omit<CaseSettings, "seeds">;
+}
+
 export async function validateCommand(o: CliOptions): Promise<number> {
   const cases: ValidationCase[] = o.quick === true ? quickMatrix() : fullMatrix();
   const reps = positive(o.reps, "--reps", 5);
-  const seeds = positive(o.seeds, "--seeds", 5);
-  const costs = readCostProfile(o.costs);
-  // Without --costs: the version profile's calibrated costs (src/profiles). The nanosleep overheads
-  // measured now (or, with --measured, read from the file's raw one-goroutine cells) are reported
-  // next to them; --sleep-model=measured would apply them, but the model is sensitive to how short
-  // sleeps (sysmon's usleep(20)) stretch, which these points do not pin down (docs/validation.md).
-  const simFor = (sleep: SleepPoints | null) => {
-    void sleep;
-    return costs !== undefined ? { costs: costs.costs, machine: costs.machine } : ({} as { costs?: never; machine?: never });
-  };
+  const seeds = positive(o.seeds, "--seeds", defaultValidationSeeds);
+  const workers = o.workers ?? availableParallelism();
+  const given = readCostProfile(o.costs);
+  const simOf = (p: CostProfile) => ({ costs: p.costs, machine: p.machine });
   const log = o.json === true || o.markdown === true || o.quiet === true ? () => {} : (s: string) => process.stderr.write(`[validate] ${s}\n`);
-  const results: CaseResult[] = [];
+  const jobs: Job[] = [];
   const sources: object[] = [];
 
   if (o.measured !== undefined && o.measured.length > 0) {
-    // Stored measurements (a results file of tools/run-go-validation.mjs --matrix): no Go run.
+    // Stored measurements (a results file of tools/run-go-validation.mjs --matrix): no Go run. The
+    // machine is --costs (calibrated where the measurements were made) or the profile's default.
     for (const file of o.measured) {
-      let res: { goVersion: string; machine?: object; date?: string; cases: StoredCase[] };
+      let res: { goVersion: string; machine?: object; date?: string; loadAverage?: unknown; cases: StoredCase[] };
       try {
         res = JSON.parse(readFileSync(file, "utf8")) as typeof res;
       } catch (e) {
         throw new GoschedError("FILE_NOT_FOUND", `--measured ${file}: ${(e as Error).message}`);
       }
-      sources.push({ file, goVersion: res.goVersion, machine: res.machine, date: res.date });
+      sources.push({ file, goVersion: res.goVersion, machine: res.machine, date: res.date, loadAverage: res.loadAverage, calibration: given !== undefined ? o.costs : "none: the profile's default machine (give --costs)" });
       const { profile, note } = profileFor(res.goVersion);
-      const sleep: [number, number][] = [];
-      for (const sc of res.cases) {
-        const m = /^raw -procs 1 -g 1 -d (\d+)$/.exec(`${sc.program} ${sc.args}`);
-        const p50 = sc.m["syscallLatencyNs.p50"];
-        if (m !== null && p50 !== undefined) sleep.push([Number(m[1]) * 1000, p50[0] - Number(m[1]) * 1000]);
-      }
-      const sim = simFor(sleep);
-      sources.push({ file, measuredSleepOverheadNs: sleep, sleepModelUsed: sim.machine ?? "profile default" });
       for (const c of cases) {
         const stored = res.cases.find((s) => `${s.program} ${s.args}` === c.id);
         if (stored === undefined) continue;
-        results.push(validateCase(c, { goVersion: res.goVersion, profile, ...sim, measured: stored.m, reps: stored.ok, seeds, ...(note !== undefined ? { note } : {}) }));
+        jobs.push({ c, settings: { goVersion: res.goVersion, profile, ...(given !== undefined ? simOf(given) : {}), measured: stored.m, reps: stored.ok, ...(note !== undefined ? { note } : {}) } });
       }
     }
   } else {
@@ -154,10 +140,11 @@ export async function validateCommand(o: CliOptions): Promise<number> {
     for (const goBin of gos) {
       const version = runner.goVersion(goBin);
       const { profile, note } = profileFor(version);
-      const sleep = costs === undefined ? measureSleep(runner, goBin, version, 2, timeoutS, log) : null;
-      const sim = simFor(sleep);
-      sources.push({ goBinary: goBin, goVersion: version, machine: runner.machineInfo(), measuredSleepOverheadNs: sleep, sleepModelUsed: sim.machine ?? "profile default" });
+      // Predictions are for the machine the real runs happen on: calibrate it first (gosched calibrate).
       const t0 = Date.now();
+      const machine = given ?? measureMachine(runner, goBin, { reps, timeoutS }, log);
+      if (given === undefined) log(`${version}: calibrated this machine in ${Math.round((Date.now() - t0) / 1000)} s`);
+      sources.push({ goBinary: goBin, goVersion: version, machine: runner.machineInfo(), loadAverage: loadavg()[0], calibration: given !== undefined ? o.costs : machine });
       for (const [i, c] of cases.entries()) {
         const r = runner.runCase(goBin, version, c.program, c.args, { reps, timeoutS }, log);
         const measured: Record<string, Measured> = {};
@@ -166,20 +153,39 @@ export async function validateCommand(o: CliOptions): Promise<number> {
           log(`${version} ${c.id}: every run failed`);
           continue;
         }
-        const res = validateCase(c, { goVersion: version, profile, ...sim, measured, reps: r.ok, seeds, ...(note !== undefined ? { note } : {}) });
-        results.push(res);
-        log(`${version} ${i + 1}/${cases.length} ${c.id}: ${res.asserted ? (res.pass ? "PASS" : "FAIL") : res.pass ? "gap, inside" : "gap, outside"} (${Math.round((Date.now() - t0) / 1000)} s)`);
+        jobs.push({ c, settings: { goVersion: version, profile, ...simOf(machine), measured, reps: r.ok, ...(note !== undefined ? { note } : {}) } });
+        log(`${version} ${i + 1}/${cases.length} ${c.id} measured (${Math.round((Date.now() - t0) / 1000)} s)`);
       }
     }
   }
 
+  // The predictions, after every Go run (they would take the CPUs the measurements need), over the
+  // worker pool: one task per case and seed.
+  const plans = jobs.map((j) => predictionPlan(withDerived(j.settings.measured).windowStartAfterInitNs, seeds));
+  const tasks: ValidationTask[] = [];
+  jobs.forEach((j, ji) => {
+    const sim = { profile: j.settings.profile, ...(j.settings.costs !== undefined ? { costs: j.settings.costs } : {}), ...(j.settings.machine !== undefined ? { machine: j.settings.machine } : {}) };
+    for (const p of plans[ji]!) tasks.push({ kind: "validate", index: tasks.length, caseId: j.c.id, sim, seed: p.seed, offsetNs: p.offsetNs });
+  });
+  const predicted = await runTasks(tasks, Math.min(workers, tasks.length), runValidationTask);
+  const results: CaseResult[] = [];
+  let k = 0;
+  jobs.forEach((j, ji) => {
+    const plan = plans[ji]!;
+    const preds = predicted.slice(k, k + plan.length).map((r) => r.predicted);
+    k += plan.length;
+    const st = j.settings;
+    results.push(judgeCase(j.c, st.goVersion, st.profile, withDerived(st.measured), st.reps, preds, plan.map((p) => p.seed), plan.map((p) => p.offsetNs), st.note));
+  });
+
   const s = summarize(results);
-  if (o.json === true) out(JSON.stringify({ sources, costs: costs ?? null, summary: s, results }, null, 2));
+  const byVersion = Object.fromEntries([...new Set(results.map((r) => r.goVersion))].map((v) => [v, summarize(results.filter((r) => r.goVersion === v))]));
+  if (o.json === true) out(JSON.stringify({ sources, costs: given ?? null, seeds, summary: s, summaryByGoVersion: byVersion, results }, null, 2));
   else if (o.markdown === true) out(formatMarkdown(results));
   else out(formatText(results));
   if (results.length === 0) {
     process.stderr.write("gosched validate: no case was measured\n");
     return exitCodes.fatal;
   }
-  return s.assertedFailed > 0 ? exitCodes.fatal : exitCodes.ok;
+  return s.casesFailed > 0 ? exitCodes.fatal : exitCodes.ok;
 }
