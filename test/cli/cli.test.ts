@@ -205,3 +205,44 @@ test("docs/cli.md documents every command and option of the table", () => {
     for (const o of optionsFor(c.name)) assert.ok(doc.includes(o.flags.split(" ")[0]!), `docs/cli.md lacks ${o.flags}`);
   }
 });
+
+test("--seeds: every metric over consecutive seeds, each seed's value the single-seed run's, the same bytes whatever the workers", () => {
+  const file = example("gomaxprocs-sweep.yaml"); // uniform compute times: the seed matters
+  const r = gosched("run", file, "--seeds", "5", "--json", "--workers", "2");
+  assert.equal(r.code, 0, r.stderr);
+  type Dist = { n: number; median: number; p5: number; p95: number; min: number; max: number; bimodal: boolean; values: number[] };
+  const j = JSON.parse(r.stdout) as { seeds: number[]; runs: { metrics: Record<string, Dist> }[] };
+  assert.deepEqual(j.seeds, [1, 2, 3, 4, 5]);
+  const mk = j.runs[0]!.metrics.makespanNs!;
+  for (const seed of [1, 3, 5]) assert.equal(mk.values[seed - 1], runJson(file, "--seed", String(seed))[0]!.metrics.makespanNs, `seed ${seed}`);
+  const sorted = [...mk.values].sort((a, b) => a - b);
+  assert.equal(mk.median, sorted[2]);
+  assert.equal(mk.min, sorted[0]);
+  assert.equal(mk.max, sorted[4]);
+  assert.ok(mk.p5 >= mk.min && mk.p5 <= mk.median && mk.p95 >= mk.median && mk.p95 <= mk.max);
+  assert.ok(new Set(mk.values).size > 1, "uniform compute times: the seeds differ");
+  assert.equal(gosched("run", file, "--seeds", "5", "--json", "--workers", "0").stdout, r.stdout);
+  // the text form: median [p5–p95]
+  const text = gosched("run", file, "--seeds", "5");
+  assert.match(text.stdout, /makespanNs\s+\S+ \[\S+–\S+\]/);
+  assert.match(text.stdout, /over seeds 1…5 \(5 seeds\)/);
+  // compare and sweep carry the same distributions
+  const cmp = gosched("compare", file, "--vs", "gomaxprocs=2", "--seeds", "5", "--json");
+  assert.equal(cmp.code, 0, cmp.stderr);
+  const c = JSON.parse(cmp.stdout) as { runs: { metrics: Record<string, Dist> }[]; deltas: { medians: Record<string, { delta: number }> }[] };
+  assert.deepEqual(c.runs[0]!.metrics.makespanNs!.values, mk.values);
+  assert.equal(c.deltas[0]!.medians.makespanNs!.delta, c.runs[1]!.metrics.makespanNs!.median - mk.median);
+  const sw = gosched("sweep", file, "--param", "gomaxprocs=1,2", "--seeds", "5");
+  assert.equal(sw.code, 0, sw.stderr);
+  const [head, row1] = sw.stdout.trim().split("\n");
+  const cols = head!.split(",");
+  const cells = row1!.split(",");
+  assert.equal(Number(cells[cols.indexOf("makespanNs")]), mk.median);
+  assert.equal(Number(cells[cols.indexOf("makespanNs.p5")]), mk.p5);
+  assert.equal(Number(cells[cols.indexOf("makespanNs.p95")]), mk.p95);
+  // outputs of one run need one seed
+  const bad = gosched("run", file, "--seeds", "3", "--trace", "/tmp/x.trace");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--trace describes one run/);
+  assert.equal(gosched("run", file, "--seeds", "0").code, 2);
+});
