@@ -7,7 +7,8 @@ import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
 import { analyzeSyscalls, formatSyscallAnalysis } from "../gotrace/analyze.js";
 import { dumpTrace } from "../gotrace/dump.js";
-import { readTrace, TraceError, type ParsedTrace } from "../gotrace/reader.js";
+import { detectTraceInput, readTraceInput, traceInputLabel } from "../gotrace/input.js";
+import { TraceError, type ParsedTrace } from "../gotrace/reader.js";
 import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/replay.js";
 import { formatReport } from "../observers/report.js";
 import { profileNames } from "../profiles/index.js";
@@ -18,7 +19,11 @@ import { out } from "./common.js";
 import { exitCodes } from "./options.js";
 import { runJson } from "./simulation.js";
 
-/** Reads and parses a trace file; a malformed trace becomes a GoschedError naming the byte offset. */
+/**
+ * Reads and parses a trace file: binary, the text form `trace dump` prints, a txtar `.test` case,
+ * or the dump of an old-format trace (src/gotrace/input.ts, by content); a malformed trace becomes
+ * a GoschedError naming the byte offset (and, for text, the line).
+ */
 export function loadTrace(file: string): ParsedTrace {
   let bytes: Uint8Array;
   try {
@@ -27,10 +32,11 @@ export function loadTrace(file: string): ParsedTrace {
     const code = (e as NodeJS.ErrnoException).code;
     throw new GoschedError("FILE_NOT_FOUND", code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
   }
+  const kind = detectTraceInput(bytes);
   try {
-    return readTrace(bytes);
+    return readTraceInput(bytes).trace;
   } catch (e) {
-    if (e instanceof TraceError) throw new GoschedError("TRACE_MALFORMED", `${file}: ${e.message}`);
+    if (e instanceof TraceError) throw new GoschedError("TRACE_MALFORMED", `${file}${kind === "binary" ? "" : ` (${traceInputLabel[kind]})`}: ${e.message}`);
     throw e;
   }
 }
@@ -270,7 +276,10 @@ function intArg(v: string): number {
 
 /** The `trace` command group, for main.ts. `result` receives the exit code. */
 export function traceCommand(result: { code?: Promise<number> | number }): Command {
-  const trace = new Command("trace").description("read a Go execution trace (runtime/trace): analyze its syscalls, replay it in the simulator, dump it").exitOverride();
+  const trace = new Command("trace")
+    .description("read a Go execution trace (runtime/trace): analyze its syscalls, replay it in the simulator, dump it")
+    .addHelpText("after", "\n<file>: a binary trace, the text form `trace dump` prints (Go's golden-test form, \"Trace Go1.22 …\"),\na txtar .test case (its -- trace -- part), or the dump of an old-format trace; recognised by content.")
+    .exitOverride();
   trace
     .command("analyze <file>")
     .description("syscall report: counts, durations, lost Ps, threads, per goroutine and call site")
@@ -294,7 +303,7 @@ export function traceCommand(result: { code?: Promise<number> | number }): Comma
     });
   trace
     .command("dump <file>")
-    .description("the events as text (new format: the text form of Go's golden tests)")
+    .description("the events as text (new format: the text form of Go's golden tests; old format: the events and stacks), readable back by analyze/replay/dump")
     .exitOverride()
     .action((file: string) => {
       result.code = dumpCommand(file);
