@@ -18,8 +18,17 @@ export class Editor {
       gutter.scrollTop = textarea.scrollTop;
       this.placeBand();
     });
+    // Tab indents; Esc releases the keyboard: the next Tab (or Shift+Tab) moves focus on, as in
+    // CodeMirror and Monaco.
+    let released = false;
+    textarea.addEventListener("blur", () => (released = false));
     textarea.addEventListener("keydown", (e) => {
-      if (e.key === "Tab") {
+      if (e.key === "Escape") {
+        released = true;
+        return;
+      }
+      if (e.key !== "Tab" && e.key !== "Shift") released = false;
+      if (e.key === "Tab" && !released && !e.shiftKey) {
         e.preventDefault();
         const s = textarea.selectionStart;
         textarea.setRangeText("  ", s, textarea.selectionEnd, "end");

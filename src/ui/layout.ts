@@ -208,12 +208,6 @@ export function formatTime(ns: number): string {
   return `${fix(ns / 1e9)}s`;
 }
 
-/** A stable, distinct colour per goroutine (golden-angle hues). */
-export function goroutineColor(goid: number): string {
-  const hue = Math.round((goid * 137.508) % 360);
-  return `hsl(${hue} 62% 52%)`;
-}
-
 /** Vertical layout of lanes: P lanes, a gap, then M lanes. */
 export interface LaneBox {
   readonly y: number;

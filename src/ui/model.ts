@@ -2,6 +2,7 @@
 // (cheap to build, transferable from the worker, fast to search). Built from runtime events by
 // TimelineRecorder (simulations) or from a Go trace by traceToTimeline (trace_import.ts).
 // No DOM and no node:* here: it runs in the worker and in node tests.
+import { buildLod } from "./lod.js";
 
 /** What a lane shows during a span. */
 export const enum SpanKind {
@@ -54,6 +55,29 @@ export interface Lane {
   readonly end: Float64Array;
   readonly kinds: Uint8Array;
   readonly goid: Int32Array;
+  /** Pre-aggregated zoom levels (lod.ts), coarsest first; built in the worker. */
+  lod?: readonly LodLevel[];
+}
+
+/**
+ * One zoom level of a lane: the time cut into equal buckets, each with the state that covers most
+ * of it (kind 0 when the lane is mostly idle there). Drawing a zoomed-out lane reads a level with
+ * one to four buckets per pixel instead of its spans (as Perfetto pre-aggregates per zoom level).
+ */
+export interface LodLevel {
+  readonly bucketNs: number;
+  readonly kinds: Uint8Array;
+  readonly goid: Int32Array;
+}
+
+/** Run-wide figures for the summary bar, when the run has no metrics (a real trace). */
+export interface TraceStats {
+  /** System calls entered (GoSyscallBegin / GoSysCall). */
+  readonly syscalls: number;
+  /** Ps taken from a syscall (ProcSteal; old format: GoSysBlock). */
+  readonly lostP: number;
+  /** Peak threads; null when the trace does not name threads (old format). */
+  readonly threadsPeak: number | null;
 }
 
 /** Step-function counters over time (a sample when a value changes). */
@@ -106,8 +130,14 @@ export interface TimelineData {
   readonly marks: { readonly time: Float64Array; readonly lane: Int32Array; readonly kind: Uint8Array };
   /** Stop-the-world bands. */
   readonly bands: { readonly start: Float64Array; readonly end: Float64Array };
+  /** Wake-ups: from the lane that readied goroutine `goid` (at t0) to the lane it next ran on (t1). */
+  readonly flows: { readonly t0: Float64Array; readonly lane0: Int32Array; readonly t1: Float64Array; readonly lane1: Int32Array; readonly goid: Int32Array };
   readonly series: Series;
   readonly log: EventLog;
+  /** Trace-derived figures (null for simulations: they have metrics). */
+  readonly stats: TraceStats | null;
+  /** True when the threads series is a lower bound (old-format traces name no threads). */
+  readonly threadsEstimated: boolean;
 }
 
 /** A growable typed column. */
@@ -203,6 +233,15 @@ export class TimelineBuilder {
   readonly bandStart = f64();
   readonly bandEnd = f64();
   private bandOpen = -1;
+  readonly flowT0 = f64();
+  readonly flowLane0 = i32();
+  readonly flowT1 = f64();
+  readonly flowLane1 = i32();
+  readonly flowG = i32();
+  /** Wake-ups waiting for the goroutine to run: goid → [time, lane key]. */
+  private readonly pendingWake = new Map<number, [number, number]>();
+  stats: TraceStats | null = null;
+  threadsEstimated = false;
 
   readonly sTime = f64();
   readonly sCols = [i32(), i32(), i32(), i32(), i32()];
@@ -289,6 +328,23 @@ export class TimelineBuilder {
     this.markKind.push(kind);
   }
 
+  /** A goroutine was made runnable from a lane (ready / GoUnblock). */
+  wake(t: number, goid: number, laneKey: number): void {
+    if (goid >= 0) this.pendingWake.set(goid, [t, laneKey]);
+  }
+
+  /** A goroutine starts running on a lane: closes its pending wake-up into a flow arrow. */
+  runs(t: number, goid: number, laneKey: number): void {
+    const w = this.pendingWake.get(goid);
+    if (w === undefined) return;
+    this.pendingWake.delete(goid);
+    this.flowT0.push(w[0]);
+    this.flowLane0.push(w[1]);
+    this.flowT1.push(t);
+    this.flowLane1.push(laneKey);
+    this.flowG.push(goid);
+  }
+
   bandBegin(t: number): void {
     if (this.bandOpen < 0) this.bandOpen = t;
   }
@@ -341,6 +397,7 @@ export class TimelineBuilder {
     const nP = this.pLanes.length;
     const resolve = (key: number): number => (key >= 0 ? key : nP + (-1 - key));
     const lanes = [...this.pLanes.map((l) => l.build(endNs)), ...this.mLanes.map((l) => l.build(endNs))];
+    for (const l of lanes) l.lod = buildLod(l, endNs);
     const from = this.arrowFrom.done().map(resolve);
     const to = this.arrowTo.done().map(resolve);
     const L = this.log;
@@ -353,6 +410,9 @@ export class TimelineBuilder {
       arrows: { time: this.arrowTime.done(), from, to, kind: this.arrowKind.done() },
       marks: { time: this.markTime.done(), lane: this.markLane.done().map(resolve), kind: this.markKind.done() },
       bands: { start: this.bandStart.done(), end: this.bandEnd.done() },
+      flows: { t0: this.flowT0.done(), lane0: this.flowLane0.done().map(resolve), t1: this.flowT1.done(), lane1: this.flowLane1.done().map(resolve), goid: this.flowG.done() },
+      stats: this.stats,
+      threadsEstimated: this.threadsEstimated,
       series: {
         time: this.sTime.done(),
         threads: this.sCols[0]!.done(),
@@ -391,7 +451,11 @@ export class TimelineBuilder {
 export function transferables(d: TimelineData): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   const add = (a: { buffer: ArrayBufferLike }) => out.push(a.buffer as ArrayBuffer);
-  for (const l of d.lanes) [l.start, l.end, l.kinds, l.goid].forEach(add);
+  for (const l of d.lanes) {
+    [l.start, l.end, l.kinds, l.goid].forEach(add);
+    for (const lv of l.lod ?? []) [lv.kinds, lv.goid].forEach(add);
+  }
+  [d.flows.t0, d.flows.lane0, d.flows.t1, d.flows.lane1, d.flows.goid].forEach(add);
   [d.arrows.time, d.arrows.from, d.arrows.to, d.arrows.kind, d.marks.time, d.marks.lane, d.marks.kind, d.bands.start, d.bands.end].forEach(add);
   const s = d.series;
   [s.time, s.threads, s.idleP, s.spinning, s.runqGlobal, s.runqLocal].forEach(add);

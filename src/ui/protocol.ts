@@ -36,7 +36,23 @@ export interface ExportRequest {
   readonly overrides: readonly UiOverride[];
 }
 
-export type WorkerRequest = RunRequest | TraceRequest | ExportRequest;
+/** Replay a trace (its bytes again: the worker may have been replaced) under other settings. */
+export interface WhatIfRequest {
+  readonly type: "whatif";
+  readonly id: number;
+  readonly name: string;
+  readonly bytes: ArrayBuffer;
+  /** null: the trace's own GOMAXPROCS. */
+  readonly gomaxprocs: number | null;
+  /** "": the profile closest to the trace's Go version. */
+  readonly profile: string;
+  readonly policy: string;
+  /** A call-site substring whose syscalls take `factor` × as long ("" or 1: none). */
+  readonly site: string;
+  readonly factor: number;
+}
+
+export type WorkerRequest = RunRequest | TraceRequest | ExportRequest | WhatIfRequest;
 
 export interface ScenarioErrorInfo {
   readonly message: string;
@@ -54,6 +70,8 @@ export interface RunOutput {
   readonly result: { readonly stoppedBy: string; readonly endTimeNs: number; readonly eventCount: number; readonly fatal: string | null } | null;
   /** The run's full JSON (as `gosched run --json` prints a run), for downloads. */
   readonly json: object | null;
+  /** A real trace: its syscall call sites (for the what-if) and its GOMAXPROCS. */
+  readonly trace?: { readonly sites: readonly { readonly site: string; readonly calls: number }[]; readonly gomaxprocs: number; readonly version: number };
 }
 
 export type WorkerResponse =

@@ -61,7 +61,14 @@ export class TimelineRecorder implements Observer {
         P?.to(t, 0, -1);
         M?.to(t, SpanKind.Sched, -1);
         break;
+      case "ready":
+        if (e.p >= 0 || e.m >= 0) b.wake(t, g, e.p >= 0 ? b.pLaneKey(e.p) : b.mLaneKey(e.m));
+        break;
       case "execute":
+        if (e.p >= 0) b.runs(t, g, b.pLaneKey(e.p));
+        P?.to(t, SpanKind.Run, g);
+        M?.to(t, SpanKind.Run, g);
+        break;
       case "exitsyscall":
       case "rawsyscall_return":
         if (e.fn !== "exitsyscall" || e.reason === "fast") {
@@ -121,6 +128,9 @@ export class TimelineRecorder implements Observer {
         break;
       case "startTheWorldWithSema":
         b.bandFinish(t);
+        // The world restarts: no P is left in _Pgcstop (procresize hands them out or idles them;
+        // the next acquirep redraws each) — runtime/proc.go: startTheWorldWithSema.
+        for (const lane of b.pLanes) if (lane.kind === SpanKind.GcStop) lane.to(t, lane.id === e.p && g >= 0 ? SpanKind.Run : 0, lane.id === e.p ? g : -1);
         break;
       default:
         if (leaves) {

@@ -6,7 +6,7 @@ import type { EventLog } from "./model.js";
 
 const ROW_H = 20;
 
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 export class StepList {
   log: EventLog | null = null;
@@ -25,6 +25,19 @@ export class StepList {
     scroller.addEventListener("click", (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>("[data-i]");
       if (row !== null) this.onSelect(Number(row.dataset.i));
+    });
+    // A keyboard listbox: arrows, Page Up/Down, Home/End move the selection.
+    scroller.addEventListener("keydown", (e) => {
+      const n = this.log?.n ?? 0;
+      if (n === 0) return;
+      const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 1);
+      const cur = this.selected;
+      const to: Record<string, number> = { ArrowDown: cur + 1, ArrowUp: cur - 1, PageDown: cur + page, PageUp: cur - page, Home: 0, End: n - 1 };
+      const next = to[e.key];
+      if (next === undefined) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.onSelect(Math.max(0, Math.min(n - 1, cur < 0 && e.key === "ArrowUp" ? 0 : next)));
     });
   }
 
@@ -63,10 +76,12 @@ export class StepList {
       const who = [log.goid[i]! >= 0 ? `G${log.goid[i]}` : "", log.m[i]! >= 0 ? `M${log.m[i]}` : "", log.p[i]! >= 0 ? `P${log.p[i]}` : ""].filter((x) => x !== "").join(" ");
       const reason = log.reasons[log.reason[i]!] ?? "";
       rows.push(
-        `<div class="step${i === this.selected ? " sel" : ""}" data-i="${i}" style="top:${i * ROW_H}px"><span class="t">${formatTime(log.time[i]!)}</span><span class="fn">${esc(fn)}</span><span class="who">${who}</span><span class="why">${esc(reason)}</span></div>`,
+        `<div class="step${i === this.selected ? " sel" : ""}" role="option" id="step-${i}" aria-selected="${i === this.selected}" data-i="${i}" style="top:${i * ROW_H}px"><span class="t">${formatTime(log.time[i]!)}</span><span class="fn">${esc(fn)}</span><span class="who">${who}</span><span class="why">${esc(reason)}</span></div>`,
       );
     }
     this.inner.innerHTML = rows.join("");
+    if (this.selected >= first && this.selected < last) this.scroller.setAttribute("aria-activedescendant", `step-${this.selected}`);
+    else this.scroller.removeAttribute("aria-activedescendant");
   }
 
   private renderDetail(i: number): void {

@@ -1,32 +1,19 @@
-// The timeline on a canvas: a lane per P and per M, spans coloured by state (running goroutines
-// by goroutine), syscall spans, sysmon wake-ups, retake/handoff arrows, stop-the-world bands, the
-// step-through's cursor. Layout decisions live in layout.ts (pure, tested).
-import { ArrowKind, MarkKind, SpanKind, spanKindNames, type TimelineData } from "./model.js";
-import { formatTime, goroutineColor, laneAtY, layoutLanes, lodRuns, niceTicks, spanAt, timeToX, visibleInstants, xToTime, type LaneBox, type Viewport } from "./layout.js";
+// The timeline of one run on a canvas: a lane per P and per M, spans coloured by state (running
+// goroutines by goroutine), syscall spans, sysmon wake-ups, retake/handoff arrows, wake-up flows,
+// stop-the-world bands. Only the lanes scrolled into view and the time in view are drawn; the time
+// axis stays on top (sticky) while lanes scroll under it; rectangles are batched by colour; zoomed
+// out, lanes read their pre-aggregated levels (lod.ts). The cursor, the hover guide, the selected
+// range and the selected slice go on an overlay canvas, so moving the mouse redraws only that.
+// Layout decisions live in layout.ts (pure, tested).
+import { laneRuns } from "./lod.js";
+import { formatTime, laneAtY, layoutLanes, lowerBound, niceTicks, spanAt, timeToX, xToTime, type LaneBox, type Viewport } from "./layout.js";
+import { ArrowKind, MarkKind, SpanKind, spanKindNames, type Lane, type TimelineData } from "./model.js";
+import { arrowColors, FLOW_COLOR, labelColor, spanColor } from "./palette.js";
 
 export const LABEL_W = 92;
-const AXIS_H = 22;
+export const AXIS_H = 22;
 const LANE_H = 18;
 const GAP = 8;
-
-export const kindColors: Record<number, string> = {
-  [SpanKind.Syscall]: "#f0a030",
-  [SpanKind.Raw]: "#d0393b",
-  [SpanKind.Sched]: "#c9ced6",
-  [SpanKind.Spin]: "#8fc1ff",
-  [SpanKind.GcStop]: "#9b6dd6",
-  [SpanKind.Starting]: "#f3e08a",
-};
-
-const arrowColors: Record<number, string> = {
-  [ArrowKind.Retake]: "#c0262d",
-  [ArrowKind.Handoff]: "#1d8a43",
-  [ArrowKind.Preempt]: "#7a3fc2",
-};
-
-export function spanColor(kind: number, goid: number): string {
-  return kind === SpanKind.Run ? goroutineColor(goid) : (kindColors[kind] ?? "#999");
-}
 
 /** Shared between the timelines of a side by side, the charts and the step-through. */
 export interface SharedView {
@@ -36,6 +23,10 @@ export interface SharedView {
   cursorNs: number;
   /** Time under the mouse (a thin guide on every view), or -1. */
   hoverNs: number;
+  /** A selected time range (drag on the axis, or Shift+drag), or null. */
+  range: { t0: number; t1: number } | null;
+  /** The goroutine shown highlighted everywhere (its spans, its wake-up flows), or -1. */
+  highlightG: number;
 }
 
 export interface HoverInfo {
@@ -43,142 +34,409 @@ export interface HoverInfo {
   readonly text: string;
 }
 
+/** A slice under the pointer: the lane, its span and what it means. */
+export interface SliceInfo {
+  readonly laneIndex: number;
+  readonly lane: Lane;
+  readonly span: number;
+  readonly kind: number;
+  readonly goid: number;
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly state: string;
+}
+
+/** What one frame drew (for tests: the model behind the pixels). */
+export interface FrameModel {
+  lanes: number[];
+  rects: number;
+  colors: number;
+  arrows: { x: number; from: number; to: number; kind: number; count: number }[];
+  arrowBins: { lane: number; x: number; kind: number; count: number }[];
+  marks: { x: number; lane: number; kind: number }[];
+  flows: number;
+}
+
 export class TimelineView {
+  readonly pane: HTMLDivElement;
+  readonly head: HTMLDivElement;
+  readonly scroller: HTMLDivElement;
+  readonly canvas: HTMLCanvasElement;
+  readonly overlay: HTMLCanvasElement;
+  private readonly stage: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
   private boxes: LaneBox[] = [];
   private dpr = 1;
-  /** Lanes are sorted: P lanes, then M lanes. */
+  private cssW = 800;
+  private cssH = 300;
+  private flowCache: { g: number; idx: number[] } = { g: -1, idx: [] };
   data: TimelineData | null = null;
   heading = "";
+  /** The selected slice (outlined on the overlay). */
+  selected: SliceInfo | null = null;
+  /** The last frame's drawing, for tests. */
+  frame: FrameModel | null = null;
 
   constructor(
-    readonly canvas: HTMLCanvasElement,
+    host: HTMLElement,
+    readonly name: string,
     readonly shared: SharedView,
-  ) {}
+    private readonly onScroll: () => void,
+  ) {
+    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
+      const e = document.createElement(tag);
+      e.className = cls;
+      parent.appendChild(e);
+      return e;
+    };
+    this.pane = el("div", "tl-pane", host);
+    this.pane.dataset.run = name;
+    this.head = el("div", "tl-head", this.pane);
+    this.head.hidden = true;
+    this.scroller = el("div", "tl-scroll", this.pane);
+    this.stage = el("div", "tl-stage", this.scroller);
+    this.canvas = el("canvas", "tl-main", this.stage);
+    this.canvas.id = `timeline-${name}`;
+    this.canvas.setAttribute("aria-hidden", "true");
+    this.overlay = el("canvas", "tl-over", this.stage);
+    this.overlay.setAttribute("aria-hidden", "true");
+    this.spacer = el("div", "tl-spacer", this.scroller);
+    this.scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });
+  }
+
+  set hidden(h: boolean) {
+    this.pane.hidden = h;
+  }
+  get hidden(): boolean {
+    return this.pane.hidden;
+  }
 
   setData(d: TimelineData | null, heading = ""): void {
     this.data = d;
     this.heading = heading;
-    this.boxes = d === null ? [] : layoutLanes(d.lanes.map((l) => l.kind), AXIS_H + (heading !== "" ? 16 : 0), LANE_H, GAP);
+    this.head.textContent = heading;
+    this.head.hidden = heading === "";
+    this.selected = null;
+    this.flowCache = { g: -1, idx: [] };
+    this.boxes = d === null ? [] : layoutLanes(d.lanes.map((l) => l.kind), AXIS_H + 2, LANE_H, GAP);
+    this.scroller.scrollTop = 0;
     this.resize();
   }
 
-  /** CSS height the canvas needs. */
-  get cssHeight(): number {
+  /** Height of all lanes (the scrolled content). */
+  get contentHeight(): number {
     const last = this.boxes[this.boxes.length - 1];
-    return last === undefined ? 60 : last.y + last.h + 6;
+    return last === undefined ? AXIS_H + 20 : last.y + last.h + 6;
   }
 
   resize(): void {
-    const w = this.canvas.parentElement?.clientWidth ?? 800;
+    const w = Math.max(200, this.scroller.clientWidth || 800);
+    const h = Math.max(AXIS_H + 20, this.scroller.clientHeight || 300);
     this.dpr = globalThis.devicePixelRatio || 1;
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${this.cssHeight}px`;
-    this.canvas.width = Math.round(w * this.dpr);
-    this.canvas.height = Math.round(this.cssHeight * this.dpr);
+    this.cssW = w;
+    this.cssH = h;
+    this.stage.style.height = `${h}px`;
+    this.spacer.style.height = `${Math.max(0, this.contentHeight - h)}px`;
+    for (const c of [this.canvas, this.overlay]) {
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+      c.width = Math.round(w * this.dpr);
+      c.height = Math.round(h * this.dpr);
+    }
   }
 
   get plotWidth(): number {
-    return Math.max(10, this.canvas.width / this.dpr - LABEL_W);
+    return Math.max(10, this.cssW - LABEL_W);
+  }
+
+  private get scrollY(): number {
+    return this.scroller.scrollTop;
+  }
+
+  /** Lane indices [first, last) whose boxes intersect the visible area under the axis. */
+  visibleLanes(): [number, number] {
+    const top = this.scrollY + AXIS_H;
+    const bottom = this.scrollY + this.cssH;
+    let first = 0;
+    while (first < this.boxes.length && this.boxes[first]!.y + this.boxes[first]!.h <= top) first++;
+    let last = first;
+    while (last < this.boxes.length && this.boxes[last]!.y < bottom) last++;
+    return [first, last];
+  }
+
+  /** Scrolls lanes so that lane i is in view. */
+  revealLane(i: number): void {
+    const b = this.boxes[i];
+    if (b === undefined) return;
+    const y = b.y - this.scrollY;
+    if (y < AXIS_H || y + b.h > this.cssH) this.scroller.scrollTop = Math.max(0, b.y - AXIS_H - (this.cssH - AXIS_H) / 2);
+  }
+
+  private flowsOf(g: number): number[] {
+    const d = this.data;
+    if (d === null || g < 0) return [];
+    if (this.flowCache.g !== g) {
+      const idx: number[] = [];
+      const fg = d.flows.goid;
+      for (let i = 0; i < fg.length; i++) if (fg[i] === g) idx.push(i);
+      this.flowCache = { g, idx };
+    }
+    return this.flowCache.idx;
   }
 
   draw(): void {
     const ctx = this.canvas.getContext("2d");
     if (ctx === null) return;
-    const W = this.canvas.width / this.dpr;
-    const H = this.canvas.height / this.dpr;
+    const W = this.cssW;
+    const H = this.cssH;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, W, H);
     const d = this.data;
     if (d === null) return;
     const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textBaseline = "middle";
-    const top = this.heading !== "" ? 16 : 0;
-    if (this.heading !== "") {
-      ctx.fillStyle = "#222";
-      ctx.font = "bold 12px system-ui, sans-serif";
-      ctx.fillText(this.heading, 4, 8);
-      ctx.font = "11px system-ui, sans-serif";
-    }
-    // Time axis.
+    const sy = this.scrollY;
+    const [first, last] = this.visibleLanes();
+    const model: FrameModel = { lanes: [], rects: 0, colors: 0, arrows: [], arrowBins: [], marks: [], flows: 0 };
     const { ticks } = niceTicks(v.t0, v.t1, Math.max(2, Math.floor(v.width / 110)));
-    ctx.strokeStyle = "#e4e7ec";
-    ctx.fillStyle = "#555";
-    ctx.lineWidth = 1;
-    for (const t of ticks) {
-      const x = LABEL_W + timeToX(v, t);
-      ctx.beginPath();
-      ctx.moveTo(Math.round(x) + 0.5, top + AXIS_H - 4);
-      ctx.lineTo(Math.round(x) + 0.5, H);
-      ctx.stroke();
-      ctx.fillText(formatTime(t), x + 3, top + 9);
-    }
     ctx.save();
     ctx.beginPath();
-    ctx.rect(LABEL_W, 0, v.width, H);
+    ctx.rect(LABEL_W, AXIS_H, v.width, H - AXIS_H);
     ctx.clip();
+    // Grid lines under everything.
+    ctx.fillStyle = "#eceff3";
+    for (const t of ticks) ctx.fillRect(Math.round(LABEL_W + timeToX(v, t)), AXIS_H, 1, H);
     // Stop-the-world bands.
     ctx.fillStyle = "rgba(155, 109, 214, 0.18)";
-    for (let i = 0; i < d.bands.start.length; i++) {
+    for (let i = lowerBound(d.bands.end, v.t0); i < d.bands.start.length && d.bands.start[i]! < v.t1; i++) {
       const x0 = Math.max(0, timeToX(v, d.bands.start[i]!));
       const x1 = Math.min(v.width, timeToX(v, d.bands.end[i]!));
-      if (x1 < 0 || x0 > v.width) continue;
-      ctx.fillRect(LABEL_W + x0, top + AXIS_H - 4, Math.max(2, x1 - x0), H);
+      ctx.fillRect(LABEL_W + x0, AXIS_H, Math.max(2, x1 - x0), H);
     }
-    // Lanes.
-    d.lanes.forEach((lane, li) => {
+    // Lanes: rectangles batched by colour (one path and one fill per colour).
+    const batches = new Map<string, number[]>();
+    const hi: number[] = [];
+    const edges: number[] = [];
+    const labels: { x: number; y: number; text: string; color: string }[] = [];
+    const highlight = this.shared.highlightG;
+    for (let li = first; li < last; li++) {
+      const lane = d.lanes[li]!;
       const box = this.boxes[li]!;
-      const runs = lodRuns(lane.start, lane.end, lane.kinds, lane.goid, v);
-      for (const r of runs) {
-        const h = r.kind === SpanKind.Sched || r.kind === SpanKind.Starting ? box.h * 0.45 : box.h - 3;
-        const y = box.y + (box.h - h) / 2;
-        ctx.globalAlpha = r.merged > 1 ? 0.75 : 1;
-        ctx.fillStyle = spanColor(r.kind, r.goid);
-        ctx.fillRect(LABEL_W + r.x0, y, Math.max(1, r.x1 - r.x0), h);
-        if (r.kind === SpanKind.Syscall || r.kind === SpanKind.Raw) {
-          // Hatched top edge marks "in the kernel".
-          ctx.fillStyle = "rgba(0,0,0,0.25)";
-          ctx.fillRect(LABEL_W + r.x0, y, Math.max(1, r.x1 - r.x0), 2);
-        }
-        if (r.merged === 1 && r.x1 - r.x0 > 34 && r.goid >= 0) {
-          ctx.globalAlpha = 1;
-          ctx.fillStyle = r.kind === SpanKind.Run ? "#fff" : "#222";
-          ctx.fillText(`G${r.goid}`, LABEL_W + Math.max(r.x0, 0) + 3, box.y + box.h / 2);
-        }
-      }
-      ctx.globalAlpha = 1;
-    });
-    // sysmon wake-ups and thread creations.
-    for (const i of visibleInstants(d.marks.time, v)) {
-      const box = this.boxes[d.marks.lane[i]!];
-      if (box === undefined) continue;
-      const x = LABEL_W + timeToX(v, d.marks.time[i]!);
-      const k = d.marks.kind[i]!;
-      if (k === MarkKind.ThreadCreate) {
-        ctx.fillStyle = "#1d8a43";
-        ctx.beginPath();
-        ctx.moveTo(x, box.y + 1);
-        ctx.lineTo(x + 5, box.y + 1);
-        ctx.lineTo(x, box.y + 7);
-        ctx.fill();
-      } else {
-        ctx.fillStyle = k === MarkKind.SysmonWake ? "#3b5bdb" : "#99a";
-        ctx.fillRect(x - 0.5, box.y + 3, 1.5, box.h - 6);
+      model.lanes.push(li);
+      const by = box.y - sy;
+      for (const r of laneRuns(lane, v)) {
+        const small = r.kind === SpanKind.Sched || r.kind === SpanKind.Starting;
+        const h = small ? box.h * 0.45 : box.h - 3;
+        const y = by + (box.h - h) / 2;
+        const w = Math.max(1, r.x1 - r.x0);
+        const color = spanColor(r.kind, r.goid);
+        let arr = batches.get(color);
+        if (arr === undefined) batches.set(color, (arr = []));
+        arr.push(LABEL_W + r.x0, y, w, h);
+        if (highlight >= 0 && r.goid === highlight) hi.push(LABEL_W + r.x0, y, w, h);
+        if (r.kind === SpanKind.Syscall || r.kind === SpanKind.Raw) edges.push(LABEL_W + r.x0, y, w, 2);
+        if (r.merged === 1 && w > 34 && r.goid >= 0) labels.push({ x: LABEL_W + Math.max(r.x0, 0) + 3, y: by + box.h / 2, text: `G${r.goid}`, color: labelColor(color) });
+        model.rects++;
       }
     }
-    // Retake / handoff arrows.
-    const arrows = visibleInstants(d.arrows.time, v);
-    for (const i of arrows.length > 3000 ? arrows.filter((_, k) => k % Math.ceil(arrows.length / 3000) === 0) : arrows) {
-      const a = this.boxes[d.arrows.from[i]!];
-      const b = this.boxes[d.arrows.to[i]!];
-      if (a === undefined || b === undefined) continue;
-      const x = LABEL_W + timeToX(v, d.arrows.time[i]!);
-      const y0 = a.y + a.h / 2;
-      const y1 = b.y + b.h / 2;
-      ctx.strokeStyle = arrowColors[d.arrows.kind[i]!] ?? "#000";
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = 1.3;
+    for (const [color, a] of batches) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (let i = 0; i < a.length; i += 4) ctx.rect(a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!);
+      ctx.fill();
+    }
+    model.colors = batches.size;
+    if (edges.length > 0) {
+      ctx.fillStyle = "rgba(0,0,0,0.28)";
+      ctx.beginPath();
+      for (let i = 0; i < edges.length; i += 4) ctx.rect(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!);
+      ctx.fill();
+    }
+    if (highlight >= 0) {
+      // Everything else fades; the goroutine's own spans stay and get an outline.
+      ctx.fillStyle = "rgba(255,255,255,0.6)";
+      ctx.fillRect(LABEL_W, AXIS_H, v.width, H);
+      ctx.fillStyle = spanColor(SpanKind.Run, highlight);
+      ctx.strokeStyle = "#111";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let i = 0; i < hi.length; i += 4) ctx.rect(hi[i]!, hi[i + 1]!, hi[i + 2]!, hi[i + 3]!);
+      ctx.fill();
+      ctx.stroke();
+    }
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    for (const l of labels) {
+      ctx.fillStyle = highlight >= 0 && l.text !== `G${highlight}` ? "#777" : l.color;
+      ctx.fillText(l.text, l.x, l.y);
+    }
+    this.drawMarks(ctx, d, v, first, last, model);
+    this.drawArrows(ctx, d, v, first, last, model);
+    if (highlight >= 0) this.drawFlows(ctx, d, v, model);
+    ctx.restore();
+    // The axis, on top: lanes scroll under it.
+    ctx.fillStyle = "#f6f8fa";
+    ctx.fillRect(0, 0, W, AXIS_H);
+    ctx.fillStyle = "#d0d7de";
+    ctx.fillRect(0, AXIS_H - 1, W, 1);
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = "#424a53";
+    for (const t of ticks) {
+      const x = LABEL_W + timeToX(v, t);
+      if (x < LABEL_W - 1) continue;
+      ctx.fillRect(Math.round(x), AXIS_H - 6, 1, 5);
+      ctx.fillText(formatTime(t), x + 3, AXIS_H / 2 - 1);
+    }
+    // Lane labels.
+    ctx.fillStyle = "#f6f7f9";
+    ctx.fillRect(0, AXIS_H, LABEL_W - 2, H);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, AXIS_H, LABEL_W, H - AXIS_H);
+    ctx.clip();
+    for (let li = first; li < last; li++) {
+      const lane = d.lanes[li]!;
+      const box = this.boxes[li]!;
+      ctx.fillStyle = lane.kind === "P" ? "#1b3a6b" : "#333";
+      ctx.font = lane.kind === "P" ? "bold 11px system-ui, sans-serif" : "11px system-ui, sans-serif";
+      ctx.fillText(lane.label, 6, box.y - sy + box.h / 2);
+    }
+    ctx.restore();
+    if (d.lanes.length > last - first) {
+      ctx.fillStyle = "#57606a";
+      ctx.font = "10px system-ui, sans-serif";
+      ctx.fillText(`${first + 1}–${last} of ${d.lanes.length}`, 4, AXIS_H / 2 - 1);
+    }
+    this.frame = model;
+    this.drawOverlay();
+  }
+
+  /** sysmon wake-ups and thread creations: one per lane, kind and pixel column. */
+  private drawMarks(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, first: number, last: number, model: FrameModel): void {
+    const nsPerPx = (v.t1 - v.t0) / v.width;
+    const seen = new Map<number, number>(); // lane·4+kind → last column drawn
+    const sy = this.scrollY;
+    const ticks: number[] = [];
+    const grey: number[] = [];
+    const tris: number[] = [];
+    for (let i = lowerBound(d.marks.time, v.t0); i < d.marks.time.length && d.marks.time[i]! < v.t1; i++) {
+      const li = d.marks.lane[i]!;
+      if (li < first || li >= last) continue;
+      const k = d.marks.kind[i]!;
+      const col = Math.floor((d.marks.time[i]! - v.t0) / nsPerPx);
+      const key = li * 4 + k;
+      if (seen.get(key) === col) continue;
+      seen.set(key, col);
+      const box = this.boxes[li]!;
+      const x = LABEL_W + col;
+      const y = box.y - sy;
+      if (k === MarkKind.ThreadCreate) tris.push(x, y);
+      else (k === MarkKind.SysmonWake ? ticks : grey).push(x, y + 3, box.h - 6);
+      model.marks.push({ x: col, lane: li, kind: k });
+    }
+    for (const [arr, color] of [
+      [ticks, "#3b5bdb"],
+      [grey, "#8c959f"],
+    ] as const) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (let i = 0; i < arr.length; i += 3) ctx.rect(arr[i]!, arr[i + 1]!, 1.5, arr[i + 2]!);
+      ctx.fill();
+    }
+    ctx.fillStyle = "#1d8a43";
+    ctx.beginPath();
+    for (let i = 0; i < tris.length; i += 2) {
+      ctx.moveTo(tris[i]!, tris[i + 1]! + 1);
+      ctx.lineTo(tris[i]! + 5, tris[i + 1]! + 1);
+      ctx.lineTo(tris[i]!, tris[i + 1]! + 7);
+    }
+    ctx.fill();
+  }
+
+  /**
+   * Retake / handoff / preempt arrows. Few in view: one arrow per (column, from, to, kind) with a
+   * count when several coincide, and arrows of one column fanned out sideways. Many in view: counts
+   * per target lane and 8-pixel bin, drawn as ticks on the lane with the number.
+   */
+  private drawArrows(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, first: number, last: number, model: FrameModel): void {
+    const A = d.arrows;
+    const lo = lowerBound(A.time, v.t0);
+    const hi = lowerBound(A.time, v.t1);
+    if (hi <= lo) return;
+    const nsPerPx = (v.t1 - v.t0) / v.width;
+    const sy = this.scrollY;
+    const mid = (li: number) => this.boxes[li]!.y - sy + this.boxes[li]!.h / 2;
+    if (hi - lo > v.width / 6) {
+      const BIN = 8;
+      const nBins = Math.ceil(v.width / BIN) + 1;
+      const counts = new Map<number, Uint32Array>(); // kind → [lane·nBins + bin]
+      for (let i = lo; i < hi; i++) {
+        const li = A.to[i]!;
+        if (li < first || li >= last) continue;
+        const k = A.kind[i]!;
+        let c = counts.get(k);
+        if (c === undefined) counts.set(k, (c = new Uint32Array(d.lanes.length * nBins)));
+        c[li * nBins + Math.floor((A.time[i]! - v.t0) / nsPerPx / BIN)]!++;
+      }
+      ctx.font = "9px system-ui, sans-serif";
+      ctx.textBaseline = "top";
+      for (const [k, c] of counts) {
+        const color = arrowColors[k] ?? "#000";
+        for (let li = first; li < last; li++) {
+          const box = this.boxes[li]!;
+          for (let b = 0; b < nBins; b++) {
+            const n = c[li * nBins + b]!;
+            if (n === 0) continue;
+            const x = LABEL_W + b * BIN;
+            ctx.fillStyle = color;
+            ctx.fillRect(x + 1, box.y - sy, BIN - 2, 3);
+            model.arrowBins.push({ lane: li, x: b * BIN, kind: k, count: n });
+          }
+        }
+      }
+      // Counts where there is room: per lane, bins merged into runs of 48 px.
+      for (const [k, c] of counts) {
+        for (let li = first; li < last; li++) {
+          const box = this.boxes[li]!;
+          for (let b = 0; b < nBins; b += 6) {
+            let n = 0;
+            for (let j = b; j < Math.min(nBins, b + 6); j++) n += c[li * nBins + j]!;
+            if (n < 2) continue;
+            const label = `${k === ArrowKind.Retake ? "⤓" : "→"}${n}`;
+            ctx.fillStyle = "rgba(255,255,255,0.85)";
+            ctx.fillRect(LABEL_W + b * BIN, box.y - sy + 3, ctx.measureText(label).width + 3, 10);
+            ctx.fillStyle = arrowColors[k] ?? "#000";
+            ctx.fillText(label, LABEL_W + b * BIN + 1, box.y - sy + 4);
+          }
+        }
+      }
+      ctx.textBaseline = "middle";
+      return;
+    }
+    // Group coinciding arrows; fan out those that share a pixel column.
+    const groups = new Map<string, { col: number; from: number; to: number; kind: number; count: number }>();
+    for (let i = lo; i < hi; i++) {
+      const col = Math.floor((A.time[i]! - v.t0) / nsPerPx);
+      const key = `${col}:${A.from[i]}:${A.to[i]}:${A.kind[i]}`;
+      const g = groups.get(key);
+      if (g !== undefined) g.count++;
+      else groups.set(key, { col, from: A.from[i]!, to: A.to[i]!, kind: A.kind[i]!, count: 1 });
+    }
+    const inColumn = new Map<number, number>();
+    ctx.lineWidth = 1.3;
+    ctx.font = "9px system-ui, sans-serif";
+    for (const g of groups.values()) {
+      if (this.boxes[g.from] === undefined || this.boxes[g.to] === undefined) continue;
+      const y0 = mid(g.from);
+      const y1 = mid(g.to);
+      if (Math.max(y0, y1) < AXIS_H || Math.min(y0, y1) > this.cssH) continue;
+      const nth = inColumn.get(g.col) ?? 0;
+      inColumn.set(g.col, nth + 1);
+      const x = LABEL_W + g.col + 0.5 + nth * 5;
+      const color = arrowColors[g.kind] ?? "#000";
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
       ctx.beginPath();
       ctx.moveTo(x, y0);
       ctx.lineTo(x, y1);
@@ -189,80 +447,193 @@ export class TimelineView {
       ctx.lineTo(x - 3.5, y1 - dir * 6);
       ctx.lineTo(x + 3.5, y1 - dir * 6);
       ctx.fill();
+      if (g.count > 1) {
+        ctx.fillStyle = "#fff";
+        const label = `×${g.count}`;
+        ctx.fillRect(x + 3, y1 - dir * 12 - 5, ctx.measureText(label).width + 2, 10);
+        ctx.fillStyle = color;
+        ctx.fillText(label, x + 4, y1 - dir * 12);
+      }
+      model.arrows.push({ x: x - LABEL_W, from: g.from, to: g.to, kind: g.kind, count: g.count });
     }
-    // Cursor and hover guide.
-    if (this.shared.cursorNs >= 0) {
-      const x = LABEL_W + timeToX(v, this.shared.cursorNs);
-      ctx.strokeStyle = "#e8590c";
-      ctx.lineWidth = 2;
+  }
+
+  /** Wake-up flows of the highlighted goroutine: from the waker's lane to where it next ran. */
+  private drawFlows(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, model: FrameModel): void {
+    const F = d.flows;
+    const sy = this.scrollY;
+    ctx.strokeStyle = FLOW_COLOR;
+    ctx.fillStyle = FLOW_COLOR;
+    ctx.lineWidth = 1.5;
+    let n = 0;
+    for (const i of this.flowsOf(this.shared.highlightG)) {
+      if (F.t1[i]! < v.t0 || F.t0[i]! > v.t1) continue;
+      const a = this.boxes[F.lane0[i]!];
+      const b = this.boxes[F.lane1[i]!];
+      if (a === undefined || b === undefined) continue;
+      const x0 = LABEL_W + timeToX(v, F.t0[i]!);
+      const x1 = LABEL_W + Math.max(timeToX(v, F.t1[i]!), timeToX(v, F.t0[i]!) + 1);
+      const y0 = a.y - sy + a.h / 2;
+      const y1 = b.y - sy + (y0 > b.y - sy ? b.h - 2 : 2);
       ctx.beginPath();
-      ctx.moveTo(x, top + AXIS_H - 6);
-      ctx.lineTo(x, H);
+      ctx.moveTo(x0, y0);
+      ctx.bezierCurveTo((x0 + x1) / 2, y0, (x0 + x1) / 2, y1, x1, y1);
       ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(x0, y0, 2.5, 0, Math.PI * 2);
+      ctx.fill();
+      n++;
+    }
+    model.flows = n;
+  }
+
+  /** The overlay: cursor, hover guide, selected range, selected slice. Cheap; redrawn on mouse moves. */
+  drawOverlay(): void {
+    const ctx = this.overlay.getContext("2d");
+    if (ctx === null) return;
+    const H = this.cssH;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.clearRect(0, 0, this.cssW, H);
+    if (this.data === null) return;
+    const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(LABEL_W, 0, v.width, H);
+    ctx.clip();
+    const r = this.shared.range;
+    if (r !== null) {
+      const x0 = LABEL_W + timeToX(v, r.t0);
+      const x1 = LABEL_W + timeToX(v, r.t1);
+      ctx.fillStyle = "rgba(9, 105, 218, 0.12)";
+      ctx.fillRect(x0, 0, x1 - x0, H);
+      ctx.fillStyle = "#0969da";
+      ctx.fillRect(x0, 0, 1, H);
+      ctx.fillRect(x1, 0, 1, H);
+    }
+    const s = this.selected;
+    if (s !== null) {
+      const box = this.boxes[s.laneIndex];
+      if (box !== undefined) {
+        const x0 = LABEL_W + Math.max(-2, timeToX(v, s.startNs));
+        const x1 = LABEL_W + Math.min(v.width + 2, timeToX(v, s.endNs));
+        const y = box.y - this.scrollY;
+        if (y + box.h > AXIS_H) {
+          ctx.strokeStyle = "#111";
+          ctx.lineWidth = 2;
+          ctx.strokeRect(x0 - 1, y, Math.max(2, x1 - x0 + 2), box.h);
+        }
+      }
+    }
+    if (this.shared.cursorNs >= 0) {
+      ctx.fillStyle = "#e8590c";
+      ctx.fillRect(LABEL_W + timeToX(v, this.shared.cursorNs) - 1, AXIS_H - 6, 2, H);
     }
     if (this.shared.hoverNs >= 0) {
-      const x = LABEL_W + timeToX(v, this.shared.hoverNs);
-      ctx.strokeStyle = "rgba(0,0,0,0.35)";
+      const x = Math.round(LABEL_W + timeToX(v, this.shared.hoverNs)) + 0.5;
+      ctx.strokeStyle = "rgba(0,0,0,0.45)";
       ctx.lineWidth = 1;
       ctx.setLineDash([3, 3]);
       ctx.beginPath();
-      ctx.moveTo(x, top + AXIS_H - 6);
+      ctx.moveTo(x, AXIS_H - 6);
       ctx.lineTo(x, H);
       ctx.stroke();
       ctx.setLineDash([]);
     }
     ctx.restore();
-    // Lane labels.
-    ctx.fillStyle = "#f6f7f9";
-    ctx.fillRect(0, top + AXIS_H - 4, LABEL_W - 2, H);
-    d.lanes.forEach((lane, li) => {
-      const box = this.boxes[li]!;
-      ctx.fillStyle = lane.kind === "P" ? "#1b3a6b" : "#333";
-      ctx.font = lane.kind === "P" ? "bold 11px system-ui, sans-serif" : "11px system-ui, sans-serif";
-      ctx.fillText(lane.label, 6, box.y + box.h / 2);
-    });
+  }
+
+  /** Lane index at a y in the pane's CSS pixels (scroll applied), or -1; the axis is no lane. */
+  laneIndexAt(y: number): number {
+    if (y < AXIS_H) return -1;
+    return laneAtY(this.boxes, y + this.scrollY);
+  }
+
+  /** The slice (span) under a point, or null (idle gap, axis, labels). */
+  sliceAt(x: number, y: number): SliceInfo | null {
+    const d = this.data;
+    if (d === null || x < LABEL_W) return null;
+    const li = this.laneIndexAt(y);
+    if (li < 0) return null;
+    const lane = d.lanes[li]!;
+    const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
+    const t = xToTime(v, x - LABEL_W);
+    let i = spanAt(lane.start, lane.end, t);
+    if (i < 0) {
+      // Zoomed out, a span may be narrower than the pointer: take the nearest within 2 px.
+      const slop = (2 * (v.t1 - v.t0)) / v.width;
+      const j = spanAt(lane.start, lane.end, t - slop);
+      const k = spanAt(lane.start, lane.end, t + slop);
+      i = j >= 0 ? j : k;
+    }
+    if (i < 0) return null;
+    const kind = lane.kinds[i]!;
+    const g = lane.goid[i]!;
+    return { laneIndex: li, lane, span: i, kind, goid: g, startNs: lane.start[i]!, endNs: lane.end[i]!, state: stateText(lane.kind, kind, g) };
   }
 
   /** What is under a CSS pixel: the lane, the span and its state. */
   hover(x: number, y: number): HoverInfo | null {
     const d = this.data;
     if (d === null || x < LABEL_W) return null;
-    const li = laneAtY(this.boxes, y);
+    const li = this.laneIndexAt(y);
     if (li < 0) return null;
     const lane = d.lanes[li]!;
     const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
     const t = xToTime(v, x - LABEL_W);
     const i = spanAt(lane.start, lane.end, t);
     if (i < 0) return { lane: lane.label, text: `${lane.label} · ${formatTime(t)} · ${lane.kind === "P" ? "idle (_Pidle)" : "parked / not running"}` };
-    const kind = lane.kinds[i]!;
-    const g = lane.goid[i]!;
     const s = lane.start[i]!;
     const e = lane.end[i]!;
-    const state =
-      lane.kind === "P"
-        ? kind === SpanKind.Run
-          ? `runs G${g} (_Prunning)`
-          : kind === SpanKind.Syscall
-            ? `_Psyscall: G${g} in the kernel, P kept by affinity`
-            : kind === SpanKind.Raw
-              ? `G${g} in RawSyscall, P held (_Prunning)`
-              : kind === SpanKind.GcStop
-                ? "_Pgcstop"
-                : "held by an M in the scheduler"
-        : kind === SpanKind.Run
-          ? `runs G${g}`
-          : kind === SpanKind.Syscall
-            ? `in the kernel for G${g} (entersyscall, no P)`
-            : kind === SpanKind.Raw
-              ? `in the kernel for G${g} (RawSyscall, keeps its P)`
-              : (spanKindNames[kind] ?? "");
-    return { lane: lane.label, text: `${lane.label} · ${state} · ${formatTime(s)} → ${formatTime(e)} (${formatTime(e - s)})` };
+    return { lane: lane.label, text: `${lane.label} · ${stateText(lane.kind, lane.kinds[i]!, lane.goid[i]!)} · ${formatTime(s)} → ${formatTime(e)} (${formatTime(e - s)})` };
   }
 
   /** The P or M a lane stands for at a y coordinate. */
   laneAt(y: number): { kind: "P" | "M"; id: number } | null {
-    const li = laneAtY(this.boxes, y);
+    const li = this.laneIndexAt(y);
     const lane = li >= 0 ? this.data?.lanes[li] : undefined;
     return lane === undefined ? null : { kind: lane.kind, id: lane.id };
+  }
+
+  /** Lane index of the first span of goroutine g at or after t (P lanes first), and that span's start. */
+  findGoroutine(g: number, t: number): { lane: number; startNs: number } | null {
+    const d = this.data;
+    if (d === null) return null;
+    let best: { lane: number; startNs: number } | null = null;
+    d.lanes.forEach((lane, li) => {
+      for (let i = Math.max(0, spanAt(lane.start, lane.end, t)); i < lane.start.length; i++) {
+        if (lane.goid[i] !== g || lane.end[i]! <= t) continue;
+        if (best === null || lane.start[i]! < best.startNs) best = { lane: li, startNs: lane.start[i]! };
+        break;
+      }
+    });
+    return best;
+  }
+}
+
+/** A span's state in words, as the runtime names it. */
+export function stateText(laneKind: "P" | "M", kind: number, g: number): string {
+  if (laneKind === "P") {
+    switch (kind) {
+      case SpanKind.Run:
+        return `runs G${g} (_Prunning)`;
+      case SpanKind.Syscall:
+        return `_Psyscall: G${g} in the kernel, P kept by affinity`;
+      case SpanKind.Raw:
+        return `G${g} in RawSyscall, P held (_Prunning)`;
+      case SpanKind.GcStop:
+        return "_Pgcstop";
+      default:
+        return "held by an M in the scheduler";
+    }
+  }
+  switch (kind) {
+    case SpanKind.Run:
+      return `runs G${g}`;
+    case SpanKind.Syscall:
+      return `in the kernel for G${g} (entersyscall, no P)`;
+    case SpanKind.Raw:
+      return `in the kernel for G${g} (RawSyscall, keeps its P)`;
+    default:
+      return spanKindNames[kind] ?? "";
   }
 }

@@ -1,12 +1,32 @@
 // A real Go execution trace (parsed by src/gotrace) → the same TimelineData the simulator's runs
 // produce: lanes per P and per thread, syscalls, P steals as arrows, stop-the-world bands.
-import type { ParsedTrace } from "../gotrace/common.js";
+import type { Frame, ParsedTrace, TraceEvent } from "../gotrace/common.js";
+import { callSite } from "../gotrace/steps.js";
 import { ArrowKind, SpanKind, TimelineBuilder, type TimelineData } from "./model.js";
 
 const stops = new Set(["GoEnd", "GoDestroy", "GoStop", "GoSched", "GoPreempt", "GoSleep", "GoBlock", "GoBlockSend", "GoBlockRecv", "GoBlockSelect", "GoBlockSync", "GoBlockCond", "GoBlockNet", "GoBlockGC", "GoSwitchDestroy"]);
 const starts = new Set(["GoStart", "GoStartLocal", "GoStartLabel"]);
 
 const MAX_P = 4096;
+
+/** Events whose call site (first user frame of the stack) the step list shows as the reason. */
+const sited = new Set(["GoSyscallBegin", "GoSysCall", "GoCreate", "GoBlock", "GoBlockSend", "GoBlockRecv", "GoBlockSelect", "GoBlockSync", "GoBlockCond", "GoBlockNet", "GoSleep"]);
+
+/** The call site of an event's stack, memoized per stack (ids are per generation in the new format). */
+function siteNamer(t: ParsedTrace): (e: TraceEvent) => string {
+  const memo = new Map<string, string>();
+  return (e) => {
+    if (e.stackId === 0) return "";
+    const key = `${e.gen}:${e.stackId}`;
+    let s = memo.get(key);
+    if (s === undefined) {
+      const frames: readonly Frame[] | undefined = t.format === "old" ? t.stacks.get(e.stackId) : t.generations.find((g) => g.gen === e.gen)?.stacks.get(e.stackId);
+      s = frames === undefined || frames.length === 0 ? "" : callSite(frames);
+      memo.set(key, s);
+    }
+    return s;
+  };
+}
 
 export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_000): TimelineData {
   const isNew = t.format === "new";
@@ -22,6 +42,14 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
     return m;
   };
   const busyP = new Set<number>();
+  const site = siteNamer(t);
+  // Old format: GoSysCall marks entersyscall without an end; only a following GoSysBlock on the
+  // same P (the P handed off while the thread blocks) tells that the call lasted until then.
+  const sysCallAt = new Map<number, { t: number; g: number; m: number }>();
+  const inBlockedSyscall = new Set<number>();
+  let syscalls = 0;
+  let lostP = 0;
+  let threadsPeak = 0;
   let runnable = 0;
   let endNs = 1;
   const c = [0, 0, 0, 0, 0];
@@ -37,8 +65,12 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
     // The old format's pseudo-Ps (timers 1000002, syscalls 1000003, GC 1000004…) are not processors.
     if (p > MAX_P) p = -1;
     const P = p >= 0 ? b.p(p) : null;
+    const pending = p >= 0 ? sysCallAt.get(p) : undefined;
+    if (pending !== undefined && e.type !== "GoSysBlock") sysCallAt.delete(p);
     if (starts.has(e.type)) {
       g = isNew ? (e.args[0] ?? -1) : e.g;
+      if (p >= 0) b.runs(ts, g, b.pLaneKey(p));
+      if (!isNew) inBlockedSyscall.delete(g);
       P?.to(ts, SpanKind.Run, g);
       M?.to(ts, SpanKind.Run, g);
       runnable = Math.max(0, runnable - 1);
@@ -58,8 +90,13 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
           if (p >= 0) busyP.delete(p);
           break;
         case "GoSyscallBegin":
+          syscalls++;
           P?.to(ts, SpanKind.Syscall, g);
           M?.to(ts, SpanKind.Syscall, g);
+          break;
+        case "GoSysCall": // old format: entersyscall, end unknown unless a GoSysBlock follows
+          syscalls++;
+          if (p >= 0) sysCallAt.set(p, { t: ts, g, m });
           break;
         case "GoSyscallEnd":
           P?.to(ts, SpanKind.Run, g);
@@ -69,8 +106,14 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
           M?.to(ts, SpanKind.Sched, -1);
           break;
         case "GoSysBlock": // old format: the P is handed off while the thread blocks
+          lostP++;
+          if (pending !== undefined && pending.g === g) {
+            sysCallAt.delete(p);
+            P?.to(pending.t, SpanKind.Syscall, g); // in _Psyscall from the GoSysCall on
+          }
           P?.to(ts, 0, -1);
           M?.to(ts, SpanKind.Syscall, g);
+          if (g >= 0) inBlockedSyscall.add(g);
           if (p >= 0) busyP.delete(p);
           break;
         case "ProcSteal": {
@@ -79,13 +122,21 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
             b.p(victim).to(ts, 0, -1);
             busyP.delete(victim);
             b.arrow(ts, m >= 0 ? b.mLaneKey(m) : b.pLaneKey(victim), b.pLaneKey(victim), ArrowKind.Retake);
+            lostP++;
           }
           break;
         }
-        case "GoCreate":
         case "GoUnblock":
         case "GoUnblockLocal":
+          if (p >= 0 || m >= 0) b.wake(ts, e.args[0] ?? -1, p >= 0 ? b.pLaneKey(p) : b.mLaneKey(m));
           runnable++;
+          break;
+        case "GoCreate":
+          runnable++;
+          break;
+        case "GoSysExit":
+        case "GoSysExitLocal":
+          inBlockedSyscall.delete(e.args[0] ?? -1);
           break;
         case "GCSTWStart":
         case "STWBegin":
@@ -99,13 +150,17 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
           break;
       }
     }
-    c[0] = isNew ? mIds.size : 0;
+    // Old format: no thread ids; at least one thread per busy P and per goroutine blocked in a syscall.
+    c[0] = isNew ? mIds.size : busyP.size + inBlockedSyscall.size;
+    if (c[0] > threadsPeak) threadsPeak = c[0];
     c[1] = Math.max(0, b.pLanes.length - busyP.size);
     c[2] = 0;
     c[3] = runnable;
     c[4] = 0;
     b.sample(ts, c);
-    b.logEvent(ts, b.fnId(e.type), g, m, p, -1, -1, -1, -1, e.sargs[0] ?? "", e.args[0] ?? 0, c);
+    b.logEvent(ts, b.fnId(e.type), g, m, p, -1, -1, -1, -1, sited.has(e.type) ? site(e) : (e.sargs[0] ?? ""), e.args[0] ?? 0, c);
   }
+  b.stats = { syscalls, lostP, threadsPeak: isNew ? threadsPeak : null };
+  b.threadsEstimated = !isNew;
   return b.build(title, "trace", endNs);
 }

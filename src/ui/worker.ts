@@ -31,6 +31,24 @@ const load = async <T>(path: string): Promise<T> => {
 };
 import { TimelineRecorder } from "./recorder.js";
 import { traceToTimeline } from "./trace_import.js";
+import { predict, traceSites } from "./whatif.js";
+import { deriveWorkload } from "../gotrace/replay.js";
+import type { WhatIfRequest } from "./protocol.js";
+
+/** The trace again (as opened) and its prediction under the request's settings: a side by side. */
+function handleWhatIf(req: WhatIfRequest): void {
+  const t0 = performance.now();
+  try {
+    const parsed = readTrace(new Uint8Array(req.bytes));
+    const data = traceToTimeline(parsed, req.name);
+    const trace: RunOutput = { label: req.name, data, metrics: null, config: null, result: null, json: null, trace: { sites: traceSites(parsed), gomaxprocs: deriveWorkload(parsed).trace.gomaxprocs || data.nP, version: parsed.version } };
+    const pred = predict(parsed, req);
+    const runs = [trace, pred];
+    post({ type: "result", id: req.id, scenario: `${req.name}: trace vs ${pred.label}`, variants: [], runs, report: "", ms: performance.now() - t0 }, runs.flatMap((r) => transferables(r.data)));
+  } catch (e) {
+    post({ type: "error", id: req.id, message: e instanceof Error ? e.message : String(e) });
+  }
+}
 
 declare const self: { postMessage(m: WorkerResponse, transfer?: ArrayBuffer[]): void; onmessage: ((e: { data: WorkerRequest }) => void) | null };
 
@@ -146,12 +164,21 @@ self.onmessage = (ev) => {
   const req = ev.data;
   if (req.type === "run") handleRun(req);
   else if (req.type === "export") void handleExport(req);
+  else if (req.type === "whatif") handleWhatIf(req);
   else {
     const t0 = performance.now();
     try {
       const parsed = readTrace(new Uint8Array(req.bytes));
       const data = traceToTimeline(parsed, req.name);
-      const out: RunOutput = { label: req.name, data, metrics: null, config: null, result: null, json: null };
+      let sites: { site: string; calls: number }[] = [];
+      let gomaxprocs = data.nP;
+      try {
+        sites = traceSites(parsed);
+        gomaxprocs = deriveWorkload(parsed).trace.gomaxprocs || data.nP;
+      } catch {
+        // a trace the replay cannot derive still opens; the what-if then has no sites
+      }
+      const out: RunOutput = { label: req.name, data, metrics: null, config: null, result: null, json: null, trace: { sites, gomaxprocs, version: parsed.version } };
       post({ type: "result", id: req.id, scenario: `${req.name} (Go ${Math.floor(parsed.version / 1000)}.${parsed.version % 1000} trace, ${parsed.events.length} events)`, variants: [], runs: [out], report: "", ms: performance.now() - t0 }, transferables(data));
     } catch (e) {
       post({ type: "error", id: req.id, message: e instanceof Error ? e.message : String(e) });

@@ -103,12 +103,14 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     await page.locator("#timelines").focus();
     await page.keyboard.press("0");
     const full = await span();
-    await page.keyboard.press("+");
-    await page.keyboard.press("+");
-    assert.ok((await span()) < full / 2, "zoomed in");
+    // Key steps are ×1.25 and animate over a few frames (smooth zoom).
+    for (let i = 0; i < 4; i++) await page.keyboard.press("w");
+    await page.waitForFunction(`gosched.shared.viewport.t1 - gosched.shared.viewport.t0 < ${full / 2}`, undefined, { timeout: 5_000 });
+    await page.waitForTimeout(200);
+    assert.ok(Math.abs((await span()) - full / 1.25 ** 4) < full * 1e-6, "four steps of ×1.25");
     const t0 = (await page.evaluate("gosched.shared.viewport.t0")) as number;
     await page.keyboard.press("ArrowRight");
-    assert.ok(((await page.evaluate("gosched.shared.viewport.t0")) as number) > t0, "panned");
+    await page.waitForFunction(`gosched.shared.viewport.t0 > ${t0}`, undefined, { timeout: 5_000 });
     await page.mouse.move(700, 200);
     await page.mouse.wheel(0, -400);
     await page.keyboard.press("0");
@@ -139,6 +141,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
       const path = await dl.path();
       return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
     };
+    await page.click("#downloads summary"); // the Download menu
     const metrics = await fetchDownload("#dl-metrics");
     const m = JSON.parse(metrics.bytes.toString("utf8")) as { runs: { label: string; metrics: { threadsPeak: number } }[] };
     assert.equal(m.runs[0]!.label, "RawSyscall");
@@ -147,6 +150,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
       assert.fail("the Perfetto download is disabled although src/observers/perfetto.ts exists");
     }
     const perfetto = await fetchDownload("#dl-perfetto");
+    if (!(await page.locator("#dl-gotrace").isVisible())) await page.click("#downloads summary");
     assert.match(perfetto.name, /\.perfetto\.json$/);
     const pj = JSON.parse(perfetto.bytes.toString("utf8")) as { traceEvents: unknown[] };
     assert.ok(pj.traceEvents.length > 100);
@@ -156,6 +160,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     const parsed = readTrace(new Uint8Array(trace.bytes));
     assert.equal(parsed.events.filter((e) => e.type === "GoSysCall").length, 0, "RawSyscall: no entersyscall, so no GoSysCall");
     assert.ok(parsed.events.length > 50);
+    if (await page.locator("#dl-gotrace").isVisible()) await page.click("#downloads summary");
   });
 
   test("side by side: Syscall vs RawSyscall on a shared axis", async () => {

@@ -9,6 +9,8 @@ import { changesOf, explanationFor, findEvent } from "../../src/ui/explain.js";
 import { centerOn, clampViewport, decimateSeries, formatTime, laneAtY, layoutLanes, lodRuns, lowerBound, niceTicks, panBy, seriesAt, spanAt, timeToX, upperBound, visibleInstants, xToTime, zoomAt } from "../../src/ui/layout.js";
 import { ArrowKind, LaneBuilder, MarkKind, SpanKind, type TimelineData } from "../../src/ui/model.js";
 import { TimelineRecorder } from "../../src/ui/recorder.js";
+import { buildLod, laneRuns, levelRuns } from "../../src/ui/lod.js";
+import { contrast, goroutinePalette, kindColors, labelColor } from "../../src/ui/palette.js";
 
 const f64 = (a: number[]) => Float64Array.from(a);
 
@@ -270,5 +272,127 @@ describe("the recorder on the default scenario", () => {
     }
     assert.deepEqual([...missing].sort(), []);
     for (const t of ["GoSysCall", "GoSyscallBegin", "ProcSteal", "GoStart", "GoSysBlock"]) assert.ok(explanationFor(t) !== undefined, t);
+  });
+});
+
+describe("pre-aggregated zoom levels (lod.ts)", () => {
+  // 100k alternating 6 ns runs and 4 ns gaps of five goroutines, then one 1 ms syscall.
+  const n = 100_000;
+  const s = new Float64Array(n + 1);
+  const e = new Float64Array(n + 1);
+  const k = new Uint8Array(n + 1).fill(SpanKind.Run);
+  const g = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    s[i] = i * 10;
+    e[i] = i * 10 + 6;
+    g[i] = i % 5;
+  }
+  s[n] = n * 10;
+  e[n] = n * 10 + 1_000_000;
+  k[n] = SpanKind.Syscall;
+  g[n] = 9;
+  const endNs = n * 10 + 1_000_000;
+  const lane = { label: "P0", kind: "P" as const, id: 0, start: s, end: e, kinds: k, goid: g };
+  const levels = buildLod(lane, endNs);
+
+  test("levels go from coarse to fine by 4×, each bucket keeps the state covering most of it", () => {
+    assert.ok(levels.length >= 3, `${levels.length} levels`);
+    for (let i = 1; i < levels.length; i++) assert.equal(levels[i - 1]!.kinds.length * 4, levels[i]!.kinds.length);
+    const top = levels[0]!;
+    // Runs cover 60% of the first half: "running"; the syscall covers the rest.
+    assert.equal(top.kinds[0], SpanKind.Run);
+    assert.equal(top.kinds[top.kinds.length - 1], SpanKind.Syscall);
+    assert.equal(top.goid[top.kinds.length - 1], 9);
+  });
+
+  test("a mostly idle bucket draws nothing", () => {
+    const sparse = { ...lane, start: f64(Array.from({ length: 2000 }, (_, i) => i * 1000)), end: f64(Array.from({ length: 2000 }, (_, i) => i * 1000 + 10)), kinds: new Uint8Array(2000).fill(SpanKind.Run), goid: new Int32Array(2000) };
+    const lv = buildLod(sparse, 2_000_000);
+    assert.ok(lv.length > 0);
+    assert.ok(lv.every((l) => l.kinds.every((x) => x === 0)));
+  });
+
+  test("zoomed out, a frame reads a level (at most ~3 buckets per pixel); zoomed in, exact spans", () => {
+    const full = { ...lane, lod: levels };
+    const out = laneRuns(full, { t0: 0, t1: endNs, width: 1000 });
+    assert.ok(out.length <= 3000 && out.length > 0, `${out.length} rectangles`);
+    assert.ok(out.every((r) => r.merged > 1 || r.kind === SpanKind.Syscall));
+    const last = out[out.length - 1]!;
+    assert.equal(last.kind, SpanKind.Syscall);
+    assert.ok(Math.abs(last.x1 - 1000) < 1e-6);
+    const zoom = laneRuns(full, { t0: 1000, t1: 1100, width: 1000 });
+    assert.deepEqual(zoom.map((r) => [r.x0, r.x1, r.merged]).slice(0, 2), [
+      [0, 60, 1],
+      [100, 160, 1],
+    ]);
+    assert.deepEqual(levelRuns(levels[0]!, { t0: -10, t1: 0, width: 10 }), []);
+  });
+});
+
+describe("colours (palette.ts)", () => {
+  test("every fill's label colour meets WCAG AA (4.5:1)", () => {
+    for (const fill of [...goroutinePalette, ...Object.values(kindColors)]) {
+      const c = contrast(fill, labelColor(fill));
+      assert.ok(c >= 4.5, `${fill}: ${c.toFixed(2)}`);
+    }
+    assert.ok(Math.abs(contrast("#000000", "#ffffff") - 21) < 1e-9);
+  });
+  test("goroutine colours are far from every state colour (CIE76 ΔE ≥ 25)", () => {
+    const lab = (hex: string): number[] => {
+      const lin = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((x) => (x <= 0.04045 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4)));
+      const [r, g, b] = lin as [number, number, number];
+      const xyz = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+      const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+      const [fx, fy, fz] = xyz.map(f) as [number, number, number];
+      return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+    };
+    for (const gc of goroutinePalette) {
+      for (const [kind, sc] of Object.entries(kindColors)) {
+        const [a, b] = [lab(gc), lab(sc)];
+        const dE = Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+        assert.ok(dE >= 25, `${gc} vs state ${kind} ${sc}: ΔE ${dE.toFixed(1)}`);
+      }
+    }
+  });
+});
+
+describe("recorder defects (issue: wrong pictures)", () => {
+  const recordFile = (file: string, variant?: string): TimelineData => {
+    const text = readFileSync(new URL(`../../../examples/${file}`, import.meta.url), "utf8");
+    const cr = loadScenario(text, file, { variants: variant === undefined ? [] : [variant] }).runs[0]!;
+    let rec: TimelineRecorder | null = null;
+    simulate({ ...cr.options, observers: [(rt) => (rec = new TimelineRecorder(rt))] });
+    return rec!.build(cr.label);
+  };
+  test("stw-meets-syscalls: no P stays in _Pgcstop after the world restarts", () => {
+    const d = recordFile("stw-meets-syscalls.yaml");
+    assert.ok(d.bands.start.length > 0);
+    for (const lane of d.lanes.filter((l) => l.kind === "P")) {
+      for (let i = 0; i < lane.start.length; i++) {
+        if (lane.kinds[i] !== SpanKind.GcStop) continue;
+        // The stop-the-world band this span belongs to ends when the world restarts.
+        const b = upperBound(d.bands.start, lane.start[i]!) - 1;
+        assert.ok(b >= 0, `${lane.label} _Pgcstop at ${lane.start[i]} outside any stop-the-world`);
+        const restart = d.bands.end[b]!;
+        assert.ok(lane.end[i]! <= restart + 1e-9, `${lane.label} _Pgcstop ${lane.start[i]} → ${lane.end[i]} outlives start-the-world at ${restart}`);
+      }
+    }
+    assert.ok(d.lanes.some((l) => Array.from(l.kinds).includes(SpanKind.GcStop)), "some P was stopped");
+  });
+  test("wake-ups become flows from the waker's lane to where the goroutine next ran", () => {
+    const d = recordFile("channels-pipeline.yaml");
+    assert.ok(d.flows.t0.length > 0);
+    for (let i = 0; i < d.flows.t0.length; i++) {
+      assert.ok(d.flows.t1[i]! >= d.flows.t0[i]!);
+      // The flow ends where the log has the goroutine's execute, on that P.
+      const lane = d.lanes[d.flows.lane1[i]!]!;
+      const log = d.log;
+      const exec = log.fnNames.indexOf("execute");
+      let found = false;
+      for (let j = lowerBound(log.time, d.flows.t1[i]!); j < log.n && log.time[j] === d.flows.t1[i]; j++) {
+        if (log.fn[j] === exec && log.goid[j] === d.flows.goid[i] && log.p[j] === lane.id) found = true;
+      }
+      assert.ok(found, `flow ${i} ends at G${d.flows.goid[i]}'s execute on ${lane.label}`);
+    }
   });
 });
