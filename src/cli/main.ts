@@ -10,6 +10,7 @@ import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName,
 import { runCommand } from "./run.js";
 import { serveCommand } from "./serve.js";
 import { sweepCommand } from "./sweep.js";
+import { mergeCommand } from "./sweep_shard.js";
 import { traceCommand } from "./trace.js";
 import { calibrateCommand } from "./calibrate.js";
 import { validateCommand } from "./validate.js";
@@ -36,12 +37,13 @@ function addOption(cmd: Command, d: OptionDef): void {
   }
 }
 
-type Action = (arg: string | undefined, o: CliOptions) => number | Promise<number>;
+type Action = (arg: string | undefined, o: CliOptions, args: readonly string[]) => number | Promise<number>;
 
 const actions: Record<CommandName, Action> = {
   run: (file, o) => runCommand(file ?? defaultScenarioPath(), o),
   compare: (file, o) => compareCommand(file!, o),
   sweep: (file, o) => sweepCommand(file!, o),
+  merge: (_a, o, parts) => mergeCommand(parts, o),
   explain: (fn, o) => explainCommand(fn, o),
   validate: (_a, o) => validateCommand(o),
   calibrate: (_a, o) => calibrateCommand(o),
@@ -61,8 +63,8 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
     const cmd = program.command(`${c.name}${c.args !== "" ? ` ${c.args}` : ""}`).description(c.summary).exitOverride();
     for (const d of optionsFor(c.name)) addOption(cmd, d);
     cmd.action((arg: unknown, opts: unknown) => {
-      const o = (typeof arg === "object" && arg !== null && !(arg instanceof Command) ? arg : opts) as CliOptions;
-      result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o);
+      const o = (typeof arg === "object" && arg !== null && !Array.isArray(arg) && !(arg instanceof Command) ? arg : opts) as CliOptions;
+      result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o, Array.isArray(arg) ? (arg as string[]) : []);
     });
   }
   program.addCommand(traceCommand(result));

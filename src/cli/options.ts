@@ -1,7 +1,7 @@
 // The CLI's one table of commands and options. main.ts builds commander from it, so --help, the
 // parsed values and docs/cli.md (checked by a test) cannot drift apart.
 
-export type CommandName = "run" | "compare" | "sweep" | "explain" | "schema" | "validate" | "calibrate";
+export type CommandName = "run" | "compare" | "sweep" | "merge" | "explain" | "schema" | "validate" | "calibrate";
 
 export type OptionKind = "boolean" | "int" | "string" | "duration" | "repeatable";
 
@@ -20,7 +20,7 @@ export interface OptionDef {
 const sim: CommandName[] = ["run", "compare", "sweep"];
 
 export const optionTable = [
-  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "explain", "validate", "calibrate"], description: "print JSON instead of the human report" },
+  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "merge", "explain", "validate", "calibrate"], description: "print JSON instead of the human report" },
   { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
   { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
   { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
@@ -37,11 +37,12 @@ export const optionTable = [
   { key: "pprofSyscall", flags: "--pprof-syscall <out.pb.gz>", kind: "string", commands: ["run"], description: "write a pprof profile of time in syscalls and waiting for a P, by call site" },
   { key: "vs", flags: "--vs <key=value,...>", kind: "repeatable", commands: ["compare"], description: "a configuration to compare against the scenario: overrides separated by commas (repeatable)" },
   { key: "param", flags: "--param <key=v1,v2,...>", kind: "repeatable", commands: ["sweep"], description: "a swept parameter and its values (repeatable; the grid is their product)" },
-  { key: "metric", flags: "--metric <name>", kind: "string", commands: ["sweep"], description: "metric to plot (default makespanNs), e.g. threadsCreated, schedLatencyNs.p99Ns" },
+  { key: "metric", flags: "--metric <name>", kind: "string", commands: ["sweep", "merge"], description: "metric to plot (default makespanNs), e.g. threadsCreated, schedLatencyNs.p99Ns" },
   { key: "workers", flags: "--workers <n>", kind: "int", commands: ["run", "compare", "sweep", "validate"], description: "worker threads for sweep points, seeds and validate's predictions (default: one per core; 0 = run in this thread)" },
-  { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep"], description: "results on stdout as csv (default) or json" },
-  { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep"], description: "also write the results to a file (.csv or .json)" },
-  { key: "plot", flags: "--plot <file.svg>", kind: "string", commands: ["sweep"], description: "write an SVG plot of --metric against the first --param" },
+  { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep", "merge"], description: "results on stdout as csv (default) or json" },
+  { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep", "merge"], description: "also write the results to a file (.csv or .json); with --shard: the part file" },
+  { key: "shard", flags: "--shard <i/n>", kind: "string", commands: ["sweep"], description: "run only shard i of n (0 ≤ i < n) of the grid × seeds and write a part file for gosched merge" },
+  { key: "plot", flags: "--plot <file.svg>", kind: "string", commands: ["sweep", "merge"], description: "write an SVG plot of --metric against the first --param" },
   { key: "costs", flags: "--costs <file>", kind: "string", commands: ["run", "validate"], description: "a cost profile JSON (written by gosched calibrate): this machine's costs and sleep model (validate: instead of calibrating first)" },
   { key: "go", flags: "--go <path>", kind: "repeatable", commands: ["validate", "calibrate"], description: "a go binary, e.g. /usr/lib/go-1.23/bin/go (repeatable; default: every installed /usr/lib/go-1.19, /usr/lib/go-1.23)" },
   { key: "quick", flags: "--quick", kind: "boolean", commands: ["validate"], description: "the small matrix for CI: the calibrated cells plus a few known gaps" },
@@ -71,6 +72,7 @@ export const commandTable: readonly CommandDef[] = [
   { name: "run", args: "[scenario]", summary: "simulate a scenario (all its variants) and print the report; default: examples/default.yaml" },
   { name: "compare", args: "<scenario>", summary: "run configurations side by side with the deltas of every metric" },
   { name: "sweep", args: "<scenario>", summary: "run a parameter grid over worker threads; CSV/JSON results and an SVG plot" },
+  { name: "merge", args: "<parts...>", summary: "merge the part files of a sharded sweep (sweep --shard i/n) into the sweep's results" },
   { name: "explain", args: "[function]", summary: "what a runtime function does, step by step, and where it lives in Go's source" },
   { name: "schema", args: "", summary: "print the JSON Schema of scenario files" },
   { name: "validate", args: "", summary: "run the Go programs of testdata/go with real Go toolchains and check gosched's predictions (PASS/FAIL)" },

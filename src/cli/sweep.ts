@@ -13,6 +13,7 @@ import { out, overridesFrom, readScenario } from "./common.js";
 import { formatMetric } from "./compare.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
+import { digest, goschedVersion, parseShard, runShard } from "./sweep_shard.js";
 import { aggregateSeeds, seededCsv, seededJson, seededTasks, seedsOption } from "./seeds.js";
 import { lineChartSvg, type Series } from "./svg.js";
 import { runSweepTask, type SweepResult, type SweepTask } from "./sweep_task.js";
@@ -20,11 +21,38 @@ import { runSweepTask, type SweepResult, type SweepTask } from "./sweep_task.js"
 export interface SweepPoint {
   /** Param name → value as given. */
   readonly values: Readonly<Record<string, string>>;
-  readonly variant: string | null;
   readonly result: SweepResult;
 }
 
-export async function sweepCommand(file: string, o: CliOptions): Promise<number> {
+/** A swept dimension: a setting or param (or `variant`) and its values, as given. */
+export interface SweepDim {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** What the sweep's output needs besides the units' results (a part file carries it). */
+export interface SweepOutline {
+  readonly scenario: string;
+  readonly file: string;
+  readonly dims: readonly SweepDim[];
+  /** The grid points, first param varying slowest: param name → value. */
+  readonly grid: readonly Readonly<Record<string, string>>[];
+  /** --seeds: units per point and each point's first seed; null: one unit per point. */
+  readonly seeds: { readonly count: number; readonly first: readonly number[] } | null;
+}
+
+/**
+ * A sweep, ready to run. A unit (task) is one simulation: one (grid point, seed); units are in
+ * point order, a point's seeds together. Shards split the units (sweep_shard.ts).
+ */
+export interface SweepPlan extends SweepOutline {
+  readonly units: readonly SweepTask[];
+  /** A digest of what determines the results (scenario text, grid, overrides, gosched version). */
+  readonly fingerprint: string;
+}
+
+/** Compiles the grid of a sweep command; every point is compiled, so bad values are exit 2 up front. */
+export function planSweep(file: string, o: CliOptions): SweepPlan {
   const { text, parsed } = readScenario(file);
   const base = overridesFrom(o);
   const dims: { key: string; values: string[] }[] = [];
@@ -52,41 +80,65 @@ export async function sweepCommand(file: string, o: CliOptions): Promise<number>
   for (const t of tasks) compileScenario(parsed, { variants: t.variant === null ? [] : [t.variant], overrides: t.overrides });
 
   // --seeds N: every point over seeds s…s+N−1 (seeds.ts); its metrics are the medians.
-  const seeds = seedsOption(o.seeds);
-  const runTasksOf = seeds === undefined ? tasks : tasks.flatMap((t, i) => seededTasks(t, seedOf(parsed, t), seeds, i * seeds));
-  const workers = Math.min(o.workers ?? availableParallelism(), runTasksOf.length);
-  const ran = await runTasks(runTasksOf, workers);
-  const seeded = seeds === undefined ? null : tasks.map((t, i) => aggregateSeeds(ran.slice(i * seeds, (i + 1) * seeds), seedRange(seedOf(parsed, t), seeds)));
+  const count = seedsOption(o.seeds);
+  const seeds = count === undefined ? null : { count, first: tasks.map((t) => seedOf(parsed, t)) };
+  const units = seeds === null ? tasks : tasks.flatMap((t, i) => seededTasks(t, seeds.first[i]!, seeds.count, i * seeds.count));
+  // Every field of a unit but its position and the scenario's text (hashed once) enters the digest.
+  const unitKeys = units.map(({ index: _i, file: _f, text: _t, ...unit }) => unit);
+  const fingerprint = digest({ gosched: goschedVersion(), scenario: probe.name, file, text, dims, seeds, units: unitKeys });
+  return { scenario: probe.name, file, dims, grid, seeds, units, fingerprint };
+}
+
+export async function sweepCommand(file: string, o: CliOptions): Promise<number> {
+  const plan = planSweep(file, o);
+  if (o.shard !== undefined) return runShard(plan, parseShard(o.shard), o);
+  checkFormat(o);
+  const results = await runTasks(plan.units, Math.min(o.workers ?? availableParallelism(), plan.units.length));
+  return writeSweepOutputs(plan, results, o);
+}
+
+/** --format is csv or json (checked before any work). */
+function checkFormat(o: CliOptions): void {
+  const format = o.format ?? "csv";
+  if (format !== "csv" && format !== "json") throw new GoschedError("OPTION_INVALID", `--format ${format}: expected csv or json`);
+}
+
+/**
+ * The sweep's outputs from its outline and every unit's result (in unit order): stdout, --out and
+ * --plot. `gosched merge` calls this too, so a merged sweep is byte for byte the unsharded one.
+ */
+export function writeSweepOutputs(plan: SweepOutline, ran: readonly SweepResult[], o: CliOptions): number {
+  checkFormat(o);
+  const seeds = plan.seeds;
+  const seeded = seeds === null ? null : plan.grid.map((_, i) => aggregateSeeds(ran.slice(i * seeds.count, (i + 1) * seeds.count), seedRange(seeds.first[i]!, seeds.count)));
   const results = seeded === null ? ran : seeded.map((r, i) => ({ index: i, stoppedBy: r.stoppedBy, fatal: r.fatal, eventCount: r.eventCount, metrics: r.metrics.map((m) => [m.name, m.distribution.median] as [string, number]) }));
-  const points: SweepPoint[] = tasks.map((t, i) => ({ values: grid[i]!, variant: t.variant, result: results[i]! }));
+  const points: SweepPoint[] = plan.grid.map((values, i) => ({ values, result: results[i]! }));
 
   const metric = o.metric ?? "makespanNs";
   const metricNames = points[0]!.result.metrics.map(([k]) => k);
   if (!metricNames.includes(metric)) throw new GoschedError("OPTION_INVALID", `--metric ${metric}: unknown metric (metrics: ${metricNames.join(", ")})`);
-  const format = o.format ?? "csv";
-  if (format !== "csv" && format !== "json") throw new GoschedError("OPTION_INVALID", `--format ${format}: expected csv or json`);
-  const keys = dims.map((d) => d.key);
+  const keys = plan.dims.map((d) => d.key);
   const csv = seeded === null ? toCsv(keys, points) : seededCsv(keys, points, seeded);
   const json = JSON.stringify(
     {
-      scenario: probe.name,
-      file,
-      params: dims,
-      ...(seeded !== null ? { seeds } : {}),
+      scenario: plan.scenario,
+      file: plan.file,
+      params: plan.dims,
+      ...(seeds !== null ? { seeds: seeds.count } : {}),
       points: points.map((p, i) => ({ params: p.values, stoppedBy: p.result.stoppedBy, fatal: p.result.fatal, eventCount: p.result.eventCount, metrics: Object.fromEntries(p.result.metrics), ...(seeded !== null ? { distributions: seededJson(seeded[i]!) } : {}) })),
     },
     null,
     2,
   );
-  if (o.json === true || format === "json") out(json);
+  if (o.json === true || (o.format ?? "csv") === "json") out(json);
   else out(csv);
   if (o.out !== undefined) writeFileSync(o.out, o.out.endsWith(".json") ? `${json}\n` : csv);
-  if (o.plot !== undefined) writeFileSync(o.plot, plot(probe.name, dims, points, metric));
+  if (o.plot !== undefined) writeFileSync(o.plot, plot(plan.scenario, plan.dims, points, metric));
   return points.some((p) => p.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
 }
 
 /**
- * Runs the tasks over `workers` threads (0: in this thread); results in task order. Sweep points by
+ * Runs the tasks over `workers` threads (0: in this thread); results in the order of `tasks`. Sweep points by
  * default; `local` runs another kind of task in this thread (sweep_worker.ts dispatches on `kind`).
  */
 export async function runTasks<T extends { readonly index: number } = SweepTask, R extends { readonly index: number } = SweepResult>(
@@ -94,17 +146,18 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
   workers: number,
   local: (t: T) => R = runSweepTask as unknown as (t: T) => R,
 ): Promise<R[]> {
-  const results: R[] = new Array<R>(tasks.length);
+  // By index, not position: a shard runs a subset of the units (indices not 0…n−1).
+  const byIndex = new Map<number, R>();
   const progress = Progress.enabled() ? new Progress("sweep") : null;
   let done = 0;
   if (workers <= 0) {
     for (const t of tasks) {
-      results[t.index] = local(t);
+      byIndex.set(t.index, local(t));
       done++;
       progress?.bar(done, tasks.length);
     }
     progress?.done();
-    return results;
+    return tasks.map((t) => byIndex.get(t.index)!);
   }
   const url = new URL("./sweep_worker.js", import.meta.url);
   let next = 0;
@@ -123,9 +176,9 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
           void w.terminate();
           return;
         }
-        results[m.result.index] = m.result;
+        byIndex.set(m.result.index, m.result);
         done++;
-      progress?.bar(done, tasks.length);
+        progress?.bar(done, tasks.length);
         feed();
       });
       w.on("error", reject);
@@ -138,7 +191,7 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
   });
   progress?.done();
   if (done !== tasks.length) throw new GoschedError("OPTION_INVALID", `sweep: ${tasks.length - done} points did not finish`);
-  return results;
+  return tasks.map((t) => byIndex.get(t.index)!);
 }
 
 /** The seed a point starts from: its `seed` override (--seed, --param seed=…), else the scenario's. */
@@ -157,7 +210,7 @@ export function toCsv(keys: readonly string[], points: readonly SweepPoint[]): s
   return lines.join("\n") + "\n";
 }
 
-function plot(title: string, dims: readonly { key: string; values: string[] }[], points: readonly SweepPoint[], metric: string): string {
+function plot(title: string, dims: readonly SweepDim[], points: readonly SweepPoint[], metric: string): string {
   const x = dims[0]!;
   const numeric = x.values.every((v) => Number.isFinite(Number(v)));
   const rest = dims.slice(1);
