@@ -5,8 +5,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Chan, WaitGroup } from "../src/runtime/ops.js";
 import type { Instr, OpArrayProgram, Program } from "../src/runtime/ops.js";
-import { resolveConfig } from "../src/profiles/index.js";
-import { createRuntime, run } from "../src/runtime/simulate.js";
+import { simulate } from "../src/simulate.js";
 import type { Observer } from "../src/runtime/events.js";
 import { program, compute, Syscall, wgDone, wgAdd, wgWait, go, recv } from "../src/workloads/api.js";
 
@@ -61,9 +60,8 @@ function speed(label: string, n: number, generator: boolean): void {
       })
     : fanOutOps(n, worker, wg);
   const counter = new Counter();
-  const rt = createRuntime(resolveConfig({ gomaxprocs: 8, seed: 1 }), main, (r) => r.subscribe(counter));
   const t0 = performance.now();
-  const result = run(rt);
+  const { result } = simulate({ gomaxprocs: 8, seed: 1, main, observers: [counter], metrics: false });
   const seconds = (performance.now() - t0) / 1000;
   const perSec = counter.n / seconds;
   console.log(`${label.padEnd(34)} ${String(counter.n).padStart(10)} runtime events  ${String(result.eventCount).padStart(9)} engine events  ${(perSec / 1e6).toFixed(2).padStart(6)} M runtime events/s  (${result.stoppedBy})`);
@@ -96,8 +94,7 @@ function memory(label: string, n: number, generator: boolean): void {
   gc();
   gc();
   const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-  const rt = createRuntime(resolveConfig({ gomaxprocs: 4, seed: 1, maxEvents: 50 * n }), main);
-  run(rt);
+  const { runtime: rt } = simulate({ gomaxprocs: 4, seed: 1, maxEvents: 50 * n, main, metrics: false });
   gc();
   gc();
   const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;

@@ -5,8 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { Chan, Mutex } from "../src/runtime/ops.js";
 import type { Instr, OpArrayProgram } from "../src/runtime/ops.js";
-import { resolveConfig } from "../src/profiles/index.js";
-import { createRuntime, run } from "../src/runtime/simulate.js";
+import { simulate } from "../src/simulate.js";
 
 const ops = (name: string, code: Instr[], registers = 0): OpArrayProgram => ({ kind: "ops", name, code, registers });
 
@@ -41,9 +40,9 @@ function mutex(n: number): OpArrayProgram {
 }
 
 function measure(label: string, n: number, make: (n: number) => OpArrayProgram): void {
-  const rt = createRuntime(resolveConfig({ gomaxprocs: 4, seed: 1, maxEvents: 100 * n }), make(n));
+  const main = make(n);
   const t0 = performance.now();
-  const result = run(rt);
+  const { result } = simulate({ gomaxprocs: 4, seed: 1, maxEvents: 100 * n, main, metrics: false });
   const ms = performance.now() - t0;
   console.log(`${label.padEnd(28)} n=${String(n).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1e6) / n).toFixed(0).padStart(6)} ns per goroutine  (${result.stoppedBy})`);
 }

@@ -1,12 +1,15 @@
-// simulate(): one call from a workload and options to the run's result and metrics.
+// simulate(): the one way to run a simulation — from a workload and options to the run's result and
+// metrics. The CLI, the UI's worker, validation and the benchmarks all come through here; what they
+// add is observers (trace writers, the UI's recorder, schedtrace), hooks after every event
+// (invariant checks) and a progress callback.
 import { MetricsObserver, type Metrics } from "./observers/metrics.js";
 import { resolveConfig, type ConfigOptions } from "./profiles/index.js";
 import type { RuntimeConfig } from "./runtime/config.js";
 import type { Observer } from "./runtime/events.js";
+import { checkInvariants } from "./runtime/invariants.js";
 import type { Program } from "./runtime/ops.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { createRuntime, run, type SimulationResult } from "./runtime/simulate.js";
-import { checkInvariants } from "./runtime/invariants.js";
 
 /** An observer, or a factory that builds one with the runtime (to read G/M/P state, e.g. schedtrace). */
 export type ObserverSpec = Observer | ((rt: Runtime) => Observer);
@@ -16,23 +19,40 @@ export interface SimulateOptions extends ConfigOptions {
   readonly observers?: readonly ObserverSpec[];
   /** Check the model's invariants after every event (slow; tests and --check). */
   readonly check?: boolean;
+  /** Called after every event, in order, after the invariant check. */
+  readonly afterEvent?: readonly ((rt: Runtime) => void)[];
+  /** Called every `progressEveryEvents` events (default 16384) with the runtime: time and count so far. */
+  readonly onProgress?: (rt: Runtime) => void;
+  readonly progressEveryEvents?: number;
+  /** false: no metrics observer (benchmarks of the bare model); `metrics` is then null. */
+  readonly metrics?: boolean;
 }
 
-export interface Simulation {
+export interface Simulation<M extends Metrics | null = Metrics> {
   readonly config: RuntimeConfig;
   readonly result: SimulationResult;
-  readonly metrics: Metrics;
+  readonly metrics: M;
   readonly runtime: Runtime;
 }
 
-export function simulate(options: SimulateOptions): Simulation {
+export function simulate(options: SimulateOptions & { readonly metrics: false }): Simulation<null>;
+export function simulate(options: SimulateOptions): Simulation;
+export function simulate(options: SimulateOptions): Simulation<Metrics | null> {
   const config = resolveConfig(options);
-  const metrics = new MetricsObserver(config.gomaxprocs);
+  const metrics = options.metrics === false ? null : new MetricsObserver(config.gomaxprocs);
   const rt = createRuntime(config, options.main, (r) => {
-    r.subscribe(metrics);
+    if (metrics !== null) r.subscribe(metrics);
     for (const o of options.observers ?? []) r.subscribe(typeof o === "function" ? o(r) : o);
-    if (options.check === true) r.afterEvent = checkInvariants;
+    if (options.check === true) r.engine.afterEach(() => checkInvariants(r));
+    for (const hook of options.afterEvent ?? []) r.engine.afterEach(() => hook(r));
+    const progress = options.onProgress;
+    if (progress !== undefined) {
+      const every = options.progressEveryEvents ?? 16384;
+      r.engine.afterEach(() => {
+        if (r.eventCount % every === 0) progress(r);
+      });
+    }
   });
   const result = run(rt);
-  return { config, result, metrics: metrics.metrics(), runtime: rt };
+  return { config, result, metrics: metrics === null ? null : metrics.metrics(), runtime: rt };
 }

@@ -8,6 +8,14 @@ export class InvariantError extends Error {
   ) {
     super(dump === "" ? message : `${message}\n${dump}`);
   }
+
+  /** Where the run was when it broke (time, event, seed): added once, by the engine's caller. */
+  context = "";
+  addContext(where: string): void {
+    if (this.context !== "") return;
+    this.context = where;
+    this.message += `\n${where}`;
+  }
 }
 
 export function assert(condition: boolean, message: string): asserts condition {

@@ -2,10 +2,18 @@
 // the model makes — steal order, select case order, distributions — is drawn from it, in event order.
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
 
+/** Seeds are integers in [0, 2^53): every bit of them counts (2^32 + 1 is not seed 1). */
+export const maxSeed = Number.MAX_SAFE_INTEGER;
+
 export class Prng {
   private readonly rng: RandomGenerator;
   constructor(readonly seed: number) {
-    this.rng = xoroshiro128plus(seed | 0);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in [0, 2^53), got ${seed}`);
+    // pure-rand's xoroshiro128plus(seed) seeds the state words (-1, ~seed, seed, 0) from 32 bits; the
+    // high 21 bits go into the last word, so seeds below 2^32 give the same stream as before.
+    const lo = seed % 0x100000000 | 0;
+    const hi = Math.floor(seed / 0x100000000) | 0;
+    this.rng = xoroshiro128plus.fromState([-1, ~lo, lo, hi]);
   }
   /** Uniform integer in [0, n). n ≥ 1. Like the runtime's fastrandn. */
   intn(n: number): number {

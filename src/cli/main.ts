@@ -85,11 +85,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     buildProgram(result).parse(args, { from: "user" });
     return await (result.code ?? exitCodes.ok);
   } catch (e) {
-    return reportError(e);
+    return reportError(e, args);
   }
 }
 
-function reportError(e: unknown): number {
+/**
+ * The command line that reruns a failed run with invariant checks after every event: `run`'s own
+ * arguments plus --check; for other commands, a `gosched run` of the configuration (the error's
+ * context names its seed, profile and GOMAXPROCS).
+ */
+export function rerunCommand(args: readonly string[]): string {
+  const quoted = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
+  if (args[0] !== "run") return "gosched run <scenario> --seed <seed> --profile <profile> --gomaxprocs <n> --check (values above)";
+  return ["gosched", ...quoted, ...(args.includes("--check") ? [] : ["--check"])].join(" ");
+}
+
+function reportError(e: unknown, args: readonly string[]): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 ? exitCodes.ok : exitCodes.badInput;
   }
@@ -99,6 +110,7 @@ function reportError(e: unknown): number {
   }
   if (e instanceof InvariantError) {
     process.stderr.write(`gosched: the model broke an invariant (a bug in gosched, please report it):\n${e.message}\n`);
+    process.stderr.write(`rerun it with checks after every event: ${rerunCommand(args)}\n`);
     return exitCodes.fatal;
   }
   process.stderr.write(`gosched: internal error (a bug in gosched, please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,13 +1,10 @@
-// Running one compiled configuration. Like simulate(), but the CLI keeps the Runtime at hand from
-// the start (schedtrace reads it through a closure) and may watch progress between events.
-import { MetricsObserver, type Metrics } from "../observers/metrics.js";
+// Running one compiled configuration through simulate(), with the CLI's extras: schedtrace (which
+// reads the runtime through the observer factory) and a progress display.
+import type { Metrics } from "../observers/metrics.js";
 import { SchedtraceObserver } from "../observers/schedtrace.js";
-import { resolveConfig } from "../profiles/index.js";
-import { checkInvariants } from "../runtime/invariants.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { createRuntime, run } from "../runtime/simulate.js";
 import type { CompiledRun } from "../scenario/index.js";
-import type { ObserverSpec, Simulation } from "../simulate.js";
+import { simulate, type ObserverSpec, type Simulation } from "../simulate.js";
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -23,23 +20,15 @@ export interface RunOptions {
 
 export function runCompiled(cr: CompiledRun, o: RunOptions = {}): Simulation {
   const schedtraceNs = o.schedtraceNs ?? 0;
-  const config = resolveConfig({ ...cr.options, ...(schedtraceNs > 0 ? { schedtraceNs } : {}) });
-  const metrics = new MetricsObserver(config.gomaxprocs);
-  const rt = createRuntime(config, cr.options.main, (r) => {
-    r.subscribe(metrics);
-    if (schedtraceNs > 0) r.subscribe(new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t))));
-    for (const x of o.observers ?? []) r.subscribe(typeof x === "function" ? x(r) : x);
-    const check = o.check === true ? checkInvariants : null;
-    const progress = o.onProgress;
-    if (progress !== undefined) {
-      r.afterEvent = (x) => {
-        if (check !== null) check(x);
-        if ((x.eventCount & 0x3fff) === 0) progress(x);
-      };
-    } else if (check !== null) r.afterEvent = check;
+  const schedtrace: ObserverSpec[] =
+    schedtraceNs > 0 ? [(r) => new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t)))] : [];
+  return simulate({
+    ...cr.options,
+    ...(schedtraceNs > 0 ? { schedtraceNs } : {}),
+    observers: [...schedtrace, ...(o.observers ?? [])],
+    check: o.check === true,
+    ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
   });
-  const result = run(rt);
-  return { config, result, metrics: metrics.metrics(), runtime: rt };
 }
 
 /** Metrics flattened to dotted names (makespanNs, syscalls.total, schedLatencyNs.p99Ns…), in report order. */

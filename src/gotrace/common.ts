@@ -3,16 +3,15 @@
 //
 // This module is part of the core: no `node:*` imports, input is a Uint8Array.
 
+import { GoschedError } from '../base/errors.js';
 import type { EventStore } from './event_store.js';
 
-/** Error thrown for any malformed or unsupported trace input. */
-export class TraceError extends Error {
-  readonly code = 'TRACE_MALFORMED' as const;
+/** Error thrown for any malformed or unsupported trace input: a user input error (exit 2). */
+export class TraceError extends GoschedError {
   /** Byte offset in the input where the problem was found (-1 if not tied to a byte). */
   readonly byteOffset: number;
   constructor(byteOffset: number, what: string) {
-    super(`malformed trace at byte offset ${byteOffset}: ${what}`);
-    this.name = 'TraceError';
+    super('TRACE_MALFORMED', `malformed trace at byte offset ${byteOffset}: ${what}`);
     this.byteOffset = byteOffset;
   }
 }

@@ -10,6 +10,8 @@
 //
 // Core module: no `node:*` imports; output goes to a sink as Uint8Array chunks.
 
+import { InvariantError } from '../base/assert.js';
+
 /** Receives the file's bytes in order. A chunk may be reused after the call returns: copy it to keep it. */
 export type ByteSink = (chunk: Uint8Array) => void;
 
@@ -192,8 +194,8 @@ export class V1Writer {
    * timestamp, including the trailing stack id where the event has one.
    */
   event(pid: number, type: number, ticks: number, args: readonly number[]): void {
-    if (this.finished) throw new Error("trace writer: event after finish");
-    if (untimed.has(type)) throw new Error(`trace writer: event type ${type} has no timestamp`);
+    if (this.finished) throw new InvariantError("trace writer: event after finish");
+    if (untimed.has(type)) throw new InvariantError(`trace writer: event type ${type} has no timestamp`);
     const b = this.pbuf(pid, ticks);
     if (b.data.len >= this.batchBytes) this.flush(b, ticks);
     if (ticks < b.lastTicks) throw new RangeError(`trace writer: P ${pid} time went back (${ticks} < ${b.lastTicks})`);

@@ -1,12 +1,16 @@
 // Version profiles: a profile fixes the runtime's constants and rule variants; costs and the machine
 // default to this machine's calibration. Options override any figure.
 import { GoschedError } from "../base/errors.js";
+import { maxSeed } from "../base/prng.js";
 import type { Costs, GcSettings, Machine, Policy, ProfileName, Rules, RuntimeConfig, RuntimeConstants } from "../runtime/config.js";
 import { parsePolicy } from "../policies/index.js";
 import { go110Constants, go110Rules } from "./go1_10.js";
 import { defaultGc, go119Constants, go119Costs, go119Rules, thisMachine } from "./go1_19.js";
 import { go123Constants, go123Rules } from "./go1_23.js";
 import { go126Constants, go126Rules } from "./go1_26.js";
+
+/** The model's bound on GOMAXPROCS (docs/limits.md); Go allows more, no machine here has them. */
+export const maxGomaxprocs = 1024;
 
 export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26"];
 
@@ -27,7 +31,7 @@ export interface ConfigOptions {
   readonly costs?: Partial<Costs>;
   readonly machine?: Partial<Machine>;
   readonly gc?: Partial<GcSettings>;
-  readonly startIdleMs?: number;
+  readonly startIdleThreads?: number;
   readonly schedtraceNs?: number;
   readonly maxTimeNs?: number;
   readonly maxEvents?: number;
@@ -45,17 +49,26 @@ export function resolveConfig(o: ConfigOptions = {}): RuntimeConfig {
     policy.name === "sysmon-tick"
       ? { sysmonDelayUsMin: policy.tickNs / 1e3, sysmonDelayUsMax: Math.max(base.constants.sysmonDelayUsMax, policy.tickNs / 1e3) }
       : {};
+  const gomaxprocs = o.gomaxprocs ?? thisMachine.ncpu;
+  // Input errors of the library's caller, reported as such (not as a model invariant).
+  if (!Number.isInteger(gomaxprocs) || gomaxprocs < 1 || gomaxprocs > maxGomaxprocs) {
+    throw new GoschedError("OPTION_INVALID", `gomaxprocs must be an integer in [1, ${maxGomaxprocs}], got ${gomaxprocs}`);
+  }
+  const seed = o.seed ?? 1;
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > maxSeed) {
+    throw new GoschedError("OPTION_INVALID", `seed must be an integer in [0, 2^53), got ${seed}`);
+  }
   return {
     profile,
     rules: base.rules,
     policy,
-    gomaxprocs: o.gomaxprocs ?? thisMachine.ncpu,
-    seed: o.seed ?? 1,
+    gomaxprocs,
+    seed,
     constants: { ...base.constants, ...tick, ...o.constants },
     costs: { ...go119Costs, ...o.costs },
     machine: { ...thisMachine, ...o.machine },
     gc: { ...defaultGc, ...o.gc },
-    startIdleMs: o.startIdleMs ?? -1,
+    startIdleThreads: o.startIdleThreads ?? -1,
     schedtraceNs: o.schedtraceNs ?? 0,
     maxTimeNs: o.maxTimeNs ?? 3600e9,
     maxEvents: o.maxEvents ?? 50_000_000,

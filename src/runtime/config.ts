@@ -132,7 +132,7 @@ export interface RuntimeConfig {
    * start-up (GC workers' wakeps): calibration shows m0 + sysmon + GOMAXPROCS threads at the window's
    * start. They count in threadsPeak, not in threadsCreated.
    */
-  readonly startIdleMs: number;
+  readonly startIdleThreads: number;
   /** GODEBUG=schedtrace=X: sysmon emits a schedtrace event every X ns (0 = off); keeps sysmon awake as in Go. */
   readonly schedtraceNs: number;
   /** Stop conditions: the run ends (stoppedBy says why) when either is reached. */

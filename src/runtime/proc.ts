@@ -432,7 +432,7 @@ export function goexit0(rt: Runtime, mp: M): void {
   if (gp === rt.mainG) {
     // runtime.main: main.main returned, exit(0) — other goroutines die with the process.
     rt.ev("exit", gp, mp, mp.p, "main-returned");
-    rt.stoppedBy = "main-exited";
+    rt.stop("main-exited");
     return;
   }
   gs.free(gp);
@@ -723,6 +723,6 @@ export function checkdead(rt: Runtime): void {
     if (st === _Grunnable || st === _Grunning) throw new InvariantError("checkdead: runnable g");
   }
   rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
-  rt.stoppedBy = "deadlock";
+  rt.stop("deadlock");
 }
 

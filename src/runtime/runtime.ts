@@ -2,7 +2,8 @@
 // event queue and random source. Runtime functions (proc.ts, syscall.ts, sysmon.ts, stw.ts…) are free
 // functions over this object, as Go's are over its globals.
 import { Prng } from "../base/prng.js";
-import { EventQueue } from "../sim/event_queue.js";
+import { Engine } from "../sim/engine.js";
+import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { CpuPool } from "./cpu.js";
 import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
@@ -20,16 +21,12 @@ export const enum Ev {
   Sysmon = 2,
   /** The CPU pool's next compute completion (token: pool generation). */
   Cpu = 3,
-  /** A goroutine's timer fires (target: G slot, token: G's timer generation). */
-  Timer = 4,
   /** The GC's next phase step (token: GC generation). */
   Gc = 5,
   /** A preemption signal reaches an M (target: M id, token: G slot it was aimed at). */
   Signal = 6,
   /** A computing G reaches a function prologue after a preemption request (target: M id, token: G slot). */
   Prologue = 9,
-  /** An arrival generator fires (target: generator index). */
-  Arrival = 7,
   /** A dedicated syscall thread's call returns (target: thread id, token: its generation). */
   SyscallThread = 8,
   /** A goroutine's fd becomes ready (target: G slot, token: its wait generation). */
@@ -43,11 +40,11 @@ export class Runtime {
   readonly allp: P[] = [];
   readonly allm: M[] = [];
   readonly gs = new GTable();
-  readonly queue = new EventQueue();
+  /** The engine owns time and dispatch (src/sim/engine.ts); the runtime registers its handlers. */
+  readonly engine = new Engine();
+  readonly queue: EventQueue = this.engine.queue;
   readonly prng: Prng;
   readonly cpu: CpuPool;
-  nowNs = 0;
-  eventCount = 0;
   /** Coprimes of gomaxprocs for the randomized steal order (proc.go randomOrder). */
   readonly stealCoprimes: number[];
 
@@ -128,8 +125,6 @@ export class Runtime {
     arg: 0,
   };
   observed = false;
-  /** Called after every engine event (invariant checks in tests). */
-  afterEvent: ((rt: Runtime) => void) | null = null;
 
   constructor(readonly config: RuntimeConfig) {
     this.prng = new Prng(config.seed);
@@ -139,6 +134,20 @@ export class Runtime {
     this.stealCoprimes = [];
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.stealCoprimes.push(i);
     for (let i = 0; i < n; i++) this.allp.push(new P(i));
+  }
+
+  get nowNs(): number {
+    return this.engine.nowNs;
+  }
+
+  get eventCount(): number {
+    return this.engine.eventCount;
+  }
+
+  /** The process ends (main returned, deadlock, a fatal error): the engine stops after this event. */
+  stop(why: StoppedBy): void {
+    this.stoppedBy = why;
+    this.engine.stop();
   }
 
   get gomaxprocs(): number {

@@ -20,6 +20,7 @@ import {
 } from "./proc.js";
 import { gostep } from "./program.js";
 import { Ev, Runtime, type StoppedBy } from "./runtime.js";
+import type { M } from "./runtime2.js";
 import { gcParkCaller, gcStep } from "./stw.js";
 import { exitsyscall, rawSyscallReturn } from "./syscall.js";
 import { syscallThreadDone } from "./syscall_thread.js";
@@ -37,10 +38,8 @@ export interface SimulationResult {
 
 /** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
 export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt: Runtime) => void): Runtime {
-  if (!Number.isInteger(config.gomaxprocs) || config.gomaxprocs < 1 || config.gomaxprocs > 1024) {
-    throw new InvariantError(`gomaxprocs must be an integer in [1, 1024], got ${config.gomaxprocs}`);
-  }
   const rt = new Runtime(config);
+  registerHandlers(rt);
   setup?.(rt);
   const m0 = allocm(rt);
   m0.state = "running";
@@ -54,9 +53,9 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   rt.sysmonM = sysmon;
   rt.ev("newm", 0, sysmon, null, "sysmon", 2);
   sysmonStart(rt);
-  // Threads left from start-up, parked on the idle M list (see RuntimeConfig.startIdleMs).
-  const idleMs = config.startIdleMs < 0 ? config.gomaxprocs : config.startIdleMs;
-  for (let i = 0; i < idleMs; i++) {
+  // Threads left from start-up, parked on the idle M list (see RuntimeConfig.startIdleThreads).
+  const idleThreads = config.startIdleThreads < 0 ? config.gomaxprocs : config.startIdleThreads;
+  for (let i = 0; i < idleThreads; i++) {
     const mp = allocm(rt);
     rt.ev("newm", 0, mp, null, "start-up", mcount(rt));
     mput(rt, mp);
@@ -68,34 +67,15 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
 
 /** Runs until main returns, a stop condition, or a fatal runtime error. */
 export function run(rt: Runtime): SimulationResult {
-  const q = rt.queue;
   const { maxTimeNs, maxEvents } = rt.config;
   try {
-    while (rt.stoppedBy === null) {
-      const t = q.peekTimeNs();
-      if (t === Infinity) {
-        rt.stoppedBy = "deadlock";
-        rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
-        break;
-      }
-      if (t > maxTimeNs) {
-        rt.nowNs = maxTimeNs;
-        rt.stoppedBy = "max-time";
-        break;
-      }
-      if (rt.eventCount >= maxEvents) {
-        rt.stoppedBy = "max-events";
-        break;
-      }
-      if (t < rt.nowNs) throw new InvariantError(`time went back: ${t} < ${rt.nowNs}`);
-      rt.nowNs = t;
-      rt.eventCount++;
-      q.pop();
-      dispatch(rt, q.poppedKind, q.poppedTarget, q.poppedToken);
-      rt.clearStatusNotes();
-      if (rt.afterEvent !== null && rt.stoppedBy === null) rt.afterEvent(rt);
-    }
+    const why = rt.engine.run(maxTimeNs, maxEvents);
+    if (why === "empty") {
+      rt.stoppedBy = "deadlock";
+      rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
+    } else if (why !== "stopped") rt.stoppedBy = why;
   } catch (e) {
+    if (e instanceof InvariantError) e.addContext(`at ${rt.nowNs} ns (engine event ${rt.eventCount}), seed ${rt.config.seed}, ${rt.config.profile}, GOMAXPROCS ${rt.gomaxprocs}`);
     if (!(e instanceof RuntimeFatal)) throw e;
     rt.stoppedBy = "fatal";
     rt.fatal = e.goMessage;
@@ -104,50 +84,50 @@ export function run(rt: Runtime): SimulationResult {
   return { stoppedBy: rt.stoppedBy!, endTimeNs: rt.nowNs, eventCount: rt.eventCount, fatal: rt.fatal };
 }
 
-function dispatch(rt: Runtime, kind: number, target: number, token: number): void {
-  switch (kind) {
-    case Ev.M: {
-      const mp = rt.allm[target]!;
-      if (token !== mp.gen) return;
-      switch (mp.resume as Resume) {
-        case Resume.MStart:
-        case Resume.Woken:
-          return mstartOrWake(rt, mp);
-        case Resume.Schedule:
-          return schedule(rt, mp);
-        case Resume.Op:
-          return gostep(rt, mp);
-        case Resume.SyscallReturn:
-          return exitsyscall(rt, mp);
-        case Resume.RawSyscallReturn:
-          return rawSyscallReturn(rt, mp);
-        case Resume.StealSleepDone:
-          return stealSleepDone(rt, mp);
-        case Resume.GcPark:
-          return gcParkCaller(rt, mp);
-        case Resume.NetpollWoken:
-          return netpollWoken(rt, mp);
-        case Resume.LockedWoken:
-          return lockedmWoken(rt, mp);
-      }
-      throw new InvariantError(`M${mp.id}: unknown resume ${mp.resume}`);
-    }
-    case Ev.Sysmon:
-      return sysmonWake(rt, target, token);
-    case Ev.Cpu:
-      for (const mp of cpuComplete(rt, token)) gostep(rt, mp);
-      return;
-    case Ev.Gc:
-      return gcStep(rt, target, token);
-    case Ev.Signal:
-      return doSigPreempt(rt, rt.allm[target]!, token, false);
-    case Ev.Prologue:
-      return doSigPreempt(rt, rt.allm[target]!, token, true);
-    case Ev.SyscallThread:
-      return syscallThreadDone(rt, target, token);
-    case Ev.NetReady:
-      return netReady(rt, target, token);
-    default:
-      throw new InvariantError(`unknown event kind ${kind}`);
+/** The runtime's handler for each engine event kind: the actor the event wakes. */
+function registerHandlers(rt: Runtime): void {
+  const on = (kind: Ev, handle: (target: number, token: number) => void): void =>
+    rt.engine.on(kind, (target, token) => {
+      handle(target, token);
+      rt.clearStatusNotes();
+    });
+  on(Ev.M, (target, token) => {
+    const mp = rt.allm[target]!;
+    if (token === mp.gen) resumeM(rt, mp);
+  });
+  on(Ev.Sysmon, (target, token) => sysmonWake(rt, target, token));
+  on(Ev.Cpu, (_target, token) => {
+    for (const mp of cpuComplete(rt, token)) gostep(rt, mp);
+  });
+  on(Ev.Gc, (target, token) => gcStep(rt, target, token));
+  on(Ev.Signal, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, false));
+  on(Ev.Prologue, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, true));
+  on(Ev.SyscallThread, (target, token) => syscallThreadDone(rt, target, token));
+  on(Ev.NetReady, (target, token) => netReady(rt, target, token));
+}
+
+/** An M's pending step fires: continue where it left off (proc.ts Resume). */
+function resumeM(rt: Runtime, mp: M): void {
+  switch (mp.resume as Resume) {
+    case Resume.MStart:
+    case Resume.Woken:
+      return mstartOrWake(rt, mp);
+    case Resume.Schedule:
+      return schedule(rt, mp);
+    case Resume.Op:
+      return gostep(rt, mp);
+    case Resume.SyscallReturn:
+      return exitsyscall(rt, mp);
+    case Resume.RawSyscallReturn:
+      return rawSyscallReturn(rt, mp);
+    case Resume.StealSleepDone:
+      return stealSleepDone(rt, mp);
+    case Resume.GcPark:
+      return gcParkCaller(rt, mp);
+    case Resume.NetpollWoken:
+      return netpollWoken(rt, mp);
+    case Resume.LockedWoken:
+      return lockedmWoken(rt, mp);
   }
+  throw new InvariantError(`M${mp.id}: unknown resume ${mp.resume}`);
 }

@@ -1,6 +1,7 @@
 // Reading a scenario: YAML text → a plain value per run configuration (base, or one variant), with
 // params substituted, overrides applied, and every value's position remembered so that errors found
 // later (schema, compiler) can name the line and column. No node:* imports: it runs in browsers too.
+import { InvariantError } from "../base/assert.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
@@ -116,7 +117,7 @@ export function variantNames(ps: ParsedScenario): string[] {
 export function buildRunDoc(ps: ParsedScenario, variant: number, overrides: readonly Override[]): Located {
   const out = new Located(ps);
   const root = ps.doc.contents as unknown as Node;
-  if (!isMap(root)) throw new Error("unreachable: root checked in parseScenario");
+  if (!isMap(root)) throw new InvariantError("unreachable: root checked in parseScenario");
 
   // Params: base, then the variant's, then overrides of declared params.
   const params = new Map<string, ParamValue>(baseParams(ps));

@@ -1,12 +1,9 @@
 // The simulation worker: the same core as the CLI (scenario compiler, runtime model, metrics),
 // bundled for the browser. Posts progress while it runs; the page cancels by terminating it.
 import { readTrace } from "../gotrace/reader.js";
-import { MetricsObserver } from "../observers/metrics.js";
 import { formatReport } from "../observers/report.js";
-import { resolveConfig } from "../profiles/index.js";
-import { createRuntime, run } from "../runtime/simulate.js";
 import { compileScenario, parseScenario, ScenarioError, type CompiledRun } from "../scenario/index.js";
-import type { Simulation } from "../simulate.js";
+import { simulate, type Simulation } from "../simulate.js";
 import { transferables, type TimelineData } from "./model.js";
 import type { ExportRequest, RunOutput, RunRequest, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { Observer } from "../runtime/events.js";
@@ -55,19 +52,13 @@ declare const self: { postMessage(m: WorkerResponse, transfer?: ArrayBuffer[]): 
 const post = (m: WorkerResponse, transfer: ArrayBuffer[] = []) => self.postMessage(m, transfer);
 
 export function runOne(cr: CompiledRun, onProgress: (events: number, simNs: number) => void): { sim: Simulation; data: TimelineData } {
-  const config = resolveConfig(cr.options);
-  const metrics = new MetricsObserver(config.gomaxprocs);
   let rec: TimelineRecorder | null = null;
-  const rt = createRuntime(config, cr.options.main, (r) => {
-    r.subscribe(metrics);
-    rec = new TimelineRecorder(r);
-    r.subscribe(rec);
-    r.afterEvent = (x) => {
-      if ((x.eventCount & 0xffff) === 0) onProgress(x.eventCount, x.nowNs);
-    };
+  const sim = simulate({
+    ...cr.options,
+    observers: [(r) => (rec = new TimelineRecorder(r))],
+    onProgress: (r) => onProgress(r.eventCount, r.nowNs),
+    progressEveryEvents: 0x10000,
   });
-  const result = run(rt);
-  const sim: Simulation = { config, result, metrics: metrics.metrics(), runtime: rt };
   return { sim, data: rec!.build(cr.label) };
 }
 
@@ -129,12 +120,10 @@ async function handleExport(req: ExportRequest): Promise<void> {
     const ps = parseScenario(req.yaml, req.file);
     const ovs = req.overrides.map((o) => ({ key: o.key, value: o.value, source: `${o.key}=${o.value}` }));
     const cr = compileScenario(ps, { variants: req.variant === "" ? [] : [req.variant], overrides: ovs }).runs[0]!;
-    const config = resolveConfig(cr.options);
     if (req.format === "perfetto") {
       const { perfettoObserver } = await load<PerfettoModule>("../observers/perfetto.ts");
       const chunks: string[] = [];
-      const rt = createRuntime(config, cr.options.main, (r) => r.subscribe(perfettoObserver((t) => chunks.push(t))(r)));
-      run(rt);
+      simulate({ ...cr.options, observers: [perfettoObserver((t) => chunks.push(t))], metrics: false });
       post({ type: "export", id: req.id, bytes: chunks.join("") });
     } else {
       const { goTraceObserver } = await load<GoTraceModule>("../observers/gotrace_writer.ts");
@@ -145,8 +134,7 @@ async function handleExport(req: ExportRequest): Promise<void> {
         parts.push(c.slice());
         n += c.length;
       });
-      const rt = createRuntime(config, cr.options.main, (r) => r.subscribe(goTraceObserver(enc)(r)));
-      run(rt);
+      simulate({ ...cr.options, observers: [goTraceObserver(enc)], metrics: false });
       const out = new Uint8Array(n);
       let off = 0;
       for (const p of parts) {

@@ -6,6 +6,7 @@
 // Each wake edge (waker → wakee) is a buffered channel with room for all of its wake-ups, so a
 // wake-up that comes before the wait (other settings, other order) never blocks the waker: the
 // replay keeps the trace's happens-before edges, not its timing.
+import { InvariantError } from "../base/assert.js";
 import { Chan, WaitGroup, type Instr, type OpArrayProgram } from "../runtime/ops.js";
 
 export type ReplayAction =
@@ -54,7 +55,7 @@ export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
   }
   const chan = (from: number, to: number): Chan => {
     const c = chans.get(`${from}>${to}`);
-    if (c === undefined) throw new Error(`trace replay: no edge g${from} → g${to}`);
+    if (c === undefined) throw new InvariantError(`trace replay: no edge g${from} → g${to}`);
     return c;
   };
   let ops = 0;

@@ -120,8 +120,8 @@ test("property: random finite programs keep every invariant and every goroutine 
       fc.constantFrom(...profileNames),
       fc.constantFrom("sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread", "sysmon-tick=500us"),
       fc.integer({ min: 0, max: 4 }),
-      (bodies, gomaxprocs, pairs, seed, profile, policy, startIdleMs) => {
-        const sim = simulate({ gomaxprocs, seed, profile, policy, startIdleMs, main: workload(bodies, pairs), check: true, maxEvents: 500_000 });
+      (bodies, gomaxprocs, pairs, seed, profile, policy, startIdleThreads) => {
+        const sim = simulate({ gomaxprocs, seed, profile, policy, startIdleThreads, main: workload(bodies, pairs), check: true, maxEvents: 500_000 });
         const where = `seed=${seed} gomaxprocs=${gomaxprocs} profile=${profile} policy=${policy}`;
         assert.equal(sim.result.stoppedBy, "main-exited", `${where}: ${sim.result.stoppedBy} ${sim.result.fatal ?? ""}`);
         // Runtime goroutines: go1.10's timerprocs and the GC's mark workers.

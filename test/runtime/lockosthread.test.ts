@@ -22,7 +22,7 @@ test("each locked goroutine holds its own thread; its reschedules go through sta
     for (let i = 0; i < 6; i++) yield go(locked);
     yield wgWait(wg);
   });
-  const sim = simulate({ gomaxprocs: 2, main, observers: [log], check: true, startIdleMs: 0 });
+  const sim = simulate({ gomaxprocs: 2, main, observers: [log], check: true, startIdleThreads: 0 });
   assert.equal(sim.result.stoppedBy, "main-exited");
   // One thread per locked goroutine (+ the template thread), whatever GOMAXPROCS is.
   assert.ok(sim.metrics.threadsPeak >= 2 + 6 + 1, `threads ${sim.metrics.threadsPeak}`);

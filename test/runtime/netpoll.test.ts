@@ -54,7 +54,7 @@ test("with an M blocked in netpoll, handoffp lets the last P go idle (lastpoll =
     yield compute(us(300));
     yield Read(ms(30));
   });
-  simulate({ gomaxprocs: 2, main, observers: [log], check: true, startIdleMs: 0 });
+  simulate({ gomaxprocs: 2, main, observers: [log], check: true, startIdleThreads: 0 });
   assert.ok(log.of("netpoll", "block").length >= 1);
   const retake = log.first("retake");
   const handoff = log.of("handoffp").find((e) => e.timeNs === retake.timeNs)!;

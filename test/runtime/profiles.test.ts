@@ -65,8 +65,8 @@ test("go1.10: timerproc goroutines sleep in entersyscallblock — a blocked thre
     yield compute(us(200));
     for (let i = 0; i < 5; i++) yield sleep(ms(2));
   });
-  const v10 = simulate({ profile: "go1.10", gomaxprocs: 4, main, check: true, startIdleMs: 0 }).metrics;
-  const v19 = simulate({ profile: "go1.19", gomaxprocs: 4, main, check: true, startIdleMs: 0 }).metrics;
+  const v10 = simulate({ profile: "go1.10", gomaxprocs: 4, main, check: true, startIdleThreads: 0 }).metrics;
+  const v19 = simulate({ profile: "go1.19", gomaxprocs: 4, main, check: true, startIdleThreads: 0 }).metrics;
   assert.ok(v10.handoffs.blockingSyscall >= 4, `timerprocs slept via entersyscallblock ${v10.handoffs.blockingSyscall} times`);
   assert.equal(v19.handoffs.blockingSyscall, 0);
   assert.ok(v10.threadsPeak > v19.threadsPeak, `threads ${v10.threadsPeak} (go1.10) vs ${v19.threadsPeak} (go1.19)`);

@@ -19,7 +19,7 @@ test("example 1: GOMAXPROCS=1, G1 blocks in Read with G2 in runnext → retake, 
     yield go(g2);
     yield Read(ms(100));
   });
-  const sim = simulate({ gomaxprocs: 1, main, observers: [log], check: true, startIdleMs: 0 });
+  const sim = simulate({ gomaxprocs: 1, main, observers: [log], check: true, startIdleThreads: 0 });
   assert.equal(sim.result.stoppedBy, "main-exited");
 
   const enter = log.first("entersyscall");
@@ -51,7 +51,7 @@ test("example 2: GOMAXPROCS=1, G1 blocks and nothing else is runnable → retake
   const main = program("G1", function* () {
     yield Syscall(ms(5));
   });
-  const sim = simulate({ gomaxprocs: 1, main, observers: [log], check: true, startIdleMs: 0 });
+  const sim = simulate({ gomaxprocs: 1, main, observers: [log], check: true, startIdleThreads: 0 });
   const retake = log.first("retake");
   assert.equal(retake.reason, "no-spinning-m-or-idle-p");
   assert.equal(log.first("handoffp").reason, "start-spinning");
