@@ -9,7 +9,7 @@ import { defaultGc, go119Constants, go119Costs, go119Rules, thisMachine } from "
 import { go123Constants, go123Rules } from "./go1_23.js";
 import { go126Constants, go126Rules } from "./go1_26.js";
 
-/** The model's bound on GOMAXPROCS (docs/limits.md); Go allows more, no machine here has them. */
+/** The model's bound on GOMAXPROCS: Go allows more; the model's per-P arrays and lanes are sized for this. */
 export const maxGomaxprocs = 1024;
 
 export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26"];
