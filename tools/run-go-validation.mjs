@@ -385,8 +385,9 @@ function main() {
       let outCases = [];
       const t0 = Date.now();
       cases.forEach(([program, flags], i) => {
+        const load = round(os.loadavg()[0]);
         const c = runCase(goBin, version, program, flags, o, log);
-        outCases.push(compactCase(c));
+        outCases.push({ ...compactCase(c), load }); // the 1-min load average when the case started
         log(`${version} ${i + 1}/${cases.length} ${program} ${flags.join(" ")} (${Math.round((Date.now() - t0) / 1000)} s)`);
       });
       const out = o.out ? (gos.length > 1 ? o.out.replace(/(\.json)?$/, `-${version}.json`) : o.out) : null;
