@@ -50,6 +50,8 @@ export interface ReplayOverrides {
   /** site substring → factor for its syscalls' durations. */
   readonly scaleSites?: readonly (readonly [string, number])[];
   readonly seed?: number;
+  /** Check the model's invariants after every event (tests). */
+  readonly check?: boolean;
 }
 
 export interface ComparisonRow {
@@ -101,9 +103,9 @@ function checkProfile(p: string): ProfileName {
   return p as ProfileName;
 }
 
-function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number): Simulation {
+function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false): Simulation {
   const { main } = buildReplayPrograms(w);
-  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
+  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
   return simulate(opts as Parameters<typeof simulate>[0]);
 }
 
@@ -121,7 +123,7 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
   const gmp = base.trace.gomaxprocs > 0 ? base.trace.gomaxprocs : 1;
   const profile = profileFor(t.version);
   const seed = o.seed ?? 1;
-  const baseline = runReplay(base, gmp, profile, "sysmon-retake", seed);
+  const baseline = runReplay(base, gmp, profile, "sysmon-retake", seed, o.check);
   const m = baseline.metrics;
   const tr = base.trace;
   const rel = (a: number, b: number | null) => (b === null || b === 0 ? null : (a - b) / b);
@@ -159,7 +161,7 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
   let whatIfSettings: ReplayResult["whatIfSettings"] = null;
   if (overridden) {
     const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: o.profile ?? profile, policy: o.policy ?? "sysmon-retake" };
-    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed);
+    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check);
     whatIfSettings = { ...s, scaled };
   }
   return { workload: base, baseline, baselineSettings: { gomaxprocs: gmp, profile, policy: "sysmon-retake" }, comparison, whatIf, whatIfSettings };

@@ -84,6 +84,23 @@ export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number): boolean {
   return true;
 }
 
+/**
+ * netpollBreak for a deadline (proc.go wakeNetPoller / findRunnable): the M blocked in netpoll sleeps
+ * until a later deadline (or none) — wake it to recompute its timeout. Returns whether an M is blocked
+ * in netpoll at all.
+ */
+export function netpollBreakBefore(rt: Runtime, whenNs: number): boolean {
+  const np = rt.netpoll;
+  const mp = np.blockedM;
+  if (mp === null) return false;
+  if ((np.pollUntilNs === 0 || np.pollUntilNs > whenNs) && !np.blockedMWaking) {
+    np.blockedMWaking = true;
+    rt.ev("netpoll", nilG, mp, null, "netpollBreak");
+    rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
+  }
+  return true;
+}
+
 /** Resume.NetpollWoken: epoll_wait returned; take an idle P and run the first ready goroutine. */
 export function netpollWoken(rt: Runtime, mp: M): void {
   const np = rt.netpoll;

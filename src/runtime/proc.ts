@@ -32,7 +32,7 @@ import {
 import { globrunqget, globrunqput, runqempty, runqget, runqput, runqstealRing } from "./runq.js";
 import { gostep, programStart } from "./program.js";
 import { exitsyscallTail } from "./syscall.js";
-import { netpollBlock, netpollNonBlocking } from "./netpoll.js";
+import { netpollBlock, netpollBreakBefore, netpollNonBlocking } from "./netpoll.js";
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
 import { anyTimers, checkTimers, nextTimerNs } from "./time.js";
@@ -505,6 +505,7 @@ export function findRunnable(rt: Runtime, mp: M): void {
     st.round = 0;
     st.k = 0;
     st.victim = -1;
+    st.ranTimer = false;
     startStealRound(rt, mp);
     stealWork(rt, mp);
     return;
@@ -542,6 +543,7 @@ function stealWork(rt: Runtime, mp: M): void {
       if (lastRound && victim.timers.size > 0 && victim.timers.peekTimeNs() <= rt.nowNs && checkTimers(rt, victim, pp)) {
         const local = runqget(pp);
         if (local !== null) return runFound(rt, mp, local.gp, local.inheritTime);
+        st.ranTimer = true;
       }
       if (victim.status === _Pidle) continue;
       const gp = runqstealRing(pp, victim);
@@ -566,6 +568,8 @@ function stealWork(rt: Runtime, mp: M): void {
     st.round++;
     if (st.round < tries) startStealRound(rt, mp);
   }
+  // stealWork's newWork: a timer ran (and readied nothing here): `goto top` to look again.
+  if (st.ranTimer) return findRunnable(rt, mp);
   findRunnableIdle(rt, mp);
 }
 
@@ -634,6 +638,9 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
   // Block in netpoll — until a fd is ready or pollUntil — if anything waits on it and nobody else
   // blocks there (lastpoll.Swap(0) != 0).
   if (netpollBlock(rt, mp, pollUntilNs)) return;
+  // Another M is blocked in netpoll: if our deadline is earlier than the one it sleeps to, break its
+  // wait so it recomputes it (proc.go findRunnable: `pollerPollUntil > pollUntil` → netpollBreak).
+  if (pollUntilNs !== Infinity) netpollBreakBefore(rt, pollUntilNs);
   stopm(rt, mp);
 }
 

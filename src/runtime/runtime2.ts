@@ -247,7 +247,7 @@ export class M {
   /** What the M does when its pending event fires (see proc.ts Resume). */
   resume = 0;
   /** Steal iteration left suspended in runqgrab's usleep(3). */
-  readonly steal = { round: 0, start: 0, step: 0, k: 0, victim: -1, g: 0 };
+  readonly steal = { round: 0, start: 0, step: 0, k: 0, victim: -1, g: 0, ranTimer: false };
   constructor(readonly id: number) {}
 }
 

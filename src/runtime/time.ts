@@ -9,7 +9,8 @@
 // go1.10 keeps its timerproc goroutines instead (timerproc.ts).
 import { sleepActualNs } from "./config.js";
 import type { Chan } from "./ops.js";
-import { Resume, gopark, ready, wakep } from "./proc.js";
+import { netpollBreakBefore } from "./netpoll.js";
+import { gopark, ready, wakep } from "./proc.js";
 import type { Runtime } from "./runtime.js";
 import { WaitReason, _Gwaiting, nilG, type M, type P } from "./runtime2.js";
 import { timerChanSend } from "./sync.js";
@@ -35,17 +36,7 @@ export function addtimer(rt: Runtime, pp: P, whenNs: number, kind: TimerKind, ta
  * recompute its timeout; with no M in netpoll, wakep.
  */
 function wakeNetPoller(rt: Runtime, whenNs: number): void {
-  const np = rt.netpoll;
-  const mp = np.blockedM;
-  if (mp !== null) {
-    if ((np.pollUntilNs === 0 || np.pollUntilNs > whenNs) && !np.blockedMWaking) {
-      np.blockedMWaking = true;
-      rt.ev("netpoll", nilG, mp, null, "netpollBreak");
-      rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
-    }
-    return;
-  }
-  wakep(rt);
+  if (!netpollBreakBefore(rt, whenNs)) wakep(rt);
 }
 
 /** time.Sleep (timeSleep): park with a timer on the current P. */

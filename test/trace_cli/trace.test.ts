@@ -89,6 +89,19 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     assert.equal(r.whatIf.config.gomaxprocs, 4);
   });
 
+  test(`go${v}: what-if replays at other GOMAXPROCS keep the model's invariants`, { skip }, () => {
+    // These replays once broke `pidleput: P has non-empty run queue` (a timer readied a goroutine onto
+    // a P whose M slept in stealWork's runnext-steal usleep); test/runtime/timers.test.ts has the
+    // small scenario. Invariants are checked after every event.
+    const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
+    for (const gomaxprocs of [1, 4, 8]) {
+      for (const seed of [1, 2, 3]) {
+        const r = replayTrace(parsed, { gomaxprocs, seed, check: true });
+        assert.equal(r.whatIf?.result.stoppedBy, "main-exited", `GOMAXPROCS=${gomaxprocs} seed ${seed}: ${r.whatIf?.result.fatal ?? ""}`);
+      }
+    }
+  });
+
   test(`go${v}: gosched trace analyze --json / dump / replay --json through the CLI`, { skip }, () => {
     const f = traceOf(v);
     const a = gosched("trace", "analyze", "--json", f);
