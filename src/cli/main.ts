@@ -14,6 +14,7 @@ import { mergeCommand } from "./sweep_shard.js";
 import { traceCommand } from "./trace.js";
 import { calibrateCommand } from "./calibrate.js";
 import { validateCommand } from "./validate.js";
+import { packageVersion, versionCommand } from "./version.js";
 
 function parseIntOption(v: string): number {
   const n = Number(v);
@@ -56,7 +57,9 @@ const actions: Record<CommandName, Action> = {
 /** Builds the commander program; `result` receives the chosen command's exit code promise. */
 export function buildProgram(result: { code?: Promise<number> | number }): Command {
   const program = new Command("gosched")
-    .description("Simulate the Go runtime scheduler and its syscall path.\nWith no arguments: gosched run examples/default.yaml.")
+    .description("Simulate the Go runtime scheduler and its syscall path.\nWith no arguments: gosched run examples/default.yaml.\n" +
+      "gosched --version (-V) prints the version; gosched version also Node's and the Go versions supported.")
+    .version(packageVersion(), "-V, --version", "print gosched's version")
     .exitOverride()
     .showHelpAfterError("(gosched --help lists the commands; gosched <command> --help their options)");
   for (const c of commandTable) {
@@ -69,6 +72,13 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
   }
   program.addCommand(traceCommand(result));
   program.addCommand(serveCommand(result));
+  program
+    .command("version")
+    .description("gosched's version, Node's, the Go version profiles and the trace versions it reads")
+    .exitOverride()
+    .action(() => {
+      result.code = versionCommand();
+    });
   return program;
 }
 
