@@ -18,7 +18,7 @@ const allowed = {
   observers: ["base", "runtime", "sim", "profiles", "(root)"],
   gotrace: ["base"],
   explain: [],
-  scenario: ["base", "runtime", "profiles", "workloads", "(root)"],
+  scenario: ["base", "runtime", "profiles", "policies", "workloads", "(root)"],
   validation: ["base", "runtime", "profiles", "policies", "workloads", "observers", "(root)"],
   "(root)": ["base", "sim", "runtime", "profiles", "policies", "workloads", "observers", "gotrace", "explain", "scenario"],
   cli: "*",

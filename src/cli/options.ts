@@ -1,6 +1,9 @@
 // The CLI's one table of commands and options. main.ts builds commander from it, so --help, the
 // parsed values and docs/cli.md (checked by a test) cannot drift apart.
 
+import { policyNames } from "../policies/index.js";
+import { profileNames } from "../profiles/index.js";
+
 export type CommandName = "run" | "compare" | "sweep" | "merge" | "explain" | "schema" | "validate" | "calibrate";
 
 export type OptionKind = "boolean" | "int" | "string" | "duration" | "repeatable";
@@ -24,8 +27,8 @@ export const optionTable = [
   { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
   { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
   { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
-  { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: "override the Go version profile (go1.10, go1.19, go1.23, go1.26)" },
-  { key: "policy", flags: "--policy <name>", kind: "string", commands: sim, setting: "policy", description: "override the syscall policy (sysmon-retake, immediate-handoff, never-retake, dedicated-syscall-thread, sysmon-tick=<d>)" },
+  { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: `override the Go version profile (${profileNames.join(", ")})` },
+  { key: "policy", flags: "--policy <name>", kind: "string", commands: sim, setting: "policy", description: `override the syscall policy (${policyNames.join(", ")})` },
   { key: "maxTime", flags: "--max-time <duration>", kind: "duration", commands: sim, setting: "maxTime", description: "stop the simulation at this simulated time (e.g. 2s)" },
   { key: "maxEvents", flags: "--max-events <n>", kind: "int", commands: sim, setting: "maxEvents", description: "stop the simulation after this many engine events" },
   { key: "set", flags: "--set <key=value>", kind: "repeatable", commands: sim, description: "override any setting or param, e.g. costs.futexWakeNs=5us or call=rawSyscall (repeatable)" },

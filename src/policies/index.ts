@@ -4,7 +4,11 @@
 import { GoschedError } from "../base/errors.js";
 import type { Policy } from "../runtime/config.js";
 
-export const policyNames = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread", "sysmon-tick=<duration>"] as const;
+/** The policies named by a word alone; sysmon-tick takes a duration (sysmon-tick=<duration>). */
+export const plainPolicyNames = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread"] as const;
+
+/** Every policy as users write it: the one list the schema, the CLI's help and the UI take. */
+export const policyNames = [...plainPolicyNames, "sysmon-tick=<duration>"] as const;
 
 export const policyDescriptions: Readonly<Record<Policy["name"], string>> = {
   "sysmon-retake": "today's design: the P waits in _Psyscall until sysmon's retake (or a stop-the-world) takes it",
@@ -19,13 +23,8 @@ const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 
 /** Parses a policy name as written on the command line or in a scenario. */
 export function parsePolicy(text: string): Policy {
   const t = text.trim();
-  switch (t) {
-    case "sysmon-retake":
-    case "immediate-handoff":
-    case "never-retake":
-    case "dedicated-syscall-thread":
-      return { name: t };
-  }
+  const plain = plainPolicyNames.find((n) => n === t);
+  if (plain !== undefined) return { name: plain };
   const m = /^sysmon-tick=(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(t);
   if (m !== null) {
     const tickNs = Math.round(Number(m[1]) * units[m[2]!]!);

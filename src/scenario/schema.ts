@@ -2,12 +2,12 @@
 // keeps the two equal; `gosched schema` prints it). Branches use if/then/else rather than anyOf so a
 // validator reports the one error that matters, with its path.
 import { go119Constants, go119Costs, thisMachine } from "../profiles/go1_19.js";
+import { plainPolicyNames, policyNames } from "../policies/index.js";
 import { profileNames } from "../profiles/index.js";
 import { durationPattern, ratePattern, sizePattern } from "./units.js";
 
 export const paramRefPattern = "\\$\\{[A-Za-z_][A-Za-z0-9_.]*\\}";
 export const namePattern = "^[A-Za-z_][A-Za-z0-9_.-]*$";
-export const policyNames = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread"] as const;
 /** sysmon-tick=<duration>: sysmon's minimum sleep (Go issue 18236). */
 export const sysmonTickPattern = "^sysmon-tick=[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s)$";
 
@@ -123,8 +123,8 @@ export const scenarioSchema = {
           type: "string",
           if: { pattern: "^sysmon-tick=" },
           then: { pattern: sysmonTickPattern },
-          else: { enum: [...policyNames] },
-          description: "Syscall policy: sysmon-retake (today), immediate-handoff, never-retake, dedicated-syscall-thread, sysmon-tick=<duration>.",
+          else: { enum: [...plainPolicyNames] },
+          description: `Syscall policy: ${policyNames.join(", ")} (sysmon-retake is today's design).`,
         },
         seed: { type: "integer" },
         maxTime: { ...ref("NsValue"), description: "Stop the run at this simulated time." },

@@ -3,7 +3,7 @@
 // (scenario names, trace file names, call sites) only ever goes in as text nodes or escaped.
 import { profileNames } from "../profiles/index.js";
 import { compileScenario, parseScenario, ScenarioError } from "../scenario/index.js";
-import { policyNames } from "../scenario/schema.js";
+import { plainPolicyNames } from "../policies/index.js";
 import { ChartsView } from "./charts.js";
 import { Editor } from "./editor.js";
 import { findEvent } from "./explain.js";
@@ -65,7 +65,7 @@ for (const p of profileNames) profileSel.add(new Option(p, p));
 for (const id of ["policy", "policy-b", "wi-policy"]) {
   const s = $<HTMLSelectElement>(id);
   s.add(new Option(id === "policy-b" ? "same" : id === "wi-policy" ? "sysmon-retake (Go)" : "(file)", ""));
-  for (const p of policyNames) s.add(new Option(p, p));
+  for (const p of plainPolicyNames) s.add(new Option(p, p));
 }
 const wiProfile = $<HTMLSelectElement>("wi-profile");
 wiProfile.add(new Option("trace's Go", ""));
