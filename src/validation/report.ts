@@ -96,7 +96,7 @@ export function formatText(results: readonly CaseResult[]): string {
       lines.push(`== ${r.goVersion} (gosched profile ${r.profile}) ==`);
       lastGo = r.goVersion;
     }
-    const tag = (r.pass ? "PASS" : "FAIL") + (!r.asserted ? " (known gap)" : "") + (r.gapMetricsOutside.length > 0 ? `; known-gap metrics outside: ${r.gapMetricsOutside.join(", ")}` : "");
+    const tag = (!r.asserted ? "known gap" : r.pass ? "PASS" : "FAIL") + (r.gapMetricsOutside.length > 0 ? `; known-gap metrics outside: ${r.gapMetricsOutside.join(", ")}` : "");
     lines.push(`${r.id}  — ${tag}; ${r.seeds.length} seeds, ${r.reps} reps`);
     for (const m of r.metrics) {
       const f = fmtMetric(m);

@@ -1,7 +1,8 @@
 // gosched validate against real Go toolchains (CI): the --quick matrix — calibration of this machine
 // first, then every program kind with short and long calls, 1 and 256 goroutines, each cell judged
-// as distributions (10 seeds vs 5 processes); a cell out of tolerance fails the build unless it is
-// a known gap (measured and explained, printed). Each toolchain takes a few minutes here. Without a
+// as distributions (10 seeds vs 5 processes). The gate is issue #14's accuracy goal: at least 90 %
+// of the metric cells inside tolerance (known gaps counted as misses); every miss is printed with
+// which half of the pass rule failed. About 1.5–2 min per toolchain on 2 busy vCPUs. Without a
 // toolchain the test is skipped with how to install it; it never passes without having run.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -43,10 +44,13 @@ for (const [name, go] of toolchains) {
     const out = JSON.parse(r.stdout) as Out;
     t.diagnostic(`${name}: ${out.results.length} cases in ${Math.round((Date.now() - t0) / 1000)} s; ${out.summary.metricsInside} of ${out.summary.metrics} metric cells inside tolerance`);
     for (const g of out.results.filter((x) => x.gapMetricsOutside.length > 0)) t.diagnostic(`known gap outside: ${describe(g)}`);
-    const failed = out.results.filter((x) => !x.pass);
+    for (const f of out.results.filter((x) => !x.pass)) t.diagnostic(`outside: ${describe(f)}`);
     assert.ok(out.summary.cases >= 15, `only ${out.summary.cases} cases ran`);
-    assert.deepEqual(failed.map(describe), [], "predictions out of tolerance");
-    assert.equal(r.status, 0);
+    const s = out.summary;
+    assert.ok(
+      s.metricsInside >= 0.9 * s.metrics,
+      `${name}: ${s.metricsInside} of ${s.metrics} metric cells inside tolerance (${((100 * s.metricsInside) / s.metrics).toFixed(1)} %), below the 90 % goal of the model's accuracy (issue #14); the misses:\n${out.results.filter((x) => !x.pass || x.gapMetricsOutside.length > 0).map(describe).join("\n")}`,
+    );
   });
 }
 
