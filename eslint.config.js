@@ -1,4 +1,4 @@
-// Lint rules that guard determinism and the layer boundaries (README.md, "Layout"; tools/check_imports.mjs).
+// Lint rules that guard determinism and the layer boundaries (docs/ARCHITECTURE.md; tools/check_imports.mjs).
 import tseslint from "typescript-eslint";
 
 const nondeterminism = [

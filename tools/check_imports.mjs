@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Checks the layer rules (README.md, "Layout"): which folders of src/ may import which, and that
+// Checks the layer rules (docs/ARCHITECTURE.md, "Layers"): which folders of src/ may import which, and that
 // the core (everything that must run in a browser Web Worker) imports nothing from node:*.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
