@@ -7,6 +7,7 @@ export type ErrorCode =
   | "SCENARIO_FIELD_INVALID"
   | "PROGRAM_INVALID"
   | "TRACE_MALFORMED"
+  | "TRACE_UNSUPPORTED_VERSION"
   | "FILE_NOT_FOUND";
 
 export class GoschedError extends Error {

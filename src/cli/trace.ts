@@ -22,7 +22,8 @@ import { runJson } from "./simulation.js";
 /**
  * Reads and parses a trace file: binary, the text form `trace dump` prints, a txtar `.test` case,
  * or the dump of an old-format trace (src/gotrace/input.ts, by content); a malformed trace becomes
- * a GoschedError naming the byte offset (and, for text, the line).
+ * a GoschedError naming the byte offset (and, for text, the line), an unknown version one saying
+ * which versions this gosched reads.
  */
 export function loadTrace(file: string): ParsedTrace {
   let bytes: Uint8Array;
@@ -36,7 +37,7 @@ export function loadTrace(file: string): ParsedTrace {
   try {
     return readTraceInput(bytes).trace;
   } catch (e) {
-    if (e instanceof TraceError) throw new GoschedError("TRACE_MALFORMED", `${file}${kind === "binary" ? "" : ` (${traceInputLabel[kind]})`}: ${e.message}`);
+    if (e instanceof TraceError) throw new GoschedError(e.code, `${file}${kind === "binary" ? "" : ` (${traceInputLabel[kind]})`}: ${e.message}`);
     throw e;
   }
 }

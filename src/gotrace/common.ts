@@ -6,13 +6,33 @@
 import { GoschedError } from '../base/errors.js';
 import type { EventStore } from './event_store.js';
 
-/** Error thrown for any malformed or unsupported trace input: a user input error (exit 2). */
+/**
+ * Error thrown for any malformed trace input, or a valid header of a version this reader does not
+ * know (UnsupportedTraceVersion): a user input error (exit 2).
+ */
 export class TraceError extends GoschedError {
+  declare readonly code: 'TRACE_MALFORMED' | 'TRACE_UNSUPPORTED_VERSION';
   /** Byte offset in the input where the problem was found (-1 if not tied to a byte). */
   readonly byteOffset: number;
-  constructor(byteOffset: number, what: string) {
-    super('TRACE_MALFORMED', `malformed trace at byte offset ${byteOffset}: ${what}`);
+  constructor(byteOffset: number, what: string, unsupported = false) {
+    super(unsupported ? 'TRACE_UNSUPPORTED_VERSION' : 'TRACE_MALFORMED', unsupported ? what : `malformed trace at byte offset ${byteOffset}: ${what}`);
     this.byteOffset = byteOffset;
+  }
+}
+
+/** The trace header versions this reader knows: "go 1.NN trace" headers Go wrote (1.11–1.21 old format, 1.22+ new). */
+export const SUPPORTED_TRACE_VERSIONS = { old: [1011, 1019, 1021], new: [1022, 1023, 1025, 1026] } as const;
+
+/** The range named in messages and help texts. */
+export const SUPPORTED_RANGE = '1.11–1.26';
+
+/** A well-formed header whose version this reader does not know (older than 1.11, or newer than 1.26). */
+export class UnsupportedTraceVersion extends TraceError {
+  /** The header's minor version (1.NN). */
+  readonly minor: number;
+  constructor(minor: number) {
+    super(5, `unsupported trace version go 1.${minor} (this gosched reads ${SUPPORTED_RANGE})`, true);
+    this.minor = minor;
   }
 }
 
@@ -157,6 +177,19 @@ export interface GenerationInfo {
   readonly stacks: ReadonlyMap<number, readonly Frame[]>;
   /** Byte offset of the generation's first batch. */
   readonly offset: number;
+  /** Go 1.25+: the clock snapshot of the generation's sync batch (null before 1.25). */
+  readonly clockSnapshot?: (ClockSnapshot & { readonly traceNs: number }) | null;
+}
+
+/** Go 1.25+: trace, monotonic and wall clocks read at (nearly) the same moment. */
+export interface ClockSnapshot {
+  /** Trace clock, in ticks (absolute, as in batch timestamps). */
+  readonly traceTicks: number;
+  /** CLOCK_MONOTONIC in ns. */
+  readonly monoNs: number;
+  /** Wall clock: Unix seconds and nanoseconds. */
+  readonly wallSec: number;
+  readonly wallNsec: number;
 }
 
 export interface ParsedTrace {
@@ -245,7 +278,9 @@ export function readHeader(bytes: Uint8Array): { version: number; isNew: boolean
     if (bytes[i] !== 0) throw new TraceError(i, 'expected NUL padding in the header');
   }
   const version = 1000 + minor;
-  if (version === 1011 || version === 1019 || version === 1021) return { version, isNew: false };
-  if (version === 1022 || version === 1023) return { version, isNew: true };
-  throw new TraceError(5, `unsupported trace version go 1.${minor} (supported: 1.11, 1.19, 1.21, 1.22, 1.23)`);
+  if ((SUPPORTED_TRACE_VERSIONS.old as readonly number[]).includes(version)) return { version, isNew: false };
+  if ((SUPPORTED_TRACE_VERSIONS.new as readonly number[]).includes(version)) return { version, isNew: true };
+  // Go writes only the headers above (1.12–1.18 wrote "go 1.11", 1.20 "go 1.19", 1.24 "go 1.23",
+  // 1.27 "go 1.26"); anything else is a version we do not know, not a corrupt file.
+  throw new UnsupportedTraceVersion(minor);
 }

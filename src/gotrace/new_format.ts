@@ -1,5 +1,7 @@
-// Reader for the new (v2) Go execution trace format, headers "go 1.22 trace"
-// and "go 1.23 trace" (Go 1.22–1.24).
+// Reader for the new (v2) Go execution trace format, headers "go 1.22 trace",
+// "go 1.23 trace" (Go 1.22–1.24), "go 1.25 trace" (Go 1.25: the frequency comes in a
+// sync batch with a clock snapshot) and "go 1.26 trace" (Go 1.26–1.27: generations end
+// with an in-band EndOfGeneration byte instead of being recognised by the next one's number).
 //
 // The file is a sequence of batches grouped into generations. For each
 // generation we index the batches (without copying), decode the string,
@@ -11,7 +13,7 @@
 // internal/trace ordering so that Go's golden cases give the same result.
 
 import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.js';
-import type { Frame, GenerationInfo, ParsedTrace } from './common.js';
+import type { ClockSnapshot, Frame, GenerationInfo, ParsedTrace } from './common.js';
 import * as S from './specs_v2.js';
 import type { V2Spec } from './specs_v2.js';
 import { EventStore, eventList } from './event_store.js';
@@ -54,14 +56,20 @@ interface Generation {
   pcs: Map<number, PcFrame>;
   offset: number;
   eventBytes: number;
+  /** Go 1.25+: the sync batch's clock snapshot (required). */
+  clock: ClockSnapshot | null;
 }
 
-/** Reads one batch header + indexes its payload. */
-function readBatch(cur: Cursor): { batch: Batch; gen: number } {
+/** A Go 1.26+ end-of-generation marker (a lone EvEndOfGeneration byte between batches). */
+const END_OF_GENERATION: Batch = Object.freeze({ m: NO, time: 0, start: 0, end: 0, exp: 0 });
+
+/** Reads one batch header + indexes its payload (Go 1.26+: or an end-of-generation marker, gen 0). */
+function readBatch(cur: Cursor, version: number): { batch: Batch; gen: number } {
   const off = cur.pos;
   const b = cur.byte('batch header');
+  if (b === S.EvEndOfGeneration && version >= 1026) return { batch: END_OF_GENERATION, gen: 0 };
   if (b !== S.EvEventBatch && b !== S.EvExperimentalBatch) {
-    throw new TraceError(off, `expected batch event (type 1 or 49), got event ${b}`);
+    throw new TraceError(off, `expected batch event (type 1 or 49${version >= 1026 ? ', or 52 EndOfGeneration' : ''}), got event ${b}`);
   }
   let exp = 0;
   if (b === S.EvExperimentalBatch) exp = cur.byte('experiment id');
@@ -98,18 +106,44 @@ function newGeneration(offset: number): Generation {
     pcs: new Map(),
     offset,
     eventBytes: 0,
+    clock: null,
   };
 }
 
+/**
+ * Go 1.26+: reads batches up to the generation's EndOfGeneration marker. Returns null at the end
+ * of the input (no batch left); a generation cut off before its marker is an error.
+ */
+function readGenerationWithEnd(bytes: Uint8Array, cur: Cursor, version: number): Generation | null {
+  if (cur.pos >= cur.end) return null;
+  const g = newGeneration(cur.pos);
+  for (;;) {
+    if (cur.pos >= cur.end) throw new TraceError(cur.pos, `incomplete generation ${g.gen} (no EndOfGeneration): trace likely truncated`);
+    const off = cur.pos;
+    const r = readBatch(cur, version);
+    if (r.batch === END_OF_GENERATION) break;
+    if (r.gen === 0) throw new TraceError(off, 'invalid generation number 0');
+    if (g.gen === 0) g.gen = r.gen;
+    if (r.gen !== g.gen) throw new TraceError(off, `broken trace: missing end-of-generation event, or generations are interleaved (generation ${g.gen}, then a batch of ${r.gen})`);
+    if (g.minTs === 0 || r.batch.time < g.minTs) g.minTs = r.batch.time;
+    processBatch(bytes, g, r.batch, version);
+  }
+  finishGeneration(g, cur.pos, version);
+  return g;
+}
+
+/** Go 1.22–1.25: a generation ends where a batch of the next one starts (the spilled batch). */
 function readGeneration(
   bytes: Uint8Array,
   cur: Cursor,
   spill: Spill | null,
+  version: number,
 ): { g: Generation; spill: Spill | null; spillErr: TraceError | null } {
   const g = newGeneration(spill ? spill.offset : cur.pos);
   if (spill) {
     g.gen = spill.gen;
-    processBatch(bytes, g, spill.batch);
+    g.minTs = spill.batch.time;
+    processBatch(bytes, g, spill.batch, version);
     spill = null;
   }
   let spillErr: TraceError | null = null;
@@ -117,7 +151,7 @@ function readGeneration(
     const off = cur.pos;
     let r: { batch: Batch; gen: number };
     try {
-      r = readBatch(cur);
+      r = readBatch(cur, version);
     } catch (e) {
       if (g.gen !== 0 && e instanceof TraceError) {
         // Error in the first batch of the next generation: report it only
@@ -136,9 +170,16 @@ function readGeneration(
     }
     if (r.gen !== g.gen) throw new TraceError(off, `generations out of order: expected ${g.gen} or ${g.gen + 1}, got ${r.gen}`);
     if (g.minTs === 0 || r.batch.time < g.minTs) g.minTs = r.batch.time;
-    processBatch(bytes, g, r.batch);
+    processBatch(bytes, g, r.batch, version);
   }
-  if (g.ticksPerSec === 0) throw new TraceError(cur.pos, `no frequency event found in generation ${g.gen}`);
+  finishGeneration(g, cur.pos, version);
+  return { g, spill, spillErr };
+}
+
+/** The checks and fix-ups once a generation's batches are all read. */
+function finishGeneration(g: Generation, pos: number, version: number): void {
+  if (g.ticksPerSec === 0) throw new TraceError(pos, `no frequency event found in generation ${g.gen}`);
+  if (version >= 1025 && g.clock === null) throw new TraceError(pos, `no clock snapshot event found in generation ${g.gen}`);
   // Validate that stack frames reference known strings.
   for (const [id, pcs] of g.stackPcs) {
     for (const pc of pcs) {
@@ -150,14 +191,46 @@ function readGeneration(
   }
   for (const s of g.cpuSamples) s.time = Math.trunc(s.time * g.nsPerTick);
   g.cpuSamples.sort((a, b) => a.time - b.time);
-  return { g, spill, spillErr };
 }
 
-function processBatch(bytes: Uint8Array, g: Generation, b: Batch): void {
+function setFrequency(g: Generation, f: number, off: number): void {
+  if (g.ticksPerSec !== 0) throw new TraceError(off, 'found multiple frequency events');
+  if (f <= 0) throw new TraceError(off, `invalid frequency ${f} (expected > 0)`);
+  g.ticksPerSec = f;
+  g.nsPerTick = 1.0 / (f / 1e9);
+}
+
+/** Go 1.25+: a sync batch (EvSync, then EvFrequency and EvClockSnapshot in any order). */
+function readSyncBatch(g: Generation, b: Batch, cur: Cursor): void {
+  let lastTs = b.time;
+  while (cur.pos < cur.end) {
+    const off = cur.pos;
+    const t = cur.byte('sync batch event');
+    if (t === S.EvFrequency) {
+      setFrequency(g, cur.uv('frequency'), off);
+    } else if (t === S.EvClockSnapshot) {
+      if (g.clock !== null) throw new TraceError(off, 'found multiple clock snapshot events');
+      lastTs += cur.uv('clock snapshot time delta');
+      const mono = cur.uv('clock snapshot mono');
+      const sec = cur.uv('clock snapshot wall seconds');
+      const nsec = cur.uv('clock snapshot wall nanoseconds');
+      g.clock = { traceTicks: lastTs, monoNs: mono, wallSec: sec, wallNsec: nsec };
+    } else {
+      throw new TraceError(off, `expected frequency or clock snapshot event, got ${t}`);
+    }
+  }
+}
+
+function processBatch(bytes: Uint8Array, g: Generation, b: Batch, version: number): void {
   const first = b.end > b.start ? bytes[b.start]! : -1;
   if (b.exp !== 0) return; // experimental data: kept opaque
   const cur = new Cursor(bytes, b.start + 1, b.end);
-  switch (first) {
+  // Go 1.25+ carries the frequency in a sync batch; before, a batch that starts with EvFrequency.
+  if (first === S.EvSync && version >= 1025) {
+    readSyncBatch(g, b, cur);
+    return;
+  }
+  switch (version >= 1025 && first === S.EvFrequency ? -1 : first) {
     case S.EvStrings:
       while (cur.pos < cur.end) {
         const off = cur.pos;
@@ -206,14 +279,9 @@ function processBatch(bytes: Uint8Array, g: Generation, b: Batch): void {
         g.cpuSamples.push({ time, m, p, g: gid === 0 ? NO : gid, stack, offset: off });
       }
       return;
-    case S.EvFrequency: {
-      const f = cur.uv('frequency');
-      if (g.ticksPerSec !== 0) throw new TraceError(b.start, 'found multiple frequency events');
-      if (f <= 0) throw new TraceError(b.start, `invalid frequency ${f} (expected > 0)`);
-      g.ticksPerSec = f;
-      g.nsPerTick = 1.0 / (f / 1e9);
+    case S.EvFrequency:
+      setFrequency(g, cur.uv('frequency'), b.start);
       return;
-    }
     default: {
       let list = g.batches.get(b.m);
       if (list === undefined) {
@@ -1062,11 +1130,14 @@ export class NewFormatReader {
       if (this.done) return false;
       if (this.frontier.length === 0 && this.cpuIdx >= this.cpu.length) {
         if (this.spillErr) throw this.spillErr;
-        if (this.gen !== null && this.spill === null) {
+        if (this.version < 1026 && this.gen !== null && this.spill === null) {
           this.done = true;
           return false;
         }
-        this.loadGeneration();
+        if (!this.loadGeneration()) {
+          this.done = true;
+          return false;
+        }
         continue;
       }
       const g = this.gen!;
@@ -1152,12 +1223,23 @@ export class NewFormatReader {
     this.lastTs = t;
   }
 
-  private loadGeneration(): void {
-    const r = readGeneration(this.bytes, this.cur, this.spill);
-    const g = r.g;
+  /** Reads the next generation; false when there is none (Go 1.26+: end of input after a marker). */
+  private loadGeneration(): boolean {
+    let g: Generation;
+    if (this.version >= 1026) {
+      const next = readGenerationWithEnd(this.bytes, this.cur, this.version);
+      if (next === null) {
+        if (this.gen === null) throw new TraceError(this.cur.pos, 'no generation in the trace');
+        return false;
+      }
+      g = next;
+    } else {
+      const r = readGeneration(this.bytes, this.cur, this.spill, this.version);
+      g = r.g;
+      this.spill = r.spill;
+      this.spillErr = r.spillErr;
+    }
     this.gen = g;
-    this.spill = r.spill;
-    this.spillErr = r.spillErr;
     this.cpu = g.cpuSamples;
     this.cpuIdx = 0;
     this.budget = 64 * g.eventBytes + 100000;
@@ -1180,7 +1262,9 @@ export class NewFormatReader {
       strings: g.strings,
       stacks: buildStacks(g),
       offset: g.offset,
+      clockSnapshot: g.clock === null ? null : { ...g.clock, traceNs: Math.trunc(g.clock.traceTicks * g.nsPerTick) },
     });
+    return true;
   }
 }
 

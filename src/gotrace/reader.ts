@@ -9,8 +9,8 @@ import { parseOldFormat, parseOldStore } from './old_format.js';
 import { NewFormatReader, parseNewFormat } from './new_format.js';
 
 import { TraceEvent } from './common.js';
-export { TraceError, TraceEvent } from './common.js';
-export type { Frame, GenerationInfo, ParsedTrace } from './common.js';
+export { SUPPORTED_RANGE, TraceError, TraceEvent, UnsupportedTraceVersion } from './common.js';
+export type { ClockSnapshot, Frame, GenerationInfo, ParsedTrace } from './common.js';
 
 /** Largest input accepted (the reader keeps the whole trace in memory). */
 export const MAX_TRACE_BYTES = 1 << 30;
@@ -21,7 +21,7 @@ function check(bytes: Uint8Array): { version: number; isNew: boolean } {
   return readHeader(bytes);
 }
 
-/** Format detection only: 'old' (go 1.11–1.21), 'new' (go 1.22+), or throws. */
+/** Format detection only: 'old' (go 1.11–1.21), 'new' (go 1.22–1.26), or throws (UnsupportedTraceVersion for other versions). */
 export function detectFormat(bytes: Uint8Array): { format: 'old' | 'new'; version: number } {
   const h = check(bytes);
   return { format: h.isNew ? 'new' : 'old', version: h.version };

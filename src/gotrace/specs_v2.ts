@@ -67,6 +67,11 @@ export const EvGoSwitchDestroy = 46;
 export const EvGoCreateBlocked = 47;
 export const EvGoStatusStack = 48;
 export const EvExperimentalBatch = 49;
+// Go 1.25: the frequency travels in a sync batch together with a clock snapshot.
+export const EvSync = 50;
+export const EvClockSnapshot = 51;
+// Go 1.26: an in-band end-of-generation signal (a one-byte "batch").
+export const EvEndOfGeneration = 52;
 // Experimental (AllocFree) events, Go 1.23.
 export const EvSpan = 128;
 export const EvGoroutineStackFree = 136;
@@ -168,12 +173,30 @@ function buildSpecs123(): V2Spec[] {
   return s;
 }
 
+function buildSpecs125(): V2Spec[] {
+  const s = buildSpecs123();
+  s[EvSync] = mk('Sync', []);
+  s[EvClockSnapshot] = mk('ClockSnapshot', ['dt', 'mono', 'sec', 'nsec'], T);
+  return s;
+}
+
+function buildSpecs126(): V2Spec[] {
+  const s = buildSpecs125();
+  s[EvEndOfGeneration] = mk('EndOfGeneration', []);
+  return s;
+}
+
 const SPECS_122 = buildSpecs();
 const SPECS_123 = buildSpecs123();
+const SPECS_125 = buildSpecs125();
+const SPECS_126 = buildSpecs126();
 
-/** The event table for a v2 version (1022 or 1023). */
+/** The new-format versions this reader knows (1000*major + minor), as in Go's internal/trace/version. */
+export const V2_VERSIONS: readonly number[] = [1022, 1023, 1025, 1026];
+
+/** The event table for a v2 version (1022, 1023, 1025 or 1026; see Go's internal/trace/version). */
 export function specsFor(version: number): readonly V2Spec[] {
-  return version >= 1023 ? SPECS_123 : SPECS_122;
+  return version >= 1026 ? SPECS_126 : version >= 1025 ? SPECS_125 : version >= 1023 ? SPECS_123 : SPECS_122;
 }
 
 /** Name -> event type for a version. */

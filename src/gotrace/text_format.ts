@@ -1,6 +1,6 @@
 // The text form of the v2 wire format used by Go's trace golden tests:
 //
-//   Trace Go1.22
+//   Trace Go1.22   (Go1.23, Go1.25, Go1.26: the versions of specs_v2.ts)
 //   EventBatch gen=1 m=0 time=0 size=5
 //   Frequency freq=15625000
 //   Stack id=1 nframes=1
@@ -12,8 +12,8 @@
 // verbatim: batch sizes are taken from the text, not recomputed), and
 // `printTextTrace` turns wire bytes back into text. Also a tiny txtar reader.
 
-import { ALL_ONES, Cursor, TraceError, fmtU64 } from './common.js';
-import { EvEventBatch, EvExperimentalBatch, namesFor, specsFor } from './specs_v2.js';
+import { ALL_ONES, Cursor, TraceError, UnsupportedTraceVersion, fmtU64 } from './common.js';
+import { EvEventBatch, EvExperimentalBatch, V2_VERSIONS, namesFor, specsFor } from './specs_v2.js';
 
 const FRAME_FIELDS = ['pc', 'func', 'file', 'line'];
 
@@ -256,7 +256,7 @@ export function parseTextTrace(text: string): { version: number; bytes: Uint8Arr
   if (!gover.startsWith('Go1.') || !/^[0-9]+$/.test(gover.slice(4))) fail(hdr.idx, 'failed to parse header Go version');
   if (hdr.toks.length > 2) fail(hdr.idx, 'encountered unexpected non-space at the end of the header');
   const version = 1000 + Number(gover.slice(4));
-  if (version !== 1022 && version !== 1023) fail(hdr.idx, `unknown or unsupported Go version 1.${version - 1000}`);
+  if (!V2_VERSIONS.includes(version)) throw new UnsupportedTraceVersion(version - 1000);
   const specs = specsFor(version);
   const names = namesFor(version);
   const w = new ByteWriter();
@@ -327,7 +327,8 @@ export function printTextTrace(bytes: Uint8Array, opts: PrintOptions = {}): stri
   let minor = '';
   for (let i = 5; i < 16 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39; i++) minor += String.fromCharCode(bytes[i]!);
   const version = 1000 + Number(minor);
-  if (version !== 1022 && version !== 1023) throw new TraceError(5, `unsupported version go 1.${minor} for the text form`);
+  if (minor === '') throw new TraceError(5, 'expected a minor version number in the header');
+  if (!V2_VERSIONS.includes(version)) throw new UnsupportedTraceVersion(Number(minor));
   const specs = specsFor(version);
   const cur = new Cursor(bytes, 16, bytes.length);
   const out: string[] = [`Trace Go1.${version - 1000}`];
