@@ -1,4 +1,4 @@
-// Building and running testdata/go/traced with the installed Go toolchains, for the trace CLI tests
+// Building and running testdata/go/traced with the installed Go toolchains (tools/install-go.sh), for the trace CLI tests
 // and the parse benchmark. Binaries are cached in os.tmpdir() by a hash of the source and the Go
 // version; a missing toolchain is reported by the caller (skip with a message, never a silent pass).
 import { createHash } from "node:crypto";
@@ -13,7 +13,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "..", "..", "..");
 export const tracedDir = path.join(repoRoot, "testdata", "go", "traced");
 
-export const goToolchains = { "1.19": "/usr/lib/go-1.19/bin/go", "1.23": "/usr/lib/go-1.23/bin/go" } as const;
+export const goToolchains = {
+  "1.19": "/usr/lib/go-1.19/bin/go",
+  "1.23": "/usr/lib/go-1.23/bin/go",
+  "1.25": "/usr/lib/go-1.25/bin/go",
+  "1.26": "/usr/lib/go-1.26/bin/go",
+  "1.27": "/usr/lib/go-1.27/bin/go",
+} as const;
 export type GoVersion = keyof typeof goToolchains;
 
 /** The go binary of a version, or null when it is not installed. */
@@ -44,10 +50,31 @@ export function buildTraced(v: GoVersion): string {
   return bin;
 }
 
-/** Runs the traced program; returns the trace file's path. GOGC=off: no GC cycles in the trace. */
-export function runTraced(v: GoVersion, out: string, args: readonly string[] = []): string {
+/** What the traced program says it did while tracing (its last line of output). */
+export interface TracedDid {
+  readonly getpid: number;
+  readonly nanosleep: number;
+  readonly gomaxprocs: number;
+  readonly workers: number;
+  /** Goroutines main started while tracing. */
+  readonly goroutines: number;
+}
+
+/** Runs the traced program; returns the trace file's path and what it did. GOGC=off: no GC cycles in the trace. */
+export function runTracedDid(v: GoVersion, out: string, args: readonly string[] = []): { file: string; did: TracedDid } {
   const bin = buildTraced(v);
   const r = spawnSync(bin, ["-o", out, ...args], { env: { ...process.env, GOGC: "off" }, encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`traced (go ${v}) failed: ${r.stderr}`);
-  return out;
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  return { file: out, did: JSON.parse(last) as TracedDid };
+}
+
+/** Runs the traced program; returns the trace file's path. */
+export function runTraced(v: GoVersion, out: string, args: readonly string[] = []): string {
+  return runTracedDid(v, out, args).file;
+}
+
+/** The trace header Go `v` writes (Go 1.24 writes 1.23's format, 1.27 writes 1.26's). */
+export function traceHeaderOf(v: GoVersion): string {
+  return { "1.19": "go 1.19", "1.23": "go 1.23", "1.25": "go 1.25", "1.26": "go 1.26", "1.27": "go 1.26" }[v];
 }

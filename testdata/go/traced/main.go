@@ -10,6 +10,10 @@
 // -workers goroutines that make -iters getpid calls each with short channel handoffs: a
 // large trace for the parse benchmark.
 //
+// At the end it prints what it did, for the tests to check the trace against, as one JSON line:
+// {"getpid":N,"nanosleep":N,"gomaxprocs":N,"workers":N,"goroutines":N} (syscalls made and
+// goroutines started by main while tracing; a worker's share of the items varies from run to run).
+//
 // Usage: traced -o trace.out [-procs 2] [-workers 4] [-iters 40] [-spin 50] [-sleep 1000] [-every 4]
 package main
 
@@ -20,6 +24,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -40,15 +45,20 @@ func spin(us int) int {
 	return x
 }
 
+// What the program did (printed at the end).
+var nGetpid, nNanosleep, nGoroutines atomic.Int64
+
 //go:noinline
 func getpid() {
 	syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+	nGetpid.Add(1)
 }
 
 //go:noinline
 func nanosleep(us int) {
 	ts := syscall.NsecToTimespec(int64(us) * 1000)
 	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+	nNanosleep.Add(1)
 }
 
 func worker(in <-chan int, out chan<- int, wg *sync.WaitGroup, spinUs, sleepUs, every int) {
@@ -117,9 +127,11 @@ func main() {
 			}
 			close(done)
 		}()
+		nGoroutines.Add(1)
 		for w := 0; w < *workers; w++ {
 			wg.Add(1)
 			go benchWorker(*iters, ping, &wg)
+			nGoroutines.Add(1)
 		}
 		wg.Wait()
 		close(ping)
@@ -130,9 +142,11 @@ func main() {
 		stop := make(chan struct{})
 		tickDone := make(chan struct{})
 		go func() { ticker(stop); close(tickDone) }()
+		nGoroutines.Add(1)
 		for w := 0; w < *workers; w++ {
 			wg.Add(1)
 			go worker(in, out, &wg, *spinUs, *sleepUs, *every)
+			nGoroutines.Add(1)
 		}
 		sum := 0
 		collected := make(chan struct{})
@@ -142,6 +156,7 @@ func main() {
 			}
 			close(collected)
 		}()
+		nGoroutines.Add(1)
 		for i := 0; i < *workers**iters; i++ {
 			in <- i
 		}
@@ -157,4 +172,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	fmt.Printf("{\"getpid\":%d,\"nanosleep\":%d,\"gomaxprocs\":%d,\"workers\":%d,\"goroutines\":%d}\n",
+		nGetpid.Load(), nNanosleep.Load(), runtime.GOMAXPROCS(0), *workers, nGoroutines.Load())
 }
