@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 
-const profiles = ["go1.10", "go1.19", "go1.23", "go1.26"];
+const profiles = ["go1.10", "go1.19", "go1.23", "go1.26", "go1.27"];
 const policies = ["sysmon-retake", "immediate-handoff", "never-retake", "dedicated-syscall-thread", "sysmon-tick=1ms"];
 // Examples with variants: the variant that uses Syscall (or the one the comparison is about); the
 // thread-limit example is fatal by design.

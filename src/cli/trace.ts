@@ -89,7 +89,11 @@ export const replayBands = {
   threadsAbs: 3,
 } as const;
 
-/** The simulator profile closest to the trace's Go version. */
+/**
+ * The simulator profile closest to the trace's Go version (`--profile auto`): the newest profile not
+ * newer than the header. A "go 1.26 trace" may come from Go 1.26 or 1.27 (1.27 writes 1.26's format);
+ * it gets go1.26, which go1.27 equals on every modeled path (docs/profiles.md).
+ */
 export function profileFor(version: number): string {
   const names = profileNames as readonly string[];
   const candidates = names
@@ -157,11 +161,13 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
       withinBand: tr.threads === null ? null : Math.abs(m.threadsPeak - tr.threads) <= replayBands.threadsAbs,
     },
   ];
-  const overridden = o.gomaxprocs !== undefined || o.profile !== undefined || o.policy !== undefined || (o.scaleSites?.length ?? 0) > 0;
+  // --profile auto is the trace's own profile: not a what-if by itself.
+  const whatIfProfile = o.profile === "auto" ? undefined : o.profile;
+  const overridden = o.gomaxprocs !== undefined || whatIfProfile !== undefined || o.policy !== undefined || (o.scaleSites?.length ?? 0) > 0;
   let whatIf: Simulation | null = null;
   let whatIfSettings: ReplayResult["whatIfSettings"] = null;
   if (overridden) {
-    const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: o.profile ?? profile, policy: o.policy ?? "sysmon-retake" };
+    const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: whatIfProfile ?? profile, policy: o.policy ?? "sysmon-retake" };
     whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check);
     whatIfSettings = { ...s, scaled };
   }
@@ -296,7 +302,7 @@ export function traceCommand(result: { code?: Promise<number> | number }): Comma
     .description("derive each goroutine's workload from the trace and run it in the simulator; compare with the trace")
     .option("--json", "print JSON instead of the human report")
     .option("--gomaxprocs <n>", "what-if: GOMAXPROCS", intArg)
-    .option("--profile <name>", `what-if: Go version profile (${profileNames.join(", ")})`)
+    .option("--profile <name>", `what-if: Go version profile (${profileNames.join(", ")}); auto (the default): from the trace's Go version`)
     .option("--policy <name>", "what-if: syscall policy (default sysmon-retake)")
     .option("--scale-site <site=factor>", "what-if: multiply the durations of syscalls whose call site contains <site> (repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option("--seed <n>", "random seed of the simulations", intArg)

@@ -62,25 +62,33 @@ function explainRun(r: ReportRun): string[] {
   const p = r.sim.config.gomaxprocs;
   const lines: string[] = [];
   const s = m.syscalls;
+  // go1.26+ (rules.syscallP "running"): no _Psyscall; the P stays _Prunning, taken with takeP.
+  const noPsyscall = r.sim.config.rules.syscallP === "running";
   if (s.total > 0) {
     const blocking = m.handoffs.blockingSyscall;
     const byOthers = s.lostP - m.handoffs.sysmonRetake - blocking;
     if (blocking === s.total) {
       lines.push(
         `${r.label}: ${s.total} syscalls entered through entersyscallblock, which hands the P off at once ` +
-          `(handoffp(releasep())) instead of leaving it in _Psyscall for sysmon to find.`,
+          `(handoffp(releasep())) instead of leaving it ${noPsyscall ? "attached" : "in _Psyscall"} for sysmon to find.`,
       );
     } else {
       lines.push(
-        `${r.label}: ${s.total} syscalls went through entersyscall, which leaves the P in _Psyscall. ` +
+        `${r.label}: ${s.total} syscalls went through entersyscall, which ` +
+          (noPsyscall ? "leaves the P _Prunning and attached to the thread (go1.26+: no _Psyscall). " : "leaves the P in _Psyscall. ") +
           `${s.lostP} lost their P: ${m.handoffs.sysmonRetake} taken by sysmon's retake` +
           (blocking > 0 ? `, ${blocking} handed off at once by entersyscallblock` : "") +
-          (byOthers > 0 ? `, ${byOthers} taken back by another thread returning from its own syscall (exitsyscallfast) or by a stop-the-world.` : "."),
+          (byOthers > 0
+            ? `, ${byOthers} taken back by another thread returning from its own syscall (${noPsyscall ? "exitsyscallTryGetP's takeP" : "exitsyscallfast"}) or by a stop-the-world.`
+            : "."),
       );
     }
     lines.push(
-      `${r.label}: on return, ${s.fastSameP} got their old P back (exitsyscallfast), ${s.fastIdleP} took an idle P, ${s.slow} found none ` +
-        `and queued their goroutine globally while the thread parked (exitsyscall0).`,
+      noPsyscall
+        ? `${r.label}: on return, ${s.fastSameP} still had their P (nobody took it), ${s.fastIdleP} got a P back through exitsyscallTryGetP ` +
+            `(their old one from a thread in a syscall, or an idle one), ${s.slow} found none and queued their goroutine globally while the thread parked (exitsyscallNoP).`
+        : `${r.label}: on return, ${s.fastSameP} got their old P back (exitsyscallfast), ${s.fastIdleP} took an idle P, ${s.slow} found none ` +
+            `and queued their goroutine globally while the thread parked (exitsyscall0).`,
     );
     if (m.threadsCreated > p) {
       lines.push(

@@ -8,17 +8,19 @@ import { go110Constants, go110Rules } from "./go1_10.js";
 import { defaultGc, go119Constants, go119Costs, go119Rules, thisMachine } from "./go1_19.js";
 import { go123Constants, go123Rules } from "./go1_23.js";
 import { go126Constants, go126Rules } from "./go1_26.js";
+import { go127Constants, go127Rules } from "./go1_27.js";
 
 /** The model's bound on GOMAXPROCS: Go allows more; the model's per-P arrays and lanes are sized for this. */
 export const maxGomaxprocs = 1024;
 
-export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26"];
+export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26", "go1.27"];
 
 const profiles: Record<ProfileName, { constants: RuntimeConstants; rules: Rules }> = {
   "go1.10": { constants: go110Constants, rules: go110Rules },
   "go1.19": { constants: go119Constants, rules: go119Rules },
   "go1.23": { constants: go123Constants, rules: go123Rules },
   "go1.26": { constants: go126Constants, rules: go126Rules },
+  "go1.27": { constants: go127Constants, rules: go127Rules },
 };
 
 export interface ConfigOptions {

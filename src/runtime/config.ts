@@ -81,7 +81,7 @@ export interface GcSettings {
   readonly liveHeapBytes: number;
 }
 
-export type ProfileName = "go1.10" | "go1.19" | "go1.23" | "go1.26";
+export type ProfileName = "go1.10" | "go1.19" | "go1.23" | "go1.26" | "go1.27";
 
 /**
  * Rule variants a version profile swaps (docs/profiles.md). Whole code paths differ, not only

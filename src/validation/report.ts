@@ -7,7 +7,7 @@ import type { CaseResult, MetricResult } from "./judge.js";
 export function profileFor(goVersion: string): { profile: ProfileName; note?: string } {
   const m = /^go(\d+)\.(\d+)/.exec(goVersion);
   const minor = m !== null && m[1] === "1" ? Number(m[2]) : 19;
-  const wanted: ProfileName = minor >= 26 ? "go1.26" : minor >= 23 ? "go1.23" : minor >= 19 ? "go1.19" : "go1.10";
+  const wanted: ProfileName = minor >= 27 ? "go1.27" : minor >= 26 ? "go1.26" : minor >= 23 ? "go1.23" : minor >= 19 ? "go1.19" : "go1.10";
   if ((profileNames as readonly string[]).includes(wanted)) return { profile: wanted };
   return { profile: "go1.19", note: `profile ${wanted} is not available yet: predicted with go1.19` };
 }

@@ -90,6 +90,20 @@ test("go1.26: no P is ever _Psyscall; syscalls are taken with takeP and counts m
   assert.ok(Math.abs(v26.makespanNs - v19.makespanNs) / v19.makespanNs < 0.02);
 });
 
+test("go1.27 is go1.26 on every modeled path: identical runs, event for event", () => {
+  const main = fanOut(8, function* () { for (let i = 0; i < 5; i++) { yield compute(us(20)); yield Syscall(ms(3)); yield sleep(us(300)); } });
+  const runOf = (profile: "go1.26" | "go1.27") => {
+    const log = new EventLog();
+    const m = simulate({ profile, gomaxprocs: 2, main, observers: [log], check: true }).metrics;
+    return { m, events: log.events.map((e) => JSON.stringify(e)) };
+  };
+  const a = runOf("go1.26");
+  const b = runOf("go1.27");
+  assert.ok(a.events.length > 100);
+  assert.deepEqual(b.events, a.events);
+  assert.deepEqual(b.m, a.m);
+});
+
 test("go1.23: wakep with no idle P records sched.needspinning (go1.19 just returns)", () => {
   // GOMAXPROCS=2, both Ps busy: goroutines readied while no P idles record needspinning.
   const log = new EventLog();

@@ -79,10 +79,12 @@ export function runExample(name: string, variants: string[] = []): Written[] {
 
 export const go119 = "/usr/lib/go-1.19/bin/go";
 export const go123 = "/usr/lib/go-1.23/bin/go";
+export const go126 = "/usr/lib/go-1.26/bin/go";
+export const go127 = "/usr/lib/go-1.27/bin/go";
 
 /** Why a Go toolchain test cannot run, or null when it can. */
 export function missingGo(bin: string): string | null {
-  if (!existsSync(bin)) return `${bin} not found: install it with tools/install-go.sh (Debian golang-1.19-go / golang-1.23-go)`;
+  if (!existsSync(bin)) return `${bin} not found: install it with tools/install-go.sh (Debian golang-1.19-go; golang-1.23-go from bookworm-backports; golang-1.26-go, golang-1.27-go from trixie-backports)`;
   const r = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } });
   if (r.status !== 0) return `${bin} version failed: ${r.stderr}`;
   return null;

@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { dumpEvents } from "../../src/gotrace/dump.js";
 import { Ev } from "../../src/observers/gotrace_writer.js";
-import { go119, go123, goTool, missingGo, repoRoot, runExample, runWithWriters, tmpFile, type Written } from "./helpers.js";
+import { go119, go123, go126, go127, goTool, missingGo, repoRoot, runExample, runWithWriters, tmpFile, type Written } from "./helpers.js";
 
 /** Scenarios for the round trip and the Go tools: syscalls fast and blocked, handoffs, GC, channels, a fatal end. */
 const examples: [string, string[]][] = [
@@ -116,6 +116,15 @@ goToolTest("Go 1.23 `go tool trace -d=1` accepts the traces; its Running->Syscal
   const calls = out.split("\n").filter((l) => l.includes("Resource=Goroutine(") && l.endsWith("Running->Syscall")).length;
   assert.equal(calls, w.sim.metrics.syscalls.total, `${w.label}: Running->Syscall`);
 });
+
+// go1.26 and go1.27 (whose reader has no -d=1 any more): `-d=parsed` converts the old format to the
+// current one and prints every event; a syscall is a goroutine's Running->Syscall transition.
+for (const [name, bin] of [["Go 1.26", go126], ["Go 1.27", go127]] as const) {
+  goToolTest(`${name} \`go tool trace -d=parsed\` accepts the traces; its Running->Syscall transitions match syscalls.total`, bin, (f) => ["tool", "trace", "-d=parsed", f], (out, w) => {
+    const calls = out.split("\n").filter((l) => / StateTransition .*GoID=\d+ Running->Syscall\b/.test(l)).length;
+    assert.equal(calls, w.sim.metrics.syscalls.total, `${w.label}: Running->Syscall`);
+  });
+}
 
 test("go 1.19 `go tool trace -pprof=syscall` and `go tool pprof -top` on gosched's own syscall profile", { skip: missingGo(go119) ?? false }, () => {
   const [w] = runExample("file-server.yaml");
