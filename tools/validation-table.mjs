@@ -30,15 +30,43 @@ const files = fs
   .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
   .map((f) => path.join(dir, f));
 const costs = fs.existsSync(calibration) ? ["--costs", calibration] : [];
-const args = [gosched, "validate", "--markdown", ...costs, ...files.flatMap((f) => ["--measured", f])];
-const r = (() => {
+const args = [gosched, "validate", "--json", ...costs, ...files.flatMap((f) => ["--measured", f])];
+const json = (() => {
   try {
-    return execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+    return execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 << 20 });
   } catch (e) {
     if (e.status === 1 && e.stdout) return e.stdout; // cells out of tolerance: the table shows them
     throw e;
   }
 })();
+const { results } = JSON.parse(json);
+const { formatMarkdown } = await import(path.join(root, "dist", "src", "validation", "index.js"));
+const r = `${goals(results)}\n\n${formatMarkdown(results)}`;
+if (process.argv.includes("--json")) fs.writeFileSync(process.argv[process.argv.indexOf("--json") + 1], json);
+
+/** The issue's goals, read off the results: the share of metric cells inside, the seed workload within ±15 %. */
+function goals(rs) {
+  const out = ["**Goals** (issue #14):", ""];
+  for (const v of [...new Set(rs.map((x) => x.goVersion))]) {
+    const ms = rs.filter((x) => x.goVersion === v).flatMap((x) => x.metrics.filter((m) => m.verdict === "PASS" || m.verdict === "FAIL"));
+    const inside = ms.filter((m) => m.verdict === "PASS").length;
+    const seed = rs.filter((x) => x.goVersion === v && / -g 256 -d 1000 -n 100$/.test(x.id));
+    const within = (key) =>
+      seed
+        .map((x) => {
+          const m = x.metrics.find((y) => y.key === key);
+          const ratio = m.predicted / m.measured[0];
+          return `${/-procs (\d+)/.exec(x.id)[1]}: ${ratio.toFixed(2)}${Math.abs(ratio - 1) <= 0.15 ? "" : " ✗"}`;
+        })
+        .join(", ");
+    out.push(
+      `- ${v}: ${inside} of ${ms.length} metric cells inside tolerance (${((100 * inside) / ms.length).toFixed(1)} %; goal ≥ 90 %). ` +
+        `Seed workload, predicted / measured median by GOMAXPROCS (goal within ±15 %, ✗ = outside): makespan ${within("makespanNs")}; threads created ${within("threadsCreated")}.`,
+    );
+  }
+  return out.join("\n");
+}
+
 // Where and when: each results file's machine, date and load, and the calibration used.
 const where = files.map((f) => {
   const j = JSON.parse(fs.readFileSync(f, "utf8"));
