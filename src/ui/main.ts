@@ -297,6 +297,7 @@ function onWorker(m: WorkerResponse): void {
       markFailed(`error: ${m.message}`);
       break;
     case "result":
+      performance.mark("gosched:result");
       setRunning(false);
       scenarioName = m.scenario;
       setProgress(`${scenarioName}: done in ${Math.round(m.ms)} ms`);
@@ -335,8 +336,10 @@ function showRuns(rs: readonly RunOutput[], report: string): void {
   updateSearch();
   showWhatIf(a);
   drawAll();
+  performance.measure("gosched:show-timeline", "gosched:result");
   setTimeout(() => {
     if (runs !== rs) return;
+    performance.mark("gosched:steps");
     steps.setLog(a.data.log);
     fillStepFns(a.data.log.fnNames, a.data.log);
     renderMetrics(rs);
@@ -344,6 +347,7 @@ function showRuns(rs: readonly RunOutput[], report: string): void {
     $<HTMLButtonElement>("dl-metrics").disabled = a.metrics === null;
     for (const f of downloadFormats) $<HTMLButtonElement>(f.button).disabled = a.metrics === null || !f.available;
     document.body.dataset.ready = "1";
+    performance.measure("gosched:show-steps", "gosched:steps");
   }, 0);
 }
 
@@ -406,12 +410,11 @@ function renderMetrics(rs: readonly RunOutput[]): void {
 }
 
 const stepFnSel = $<HTMLSelectElement>("step-fn");
-function fillStepFns(names: readonly string[], log: { n: number; fn: Uint16Array }): void {
-  const present = new Uint8Array(names.length);
-  for (let i = 0; i < log.n; i++) present[log.fn[i]!] = 1;
+function fillStepFns(names: readonly string[], log: { n: number; fnCounts: Uint32Array }): void {
+  const present = log.fnCounts;
   const cur = stepFnSel.value;
   stepFnSel.replaceChildren();
-  const list = names.filter((_, i) => present[i] === 1);
+  const list = names.filter((_, i) => (present[i] ?? 0) > 0);
   const pref = ["entersyscall", "retake", "handoffp", "startm", "exitsyscallfast", "exitsyscall0", "rawsyscall", "GoSyscallBegin", "GoSysCall", "ProcSteal", "GoSysBlock"];
   list.sort((x, y) => {
     const a = pref.indexOf(x);
@@ -454,8 +457,10 @@ function drawAll(): void {
     const t0 = performance.now();
     tlA.draw();
     if (!tlB.hidden) tlB.draw();
+    const t1 = performance.now();
     if (chartsOpen()) charts.draw();
     const ms = performance.now() - t0;
+    if (ms > 50) performance.measure(`gosched:slow-frame timelines ${(t1 - t0).toFixed(0)} charts ${(performance.now() - t1).toFixed(0)}`, { start: t0, end: performance.now() });
     document.body.dataset.frameMs = ms.toFixed(1);
     frameTimes.push(ms);
     if (frameTimes.length > 600) frameTimes.shift();
@@ -940,10 +945,7 @@ window.addEventListener("drop", (e) => {
 function showWhatIf(a: RunOutput): void {
   const isTrace = a.trace !== undefined && traceFile !== null;
   $("whatif").hidden = !isTrace;
-  for (const id of ["compare", "variant-b-field", "gomaxprocs-b", "policy-b"]) {
-    const el = $(id);
-    (el.closest("label, .field") as HTMLElement | null ?? el).hidden = isTrace;
-  }
+  document.body.dataset.mode = isTrace ? "trace" : "scenario";
   if (!isTrace || a.trace === undefined) return;
   const sel = $<HTMLSelectElement>("wi-site");
   const cur = sel.value;

@@ -101,6 +101,8 @@ export interface EventLog {
   readonly reasons: readonly string[];
   readonly time: Float64Array;
   readonly fn: Uint16Array;
+  /** Events per fn (index as fnNames), counted in the worker. */
+  readonly fnCounts: Uint32Array;
   readonly goid: Int32Array;
   readonly m: Int32Array;
   readonly p: Int32Array;
@@ -401,6 +403,9 @@ export class TimelineBuilder {
     const from = this.arrowFrom.done().map(resolve);
     const to = this.arrowTo.done().map(resolve);
     const L = this.log;
+    const fn = L.fn.done();
+    const fnCounts = new Uint32Array(this.fnNames.length);
+    for (let i = 0; i < fn.length; i++) fnCounts[fn[i]!]!++;
     return {
       title,
       source,
@@ -426,7 +431,8 @@ export class TimelineBuilder {
         fnNames: this.fnNames,
         reasons: this.reasons,
         time: L.time.done(),
-        fn: L.fn.done(),
+        fn,
+        fnCounts,
         goid: L.goid.done(),
         m: L.m.done(),
         p: L.p.done(),
@@ -460,6 +466,6 @@ export function transferables(d: TimelineData): ArrayBuffer[] {
   const s = d.series;
   [s.time, s.threads, s.idleP, s.spinning, s.runqGlobal, s.runqLocal].forEach(add);
   const L = d.log;
-  [L.time, L.fn, L.goid, L.m, L.p, L.gFrom, L.gTo, L.pFrom, L.pTo, L.reason, L.arg, L.threads, L.idleP, L.spinning, L.runqGlobal, L.runqLocal].forEach(add);
+  [L.time, L.fn, L.fnCounts, L.goid, L.m, L.p, L.gFrom, L.gTo, L.pFrom, L.pTo, L.reason, L.arg, L.threads, L.idleP, L.spinning, L.runqGlobal, L.runqLocal].forEach(add);
   return out;
 }

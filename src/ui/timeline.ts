@@ -94,6 +94,10 @@ export class TimelineView {
     this.head = el("div", "tl-head", this.pane);
     this.head.hidden = true;
     this.scroller = el("div", "tl-scroll", this.pane);
+    // Focusable, so keyboard users scroll the lanes (↑/↓, Page Up/Down) as well as pan and zoom.
+    this.scroller.tabIndex = 0;
+    this.scroller.setAttribute("role", "region");
+    this.scroller.setAttribute("aria-label", `lanes of run ${name.toUpperCase()}: ↑/↓ scroll, W/S zoom, A/D pan`);
     this.stage = el("div", "tl-stage", this.scroller);
     this.canvas = el("canvas", "tl-main", this.stage);
     this.canvas.id = `timeline-${name}`;
@@ -162,6 +166,12 @@ export class TimelineView {
     let last = first;
     while (last < this.boxes.length && this.boxes[last]!.y < bottom) last++;
     return [first, last];
+  }
+
+  /** A lane's vertical centre in the pane (CSS px, scroll applied). */
+  laneCenterY(i: number): number {
+    const b = this.boxes[i];
+    return b === undefined ? -1 : b.y - this.scrollY + b.h / 2;
   }
 
   /** Scrolls lanes so that lane i is in view. */

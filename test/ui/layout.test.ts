@@ -10,6 +10,9 @@ import { centerOn, clampViewport, decimateSeries, formatTime, laneAtY, layoutLan
 import { ArrowKind, LaneBuilder, MarkKind, SpanKind, type TimelineData } from "../../src/ui/model.js";
 import { TimelineRecorder } from "../../src/ui/recorder.js";
 import { buildLod, laneRuns, levelRuns } from "../../src/ui/lod.js";
+import { readTrace } from "../../src/gotrace/reader.js";
+import { traceToTimeline } from "../../src/ui/trace_import.js";
+import { predict, profileForVersion, traceSites } from "../../src/ui/whatif.js";
 import { contrast, goroutinePalette, kindColors, labelColor } from "../../src/ui/palette.js";
 
 const f64 = (a: number[]) => Float64Array.from(a);
@@ -394,5 +397,34 @@ describe("recorder defects (issue: wrong pictures)", () => {
       }
       assert.ok(found, `flow ${i} ends at G${d.flows.goid[i]}'s execute on ${lane.label}`);
     }
+  });
+});
+
+describe("real traces in the UI's model (trace_import.ts) and the what-if (whatif.ts)", () => {
+  const oldTrace = (name: string) => readTrace(new Uint8Array(readFileSync(new URL(`../../../testdata/go-trace/old-format/${name}`, import.meta.url))));
+  test("Go 1.19 (old format): GoSysCall → GoSysBlock is a syscall on the P; threads are a lower bound, not a flat line", () => {
+    const t = oldTrace("stress_1_19_good");
+    const blocks = t.events.filter((e) => e.type === "GoSysBlock").length;
+    const calls = t.events.filter((e) => e.type === "GoSysCall").length;
+    assert.ok(blocks > 0 && calls > 0);
+    const d = traceToTimeline(t, "stress");
+    const sysSpans = d.lanes.filter((l) => l.kind === "P").reduce((n, l) => n + Array.from(l.kinds).filter((k) => k === SpanKind.Syscall).length, 0);
+    assert.ok(sysSpans > 0, "P lanes show syscalls");
+    assert.ok(sysSpans <= blocks, `${sysSpans} syscall spans for ${blocks} GoSysBlock`);
+    assert.deepEqual(d.stats, { syscalls: calls, lostP: blocks, threadsPeak: null });
+    assert.equal(d.threadsEstimated, true);
+    assert.ok(Math.max(...d.series.threads) > 1, "threads chart is not flat 1");
+    assert.ok(d.flows.t0.length > 0, "GoUnblock → GoStart flows");
+  });
+  test("what-if: the trace replayed at GOMAXPROCS=1 is recorded as a timeline with that many Ps", () => {
+    const t = oldTrace("http_1_19_good");
+    assert.equal(profileForVersion(1019), "go1.19");
+    assert.equal(profileForVersion(1030), "go1.26");
+    const sites = traceSites(t);
+    const p = predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: 1, profile: "", policy: "", site: "", factor: 1 });
+    assert.equal(p.data.nP, 1);
+    assert.match(p.label, /GOMAXPROCS=1 go1\.19 sysmon-retake/);
+    assert.ok(p.metrics!.makespanNs > 0);
+    if (sites.length > 0) assert.throws(() => predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: null, profile: "", policy: "", site: "no such site at all", factor: 2 }), /no syscall call site/);
   });
 });
