@@ -36,7 +36,7 @@ export const optionTable = [
   { key: "schedtrace", flags: "--schedtrace <duration>", kind: "duration", commands: ["run"], description: "print GODEBUG=schedtrace lines every <duration> of simulated time (e.g. 10ms)" },
   { key: "scheddetail", flags: "--scheddetail", kind: "boolean", commands: ["run"], description: "with --schedtrace: the scheddetail=1 form (a line per P, M and G)" },
   { key: "trace", flags: "--trace <out.trace>", kind: "string", commands: ["run"], description: "write the run as a Go execution trace (go 1.19 format, opens in go tool trace; one file per variant)" },
-  { key: "perfetto", flags: "--perfetto <out.json>", kind: "string", commands: ["run"], description: "write the run as Chrome trace-event JSON (opens in ui.perfetto.dev)" },
+  { key: "perfetto", flags: "--perfetto <out.pftrace|out.json>", kind: "string", commands: ["run"], description: "write the run for ui.perfetto.dev: Perfetto's protobuf trace, or Chrome trace-event JSON if the name ends in .json" },
   { key: "pprofSyscall", flags: "--pprof-syscall <out.pb.gz>", kind: "string", commands: ["run"], description: "write a pprof profile of time in syscalls and waiting for a P, by call site" },
   { key: "vs", flags: "--vs <key=value,...>", kind: "repeatable", commands: ["compare"], description: "a configuration to compare against the scenario: overrides separated by commas (repeatable)" },
   { key: "param", flags: "--param <key=v1,v2,...>", kind: "repeatable", commands: ["sweep"], description: "a swept parameter and its values (repeatable; the grid is their product)" },

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import { V1Writer } from "../gotrace/writer_v1.js";
 import { GoTraceObserver } from "../observers/gotrace_writer.js";
 import { PerfettoObserver } from "../observers/perfetto.js";
+import { PerfettoProtoEncoder } from "../observers/perfetto_proto.js";
 import { SyscallProfileObserver } from "../observers/pprof.js";
 import type { ObserverSpec } from "../simulate.js";
 
@@ -91,7 +92,9 @@ export function openOutputs(paths: OutputPaths, label: string, multi: boolean): 
   if (paths.perfetto !== undefined) {
     const f = new FileSink(pathFor(paths.perfetto, label, multi));
     sinks.push(f);
-    observers.push((rt) => new PerfettoObserver(rt, (s) => f.write(s)));
+    // out.json: Chrome trace-event JSON; any other name (out.pftrace): Perfetto's protobuf format.
+    const json = f.path.toLowerCase().endsWith(".json");
+    observers.push((rt) => new PerfettoObserver(rt, json ? (s) => f.write(s) : new PerfettoProtoEncoder((b) => f.write(b))));
     done.push(() => (f.commit(), { path: f.path, bytes: f.bytes }));
   }
   if (paths.pprofSyscall !== undefined) {

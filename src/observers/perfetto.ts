@@ -1,5 +1,6 @@
-// The simulated run as Chrome trace-event JSON (opens in ui.perfetto.dev and chrome://tracing),
-// streamed to a sink in chunks (docs/outputs.md).
+// The simulated run as a Perfetto trace, streamed to a sink in chunks (docs/outputs.md): what goes
+// on which track is decided here once; an encoder writes it as Chrome trace-event JSON (below: opens
+// in ui.perfetto.dev and chrome://tracing) or as Perfetto's protobuf format (perfetto_proto.ts).
 //
 // Processes and tracks:
 //   pid 1 "Ps"          a track per P: "G<id> <program>" while a goroutine runs on it (green),
@@ -53,10 +54,97 @@ export interface PerfettoOptions {
   readonly chunkChars?: number;
 }
 
-export class PerfettoObserver implements Observer {
-  private buf = "";
+/** Slice arguments (debug annotations). */
+export type TraceArgs = Readonly<Record<string, number | string>>;
+
+/**
+ * How the tracks are written. pid groups tracks (Ps, Ms, Goroutines), tid names a track within its
+ * group; times are simulated ns. Calls come in time order.
+ */
+export interface PerfettoEncoder {
+  processName(pid: number, name: string): void;
+  processSortIndex(pid: number, index: number): void;
+  trackName(pid: number, tid: number, name: string): void;
+  begin(pid: number, tid: number, ns: number, name: string, cat: string, cname?: string, args?: TraceArgs): void;
+  end(pid: number, tid: number, ns: number, name: string): void;
+  instant(pid: number, tid: number, ns: number, name: string, cat: string, args: TraceArgs): void;
+  /** A flow arrow's start, bound to the track's current slice. */
+  flowStart(pid: number, tid: number, ns: number, id: number, name: string, cat: string): void;
+  flowEnd(pid: number, tid: number, ns: number, id: number, name: string, cat: string): void;
+  /** A counter group: one value per series. */
+  counter(pid: number, ns: number, name: string, values: Readonly<Record<string, number>>): void;
+  /** The end: flushes everything to the sink. */
+  finish(): void;
+  /** Events written. */
+  readonly count: number;
+}
+
+/** Chrome trace-event JSON: `{"displayTimeUnit":"ns","traceEvents":[…]}`, ts in µs (ns precision). */
+export class PerfettoJsonEncoder implements PerfettoEncoder {
+  private buf = '{"displayTimeUnit":"ns","otherData":{"generator":"gosched"},"traceEvents":[\n';
   private first = true;
   private readonly chunk: number;
+  count = 0;
+
+  constructor(
+    private readonly sink: TextSink,
+    o: { readonly chunkChars?: number } = {},
+  ) {
+    this.chunk = o.chunkChars ?? 64 * 1024;
+  }
+
+  private write(ev: object): void {
+    this.buf += (this.first ? "" : ",\n") + JSON.stringify(ev);
+    this.first = false;
+    this.count++;
+    if (this.buf.length >= this.chunk) {
+      this.sink(this.buf);
+      this.buf = "";
+    }
+  }
+
+  private static us(ns: number): number {
+    return Math.round(ns) / 1000;
+  }
+
+  processName(pid: number, name: string): void {
+    this.write({ name: "process_name", ph: "M", pid, args: { name } });
+  }
+  processSortIndex(pid: number, index: number): void {
+    this.write({ name: "process_sort_index", ph: "M", pid, args: { sort_index: index } });
+  }
+  trackName(pid: number, tid: number, name: string): void {
+    this.write({ name: "thread_name", ph: "M", pid, tid, args: { name } });
+  }
+  begin(pid: number, tid: number, ns: number, name: string, cat: string, cname?: string, args?: TraceArgs): void {
+    const ev: Record<string, unknown> = { name, cat, ph: "B", ts: PerfettoJsonEncoder.us(ns), pid, tid };
+    if (cname !== undefined) ev.cname = cname;
+    if (args !== undefined) ev.args = args;
+    this.write(ev);
+  }
+  end(pid: number, tid: number, ns: number, name: string): void {
+    this.write({ name, ph: "E", ts: PerfettoJsonEncoder.us(ns), pid, tid });
+  }
+  instant(pid: number, tid: number, ns: number, name: string, cat: string, args: TraceArgs): void {
+    this.write({ name, cat, ph: "i", s: "t", ts: PerfettoJsonEncoder.us(ns), pid, tid, args });
+  }
+  flowStart(pid: number, tid: number, ns: number, id: number, name: string, cat: string): void {
+    this.write({ name, cat, ph: "s", id, ts: PerfettoJsonEncoder.us(ns), pid, tid });
+  }
+  flowEnd(pid: number, tid: number, ns: number, id: number, name: string, cat: string): void {
+    this.write({ name, cat, ph: "f", bp: "e", id, ts: PerfettoJsonEncoder.us(ns), pid, tid });
+  }
+  counter(pid: number, ns: number, name: string, values: Readonly<Record<string, number>>): void {
+    this.write({ name, ph: "C", ts: PerfettoJsonEncoder.us(ns), pid, args: values });
+  }
+  finish(): void {
+    this.buf += "\n]}\n";
+    this.sink(this.buf);
+    this.buf = "";
+  }
+}
+
+export class PerfettoObserver implements Observer {
   private readonly gTracks: boolean;
   private readonly open = new Map<string, Open>();
   private readonly names = new Map<number, string>();
@@ -71,67 +159,49 @@ export class PerfettoObserver implements Observer {
   private lastThreads = "";
   private lastRunq = "";
   private ended = false;
-  /** Events written (tests, figures). */
-  count = 0;
+  private readonly enc: PerfettoEncoder;
 
+  /** `out`: a text sink (Chrome JSON) or an encoder (e.g. PerfettoProtoEncoder). */
   constructor(
     private readonly rt: Runtime,
-    private readonly sink: TextSink,
+    out: TextSink | PerfettoEncoder,
     o: PerfettoOptions = {},
   ) {
-    this.chunk = o.chunkChars ?? 64 * 1024;
+    this.enc = typeof out === "function" ? new PerfettoJsonEncoder(out, o) : out;
     this.gTracks = o.goroutineTracks ?? true;
     this.pSyscallG = new Array<number>(rt.gomaxprocs).fill(0);
     this.pFlow = new Array<number>(rt.gomaxprocs).fill(0);
-    this.buf = '{"displayTimeUnit":"ns","otherData":{"generator":"gosched"},"traceEvents":[\n';
-    this.meta(PID_P, null, "process_name", "Ps");
-    this.meta(PID_M, null, "process_name", "Ms (threads)");
-    this.meta(PID_G, null, "process_name", "Goroutines");
+    this.enc.processName(PID_P, "Ps");
+    this.enc.processName(PID_M, "Ms (threads)");
+    this.enc.processName(PID_G, "Goroutines");
     for (const [pid, i] of [
       [PID_P, 0],
       [PID_M, 1],
       [PID_G, 2],
     ] as const) {
-      this.write({ name: "process_sort_index", ph: "M", pid, args: { sort_index: i } });
+      this.enc.processSortIndex(pid, i);
     }
-    for (let p = 0; p < rt.gomaxprocs; p++) this.meta(PID_P, p, "thread_name", `P${p}`);
-    this.meta(PID_P, TID_GC, "thread_name", "GC");
-    this.meta(PID_P, TID_STW, "thread_name", "STW");
+    for (let p = 0; p < rt.gomaxprocs; p++) this.enc.trackName(PID_P, p, `P${p}`);
+    this.enc.trackName(PID_P, TID_GC, "GC");
+    this.enc.trackName(PID_P, TID_STW, "STW");
   }
 
-  private write(ev: object): void {
-    this.buf += (this.first ? "" : ",\n") + JSON.stringify(ev);
-    this.first = false;
-    this.count++;
-    if (this.buf.length >= this.chunk) {
-      this.sink(this.buf);
-      this.buf = "";
-    }
-  }
-
-  private meta(pid: number, tid: number | null, name: string, value: string): void {
-    this.write(tid === null ? { name, ph: "M", pid, args: { name: value } } : { name, ph: "M", pid, tid, args: { name: value } });
-  }
-
-  private static us(ns: number): number {
-    return Math.round(ns) / 1000;
+  /** Events written (tests, figures). */
+  get count(): number {
+    return this.enc.count;
   }
 
   /** Sets the one open slice of track (pid, tid): ends the current one, begins `name` (null: none). */
-  private slice(pid: number, tid: number, ns: number, name: string | null, cname?: string, args?: object): void {
+  private slice(pid: number, tid: number, ns: number, name: string | null, cname?: string, args?: TraceArgs): void {
     const key = `${pid}:${tid}`;
     const cur = this.open.get(key);
-    const ts = PerfettoObserver.us(ns);
     if (cur !== undefined) {
       if (name === cur.name) return;
-      this.write({ name: cur.name, ph: "E", ts, pid, tid });
+      this.enc.end(pid, tid, ns, cur.name);
       this.open.delete(key);
     }
     if (name === null) return;
-    const ev: Record<string, unknown> = { name, cat: pid === PID_P ? "p" : pid === PID_M ? "m" : "g", ph: "B", ts, pid, tid };
-    if (cname !== undefined) ev.cname = cname;
-    if (args !== undefined) ev.args = args;
-    this.write(ev);
+    this.enc.begin(pid, tid, ns, name, pid === PID_P ? "p" : pid === PID_M ? "m" : "g", cname, args);
     this.open.set(key, { name });
   }
 
@@ -147,14 +217,14 @@ export class PerfettoObserver implements Observer {
   private seeM(m: number, reason = ""): void {
     if (m < 0 || this.seenM.has(m)) return;
     this.seenM.add(m);
-    this.meta(PID_M, m, "thread_name", `M${m}${reason === "sysmon" ? " sysmon" : ""}`);
+    this.enc.trackName(PID_M, m, `M${m}${reason === "sysmon" ? " sysmon" : ""}`);
   }
 
   private flowStart(p: number, m: number, ns: number, why: string): void {
     if (p < 0 || m < 0) return;
     const id = ++this.flowId;
     this.pFlow[p] = id;
-    this.write({ name: `P${p} ${why}`, cat: "handoff", ph: "s", id, ts: PerfettoObserver.us(ns), pid: PID_M, tid: m });
+    this.enc.flowStart(PID_M, m, ns, id, `P${p} ${why}`, "handoff");
   }
 
   /** The P lost by a syscall: its P track, the G's state, the arrow's start. */
@@ -185,7 +255,7 @@ export class PerfettoObserver implements Observer {
         break;
       case "newproc":
         this.names.set(e.goid, e.reason);
-        if (this.gTracks) this.meta(PID_G, e.goid, "thread_name", this.gName(e.goid));
+        if (this.gTracks) this.enc.trackName(PID_G, e.goid, this.gName(e.goid));
         this.gState(e.goid, t, "runnable", colour.runnable);
         break;
       case "acquirep": {
@@ -195,7 +265,7 @@ export class PerfettoObserver implements Observer {
         const flow = this.pFlow[e.p]!;
         if (flow !== 0) {
           this.pFlow[e.p] = 0;
-          this.write({ name: `P${e.p} handoff`, cat: "handoff", ph: "f", bp: "e", id: flow, ts: PerfettoObserver.us(t), pid: PID_M, tid: e.m });
+          this.enc.flowEnd(PID_M, e.m, t, flow, `P${e.p} handoff`, "handoff");
         }
         break;
       }
@@ -252,7 +322,7 @@ export class PerfettoObserver implements Observer {
       case "retake":
         if (e.pFrom === _Psyscall) {
           const m = this.rt.sysmonM?.id ?? -1;
-          if (m >= 0) this.write({ name: `retake P${e.p}`, cat: "sysmon", ph: "i", s: "t", ts: PerfettoObserver.us(t), pid: PID_M, tid: m, args: { reason: e.reason } });
+          if (m >= 0) this.enc.instant(PID_M, m, t, `retake P${e.p}`, "sysmon", { reason: e.reason });
           this.syscallLost(e.p, t, `retake (${e.reason})`);
         }
         break;
@@ -307,7 +377,7 @@ export class PerfettoObserver implements Observer {
     const threads = `${running},${this.inSyscall},${idle}`;
     if (threads !== this.lastThreads) {
       this.lastThreads = threads;
-      this.write({ name: "threads", ph: "C", ts: PerfettoObserver.us(t), pid: PID_P, args: { running, syscall: this.inSyscall, idle } });
+      this.enc.counter(PID_P, t, "threads", { running, syscall: this.inSyscall, idle });
     }
     let key = `${s.runqsize}`;
     for (const pp of rt.allp) key += `,${pp.runqtail - pp.runqhead + (pp.runnext !== 0 ? 1 : 0)}`;
@@ -315,22 +385,19 @@ export class PerfettoObserver implements Observer {
       this.lastRunq = key;
       const args: Record<string, number> = { global: s.runqsize };
       for (const pp of rt.allp) args[`P${pp.id}`] = pp.runqtail - pp.runqhead + (pp.runnext !== 0 ? 1 : 0);
-      this.write({ name: "runqueue", ph: "C", ts: PerfettoObserver.us(t), pid: PID_P, args });
+      this.enc.counter(PID_P, t, "runqueue", args);
     }
   }
 
   onEnd(endTimeNs: number): void {
     if (this.ended) return;
     this.ended = true;
-    const ts = PerfettoObserver.us(endTimeNs);
     for (const [key, o] of this.open) {
       const [pid, tid] = key.split(":").map(Number) as [number, number];
-      this.write({ name: o.name, ph: "E", ts, pid, tid });
+      this.enc.end(pid, tid, endTimeNs, o.name);
     }
     this.open.clear();
-    this.buf += "\n]}\n";
-    this.sink(this.buf);
-    this.buf = "";
+    this.enc.finish();
   }
 }
 
