@@ -12,7 +12,7 @@
 //
 // Options:
 //   --go PATH        go binary (repeatable, or comma-separated, or "all"); default: the first of
-//                    /usr/lib/go-1.19/bin/go, /usr/lib/go-1.23/bin/go that exists
+//                    /usr/lib/go-1.19/bin/go, /usr/lib/go-1.23/bin/go, …/go-1.26/…, …/go-1.27/… that exists
 //   --reps N         repetitions, each a separate process (default 5)
 //   --timeout S      per-run timeout in seconds (default 60); a run that times out is recorded
 //                    as {error:"timeout"} and left out of the statistics
@@ -35,7 +35,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PROGRAMS_DIR = path.join(ROOT, "testdata", "go");
-const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go"];
+// The toolchains validated, each against its version profile (src/validation/report.ts profileFor):
+// 1.19 → go1.19, 1.23 → go1.23, 1.26 → go1.26, 1.27 → go1.27. tools/install-go.sh installs them.
+const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go", "/usr/lib/go-1.26/bin/go", "/usr/lib/go-1.27/bin/go"];
 const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn", "netpoll", "locked", "tightloop"];
 const DEFAULT_CALIBRATION = path.join(ROOT, "testdata", "calibration", "go1.19-matrix-gomaxprocs1and4.csv");
 

@@ -8,7 +8,7 @@ import { formatNs } from "../base/time.js";
 import { analyzeSyscalls, formatSyscallAnalysis } from "../gotrace/analyze.js";
 import { dumpTrace } from "../gotrace/dump.js";
 import { detectTraceInput, readTraceInput, traceInputLabel } from "../gotrace/input.js";
-import { TraceError, type ParsedTrace } from "../gotrace/reader.js";
+import { SUPPORTED_RANGE, TraceError, type ParsedTrace } from "../gotrace/reader.js";
 import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/replay.js";
 import { formatReport } from "../observers/report.js";
 import { profileNames } from "../profiles/index.js";
@@ -286,7 +286,7 @@ function intArg(v: string): number {
 /** The `trace` command group, for main.ts. `result` receives the exit code. */
 export function traceCommand(result: { code?: Promise<number> | number }): Command {
   const trace = new Command("trace")
-    .description("read a Go execution trace (runtime/trace): analyze its syscalls, replay it in the simulator, dump it")
+    .description(`read a Go execution trace (runtime/trace, Go 1.11–1.27: headers go ${SUPPORTED_RANGE}): analyze its syscalls, replay it in the simulator, dump it`)
     .addHelpText("after", "\n<file>: a binary trace, the text form `trace dump` prints (Go's golden-test form, \"Trace Go1.22 …\"),\na txtar .test case (its -- trace -- part), or the dump of an old-format trace; recognised by content.")
     .exitOverride();
   trace

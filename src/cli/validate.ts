@@ -47,7 +47,7 @@ export interface GoRunner {
   machineInfo(): { cpus: number; cpu: string; kernel: string; timerslackNs: number | null };
 }
 
-export const installHint = "install them with `sudo tools/install-go.sh` (Debian golang-1.19-go, golang-1.23-go from bookworm-backports, gcc)";
+export const installHint = "install them with `sudo tools/install-go.sh` (Debian golang-1.19-go, golang-1.23-go from bookworm-backports, golang-1.26-go and golang-1.27-go from trixie-backports, gcc)";
 
 export async function loadGoRunner(): Promise<GoRunner> {
   const url = new URL("../../../tools/run-go-validation.mjs", import.meta.url);

@@ -17,8 +17,10 @@ const bin = resolve(repo, "bin/gosched.js");
 const toolchains = [
   ["Go 1.19", "/usr/lib/go-1.19/bin/go"],
   ["Go 1.23", "/usr/lib/go-1.23/bin/go"],
+  ["Go 1.26", "/usr/lib/go-1.26/bin/go"],
+  ["Go 1.27", "/usr/lib/go-1.27/bin/go"],
 ] as const;
-const install = "install it with `sudo tools/install-go.sh` (Debian golang-1.19-go and golang-1.23-go from bookworm-backports, plus gcc)";
+const install = "install it with `sudo tools/install-go.sh` (Debian golang-1.19-go; golang-1.23-go from bookworm-backports; golang-1.26-go and golang-1.27-go from trixie-backports; plus gcc)";
 
 interface Out {
   summary: Summary;
