@@ -6,8 +6,9 @@
 // toolchain the test is skipped with how to install it; it never passes without having run.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { judgeMetric, quickMatrix, fullMatrix, widen, validateCase, type CaseResult, type Summary } from "../../src/validation/index.js";
@@ -123,4 +124,40 @@ test("the netpoll, LockOSThread and tight-loop cases predict what the issue's ru
   const tight = byId("tightloop -procs 1 -d 50000");
   assert.equal(tight.predict({ profile: "go1.19" }, 1, 400_000).preemptedFrac, 1, "go1.19: asynchronous preemption");
   assert.equal(tight.predict({ profile: "go1.10" }, 1, 400_000).preemptedFrac, 0, "go1.10: no asynchronous preemption");
+});
+
+test("validate --measured: distributions in the JSON, the same bytes whatever the workers (no Go needed)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gosched-validate-"));
+  const file = join(dir, "results.json");
+  const cell = (args: string, m: Record<string, [number, number, number]>) => ({ program: args.split(" ")[0], args: args.slice(args.indexOf(" ") + 1), reps: 5, ok: 5, m });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      goVersion: "go1.19.8",
+      cases: [
+        cell("raw -procs 1 -g 16 -d 1000", { makespanNs: [530e6, 526e6, 532e6], threadsCreated: [0, 0, 0], windowStartAfterInitNs: [5e5, 4e5, 9e5] }),
+        cell("syscall -procs 1 -g 16 -d 10000", { makespanNs: [34e6, 33e6, 35e6], threadsCreated: [15, 14, 15], lostPFrac: [1, 1, 1], windowStartAfterInitNs: [5e5, 4e5, 9e5] }),
+      ],
+    }),
+  );
+  const run = (workers: string) => spawnSync(process.execPath, [bin, "validate", "--measured", file, "--json", "--workers", workers], { encoding: "utf8" });
+  const a = run("2");
+  assert.ok(a.status === 0 || a.status === 1, a.stderr);
+  assert.equal(run("0").stdout, a.stdout);
+  const out = JSON.parse(a.stdout) as Out & { seeds: number };
+  assert.equal(out.seeds, 10);
+  assert.equal(out.results.length, 2);
+  for (const r of out.results) {
+    assert.deepEqual(r.seeds, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // offsets spread over the measured window start, 0.4–0.9 ms
+    assert.equal(r.offsetsNs[0], 400_000);
+    assert.equal(r.offsetsNs[9], 900_000);
+    for (const m of r.metrics) {
+      assert.equal(m.predictions.length, 10);
+      const s = [...m.predictions].sort((x, y) => x - y);
+      assert.equal(m.distribution.median, (s[4]! + s[5]!) / 2);
+      assert.equal(m.predicted, m.distribution.median);
+    }
+  }
+  rmSync(dir, { recursive: true });
 });
