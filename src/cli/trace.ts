@@ -13,7 +13,7 @@ import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/repl
 import { formatReport } from "../observers/report.js";
 import { profileNames } from "../profiles/index.js";
 import type { ProfileName } from "../runtime/config.js";
-import { simulate, type Simulation } from "../simulate.js";
+import { simulate, type ObserverSpec, type Simulation } from "../simulate.js";
 import { buildReplayPrograms } from "../workloads/trace_replay.js";
 import { out } from "./common.js";
 import { exitCodes } from "./options.js";
@@ -53,6 +53,8 @@ export interface ReplayOverrides {
   readonly seed?: number;
   /** Check the model's invariants after every event (tests). */
   readonly check?: boolean;
+  /** Extra observers of the what-if run (e.g. per-site syscall latencies). */
+  readonly whatIfObservers?: readonly ObserverSpec[];
 }
 
 export interface ComparisonRow {
@@ -108,9 +110,9 @@ function checkProfile(p: string): ProfileName {
   return p as ProfileName;
 }
 
-function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false): Simulation {
+function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false, observers: readonly ObserverSpec[] = []): Simulation {
   const { main } = buildReplayPrograms(w);
-  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
+  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
   return simulate(opts as Parameters<typeof simulate>[0]);
 }
 
@@ -168,7 +170,7 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
   let whatIfSettings: ReplayResult["whatIfSettings"] = null;
   if (overridden) {
     const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: whatIfProfile ?? profile, policy: o.policy ?? "sysmon-retake" };
-    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check);
+    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check, o.whatIfObservers);
     whatIfSettings = { ...s, scaled };
   }
   return { workload: base, baseline, baselineSettings: { gomaxprocs: gmp, profile, policy: "sysmon-retake" }, comparison, whatIf, whatIfSettings };

@@ -45,6 +45,8 @@ export interface GoRunner {
     log: (s: string) => void,
   ): { ok: number; reps: unknown[]; median: Record<string, number>; min: Record<string, number>; max: Record<string, number> };
   machineInfo(): { cpus: number; cpu: string; kernel: string; timerslackNs: number | null };
+  /** One run of a built binary: the program's JSON, or {error}. */
+  runOnce(bin: string, flags: readonly string[], timeoutS: number): Record<string, unknown>;
 }
 
 export const installHint = "install them with `sudo tools/install-go.sh` (Debian golang-1.19-go, golang-1.23-go from bookworm-backports, golang-1.26-go and golang-1.27-go from trixie-backports, gcc)";
@@ -101,6 +103,11 @@ interface Job {
 }
 
 export async function validateCommand(o: CliOptions): Promise<number> {
+  if (o.family !== undefined && o.family !== "matrix") {
+    if (o.family !== "replay") throw new GoschedError("OPTION_INVALID", `--family ${o.family}: expected matrix or replay`);
+    const { validateReplayCommand } = await import("./validate_replay.js");
+    return validateReplayCommand(o);
+  }
   const cases: ValidationCase[] = o.quick === true ? quickMatrix() : fullMatrix();
   const reps = positive(o.reps, "--reps", 5);
   const seeds = positive(o.seeds, "--seeds", defaultValidationSeeds);

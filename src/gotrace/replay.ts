@@ -25,7 +25,8 @@ import { callSite, startFunc, traceSteps, type InitialState, type TraceFacts } f
 
 export type Action =
   | { readonly a: 'compute'; ns: number }
-  | { readonly a: 'syscall'; ns: number; readonly site: string; lostP: boolean; timed: boolean }
+  /** `via`: how the call entered the runtime, from its stack — a cgo call (runtime.cgocall) or syscall.Syscall & co. */
+  | { readonly a: 'syscall'; ns: number; readonly site: string; readonly via: 'syscall' | 'cgo'; lostP: boolean; timed: boolean }
   | { readonly a: 'go'; readonly g: number }
   /** Wake goroutine g (the other end of its `wait`). */
   | { readonly a: 'wake'; readonly g: number }
@@ -142,7 +143,8 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
           s.mark = at;
         } else if (st.state === 'waiting') block(s, t0, false);
         else if (st.state === 'syscall') {
-          const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(stacks.frames(st.stack)), lostP: false, timed: false };
+          const frames = stacks.frames(st.stack);
+          const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
           s.actions.push(act);
           s.sys = { act, begin: t0 };
           syscalls++;
@@ -208,7 +210,8 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
       case 'sysBegin': {
         const s = gs.get(st.g) ?? get(st.g, at, true, 'running');
         flush(s, at);
-        const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(stacks.frames(st.stack)), lostP: false, timed: false };
+        const frames = stacks.frames(st.stack);
+        const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
         s.actions.push(act);
         s.sys = { act, begin: at };
         syscalls++;
@@ -275,20 +278,32 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
   };
 }
 
+/**
+ * How a traced syscall entered the runtime: a cgo call has runtime.cgocall on its stack (cgocall →
+ * entersyscall); everything else that the trace shows went through syscall.Syscall's entersyscall.
+ * RawSyscall never calls entersyscall, so the trace has no event for it: its time is inside the
+ * goroutine's running time and replays as compute.
+ */
+function viaOf(frames: readonly { readonly func: string }[]): 'syscall' | 'cgo' {
+  return frames.some((f) => f.func === 'runtime.cgocall') ? 'cgo' : 'syscall';
+}
+
 function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP: number): TraceFigures {
   return { makespanNs, syscalls, lostP, threads: f.threads, gomaxprocs: f.gomaxprocs };
 }
 
-/** Multiply the durations of the syscalls whose call site contains `match`; returns how many matched. */
+/**
+ * Makes the syscalls whose call site contains `match` `factor` times slower; returns how many matched.
+ * What scales is the site's typical (median) duration: each timed call gets (factor − 1) × median
+ * added (never below zero). A measured duration also holds scheduling noise of the traced run (the
+ * thread preempted by the OS, a late wake-up), which a slower call would not multiply. Untimed calls
+ * (old format, kept their P) stay zero-length.
+ */
 export function scaleSite(w: DerivedWorkload, match: string, factor: number): number {
-  let n = 0;
-  for (const g of w.goroutines) {
-    for (const a of g.actions) {
-      if (a.a === 'syscall' && a.site.includes(match)) {
-        a.ns = Math.round(a.ns * factor);
-        n++;
-      }
-    }
-  }
-  return n;
+  const calls: Extract<Action, { a: 'syscall' }>[] = [];
+  for (const g of w.goroutines) for (const a of g.actions) if (a.a === 'syscall' && a.site.includes(match)) calls.push(a);
+  const timed = calls.filter((a) => a.timed).map((a) => a.ns).sort((x, y) => x - y);
+  const medianNs = timed.length === 0 ? 0 : timed.length % 2 === 1 ? timed[(timed.length - 1) / 2]! : (timed[timed.length / 2 - 1]! + timed[timed.length / 2]!) / 2;
+  for (const a of calls) if (a.timed) a.ns = Math.max(0, Math.round(a.ns + (factor - 1) * medianNs));
+  return calls.length;
 }

@@ -70,5 +70,8 @@ export function siteFrames(rt: Runtime, gp: number, site = ""): SiteFrame[] {
     else if (op !== undefined && op.op === "compute" && op.site !== undefined) leaf = op.site;
   }
   if (leaf !== "") frames.unshift({ func: goFunc(leaf), file, line });
+  // A cgo call's real stack has runtime.cgocall innermost, above the caller's frames (the trace
+  // replay tells cgo calls from syscalls by it).
+  if (frames[0]?.func !== "runtime.cgocall" && currentOp(rt, gp)?.op === "cgocall") frames.unshift({ func: "runtime.cgocall", file: "cgocall.go", line: 1 });
   return frames;
 }

@@ -11,7 +11,7 @@ import { Chan, WaitGroup, type Instr, type OpArrayProgram } from "../runtime/ops
 
 export type ReplayAction =
   | { readonly a: "compute"; readonly ns: number }
-  | { readonly a: "syscall"; readonly ns: number; readonly site: string }
+  | { readonly a: "syscall"; readonly ns: number; readonly site: string; readonly via?: "syscall" | "cgo" }
   | { readonly a: "go"; readonly g: number }
   | { readonly a: "wake"; readonly g: number }
   | { readonly a: "wait"; readonly from: number }
@@ -67,7 +67,9 @@ export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
           if (a.ns > 0) code.push({ op: "compute", durationNs: a.ns });
           break;
         case "syscall":
-          code.push({ op: "syscall", wrapper: "Syscall", durationNs: a.ns, timing: "exact", site: a.site });
+          // A cgo call (runtime.cgocall on the trace's stack) pays cgo's own costs around entersyscall.
+          if (a.via === "cgo") code.push({ op: "cgocall", durationNs: a.ns, timing: "exact", site: a.site });
+          else code.push({ op: "syscall", wrapper: "Syscall", durationNs: a.ns, timing: "exact", site: a.site });
           break;
         case "go": {
           const p = programs.get(a.g);
