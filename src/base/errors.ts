@@ -20,6 +20,17 @@ export class GoschedError extends Error {
   }
 }
 
+/** The run reached one of the simulator's memory caps (src/base/limits.ts): it stops, naming the cap. */
+export class SimulationLimit extends Error {
+  override readonly name = "SimulationLimit";
+  constructor(
+    readonly stoppedBy: "max-goroutines",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A fatal condition the simulated runtime itself reports (Go's throw/fatal): exit code 1. */
 export class RuntimeFatal extends Error {
   override readonly name = "RuntimeFatal";

@@ -49,6 +49,7 @@ export function formatReport(runs: readonly ReportRun[]): string {
   rows.forEach(([name], k) => out.push([name.padEnd(labelWidth), ...cells.map((c, i) => c[k]!.padStart(widths[i]!))].join("  ")));
   for (const r of runs) {
     if (r.sim.result.fatal !== null) out.push(`\n${r.label}: ${r.sim.result.fatal}`);
+    else if (r.sim.result.limit !== undefined) out.push(`\n${r.label}: ${r.sim.result.limit} at ${formatNs(r.sim.result.endTimeNs)}`);
     else if (r.sim.result.stoppedBy !== "main-exited") out.push(`\n${r.label}: stopped by ${r.sim.result.stoppedBy} at ${formatNs(r.sim.result.endTimeNs)}`);
   }
   out.push("", "What happened:");

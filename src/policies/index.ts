@@ -1,6 +1,7 @@
 // Syscall policies: what-if designs for the runtime's syscall path, selected with --policy.
 // The model branches on RuntimeConfig.policy where each design differs (src/runtime/syscall.ts,
 // src/runtime/syscall_thread.ts); this module names them, parses them and says what each does.
+import { maxDurationNs } from "../base/limits.js";
 import { GoschedError } from "../base/errors.js";
 import type { Policy } from "../runtime/config.js";
 
@@ -28,6 +29,7 @@ export function parsePolicy(text: string): Policy {
   const m = /^sysmon-tick=(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(t);
   if (m !== null) {
     const tickNs = Math.round(Number(m[1]) * units[m[2]!]!);
+    if (tickNs > maxDurationNs) throw new GoschedError("OPTION_INVALID", `policy "${t}": sysmon's tick may be at most ${maxDurationNs} ns (docs/limits.md)`);
     if (tickNs >= 1000) return { name: "sysmon-tick", tickNs };
     throw new GoschedError("OPTION_INVALID", `policy "${t}": sysmon's tick must be at least 1us`);
   }

@@ -1,7 +1,7 @@
 // Version profiles: a profile fixes the runtime's constants and rule variants; costs and the machine
 // default to this machine's calibration. Options override any figure.
 import { GoschedError } from "../base/errors.js";
-import { maxSeed } from "../base/prng.js";
+import { defaultMaxGoroutines, maxDurationNs, maxEvents, maxMaxGoroutines, maxProcs, maxSeed, maxThreads } from "../base/limits.js";
 import type { Costs, GcSettings, Machine, Policy, ProfileName, Rules, RuntimeConfig, RuntimeConstants } from "../runtime/config.js";
 import { parsePolicy } from "../policies/index.js";
 import { go110Constants, go110Rules } from "./go1_10.js";
@@ -11,7 +11,7 @@ import { go126Constants, go126Rules } from "./go1_26.js";
 import { go127Constants, go127Rules } from "./go1_27.js";
 
 /** The model's bound on GOMAXPROCS: Go allows more; the model's per-P arrays and lanes are sized for this. */
-export const maxGomaxprocs = 1024;
+export const maxGomaxprocs = maxProcs;
 
 export const profileNames: readonly ProfileName[] = ["go1.10", "go1.19", "go1.23", "go1.26", "go1.27"];
 
@@ -37,9 +37,23 @@ export interface ConfigOptions {
   readonly schedtraceNs?: number;
   readonly maxTimeNs?: number;
   readonly maxEvents?: number;
+  readonly maxGoroutines?: number;
+}
+
+/** Library callers get the bounds scenarios get (src/base/limits.ts), as option errors. */
+function checkBounds(o: ConfigOptions): void {
+  const whole = (name: string, v: number | undefined, min: number, max: number): void => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) throw new GoschedError("OPTION_INVALID", `${name}: expected a whole number from ${min} to ${max}, got ${v}`);
+  };
+  whole("maxEvents", o.maxEvents, 1, maxEvents);
+  whole("maxGoroutines", o.maxGoroutines, 1, maxMaxGoroutines);
+  whole("constants.maxmcount", o.constants?.maxmcount, 1, maxThreads);
+  whole("machine.ncpu", o.machine?.ncpu, 1, maxProcs);
+  whole("maxTimeNs", o.maxTimeNs, 0, maxDurationNs);
 }
 
 export function resolveConfig(o: ConfigOptions = {}): RuntimeConfig {
+  checkBounds(o);
   const profile = o.profile ?? "go1.19";
   const base = profiles[profile];
   if (base === undefined) {
@@ -74,5 +88,6 @@ export function resolveConfig(o: ConfigOptions = {}): RuntimeConfig {
     schedtraceNs: o.schedtraceNs ?? 0,
     maxTimeNs: o.maxTimeNs ?? 3600e9,
     maxEvents: o.maxEvents ?? 50_000_000,
+    maxGoroutines: o.maxGoroutines ?? defaultMaxGoroutines,
   };
 }

@@ -138,6 +138,8 @@ export interface RuntimeConfig {
   /** Stop conditions: the run ends (stoppedBy says why) when either is reached. */
   readonly maxTimeNs: number;
   readonly maxEvents: number;
+  /** A memory cap: the run stops (stoppedBy "max-goroutines") rather than have more goroutines alive at once. */
+  readonly maxGoroutines: number;
 }
 
 /** Real duration of nanosleep(request) on the machine: request + overhead + timer slack (+ measured extra). */

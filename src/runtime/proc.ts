@@ -9,7 +9,8 @@
 // Left out here (docs/model.md): netpoll, the trace reader and GC worker goroutines, LockOSThread,
 // runtime-internal goroutines (bgsweep, scavenger, forcegc helper), safe-point functions.
 import { casgstatus, caspstatus } from "./status.js";
-import { RuntimeFatal } from "../base/errors.js";
+import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
+import { formatBytes, goroutineBytes } from "../base/limits.js";
 import { assert, InvariantError } from "../base/assert.js";
 import type { Program } from "./ops.js";
 import { cpuRemove } from "./cpu.js";
@@ -325,6 +326,7 @@ function resetspinning(rt: Runtime, mp: M): void {
 /** newproc (proc.go): a new G, runnable, in the creator's runnext; wakep once main has started. */
 export function newproc(rt: Runtime, program: Program, pp: P | null, creator: number): number {
   const gs = rt.gs;
+  checkGoroutineCap(rt);
   const gp = gs.alloc();
   if (rt.nextGoid === 0x7fffffff) throw new InvariantError("newproc: goid overflow (2^31 goroutines)");
   gs.goid[gp] = rt.nextGoid++;
@@ -338,9 +340,18 @@ export function newproc(rt: Runtime, program: Program, pp: P | null, creator: nu
   return gp;
 }
 
+/** The simulator's memory cap on live goroutines (not Go's: a real program would run out of memory first). */
+function checkGoroutineCap(rt: Runtime): void {
+  const cap = rt.config.maxGoroutines;
+  if (rt.liveGoroutines >= cap) {
+    throw new SimulationLimit("max-goroutines", `stopped at the cap of ${cap} live goroutines (settings.maxGoroutines, about ${formatBytes(cap * goroutineBytes)}; docs/limits.md)`);
+  }
+}
+
 /** A runtime goroutine created parked (gcBgMarkWorker: `go` then gopark until the scheduler wants it). */
 export function newprocParked(rt: Runtime, program: Program, creator: number, reason: WaitReason): number {
   const gs = rt.gs;
+  checkGoroutineCap(rt);
   const gp = gs.alloc();
   gs.goid[gp] = rt.nextGoid++;
   programStart(rt, gp, rt.programId(program));

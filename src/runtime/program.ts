@@ -2,6 +2,7 @@
 // executing its current G's next op. Each op either finishes after a cost (the M's next step is
 // Resume.Op) or hands control to the runtime (a syscall, a park, the GC).
 import { GoschedError } from "../base/errors.js";
+import { maxCount, maxDurationNs } from "../base/limits.js";
 import { assertUnreachable } from "../base/assert.js";
 import { cpuStart } from "./cpu.js";
 import type { Duration, Op, OpArrayProgram } from "./ops.js";
@@ -46,7 +47,8 @@ export function sample(rt: Runtime, d: Duration): number {
     default:
       return assertUnreachable(d);
   }
-  return x > 0 ? Math.round(x) : 0;
+  // A long-tailed draw (lognormal, exponential) may exceed any bound: clamp to the longest duration.
+  return x > 0 ? Math.min(Math.round(x), maxDurationNs) : 0;
 }
 
 function gaussian(rt: Runtime): number {
@@ -107,7 +109,8 @@ function interpret(rt: Runtime, gp: number, program: OpArrayProgram): Op | null 
     const ins = code[pc]!;
     switch (ins.op) {
       case "loop": {
-        const count = sample(rt, ins.count);
+        // Loop registers are int32: a drawn count is clamped to the count limit (src/base/limits.ts).
+        const count = Math.min(sample(rt, ins.count), maxCount);
         if (count <= 0) pc = ins.endPc + 1;
         else {
           setReg(rt, gp, ins.register, count);

@@ -33,7 +33,7 @@ export const enum Ev {
   NetReady = 10,
 }
 
-export type StoppedBy = "main-exited" | "max-time" | "max-events" | "fatal" | "deadlock";
+export type StoppedBy = "main-exited" | "max-time" | "max-events" | "max-goroutines" | "fatal" | "deadlock";
 
 export class Runtime {
   readonly sched = new Schedt();
@@ -78,6 +78,8 @@ export class Runtime {
   templateThread: M | null = null;
   stoppedBy: StoppedBy | null = null;
   fatal: string | null = null;
+  /** The simulator cap that stopped the run (SimulationLimit), in words. */
+  limit: string | null = null;
 
   // sysmon's loop state (proc.go sysmon locals).
   // lastTraceNs starts far back so the first pass prints, as Go's lasttrace = 0 does.

@@ -1,7 +1,7 @@
 // Starting the simulated process and running it: schedinit/procresize, m0 and sysmon, the main
 // goroutine, then the event loop that dispatches each engine event to the runtime actor it wakes.
 import { InvariantError } from "../base/assert.js";
-import { RuntimeFatal } from "../base/errors.js";
+import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import type { RuntimeConfig } from "./config.js";
 import { cpuComplete } from "./cpu.js";
 import type { Program } from "./ops.js";
@@ -34,6 +34,8 @@ export interface SimulationResult {
   readonly eventCount: number;
   /** What the Go runtime would have printed for a fatal condition, or null. */
   readonly fatal: string | null;
+  /** With stoppedBy "max-goroutines": the cap that stopped the run, in words. */
+  readonly limit?: string;
 }
 
 /** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
@@ -67,21 +69,42 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
 
 /** Runs until main returns, a stop condition, or a fatal runtime error. */
 export function run(rt: Runtime): SimulationResult {
+  advance(rt, Infinity);
+  return finish(rt);
+}
+
+/**
+ * Runs at most `events` more engine events; true once the run has stopped. A caller that must stay
+ * responsive (the CLI handling Ctrl-C) runs slices and yields between them; the events are the same.
+ */
+export function advance(rt: Runtime, events: number): boolean {
   const { maxTimeNs, maxEvents } = rt.config;
+  const sliceEnd = Math.min(maxEvents, rt.eventCount + events);
   try {
-    const why = rt.engine.run(maxTimeNs, maxEvents);
+    const why = rt.engine.run(maxTimeNs, sliceEnd);
+    if (why === "max-events" && rt.eventCount < maxEvents) return false;
     if (why === "empty") {
       rt.stoppedBy = "deadlock";
       rt.fatal = "fatal error: all goroutines are asleep - deadlock!";
     } else if (why !== "stopped") rt.stoppedBy = why;
   } catch (e) {
     if (e instanceof InvariantError) e.addContext(`at ${rt.nowNs} ns (engine event ${rt.eventCount}), seed ${rt.config.seed}, ${rt.config.profile}, GOMAXPROCS ${rt.gomaxprocs}`);
-    if (!(e instanceof RuntimeFatal)) throw e;
-    rt.stoppedBy = "fatal";
-    rt.fatal = e.goMessage;
+    if (e instanceof SimulationLimit) {
+      rt.stoppedBy = e.stoppedBy;
+      rt.limit = e.message;
+    } else {
+      if (!(e instanceof RuntimeFatal)) throw e;
+      rt.stoppedBy = "fatal";
+      rt.fatal = e.goMessage;
+    }
   }
+  return true;
+}
+
+/** Ends a stopped run: observers flush, the result. */
+export function finish(rt: Runtime): SimulationResult {
   rt.endObservers();
-  return { stoppedBy: rt.stoppedBy!, endTimeNs: rt.nowNs, eventCount: rt.eventCount, fatal: rt.fatal };
+  return { stoppedBy: rt.stoppedBy!, endTimeNs: rt.nowNs, eventCount: rt.eventCount, fatal: rt.fatal, ...(rt.limit !== null ? { limit: rt.limit } : {}) };
 }
 
 /** The runtime's handler for each engine event kind: the actor the event wakes. */

@@ -6,7 +6,9 @@
 // with exponential (Poisson) or constant gaps — requests come in through the network poller, as a
 // server's do, not through a Go timer (whose idle resolution is epoll's millisecond).
 // `go` of a named program starts an unwaited goroutine, as in Go.
-import type { ConfigOptions } from "../profiles/index.js";
+import { defaultMaxGoroutines, formatBytes, goroutineBytes, maxCount } from "../base/limits.js";
+import { GoschedError } from "../base/errors.js";
+import { resolveConfig, type ConfigOptions } from "../profiles/index.js";
 import { Chan, Mutex, WaitGroup, type Distribution, type Duration, type Instr, type Op, type OpArrayProgram, type Program, type SelectCase } from "../runtime/ops.js";
 import { pointerJoin } from "./errors.js";
 import type { Json, JsonObject, Located } from "./load.js";
@@ -45,9 +47,19 @@ export function compileRun(loc: Located, label: string): CompiledRun {
   const sp = "/settings";
   if (settings.gomaxprocs !== undefined) options.gomaxprocs = settings.gomaxprocs;
   if (settings.profile !== undefined) options.profile = settings.profile;
-  if (typeof settings.policy === "string") options.policy = settings.policy;
+  if (typeof settings.policy === "string") {
+    try {
+      resolveConfig({ policy: settings.policy }); // parses it: a bad tick is refused here, positioned
+    } catch (e) {
+      if (e instanceof GoschedError) loc.fail(pointerJoin(sp, "policy"), e.message);
+      throw e;
+    }
+    options.policy = settings.policy;
+  }
   if (settings.seed !== undefined) options.seed = settings.seed;
   if (settings.maxEvents !== undefined) options.maxEvents = settings.maxEvents;
+  if (settings.maxGoroutines !== undefined) options.maxGoroutines = settings.maxGoroutines;
+  const maxGoroutines = (settings.maxGoroutines as number | undefined) ?? defaultMaxGoroutines;
   if (settings.maxTime !== undefined) options.maxTimeNs = nsValue(loc, pointerJoin(sp, "maxTime"), settings.maxTime);
   for (const section of ["costs", "constants", "machine"] as const) {
     const s = obj(settings[section]);
@@ -87,6 +99,10 @@ export function compileRun(loc: Located, label: string): CompiledRun {
     const program = c.program(name, true, `/goroutines/${i}/program`);
     const count = (go.count as number | undefined) ?? 1;
     total += count;
+    // main starts them all at once: a total above the live-goroutine cap would stop the run midway.
+    if (total >= maxGoroutines) {
+      loc.fail(`/goroutines/${i}/count`, `${total} goroutines (with main) exceed the cap of ${maxGoroutines} live goroutines (settings.maxGoroutines; about ${goroutineBytes} bytes each, ${formatBytes(total * goroutineBytes)} here; docs/limits.md)`);
+    }
     spawns.push({ program, count });
   });
   arrivals.forEach((a, i) => {
@@ -100,6 +116,7 @@ export function compileRun(loc: Located, label: string): CompiledRun {
       if (ao.duration === undefined) loc.fail(ap, "an arrival needs `requests:` (how many) or `duration:` (for how long, at the rate)");
       requests = Math.round((nsValue(loc, `${ap}/duration`, ao.duration) / 1e9) * rate.value);
       if (requests < 1) loc.fail(`${ap}/duration`, `at ${rate.value}/s this duration yields no request`);
+      if (requests > maxCount) loc.fail(`${ap}/duration`, `at ${rate.value}/s this duration yields ${requests} requests, more than the limit of ${maxCount} (docs/limits.md)`);
     } else if (ao.duration !== undefined) loc.fail(`${ap}/duration`, "give either `requests:` or `duration:`, not both", true);
     const meanNs = 1e9 / rate.value;
     const gap: Duration = ao.process === "fixed" ? Math.round(meanNs) : { dist: "exponential", meanNs };
@@ -281,7 +298,9 @@ class Compiler {
         return;
       case "timer": {
         const to = obj(arg);
-        code.push({ op: "timer", chan: this.chan(String(to.chan), `${ap}/chan`), durationNs: this.duration(to.duration, `${ap}/duration`) });
+        const ch = this.chan(String(to.chan), `${ap}/chan`);
+        if (ch.capacity < 1) loc.fail(`${ap}/chan`, `a timer's channel needs capacity >= 1 (time.NewTimer's is make(chan Time, 1)); '${String(to.chan)}' is unbuffered`, false, "PROGRAM_INVALID");
+        code.push({ op: "timer", chan: ch, durationNs: this.duration(to.duration, `${ap}/duration`) });
         return;
       }
       case "gosched":
@@ -394,7 +413,7 @@ class Compiler {
   private count(v: Json | undefined, ptr: string): Duration {
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       return this.distribution(v, ptr, (x, p) => {
-        if (typeof x !== "number" || x < 0) this.loc.fail(p, `expected a non-negative number (a repeat count), got ${JSON.stringify(x)}`);
+        if (typeof x !== "number" || !(x >= 0 && x <= maxCount)) this.loc.fail(p, `expected a number from 0 to ${maxCount} (a repeat count; docs/limits.md), got ${JSON.stringify(x)}`);
         return x;
       });
     }

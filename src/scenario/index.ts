@@ -1,7 +1,7 @@
 // Scenario files: YAML → validated, positioned, compiled runs (one per variant). Pure: no node:*
 // imports, so the web UI's editor can use it; reading files is the CLI's job.
 import { compileRun, type CompiledRun } from "./compile.js";
-import { buildRunDoc, parseScenario, validateDoc, variantNames, type Override, type ParsedScenario } from "./load.js";
+import { buildRunDoc, checkVariantNames, parseScenario, topString, validateDoc, variantNames, type Override, type ParsedScenario } from "./load.js";
 import { ScenarioError } from "./errors.js";
 
 export { ScenarioError, type Where } from "./errors.js";
@@ -27,10 +27,10 @@ export interface CompileOptions {
 
 /** Compiles every selected configuration (each variant, or the base scenario when it has none). */
 export function compileScenario(ps: ParsedScenario, o: CompileOptions = {}): CompiledScenario {
+  checkVariantNames(ps);
   const names = variantNames(ps);
-  const js = ps.doc.toJS() as { name?: unknown; description?: unknown };
-  const name = typeof js.name === "string" ? js.name : baseName(ps.file);
-  const description = typeof js.description === "string" ? js.description : "";
+  const name = topString(ps, "name") ?? baseName(ps.file);
+  const description = topString(ps, "description") ?? "";
   // Validate the base document first so mistakes outside variants are reported once, plainly.
   const base = buildRunDoc(ps, -1, names.length === 0 ? (o.overrides ?? []) : []);
   validateDoc(base);

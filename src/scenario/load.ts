@@ -4,6 +4,7 @@
 import { InvariantError } from "../base/assert.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
+import { maxNesting, maxYamlNodes } from "../base/limits.js";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
 import { bareOpArg, bareOps, scenarioSchema } from "./schema.js";
 import { describe, parseDuration, parseRate, parseSize } from "./units.js";
@@ -58,11 +59,15 @@ export class Located {
 /** Parses YAML; a syntax error or a duplicate key becomes a ScenarioError with its position. */
 export function parseScenario(text: string, file: string): ParsedScenario {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
+  // Duplicate keys are found by checkStructure in linear time (yaml's uniqueKeys is quadratic).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // Warnings (an unknown tag or YAML version) would silently change what the file means: errors too.
+  const err = doc.errors[0] ?? doc.warnings[0];
   if (err !== undefined) {
     const lp = lineCounter.linePos(err.pos[0]);
     const first = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    // The parser's own recursion ran out: far beyond the nesting limit checked below.
+    if (/call stack/i.test(first)) throw new ScenarioError("SCENARIO_SYNTAX", { file, line: lp.line, col: lp.col }, "", nestingMessage);
     throw new ScenarioError("SCENARIO_SYNTAX", { file, line: lp.line, col: lp.col }, "", `YAML syntax error: ${first}`);
   }
   if (doc.contents === null) throw new ScenarioError("SCENARIO_SYNTAX", { file, line: 1, col: 1 }, "", "the file is empty (expected a mapping with at least `programs:`)");
@@ -71,7 +76,63 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     const lp = lineCounter.linePos(r?.[0] ?? 0);
     throw new ScenarioError("SCENARIO_FIELD_INVALID", { file, line: lp.line, col: lp.col }, "", "expected a mapping at the top level (settings:, programs:, goroutines: …)");
   }
+  checkStructure(doc, lineCounter, file);
   return { file, doc, lineCounter };
+}
+
+const nestingMessage = `nested deeper than ${maxNesting} levels of mappings and lists (the limit, docs/limits.md)`;
+
+/**
+ * Refuses, with the position, what would make later steps (which expand aliases and recurse) fail or
+ * blow up: aliases without an anchor or inside their own anchor, collections as mapping keys, nesting
+ * beyond maxNesting and more than maxYamlNodes nodes once aliases are expanded ("billion laughs").
+ * Recursion here is bounded by maxNesting: it stops descending at the limit.
+ */
+function checkStructure(doc: Document.Parsed, lineCounter: LineCounter, file: string): void {
+  type Shape = { readonly size: number; readonly height: number };
+  const shapes = new Map<unknown, Shape | "open">();
+  const fail = (node: unknown, detail: string): never => {
+    const lp = lineCounter.linePos((node as Node | null)?.range?.[0] ?? 0);
+    throw new ScenarioError("SCENARIO_SYNTAX", { file, line: lp.line, col: lp.col }, "", detail);
+  };
+  const walk = (node: unknown, depth: number): Shape => {
+    if (node === null || node === undefined || isScalar(node)) return { size: 1, height: 0 };
+    if (depth > maxNesting) fail(node, nestingMessage);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) fail(node, `unknown alias '*${node.source}' (an anchor '&${node.source}' must come before it)`);
+      const shape = shapes.get(target);
+      if (shape === "open" || shape === undefined) return fail(node, `alias '*${node.source}' refers to a node that contains it (it would repeat without end)`);
+      if (depth + shape.height > maxNesting) fail(node, `${nestingMessage}, counting what alias '*${node.source}' repeats`);
+      return shape;
+    }
+    shapes.set(node, "open");
+    let size = 1;
+    let height = 0;
+    const add = (child: unknown): void => {
+      const s = walk(child, depth + 1);
+      size += s.size;
+      height = Math.max(height, s.height + 1);
+      if (size > maxYamlNodes) fail(child, `the document grows beyond ${maxYamlNodes} values once its aliases are expanded (the limit, docs/limits.md)`);
+    };
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        if (pair.key !== null && !isScalar(pair.key)) fail(pair.key, "mapping keys must be plain names, not lists, mappings or aliases");
+        const k = isScalar(pair.key) ? pair.key.value : null;
+        if (k === null) fail(pair.key ?? pair.value ?? node, "a mapping key is missing (expected 'name: value')");
+        if (keys.has(k)) fail(pair.key, `duplicate key '${String(k)}' (map keys must be unique)`);
+        keys.add(k);
+        add(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) add(item);
+    }
+    const shape = { size, height };
+    shapes.set(node, shape);
+    return shape;
+  };
+  walk(doc.contents, 0);
 }
 
 /** A command-line override: `gomaxprocs=8`, `costs.futexWakeNs=5us`, `kind=rawSyscall` (a param). */
@@ -105,9 +166,45 @@ export function baseParams(ps: ParsedScenario): Map<string, ParamValue> {
 
 /** Names and descriptions of the scenario's variants (empty when it has none). */
 export function variantNames(ps: ParsedScenario): string[] {
-  const js = ps.doc.toJS() as { variants?: unknown };
-  if (!Array.isArray(js.variants)) return [];
-  return js.variants.map((v: unknown, i) => (typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" ? (v as { name: string }).name : `variant${i + 1}`));
+  const variants = topValue(ps, "variants");
+  if (!isSeq(variants)) return [];
+  return variants.items.map((v, i) => {
+    const node = isAlias(v) ? v.resolve(ps.doc) : v;
+    const name = isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === "name")?.value : undefined;
+    return isScalar(name) && typeof name.value === "string" ? name.value : `variant${i + 1}`;
+  });
+}
+
+/** Two variants with one name would run twice and write the same output files: refused, positioned. */
+export function checkVariantNames(ps: ParsedScenario): void {
+  const variants = topValue(ps, "variants");
+  if (!isSeq(variants)) return;
+  const seen = new Set<string>();
+  variants.items.forEach((v, i) => {
+    const node = isAlias(v) ? v.resolve(ps.doc) : v;
+    const name = isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === "name")?.value : undefined;
+    if (!isScalar(name) || typeof name.value !== "string") return;
+    if (seen.has(name.value)) {
+      const lp = ps.lineCounter.linePos((name as Node).range?.[0] ?? 0);
+      throw new ScenarioError("SCENARIO_FIELD_INVALID", { file: ps.file, line: lp.line, col: lp.col }, `variants[${i}].name`, `duplicate variant name '${name.value}' (each variant needs its own name)`);
+    }
+    seen.add(name.value);
+  });
+}
+
+/** A top-level value as a node (aliases resolved; checkStructure made sure they resolve). */
+export function topValue(ps: ParsedScenario, key: string): Node | null {
+  const root = ps.doc.contents;
+  if (!isMap(root)) return null;
+  const v = root.items.find((p) => isScalar(p.key) && p.key.value === key)?.value as Node | null | undefined;
+  if (v === null || v === undefined) return null;
+  return isAlias(v) ? ((v.resolve(ps.doc) as Node | undefined) ?? null) : v;
+}
+
+/** A top-level string (name:, description:), or undefined. */
+export function topString(ps: ParsedScenario, key: string): string | undefined {
+  const v = topValue(ps, key);
+  return isScalar(v) && typeof v.value === "string" ? v.value : undefined;
 }
 
 /**
@@ -171,6 +268,10 @@ export function buildRunDoc(ps: ParsedScenario, variant: number, overrides: read
     const ptr = pointerJoin("", key);
     out.origins.set(ptr, { key: rangeOf(keyNode), value: rangeOf(pair.value as Node) });
     if (key === "params") {
+      // Params are read from the node (baseParams): anything but a mapping of scalars is refused here.
+      const pv = pair.value as Node | null;
+      if (pv !== null && !isMap(pv)) out.fail(ptr, "expected a mapping of param names to values, e.g. 'params: { d: 1ms }'");
+      if (isMap(pv)) for (const p of pv.items) if (!isScalar(p.value)) out.fail(pointerJoin(ptr, String(isScalar(p.key) ? p.key.value : "")), "a param's value must be a string, a number or true/false");
       const obj: JsonObject = {};
       for (const [k, v] of params) obj[k] = v;
       out.value[key] = obj;
@@ -360,7 +461,8 @@ function explainError(e: ErrorObject): { pointer: string; detail: string; atKey:
     case "maximum":
     case "exclusiveMinimum": {
       if ((def === "Duration" || def === "NsValue") && typeof data === "number" && data < 0) return { pointer: ptr, atKey: false, detail: `durations cannot be negative, got ${data}` };
-      return { pointer: ptr, atKey: false, detail: `expected a number ${String(p.comparison)} ${String(p.limit)}, got ${describe(data)}` };
+      const why = e.keyword === "maximum" ? " (the limit; docs/limits.md)" : "";
+      return { pointer: ptr, atKey: false, detail: `expected a number ${String(p.comparison)} ${String(p.limit)}${why}, got ${describe(data)}` };
     }
     case "minItems":
       if (def === "Block") return { pointer: ptr, atKey: false, detail: "expected at least one op (an empty program or block does nothing)" };

@@ -4,6 +4,7 @@
 import { go119Constants, go119Costs, thisMachine } from "../profiles/go1_19.js";
 import { plainPolicyNames, policyNames } from "../policies/index.js";
 import { profileNames } from "../profiles/index.js";
+import { maxCount, maxDurationNs, maxEvents, maxMaxGoroutines, maxProcs, maxSeed, maxThreads } from "../base/limits.js";
 import { durationPattern, ratePattern, sizePattern } from "./units.js";
 
 export const paramRefPattern = "\\$\\{[A-Za-z_][A-Za-z0-9_.]*\\}";
@@ -52,13 +53,13 @@ const durationString = `^(${durationPattern.slice(1, -1)}|\\s*${paramRefPattern}
 
 function settingsNsOrNumber(keys: readonly string[], extra: Record<string, object> = {}): object {
   const props: Record<string, object> = {};
-  for (const k of keys) props[k] = k.endsWith("Ns") ? ref("NsValue") : { type: "number", minimum: 0 };
+  for (const k of keys) props[k] = k.endsWith("Ns") ? ref("NsValue") : { type: "number", minimum: 0, maximum: maxCount };
   return { type: "object", additionalProperties: false, properties: { ...props, ...extra } };
 }
 
 const constantsProps: Record<string, object> = {};
 for (const [k, v] of Object.entries(go119Constants)) {
-  constantsProps[k] = typeof v === "boolean" ? { type: "boolean" } : k.endsWith("Ns") ? ref("NsValue") : k === "maxmcount" ? { type: "integer", minimum: 1 } : { type: "number", minimum: 0 };
+  constantsProps[k] = typeof v === "boolean" ? { type: "boolean" } : k.endsWith("Ns") ? ref("NsValue") : k === "maxmcount" ? { type: "integer", minimum: 1, maximum: maxThreads } : { type: "number", minimum: 0, maximum: maxCount };
 }
 
 export const scenarioSchema = {
@@ -84,7 +85,7 @@ export const scenarioSchema = {
       type: "object",
       description: "Channels by name, each with its capacity (0 = unbuffered).",
       propertyNames: { pattern: namePattern },
-      additionalProperties: { type: "integer", minimum: 0 },
+      additionalProperties: { type: "integer", minimum: 0, maximum: maxCount },
     },
     waitgroups: { type: "array", items: nameRef("A sync.WaitGroup"), uniqueItems: true },
     mutexes: { type: "array", items: nameRef("A sync.Mutex"), uniqueItems: true },
@@ -117,7 +118,7 @@ export const scenarioSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        gomaxprocs: { type: "integer", minimum: 1, maximum: 1024 },
+        gomaxprocs: { type: "integer", minimum: 1, maximum: maxProcs },
         profile: { enum: [...profileNames], description: "Go version profile." },
         policy: {
           type: "string",
@@ -126,22 +127,23 @@ export const scenarioSchema = {
           else: { enum: [...plainPolicyNames] },
           description: `Syscall policy: ${policyNames.join(", ")} (sysmon-retake is today's design).`,
         },
-        seed: { type: "integer" },
+        seed: { type: "integer", minimum: 0, maximum: maxSeed },
         maxTime: { ...ref("NsValue"), description: "Stop the run at this simulated time." },
-        maxEvents: { type: "integer", minimum: 1, description: "Stop the run after this many engine events." },
+        maxEvents: { type: "integer", minimum: 1, maximum: maxEvents, description: "Stop the run after this many engine events." },
+        maxGoroutines: { type: "integer", minimum: 1, maximum: maxMaxGoroutines, description: "Stop the run when this many goroutines are alive at once (a memory cap, docs/limits.md)." },
         costs: settingsNsOrNumber(Object.keys(go119Costs)),
         constants: { type: "object", additionalProperties: false, properties: constantsProps },
         machine: settingsNsOrNumber(
           Object.keys(thisMachine).filter((k) => k !== "sleepExtraNsPoints"),
           {
-            ncpu: { type: "integer", minimum: 1 },
-            sleepExtraNsPoints: { type: "array", items: { type: "array", items: { type: "number", minimum: 0 }, minItems: 2, maxItems: 2 } },
+            ncpu: { type: "integer", minimum: 1, maximum: maxProcs },
+            sleepExtraNsPoints: { type: "array", items: { type: "array", items: { type: "number", minimum: 0, maximum: maxDurationNs }, minItems: 2, maxItems: 2 } },
           },
         ),
         gc: {
           type: "object",
           additionalProperties: false,
-          properties: { gogc: { type: "integer", minimum: 1 }, minHeapBytes: ref("Size"), liveHeapBytes: ref("Size") },
+          properties: { gogc: { type: "integer", minimum: 1, maximum: maxCount }, minHeapBytes: ref("Size"), liveHeapBytes: ref("Size") },
         },
       },
     },
@@ -149,6 +151,7 @@ export const scenarioSchema = {
       description: "Nanoseconds: a number, or a duration with a unit (10ms).",
       type: ["number", "string"],
       minimum: 0,
+      maximum: maxDurationNs,
       pattern: durationString,
     },
     Size: { type: ["integer", "string"], minimum: 0, pattern: sizePattern },
@@ -156,13 +159,13 @@ export const scenarioSchema = {
       description: "A duration with a unit (300ns, 50us, 2ms, 1.5s) or a distribution.",
       if: { type: "object" },
       then: ref("Distribution"),
-      else: { type: ["string", "number"], pattern: durationString, minimum: 0 },
+      else: { type: ["string", "number"], pattern: durationString, minimum: 0, maximum: maxDurationNs },
     },
     Count: {
       description: "A whole number, or a distribution of numbers (sampled each time).",
       if: { type: "object" },
       then: ref("Distribution"),
-      else: { type: "integer", minimum: 0 },
+      else: { type: "integer", minimum: 0, maximum: maxCount },
     },
     DistValue: { type: ["string", "number"] },
     Distribution: {
@@ -177,7 +180,7 @@ export const scenarioSchema = {
         mean: ref("DistValue"),
         stddev: ref("DistValue"),
         median: ref("DistValue"),
-        sigma: { type: "number", minimum: 0 },
+        sigma: { type: "number", minimum: 0, maximum: 20 },
         values: { type: "array", minItems: 1, items: ref("DistValue") },
       },
       allOf: [
@@ -271,7 +274,7 @@ export const scenarioSchema = {
           type: "object",
           additionalProperties: false,
           required: ["wg", "delta"],
-          properties: { wg: nameRef("WaitGroup name."), delta: { type: "integer" } },
+          properties: { wg: nameRef("WaitGroup name."), delta: { type: "integer", minimum: -maxCount, maximum: maxCount } },
         },
         wgDone: nameRef("WaitGroup name."),
         wgWait: nameRef("WaitGroup name."),
@@ -292,7 +295,7 @@ export const scenarioSchema = {
             type: "object",
             additionalProperties: false,
             required: ["weight", "do"],
-            properties: { weight: { type: "integer", minimum: 1 }, do: ref("Block") },
+            properties: { weight: { type: "integer", minimum: 1, maximum: maxCount }, do: ref("Block") },
           },
         },
       },
@@ -301,7 +304,7 @@ export const scenarioSchema = {
       type: "object",
       additionalProperties: false,
       required: ["program"],
-      properties: { program: nameRef("Program name."), count: { type: "integer", minimum: 1 } },
+      properties: { program: nameRef("Program name."), count: { type: "integer", minimum: 1, maximum: maxMaxGoroutines } },
     },
     Arrival: {
       type: "object",
@@ -312,7 +315,7 @@ export const scenarioSchema = {
         handler: nameRef("Program each request runs."),
         rate: { type: ["number", "string"], exclusiveMinimum: 0, pattern: ratePattern },
         process: { enum: ["poisson", "fixed"] },
-        requests: { type: "integer", minimum: 1 },
+        requests: { type: "integer", minimum: 1, maximum: maxCount },
         duration: ref("NsValue"),
       },
     },
