@@ -9,7 +9,7 @@ import type { Observer } from "./runtime/events.js";
 import { checkInvariants } from "./runtime/invariants.js";
 import type { Program } from "./runtime/ops.js";
 import type { Runtime } from "./runtime/runtime.js";
-import { createRuntime, run, type SimulationResult } from "./runtime/simulate.js";
+import { advance, createRuntime, finish, run, type SimulationResult } from "./runtime/simulate.js";
 
 /** An observer, or a factory that builds one with the runtime (to read G/M/P state, e.g. schedtrace). */
 export type ObserverSpec = Observer | ((rt: Runtime) => Observer);
@@ -38,6 +38,23 @@ export interface Simulation<M extends Metrics | null = Metrics> {
 export function simulate(options: SimulateOptions & { readonly metrics: false }): Simulation<null>;
 export function simulate(options: SimulateOptions): Simulation;
 export function simulate(options: SimulateOptions): Simulation<Metrics | null> {
+  const { config, metrics, rt } = start(options);
+  const result = run(rt);
+  return { config, result, metrics: metrics === null ? null : metrics.metrics(), runtime: rt };
+}
+
+/**
+ * simulate() in slices of `sliceEvents` events, awaiting `pause()` between them: the CLI yields to
+ * its event loop there, so Ctrl-C is handled mid-run. The events and the result are the same.
+ */
+export async function simulateSliced(options: SimulateOptions, pause: () => Promise<void>, sliceEvents = 1 << 17): Promise<Simulation> {
+  const { config, metrics, rt } = start(options);
+  while (!advance(rt, sliceEvents)) await pause();
+  const result = finish(rt);
+  return { config, result, metrics: metrics!.metrics(), runtime: rt };
+}
+
+function start(options: SimulateOptions): { config: RuntimeConfig; metrics: MetricsObserver | null; rt: Runtime } {
   const config = resolveConfig(options);
   const metrics = options.metrics === false ? null : new MetricsObserver(config.gomaxprocs);
   const rt = createRuntime(config, options.main, (r) => {
@@ -53,6 +70,5 @@ export function simulate(options: SimulateOptions): Simulation<Metrics | null> {
       });
     }
   });
-  const result = run(rt);
-  return { config, result, metrics: metrics === null ? null : metrics.metrics(), runtime: rt };
+  return { config, metrics, rt };
 }

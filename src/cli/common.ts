@@ -1,7 +1,8 @@
 // Shared by the CLI commands: reading scenario files, overrides from flags, printing.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { GoschedError } from "../base/errors.js";
+import { maxScenarioBytes } from "../base/limits.js";
 import { parseScenario, type Override, type ParsedScenario } from "../scenario/index.js";
 import { optionTable, type CliOptions } from "./options.js";
 
@@ -11,12 +12,29 @@ export const defaultScenarioPath = (): string => fileURLToPath(new URL("../../..
 export function readScenario(file: string): { text: string; parsed: ParsedScenario } {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // Refused before parsing: loading takes ~150× the file's size in memory (docs/limits.md). Read
+    // with a bound, so a pipe or a device without end (/dev/zero) is refused too.
+    if (statSync(file).isDirectory()) throw new GoschedError("FILE_NOT_FOUND", `${file}: is a folder, not a scenario file`);
+    text = readBounded(file, maxScenarioBytes);
   } catch (e) {
+    if (e instanceof GoschedError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new GoschedError("FILE_NOT_FOUND", code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
   }
   return { text, parsed: parseScenario(text, file) };
+}
+
+function readBounded(file: string, maxBytes: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(maxBytes + 1);
+    let n = 0;
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
+    if (n > maxBytes) throw new GoschedError("FILE_NOT_FOUND", `${file}: larger than ${maxBytes} bytes; a scenario file may be at most 1 MiB (docs/limits.md)`);
+    return buf.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Overrides from the setting flags (--gomaxprocs …) and --set, in the table's order. */

@@ -84,11 +84,8 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
 
 /** Runs the CLI on argv (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  // `gosched … | head`: a closed pipe ends the output quietly.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(exitCodes.ok);
-    throw e;
-  });
+  // `gosched … | head`: a closed pipe ends the output quietly (one listener, however often main runs).
+  if (!process.stdout.listeners("error").includes(onStdoutError)) process.stdout.on("error", onStdoutError);
   const args = argv.length === 0 ? ["run"] : [...argv];
   const result: { code?: Promise<number> | number } = {};
   try {
@@ -108,6 +105,11 @@ export function rerunCommand(args: readonly string[]): string {
   const quoted = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
   if (args[0] !== "run") return "gosched run <scenario> --seed <seed> --profile <profile> --gomaxprocs <n> --check (values above)";
   return ["gosched", ...quoted, ...(args.includes("--check") ? [] : ["--check"])].join(" ");
+}
+
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === "EPIPE") process.exit(exitCodes.ok);
+  throw e;
 }
 
 function reportError(e: unknown, args: readonly string[]): number {

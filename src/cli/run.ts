@@ -8,8 +8,8 @@ import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { Progress } from "./progress.js";
-import { openOutputs, outputPaths } from "./outputs.js";
-import { runCompiled, runJson } from "./simulation.js";
+import { checkRunOutputs, fileLabels, openOutputs, outputPaths } from "./outputs.js";
+import { runCompiledAsync, runJson, type RunOptions } from "./simulation.js";
 import { aggregateSeeds, formatSeededTable, seededJson, seededTasks, seedsOption, type SeededResult } from "./seeds.js";
 import { runTasks } from "./sweep.js";
 import type { SweepTask } from "./sweep_task.js";
@@ -23,13 +23,16 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
   const schedtraceNs = o.schedtrace === undefined ? 0 : parseDurationFlag(o.schedtrace, "--schedtrace");
   const runs: { label: string; sim: Simulation }[] = [];
   const costs = readCostProfile(o.costs);
-  for (const cr0 of sc.runs) {
+  // Every output file is checked before the first run: a bad path costs no simulation.
+  const fileLabelOf = fileLabels(sc.runs.map((r) => r.label));
+  checkRunOutputs(outputPaths(o), fileLabelOf, [file, ...(o.costs !== undefined ? [o.costs] : [])]);
+  for (const [runIndex, cr0] of sc.runs.entries()) {
     // --costs: the file's figures under the scenario's own settings (which win)
     const cr = costs === undefined ? cr0 : { ...cr0, options: { ...cr0.options, costs: { ...costs.costs, ...cr0.options.costs }, machine: { ...costs.machine, ...cr0.options.machine } } };
     if (schedtraceNs > 0 && sc.runs.length > 1 && o.json !== true) out(`== ${cr.label} ==`);
     const progress = Progress.enabled() ? new Progress(cr.label) : null;
     const traceLines: string[] = [];
-    const ro: Parameters<typeof runCompiled>[1] = {
+    const ro: RunOptions = {
       check: o.check === true,
       schedtraceNs,
       scheddetail: o.scheddetail === true,
@@ -37,10 +40,10 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
       ...(progress !== null ? { onProgress: (rt) => progress.sim(rt) } : {}),
     };
     // --trace/--perfetto/--pprof-syscall: streamed to temporary files, renamed when the run is over.
-    const outputs = openOutputs(outputPaths(o), cr.label, sc.runs.length > 1);
+    const outputs = openOutputs(outputPaths(o), fileLabelOf[runIndex]!, sc.runs.length > 1);
     let sim: Simulation;
     try {
-      sim = runCompiled(cr, { ...ro, observers: outputs.observers });
+      sim = await runCompiledAsync(cr, { ...ro, observers: outputs.observers });
     } catch (e) {
       outputs.abort();
       throw e;

@@ -9,7 +9,7 @@ import { basename, extname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { GoschedError } from "../base/errors.js";
-import { defaultScenarioPath } from "./common.js";
+import { defaultScenarioPath, readScenario } from "./common.js";
 import { exitCodes } from "./options.js";
 import { runCommand } from "./run.js";
 
@@ -87,10 +87,27 @@ export function resolveAsset(root: string, target: string): { file: string } | {
   return { file: real };
 }
 
+/**
+ * The page runs only its own scripts, styles and worker, talks only to this server, and may not be
+ * framed (clickjacking). Inline styles stay allowed: the timeline sets element styles from code.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export function createUiServer(o: UiServerOptions = {}): Server {
   const root = o.root ?? uiDistDir();
   const refuse = (res: ServerResponse, status: number) => {
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" });
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "content-security-policy": contentSecurityPolicy, "x-frame-options": "DENY" });
     res.end(`${status}\n`);
   };
   return createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -100,7 +117,7 @@ export function createUiServer(o: UiServerOptions = {}): Server {
     if (!loopbackHosts.has(host)) return refuse(res, 403);
     if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405);
     const target = req.url ?? "/";
-    const headers = { "x-content-type-options": "nosniff", "cache-control": "no-cache", "referrer-policy": "no-referrer" };
+    const headers = { "x-content-type-options": "nosniff", "cache-control": "no-cache", "referrer-policy": "no-referrer", "content-security-policy": contentSecurityPolicy, "x-frame-options": "DENY" };
     if (target.split("?")[0] === "/initial-scenario.yaml") {
       if (o.initialScenario === undefined) return refuse(res, 404);
       res.writeHead(200, { ...headers, "content-type": types[".yaml"]!, "x-scenario-name": encodeURIComponent(o.initialScenario.name) });
@@ -185,6 +202,7 @@ export interface ServeCliOptions {
 export async function serve(file: string | undefined, o: ServeCliOptions): Promise<number> {
   const scenario = file ?? defaultScenarioPath();
   // The main job's output first: the scenario's report, as `gosched run` prints it.
+  const { text } = readScenario(scenario);
   let code: number = exitCodes.ok;
   if (o.report !== false) {
     code = await runCommand(scenario, {});
@@ -192,7 +210,6 @@ export async function serve(file: string | undefined, o: ServeCliOptions): Promi
   }
   if (o.build !== false) ensureUiBuilt();
   if (!existsSync(join(uiDistDir(), "index.html"))) throw new GoschedError("FILE_NOT_FOUND", "ui-dist/index.html is missing: build the UI with npm start (or npx vite build)");
-  const text = readFileSync(scenario, "utf8");
   const server = createUiServer({ initialScenario: { name: basename(scenario), text } });
   let port: number;
   try {

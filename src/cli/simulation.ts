@@ -4,7 +4,7 @@ import type { Metrics } from "../observers/metrics.js";
 import { SchedtraceObserver } from "../observers/schedtrace.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { CompiledRun } from "../scenario/index.js";
-import { simulate, type ObserverSpec, type Simulation } from "../simulate.js";
+import { simulate, simulateSliced, type ObserverSpec, type SimulateOptions, type Simulation } from "../simulate.js";
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -19,16 +19,25 @@ export interface RunOptions {
 }
 
 export function runCompiled(cr: CompiledRun, o: RunOptions = {}): Simulation {
+  return simulate(simulateOptions(cr, o));
+}
+
+/** runCompiled in slices, yielding to the event loop between them so signals are handled mid-run. */
+export function runCompiledAsync(cr: CompiledRun, o: RunOptions = {}): Promise<Simulation> {
+  return simulateSliced(simulateOptions(cr, o), () => new Promise<void>((ok) => setImmediate(ok)));
+}
+
+function simulateOptions(cr: CompiledRun, o: RunOptions): SimulateOptions {
   const schedtraceNs = o.schedtraceNs ?? 0;
   const schedtrace: ObserverSpec[] =
     schedtraceNs > 0 ? [(r) => new SchedtraceObserver(() => r, o.scheddetail === true, o.write ?? ((t) => process.stdout.write(t)))] : [];
-  return simulate({
+  return {
     ...cr.options,
     ...(schedtraceNs > 0 ? { schedtraceNs } : {}),
     observers: [...schedtrace, ...(o.observers ?? [])],
     check: o.check === true,
     ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
-  });
+  };
 }
 
 /** Metrics flattened to dotted names (makespanNs, syscalls.total, schedLatencyNs.p99Ns…), in report order. */

@@ -2,7 +2,6 @@
 // variants unless one is chosen) run over worker threads, one per core. Each point is compiled and
 // simulated from scratch with the scenario's seed (or a swept `seed`), so the numbers do not depend
 // on the number of workers or on the order points finish.
-import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GoschedError } from "../base/errors.js";
@@ -12,6 +11,7 @@ import { compileScenario, type Override, type ParsedScenario } from "../scenario
 import { out, overridesFrom, readScenario } from "./common.js";
 import { formatMetric } from "./compare.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { checkDistinct, checkOutputPath, writeFileAtomic } from "./outputs.js";
 import { Progress } from "./progress.js";
 import { digest, goschedVersion, parseShard, runShard } from "./sweep_shard.js";
 import { aggregateSeeds, seededCsv, seededJson, seededTasks, seedsOption } from "./seeds.js";
@@ -54,6 +54,7 @@ export interface SweepPlan extends SweepOutline {
 /** Compiles the grid of a sweep command; every point is compiled, so bad values are exit 2 up front. */
 export function planSweep(file: string, o: CliOptions): SweepPlan {
   const { text, parsed } = readScenario(file);
+  checkSweepOutputs(file, o);
   const base = overridesFrom(o);
   const dims: { key: string; values: string[] }[] = [];
   for (const p of o.param ?? []) {
@@ -132,9 +133,19 @@ export function writeSweepOutputs(plan: SweepOutline, ran: readonly SweepResult[
   );
   if (o.json === true || (o.format ?? "csv") === "json") out(json);
   else out(csv);
-  if (o.out !== undefined) writeFileSync(o.out, o.out.endsWith(".json") ? `${json}\n` : csv);
-  if (o.plot !== undefined) writeFileSync(o.plot, plot(plan.scenario, plan.dims, points, metric));
+  if (o.out !== undefined) writeFileAtomic(o.out, o.out.endsWith(".json") ? `${json}\n` : csv, "--out");
+  if (o.plot !== undefined) writeFileAtomic(o.plot, plot(plan.scenario, plan.dims, points, metric), "--plot");
   return points.some((p) => p.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
+}
+
+/** Bad flags and output paths are refused before any point runs. */
+function checkSweepOutputs(file: string, o: CliOptions): void {
+  if (o.workers !== undefined && (o.workers < 0 || o.workers > 256)) throw new GoschedError("OPTION_INVALID", `--workers ${o.workers}: expected a whole number from 0 to 256 (0 = run in this thread)`);
+  const outs: { flag: string; path: string }[] = [];
+  if (o.out !== undefined) outs.push({ flag: "--out", path: o.out });
+  if (o.plot !== undefined) outs.push({ flag: "--plot", path: o.plot });
+  for (const x of outs) checkOutputPath(x.path, x.flag);
+  checkDistinct(outs, [file]);
 }
 
 /**

@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { GoschedError } from "../base/errors.js";
+import { maxDurationNs, maxProcs, maxSeed } from "../base/limits.js";
+import { parsePolicy } from "../policies/index.js";
 import { formatNs } from "../base/time.js";
 import { analyzeSyscalls, formatSyscallAnalysis } from "../gotrace/analyze.js";
 import { dumpTrace } from "../gotrace/dump.js";
@@ -112,7 +114,7 @@ function checkProfile(p: string): ProfileName {
 
 function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false, observers: readonly ObserverSpec[] = []): Simulation {
   const { main } = buildReplayPrograms(w);
-  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, maxTimeNs: Math.max(60e9, w.trace.makespanNs * 100) };
+  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, maxTimeNs: Math.min(maxDurationNs, Math.max(60e9, w.trace.makespanNs * 100)) };
   return simulate(opts as Parameters<typeof simulate>[0]);
 }
 
@@ -241,10 +243,21 @@ function parseScale(s: string): [string, number] {
   const i = s.lastIndexOf("=");
   const f = i > 0 ? Number(s.slice(i + 1)) : NaN;
   if (i <= 0 || !Number.isFinite(f) || f < 0) throw new GoschedError("OPTION_INVALID", `--scale-site ${s}: expected <site>=<factor>, e.g. main.nanosleep=2`);
+  if (f > 1e6) throw new GoschedError("OPTION_INVALID", `--scale-site ${s}: a factor may be at most 1e6`);
   return [s.slice(0, i), f];
 }
 
+/** Every replay option is checked before the trace is read: a bad flag is an option error (exit 2). */
+function checkReplayOptions(o: TraceCliOptions): void {
+  if (o.gomaxprocs !== undefined && (o.gomaxprocs < 1 || o.gomaxprocs > maxProcs)) throw new GoschedError("OPTION_INVALID", `--gomaxprocs ${o.gomaxprocs}: expected a whole number from 1 to ${maxProcs}`);
+  if (o.profile !== undefined && o.profile !== "auto") checkProfile(o.profile);
+  if (o.policy !== undefined) parsePolicy(o.policy);
+  if (o.seed !== undefined && (o.seed < 0 || o.seed > maxSeed)) throw new GoschedError("OPTION_INVALID", `--seed ${o.seed}: expected a whole number from 0 to ${maxSeed}`);
+}
+
 export function replayCommand(file: string, o: TraceCliOptions): number {
+  checkReplayOptions(o);
+  for (const s of o.scaleSite ?? []) parseScale(s);
   const t = loadTrace(file);
   const r = replayTrace(t, {
     ...(o.gomaxprocs !== undefined ? { gomaxprocs: o.gomaxprocs } : {}),
