@@ -6,6 +6,7 @@ import { MetricsObserver, type Metrics } from "./observers/metrics.js";
 import { resolveConfig, type ConfigOptions } from "./profiles/index.js";
 import type { RuntimeConfig } from "./runtime/config.js";
 import type { Observer } from "./runtime/events.js";
+import { Buggify, type BuggifyOptions } from "./runtime/buggify.js";
 import { checkInvariants } from "./runtime/invariants.js";
 import type { Program } from "./runtime/ops.js";
 import type { Runtime } from "./runtime/runtime.js";
@@ -26,6 +27,8 @@ export interface SimulateOptions extends ConfigOptions {
   readonly progressEveryEvents?: number;
   /** false: no metrics observer (benchmarks of the bare model); `metrics` is then null. */
   readonly metrics?: boolean;
+  /** Fault injection (runtime/buggify.ts): perturb the machine within its legal envelope; implies `check`. */
+  readonly buggify?: BuggifyOptions;
 }
 
 export interface Simulation<M extends Metrics | null = Metrics> {
@@ -33,14 +36,16 @@ export interface Simulation<M extends Metrics | null = Metrics> {
   readonly result: SimulationResult;
   readonly metrics: M;
   readonly runtime: Runtime;
+  /** With the buggify option: which perturbation points were on and what fired. */
+  readonly buggify?: Buggify;
 }
 
 export function simulate(options: SimulateOptions & { readonly metrics: false }): Simulation<null>;
 export function simulate(options: SimulateOptions): Simulation;
 export function simulate(options: SimulateOptions): Simulation<Metrics | null> {
-  const { config, metrics, rt } = start(options);
+  const { config, metrics, rt, buggify } = start(options);
   const result = run(rt);
-  return { config, result, metrics: metrics === null ? null : metrics.metrics(), runtime: rt };
+  return { config, result, metrics: metrics === null ? null : metrics.metrics(), runtime: rt, ...(buggify !== null ? { buggify } : {}) };
 }
 
 /**
@@ -48,19 +53,26 @@ export function simulate(options: SimulateOptions): Simulation<Metrics | null> {
  * its event loop there, so Ctrl-C is handled mid-run. The events and the result are the same.
  */
 export async function simulateSliced(options: SimulateOptions, pause: () => Promise<void>, sliceEvents = 1 << 17): Promise<Simulation> {
-  const { config, metrics, rt } = start(options);
+  const { config, metrics, rt, buggify } = start(options);
   while (!advance(rt, sliceEvents)) await pause();
   const result = finish(rt);
-  return { config, result, metrics: metrics!.metrics(), runtime: rt };
+  return { config, result, metrics: metrics!.metrics(), runtime: rt, ...(buggify !== null ? { buggify } : {}) };
 }
 
-function start(options: SimulateOptions): { config: RuntimeConfig; metrics: MetricsObserver | null; rt: Runtime } {
+function start(options: SimulateOptions): { config: RuntimeConfig; metrics: MetricsObserver | null; rt: Runtime; buggify: Buggify | null } {
   const config = resolveConfig(options);
   const metrics = options.metrics === false ? null : new MetricsObserver(config.gomaxprocs);
+  let buggify: Buggify | null = null;
   const rt = createRuntime(config, options.main, (r) => {
     if (metrics !== null) r.subscribe(metrics);
     for (const o of options.observers ?? []) r.subscribe(typeof o === "function" ? o(r) : o);
-    if (options.check === true) r.engine.afterEach(() => checkInvariants(r));
+    if (options.buggify !== undefined) {
+      // Perturbations first, then the invariants are checked on the state they leave.
+      const b = (buggify = new Buggify(r, options.buggify));
+      r.subscribe(b);
+      r.engine.afterEach(() => b.afterEvent());
+    }
+    if (options.check === true || options.buggify !== undefined) r.engine.afterEach(() => checkInvariants(r));
     for (const hook of options.afterEvent ?? []) r.engine.afterEach(() => hook(r));
     const progress = options.onProgress;
     if (progress !== undefined) {
@@ -70,5 +82,5 @@ function start(options: SimulateOptions): { config: RuntimeConfig; metrics: Metr
       });
     }
   });
-  return { config, metrics, rt };
+  return { config, metrics, rt, buggify };
 }

@@ -33,6 +33,7 @@ export const optionTable = [
   { key: "maxEvents", flags: "--max-events <n>", kind: "int", commands: sim, setting: "maxEvents", description: "stop the simulation after this many engine events" },
   { key: "set", flags: "--set <key=value>", kind: "repeatable", commands: sim, description: "override any setting or param, e.g. costs.futexWakeNs=5us or call=rawSyscall (repeatable)" },
   { key: "check", flags: "--check", kind: "boolean", commands: ["run"], description: "check the model's invariants after every event (slow)" },
+  { key: "buggify", flags: "--buggify <seed>", kind: "int", commands: ["run"], description: "fault injection: perturb the machine within its legal envelope (seeded; docs/buggify.md) and check every invariant after every event" },
   { key: "schedtrace", flags: "--schedtrace <duration>", kind: "duration", commands: ["run"], description: "print GODEBUG=schedtrace lines every <duration> of simulated time (e.g. 10ms)" },
   { key: "scheddetail", flags: "--scheddetail", kind: "boolean", commands: ["run"], description: "with --schedtrace: the scheddetail=1 form (a line per P, M and G)" },
   { key: "trace", flags: "--trace <out.trace>", kind: "string", commands: ["run"], description: "write the run as a Go execution trace (go 1.19 format, opens in go tool trace; one file per variant)" },

@@ -38,6 +38,7 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
       scheddetail: o.scheddetail === true,
       write: o.json === true ? (t) => traceLines.push(t) : (t) => process.stdout.write(t),
       ...(progress !== null ? { onProgress: (rt) => progress.sim(rt) } : {}),
+      ...(o.buggify !== undefined ? { buggifySeed: o.buggify } : {}),
     };
     // --trace/--perfetto/--pprof-syscall: streamed to temporary files, renamed when the run is over.
     const outputs = openOutputs(outputPaths(o), fileLabelOf[runIndex]!, sc.runs.length > 1);
@@ -50,6 +51,7 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
     }
     for (const w of outputs.finish()) process.stderr.write(`gosched: wrote ${w.path} (${w.bytes} bytes)\n`);
     progress?.done();
+    if (sim.buggify !== undefined) process.stderr.write(buggifyReport(cr.label, o.buggify!, sim.buggify.summary()));
     runs.push({ label: cr.label, sim });
     if (o.json === true && schedtraceNs > 0) (sim as { schedtrace?: string }).schedtrace = traceLines.join("");
   }
@@ -73,6 +75,16 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
   return runs.some((r) => r.sim.result.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
 }
 
+/** What --buggify did in one run: the points that were on and how often each fired. */
+function buggifyReport(label: string, seed: number, points: readonly { point: string; enabled: boolean; chances: number; fired: number }[]): string {
+  const on = points.filter((p) => p.enabled);
+  const fired = on.filter((p) => p.fired > 0);
+  const total = fired.reduce((s, p) => s + p.fired, 0);
+  const lines = [`gosched: ${label}: buggify seed ${seed}: ${on.length} of ${points.length} perturbation points on, ${fired.length} fired (${total} times); every invariant held after every event`];
+  for (const p of fired) lines.push(`  ${p.point}: ${p.fired} of ${p.chances}`);
+  return `${lines.join("\n")}\n`;
+}
+
 export function parseDurationFlag(v: string, flag: string): number {
   const r = parseDuration(v);
   if (!r.ok) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: ${r.message}`);
@@ -87,6 +99,7 @@ const singleRunFlags = [
   ["pprofSyscall", "--pprof-syscall"],
   ["schedtrace", "--schedtrace"],
   ["check", "--check"],
+  ["buggify", "--buggify"],
 ] as const;
 
 /** run --seeds N: every variant over seeds s…s+N−1, each metric as median [p5–p95]. */

@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly onProgress?: (rt: Runtime) => void;
   /** More observers (trace writers, …), or factories taking the runtime. */
   readonly observers?: readonly ObserverSpec[];
+  /** --buggify: the seed of the fault injection. */
+  readonly buggifySeed?: number;
 }
 
 export function runCompiled(cr: CompiledRun, o: RunOptions = {}): Simulation {
@@ -37,6 +39,7 @@ function simulateOptions(cr: CompiledRun, o: RunOptions): SimulateOptions {
     observers: [...schedtrace, ...(o.observers ?? [])],
     check: o.check === true,
     ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
+    ...(o.buggifySeed !== undefined ? { buggify: { seed: o.buggifySeed } } : {}),
   };
 }
 

@@ -56,6 +56,24 @@ export function gcStart(rt: Runtime, mp: M, wait: boolean): void {
   stopTheWorldWithSema(rt, mp);
 }
 
+/**
+ * A GC cycle started by a thread the model does not run (runtime.GC or ReadMemStats on another M,
+ * the forcegc helper): its stop-the-world arrives now, wherever the Ms are. Buggify (buggify.ts)
+ * calls it between the steps of the syscall path; the cycle then runs as any other, with the GC's
+ * own actor as initiator (as mark termination already is). False if a cycle is running.
+ */
+export function gcStartElsewhere(rt: Runtime, reason: string): boolean {
+  const gc = rt.gc;
+  if (gc.phase !== "off") return false;
+  gc.cycles++;
+  gc.phase = "stw1";
+  gc.initiator = null;
+  gc.starter = nilG;
+  rt.ev("gcStart", nilG, null, null, reason, gc.cycles);
+  stopTheWorldWithSema(rt, null);
+  return true;
+}
+
 function parkOnGc(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   rt.gs.schedlink[gp] = rt.gc.waiters;
