@@ -83,7 +83,8 @@ function handleRun(req: RunRequest): void {
   } catch (e) {
     return fail(req.id, e);
   }
-  const js = ps.doc.toJS() as { name?: unknown };
+  // Not doc.toJS(): it refuses more than 100 alias expansions, which a scenario may have (docs/limits.md).
+  const js = { name: ps.doc.get("name") as unknown };
   const sc0 = compileScenario(ps, { variants: [], overrides: [] });
   const outs: RunOutput[] = [];
   const sims: { label: string; sim: Simulation }[] = [];
