@@ -41,8 +41,14 @@ export interface Costs {
   readonly cgocallExtraNs: number;
   /** notewakeup(m.park) until the woken thread runs (futex wake + wake-up latency). */
   readonly futexWakeNs: number;
-  /** newm until the new thread runs mstart (clone + thread start). */
+  /** newm until the new thread runs mstart (clone + thread start), median; includes mstartNs. */
   readonly threadStartNs: number;
+  /** The new thread's own CPU work before it schedules (mstart, minit): the on-CPU part of threadStartNs. */
+  readonly mstartNs: number;
+  /** newm's clone() on the creating thread's CPU (allocm, the g0 stack, clone). */
+  readonly cloneNs: number;
+  /** One sysmon pass's CPU work (retake over all Ps, the netpoll and forced-GC checks). */
+  readonly sysmonPassNs: number;
   /** One pass through schedule()/findRunnable up to execute. */
   readonly scheduleNs: number;
   /** The `go` statement (newproc). */
@@ -61,9 +67,15 @@ export interface Costs {
   readonly gcMarkTermNs: number;
 }
 
+/**
+ * A latency's spread around its median: points [p, offsetNs] of a piecewise-linear inverse CDF,
+ * p ascending from 0 to 1, offsets ascending, offset 0 at p = 0.5 (machine.ts draws from it).
+ */
+export type Spread = readonly (readonly [number, number])[];
+
 /** The machine the program runs on; real outcomes depend on it. */
 export interface Machine {
-  /** CPUs: running threads beyond this share them (processor sharing). */
+  /** CPUs: every thread's CPU work runs on these under the kernel's scheduler (kernel.ts). */
   readonly ncpu: number;
   /** Linux timer slack added to every sleep (default 50 µs; /proc/<tid>/timerslack_ns). */
   readonly timerSlackNs: number;
@@ -71,6 +83,20 @@ export interface Machine {
   readonly sleepBaseOverheadNs: number;
   /** Extra overhead of long sleeps, measured: [requestNs, extraNs] points, interpolated linearly. */
   readonly sleepExtraNsPoints: readonly (readonly [number, number])[];
+  /** Spread of a sleep's real duration by request size: [requestNs, spread], interpolated. */
+  readonly sleepSpreads: readonly (readonly [number, Spread])[];
+  /** Spread of a futex wake-up until the woken thread is runnable (median Costs.futexWakeNs). */
+  readonly futexWakeSpread: Spread;
+  /** Spread of a thread's start (median Costs.threadStartNs). */
+  readonly threadStartSpread: Spread;
+  /** Spread of entersyscall + exitsyscall's own cost (median their sum in Costs). */
+  readonly syscallSpread: Spread;
+  /** Spread of a preemption signal's delivery (median Costs.preemptSignalNs). */
+  readonly preemptSignalSpread: Spread;
+  /** The kernel's base time slice (Linux EEVDF: sysctl_sched_base_slice × (1 + ilog2(min(ncpu, 8)))). */
+  readonly schedSliceNs: number;
+  /** A context switch: a CPU going from one runnable thread to another. */
+  readonly contextSwitchNs: number;
 }
 
 export interface GcSettings {

@@ -6,6 +6,7 @@
 //
 // Fidelity (docs/model.md): new Ms requested from a locked M are created directly, not through the
 // template thread (same thread count, a futex wake less).
+import { futexWakeNs } from "./machine.js";
 import { Resume, acquirep, allocm, execute, handoffp, mcount, releasep, stopm } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import type { Runtime } from "./runtime.js";
@@ -82,7 +83,7 @@ export function startlockedm(rt: Runtime, mp: M, gp: number): void {
   if (lm.state === "lockedidle") {
     rt.sched.nmidlelocked--;
     lm.state = "waking";
-    rt.mAfter(lm, rt.config.costs.futexWakeNs, Resume.LockedWoken);
+    rt.mSleep(lm, futexWakeNs(rt), Resume.LockedWoken);
   } else lm.noteWoken = true;
   stopm(rt, mp);
 }

@@ -7,6 +7,7 @@
 // An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
 // epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
 import { Resume, acquirep, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
+import { futexWakeNs } from "./machine.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -36,7 +37,7 @@ export function netReady(rt: Runtime, gp: number, gen: number): void {
   const mp = np.blockedM;
   if (mp !== null && !np.blockedMWaking) {
     np.blockedMWaking = true;
-    rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
+    rt.mSleep(mp, futexWakeNs(rt), Resume.NetpollWoken);
   }
 }
 
@@ -79,7 +80,7 @@ export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number): boolean {
   if (np.ready.length > 0 || (timed && pollUntilNs <= rt.nowNs)) {
     np.blockedMWaking = true;
     rt.mAfter(mp, 0, Resume.NetpollWoken);
-  } else if (timed) rt.mAfter(mp, netpollTimeoutNs(rt, pollUntilNs - rt.nowNs), Resume.NetpollWoken);
+  } else if (timed) rt.mSleep(mp, netpollTimeoutNs(rt, pollUntilNs - rt.nowNs), Resume.NetpollWoken);
   else rt.mWait(mp);
   return true;
 }
@@ -96,7 +97,7 @@ export function netpollBreakBefore(rt: Runtime, whenNs: number): boolean {
   if ((np.pollUntilNs === 0 || np.pollUntilNs > whenNs) && !np.blockedMWaking) {
     np.blockedMWaking = true;
     rt.ev("netpoll", nilG, mp, null, "netpollBreak");
-    rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.NetpollWoken);
+    rt.mSleep(mp, futexWakeNs(rt), Resume.NetpollWoken);
   }
   return true;
 }

@@ -37,7 +37,8 @@ import { netpollBlock, netpollBreakBefore, netpollNonBlocking } from "./netpoll.
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
 import { anyTimers, checkTimers, nextTimerNs } from "./time.js";
-import { sleepActualNs } from "./config.js";
+import { futexWakeNs, preemptSignalNs, sleepNs, threadStartNs } from "./machine.js";
+import { kCharge } from "./kernel.js";
 
 /** What an M does when its pending engine event fires. */
 export const enum Resume {
@@ -153,7 +154,8 @@ function mReserveID(rt: Runtime): number {
 
 /** The M for m0 (the main thread) or sysmon: created at start-up, not by newm's clone path. */
 export function allocm(rt: Runtime): M {
-  const mp = new M(mReserveID(rt));
+  const id = mReserveID(rt);
+  const mp = new M(id, rt.kernel.thread(id));
   rt.allm.push(mp);
   return mp;
 }
@@ -170,7 +172,10 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
   mp.spinning = spinning;
   mp.state = "starting";
   rt.ev("newm", nilG, mp, pp, spinning ? "spinning" : "", mcount(rt));
-  rt.mAfter(mp, rt.config.costs.threadStartNs, Resume.MStart);
+  // clone() runs on the creating thread's CPU; the new thread becomes runnable after its start latency
+  // and then runs mstart/minit on a CPU.
+  if (rt.kernel.current !== null) kCharge(rt, rt.kernel.current, rt.config.costs.cloneNs);
+  rt.mSleep(mp, threadStartNs(rt), Resume.MStart, rt.config.costs.mstartNs);
   return mp;
 }
 
@@ -178,7 +183,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
 function notewakeupM(rt: Runtime, mp: M): void {
   mp.state = "waking";
   rt.ev("notewakeup", nilG, mp, mp.nextp, "m.park");
-  rt.mAfter(mp, rt.config.costs.futexWakeNs, Resume.Woken);
+  rt.mSleep(mp, futexWakeNs(rt), Resume.Woken);
 }
 
 /**
@@ -566,8 +571,7 @@ function stealWork(rt: Runtime, mp: M): void {
         if (victim.status === _Prunning) {
           st.victim = victim.id;
           st.g = victim.runnext;
-          const sleepNs = sleepActualNs(rt.config.machine, rt.config.constants.runnextStealSleepUs * 1000);
-          rt.mAfter(mp, sleepNs, Resume.StealSleepDone);
+          rt.mSleep(mp, sleepNs(rt, rt.config.constants.runnextStealSleepUs * 1000), Resume.StealSleepDone);
           return;
         }
         const next = victim.runnext;
@@ -661,7 +665,7 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
 export function stopwaitDone(rt: Runtime): void {
   rt.sched.stopwait--;
   if (rt.sched.stopwait === 0) {
-    rt.queue.push(rt.nowNs + rt.config.costs.futexWakeNs, Ev.Gc, 0, rt.gc.gen);
+    rt.queue.push(rt.nowNs + futexWakeNs(rt), Ev.Gc, 0, rt.gc.gen);
   }
 }
 
@@ -701,7 +705,7 @@ export function preemptone(rt: Runtime, pp: P, self: M | null): boolean {
   if (rt.gs.noCalls[gp] === 0) rt.queue.push(rt.nowNs + rt.config.costs.preemptPrologueNs, Ev.Prologue, mp.id, gp);
   // Asynchronous (go1.14+): preemptM sends SIGURG.
   if (rt.config.constants.asyncPreemption) {
-    rt.queue.push(rt.nowNs + rt.config.costs.preemptSignalNs, Ev.Signal, mp.id, gp);
+    rt.queue.push(rt.nowNs + preemptSignalNs(rt), Ev.Signal, mp.id, gp);
   }
   return true;
 }

@@ -5,7 +5,8 @@ import { Prng } from "../base/prng.js";
 import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
-import { CpuPool } from "./cpu.js";
+import { Kernel, kBlock, kRun, kSleep } from "./kernel.js";
+import type { LatencyHook } from "./machine.js";
 import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -19,8 +20,8 @@ export const enum Ev {
   M = 1,
   /** sysmon wakes (token: sysmon generation). */
   Sysmon = 2,
-  /** The CPU pool's next compute completion (token: pool generation). */
-  Cpu = 3,
+  /** A kernel thread's CPU work is done (target: thread id, token: its kernel generation). */
+  KDone = 3,
   /** The GC's next phase step (token: GC generation). */
   Gc = 5,
   /** A preemption signal reaches an M (target: M id, token: G slot it was aimed at). */
@@ -31,6 +32,10 @@ export const enum Ev {
   SyscallThread = 8,
   /** A goroutine's fd becomes ready (target: G slot, token: its wait generation). */
   NetReady = 10,
+  /** A kernel thread's off-CPU wait ends; it becomes runnable (target: thread id, token: generation). */
+  KWake = 11,
+  /** A running thread's virtual deadline is reached (target: CPU, token: the CPU's generation). */
+  KSlice = 12,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "max-goroutines" | "fatal" | "deadlock";
@@ -44,7 +49,9 @@ export class Runtime {
   readonly engine = new Engine();
   readonly queue: EventQueue = this.engine.queue;
   readonly prng: Prng;
-  readonly cpu: CpuPool;
+  readonly kernel: Kernel;
+  /** Perturbs every latency the machine draws (machine.ts), e.g. for fault injection; null = none. */
+  latencyHook: LatencyHook | null = null;
   /** Coprimes of gomaxprocs for the randomized steal order (proc.go randomOrder). */
   readonly stealCoprimes: number[];
 
@@ -130,7 +137,8 @@ export class Runtime {
 
   constructor(readonly config: RuntimeConfig) {
     this.prng = new Prng(config.seed);
-    this.cpu = new CpuPool(config.machine.ncpu);
+    const m = config.machine;
+    this.kernel = new Kernel(m.ncpu, m.schedSliceNs, m.contextSwitchNs);
     this.sched.maxmcount = config.constants.maxmcount;
     const n = config.gomaxprocs;
     this.stealCoprimes = [];
@@ -212,16 +220,33 @@ export class Runtime {
     for (const o of this.observers) o.onEnd?.(this.nowNs);
   }
 
-  /** Schedules the M's next step `delayNs` from now, cancelling any step it had pending. */
-  mAfter(mp: M, delayNs: number, resume: number): void {
+  /**
+   * The M's next step comes after `cpuNs` of CPU work on its thread (it waits for a CPU if all are
+   * busy — kernel.ts); cancels any step it had pending.
+   */
+  mAfter(mp: M, cpuNs: number, resume: number): void {
     mp.gen++;
     mp.resume = resume;
-    this.queue.push(this.nowNs + delayNs, Ev.M, mp.id, mp.gen);
+    mp.computingG = 0;
+    kRun(this, mp.kt, cpuNs, Ev.M, mp.id, mp.gen);
   }
 
-  /** Cancels the M's pending step (it now waits for someone else to act on it). */
+  /**
+   * The M's thread leaves the CPU for `offCpuNs` (a sleep, a syscall in the kernel, a wake-up's
+   * latency), then needs `cpuNs` of CPU, then takes its next step.
+   */
+  mSleep(mp: M, offCpuNs: number, resume: number, cpuNs = 0): void {
+    mp.gen++;
+    mp.resume = resume;
+    mp.computingG = 0;
+    kSleep(this, mp.kt, offCpuNs, cpuNs, Ev.M, mp.id, mp.gen);
+  }
+
+  /** Cancels the M's pending step; its thread parks until someone acts on it. */
   mWait(mp: M): void {
     mp.gen++;
+    mp.computingG = 0;
+    kBlock(this, mp.kt);
   }
 
   programId(program: Program): number {

@@ -182,6 +182,7 @@ function copyInto<T extends { set(a: T): void }>(to: T, from: T): T {
 }
 
 import { EventQueue } from "../sim/event_queue.js";
+import type { KThread } from "./kernel.js";
 
 export const runqSize = 256; // runtime2.go: p.runq [256]guintptr
 
@@ -248,7 +249,13 @@ export class M {
   resume = 0;
   /** Steal iteration left suspended in runqgrab's usleep(3). */
   readonly steal = { round: 0, start: 0, step: 0, k: 0, victim: -1, g: 0, ranTimer: false };
-  constructor(readonly id: number) {}
+  /** The G whose compute op this M's pending step is (cpu.ts), or 0. */
+  computingG = nilG;
+  /** id: the M's id; kt: its kernel thread (kernel.ts). */
+  constructor(
+    readonly id: number,
+    readonly kt: KThread,
+  ) {}
 }
 
 /** sched (schedt in runtime2.go): the global scheduler state. */

@@ -3,7 +3,7 @@
 import { InvariantError } from "../base/assert.js";
 import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import type { RuntimeConfig } from "./config.js";
-import { cpuComplete } from "./cpu.js";
+import { kDone, kSlice, kStepEnd, kWake } from "./kernel.js";
 import type { Program } from "./ops.js";
 import {
   Resume,
@@ -119,9 +119,20 @@ function registerHandlers(rt: Runtime): void {
     if (token === mp.gen) resumeM(rt, mp);
   });
   on(Ev.Sysmon, (target, token) => sysmonWake(rt, target, token));
-  on(Ev.Cpu, (_target, token) => {
-    for (const mp of cpuComplete(rt, token)) gostep(rt, mp);
+  // A thread's CPU work is done: its step (an M's resume or a sysmon pass) runs now, on its CPU.
+  on(Ev.KDone, (target, token) => {
+    const t = kDone(rt, target, token);
+    if (t === null) return;
+    rt.kernel.current = t;
+    if (t.evKind === Ev.M) {
+      const mp = rt.allm[t.evTarget]!;
+      if (t.evToken === mp.gen) resumeM(rt, mp);
+    } else sysmonWake(rt, t.evTarget, t.evToken);
+    rt.kernel.current = null;
+    kStepEnd(rt, t);
   });
+  on(Ev.KWake, (target, token) => kWake(rt, target, token));
+  on(Ev.KSlice, (target, token) => kSlice(rt, target, token));
   on(Ev.Gc, (target, token) => gcStep(rt, target, token));
   on(Ev.Signal, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, false));
   on(Ev.Prologue, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, true));
@@ -138,6 +149,7 @@ function resumeM(rt: Runtime, mp: M): void {
     case Resume.Schedule:
       return schedule(rt, mp);
     case Resume.Op:
+      mp.computingG = 0;
       return gostep(rt, mp);
     case Resume.SyscallReturn:
       return exitsyscall(rt, mp);

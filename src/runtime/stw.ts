@@ -13,6 +13,7 @@
 // Fidelity (docs/model.md): mark workers, assists and forEachP are not modeled (issue #8); the mark
 // termination stop-the-world is initiated by the GC itself rather than by a worker goroutine on a P.
 import { caspstatus } from "./status.js";
+import { futexWakeNs } from "./machine.js";
 import { Resume, gopark, newm, pidleget, pidleput, preemptone, ready, wakep } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -247,7 +248,7 @@ function startMForP(rt: Runtime, pp: P): void {
   nmp.nextp = pp;
   nmp.state = "waking";
   rt.ev("notewakeup", nilG, nmp, pp, "m.park");
-  rt.mAfter(nmp, rt.config.costs.futexWakeNs, Resume.Woken);
+  rt.mSleep(nmp, futexWakeNs(rt), Resume.Woken);
 }
 
 /** Allocation: heap grows; crossing the goal starts a cycle (the allocating G continues after STW 1). */

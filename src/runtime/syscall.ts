@@ -12,7 +12,7 @@
 // A syscall is modeled as: entry at the op (state changes at once), then the thread is in the kernel
 // for entersyscallNs + the call's duration (+ cgo's extra), then exitsyscall runs at return time.
 import { casgstatus, caspstatus } from "./status.js";
-import { sleepActualNs } from "./config.js";
+import { sleepNs, syscallOverheadNs } from "./machine.js";
 import { sample } from "./program.js";
 import type { Op } from "./ops.js";
 import { Resume, acquirep, dropg, execute, handoffp, pidleget, releasep, stopm, stopwaitDone } from "./proc.js";
@@ -29,7 +29,7 @@ export type SyscallOp = Extract<Op, { op: "syscall" | "rawSyscall" | "blockingSy
 /** Kernel time of one call: the sampled duration, stretched by the timer slack for a nanosleep. */
 export function kernelNs(rt: Runtime, op: SyscallOp): number {
   const d = sample(rt, op.durationNs);
-  return op.timing === "nanosleep" ? sleepActualNs(rt.config.machine, d) : d;
+  return op.timing === "nanosleep" ? sleepNs(rt, d) : d;
 }
 
 /** Syscall/Syscall6/Read/Write, cgocall and entersyscallblock calls, as the policy directs them. */
@@ -46,7 +46,8 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   if (op.op === "blockingSyscall" || rt.config.policy.name === "immediate-handoff") entersyscallblock(rt, mp, op.site);
   else reentersyscall(rt, mp, op.site);
   const extraNs = op.op === "cgocall" ? rt.config.costs.cgocallExtraNs : 0;
-  rt.mAfter(mp, rt.config.costs.entersyscallNs + extraNs + durationNs, Resume.SyscallReturn);
+  // The thread is off its CPU for the call (blocked in the kernel), then runs the entry's cost and exits.
+  rt.mSleep(mp, durationNs, Resume.SyscallReturn, syscallOverheadNs(rt, rt.config.costs.entersyscallNs + extraNs));
 }
 
 /** RawSyscall/RawSyscall6: the G stays _Grunning and the M keeps its P for the whole call. */
@@ -54,7 +55,7 @@ export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   const durationNs = kernelNs(rt, op);
   mp.state = "rawsyscall";
   rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, durationNs);
-  rt.mAfter(mp, durationNs, Resume.RawSyscallReturn);
+  rt.mSleep(mp, durationNs, Resume.RawSyscallReturn);
 }
 
 export function rawSyscallReturn(rt: Runtime, mp: M): void {
@@ -163,7 +164,7 @@ export function exitsyscall(rt: Runtime, mp: M): void {
   if (exitsyscallfast(rt, mp, oldp)) {
     mp.state = "running";
     exitsyscallTail(rt, mp, gp);
-    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
+    gostepAfter(rt, mp, syscallOverheadNs(rt, rt.config.costs.exitsyscallNs));
     return;
   }
   exitsyscall0(rt, mp);
@@ -300,7 +301,7 @@ function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
   }
   mp.state = "running";
   exitsyscallTail(rt, mp, gp);
-  gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
+  gostepAfter(rt, mp, syscallOverheadNs(rt, rt.config.costs.exitsyscallNs));
 }
 
 function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): boolean {

@@ -9,6 +9,7 @@
 // Interpretation where the proposal is silent (docs/policies.md): if the M's syscall thread is busy
 // with another goroutine's call, an idle syscall thread of another M is borrowed, else a new one is
 // created — so blocking calls never serialize behind each other.
+import { futexWakeNs, threadStartNs } from "./machine.js";
 import { gopark, mcount } from "./proc.js";
 import { ready } from "./proc.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -28,17 +29,16 @@ export interface SyscallThread {
 
 export function syscallThreadOp(rt: Runtime, mp: M, op: SyscallOp, durationNs: number): void {
   const gp = mp.curg;
-  const costs = rt.config.costs;
   let st = rt.syscallThreads.find((t) => t.owner === mp && t.gp === 0) ?? rt.syscallThreads.find((t) => t.gp === 0);
   let startNs: number;
   if (st === undefined) {
     st = { id: rt.syscallThreads.length, owner: mp, gp: 0, caller: null, gen: 0 };
     rt.syscallThreads.push(st);
     rt.ev("newm", 0, mp, null, "syscall-thread", mcount(rt) + rt.syscallThreads.length);
-    startNs = costs.threadStartNs;
+    startNs = threadStartNs(rt);
   } else {
     rt.ev("notewakeup", 0, mp, null, "syscall-thread");
-    startNs = costs.futexWakeNs;
+    startNs = futexWakeNs(rt);
   }
   st.gp = gp;
   st.caller = mp;

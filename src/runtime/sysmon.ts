@@ -5,7 +5,8 @@
 //
 // Left out (docs/model.md): netpoll polling, forced GC every 2 min, the scavenger, timer-driven startm.
 import { caspstatus } from "./status.js";
-import { sleepActualNs } from "./config.js";
+import { futexWakeNs, sleepNs } from "./machine.js";
+import { kSleep } from "./kernel.js";
 import { handoffp, preemptone } from "./proc.js";
 import { nextTimerNs } from "./time.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -37,7 +38,12 @@ function sysmonUsleep(rt: Runtime): void {
   else if (sm.idle > c.sysmonIdlePassesBeforeBackoff) sm.delayUs *= 2;
   if (sm.delayUs > c.sysmonDelayUsMax) sm.delayUs = c.sysmonDelayUsMax;
   sm.gen++;
-  rt.queue.push(rt.nowNs + sleepActualNs(rt.config.machine, sm.delayUs * 1000), Ev.Sysmon, SysmonWake.Usleep, sm.gen);
+  sysmonSleep(rt, sleepNs(rt, sm.delayUs * 1000), SysmonWake.Usleep);
+}
+
+/** sysmon's thread leaves its CPU for offCpuNs, then runs a pass (its CPU work) when it gets a CPU. */
+function sysmonSleep(rt: Runtime, offCpuNs: number, wake: SysmonWake): void {
+  kSleep(rt, rt.sysmonM!.kt, offCpuNs, rt.config.costs.sysmonPassNs, Ev.Sysmon, wake, rt.sysmon.gen);
 }
 
 /** Ev.Sysmon. */
@@ -55,7 +61,7 @@ export function sysmonWake(rt: Runtime, wake: number, token: number): void {
         const sleepNs = Math.min(rt.config.constants.sysmonDeepSleepNsMax, nextNs - rt.nowNs);
         sm.gen++;
         rt.ev("sysmon", nilG, rt.sysmonM, null, "deep-sleep", sleepNs);
-        rt.queue.push(rt.nowNs + sleepNs, Ev.Sysmon, SysmonWake.DeepTimeout, sm.gen);
+        sysmonSleep(rt, sleepNs, SysmonWake.DeepTimeout);
         return;
       }
     }
@@ -94,7 +100,7 @@ export function sysmonNoteWakeup(rt: Runtime): void {
   const sm = rt.sysmon;
   sm.gen++;
   rt.ev("notewakeup", nilG, rt.sysmonM, null, "sysmonnote");
-  rt.queue.push(rt.nowNs + rt.config.costs.futexWakeNs, Ev.Sysmon, SysmonWake.DeepNote, sm.gen);
+  sysmonSleep(rt, futexWakeNs(rt), SysmonWake.DeepNote);
 }
 
 /**

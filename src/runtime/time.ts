@@ -7,7 +7,7 @@
 // next timer. (go1.19's sysmon starts an M for overdue timers only on NetBSD.)
 //
 // go1.10 keeps its timerproc goroutines instead (timerproc.ts).
-import { sleepActualNs } from "./config.js";
+import { sleepNs } from "./machine.js";
 import type { Chan } from "./ops.js";
 import { netpollBreakBefore } from "./netpoll.js";
 import { gopark, ready, wakep } from "./proc.js";
@@ -102,5 +102,5 @@ export function anyTimers(rt: Runtime): boolean {
  */
 export function netpollTimeoutNs(rt: Runtime, delayNs: number): number {
   const waitMs = delayNs < 1e6 ? 1 : Math.floor(delayNs / 1e6);
-  return sleepActualNs(rt.config.machine, waitMs * 1e6);
+  return sleepNs(rt, waitMs * 1e6);
 }

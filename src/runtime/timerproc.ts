@@ -4,7 +4,7 @@
 // one blocked thread per active bucket. An earlier timer added while it sleeps wakes it
 // (notewakeup(&tb.waitnote)); with no timers it parks ("timer goroutine (idle)") until addtimer readies
 // it. go1.14 replaced all of this with per-P timer heaps.
-import { sleepActualNs } from "./config.js";
+import { futexWakeNs, sleepNs } from "./machine.js";
 import type { GeneratorProgram, Op } from "./ops.js";
 import { Resume, gopark, newproc, ready } from "./proc.js";
 import type { Runtime } from "./runtime.js";
@@ -46,7 +46,7 @@ export function addtimer(rt: Runtime, mp: M, durationNs: number): void {
     // notewakeup(&tb.waitnote): the sleeping thread returns from its notetsleepg early.
     rt.ev("notewakeup", nilG, tb.sleeper, null, "timerproc");
     tb.state = "running";
-    rt.mAfter(tb.sleeper, rt.config.costs.futexWakeNs, Resume.SyscallReturn);
+    rt.mSleep(tb.sleeper, futexWakeNs(rt), Resume.SyscallReturn);
   }
   gopark(rt, mp, WaitReason.Sleep);
 }
@@ -86,5 +86,5 @@ function timerprocStep(rt: Runtime, mp: M, tb: TimerBucket): void {
   tb.sleepUntilNs = heap.peekTimeNs();
   tb.sleeper = mp;
   entersyscallblock(rt, mp, "notetsleepg");
-  rt.mAfter(mp, rt.config.costs.entersyscallNs + sleepActualNs(rt.config.machine, deltaNs), Resume.SyscallReturn);
+  rt.mSleep(mp, sleepNs(rt, deltaNs), Resume.SyscallReturn, rt.config.costs.entersyscallNs);
 }

@@ -134,7 +134,7 @@ export const scenarioSchema = {
         costs: settingsNsOrNumber(Object.keys(go119Costs)),
         constants: { type: "object", additionalProperties: false, properties: constantsProps },
         machine: settingsNsOrNumber(
-          Object.keys(thisMachine).filter((k) => k !== "sleepExtraNsPoints"),
+          Object.keys(thisMachine).filter((k) => k !== "sleepExtraNsPoints" && !k.endsWith("Spreads") && !k.endsWith("Spread")),
           {
             ncpu: { type: "integer", minimum: 1, maximum: maxProcs },
             sleepExtraNsPoints: { type: "array", items: { type: "array", items: { type: "number", minimum: 0, maximum: maxDurationNs }, minItems: 2, maxItems: 2 } },

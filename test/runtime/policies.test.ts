@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Syscall, compute, go, ms, program, simulate, us } from "../../src/index.js";
-import { go119Costs } from "../../src/profiles/go1_19.js";
+import { exactMachine, go119Costs } from "../../src/profiles/go1_19.js";
 import { parsePolicy } from "../../src/policies/index.js";
 import { EventLog, fanOut } from "../helpers.js";
 
@@ -14,7 +14,8 @@ const behind = program("main", function* () {
 });
 
 test("immediate-handoff: no runnable goroutine waits behind a syscall longer than a thread wake", () => {
-  const sim = simulate({ gomaxprocs: 1, policy: "immediate-handoff", main: behind, check: true });
+  // Exact latencies (no spread, a CPU per thread): the bound is one median thread wake.
+  const sim = simulate({ gomaxprocs: 1, policy: "immediate-handoff", main: behind, machine: exactMachine, check: true });
   assert.equal(sim.metrics.handoffs.blockingSyscall, 1);
   assert.equal(sim.metrics.handoffs.sysmonRetake, 0);
   const bound = go119Costs.futexWakeNs + 2 * go119Costs.scheduleNs;

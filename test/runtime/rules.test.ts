@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GC, RawSyscall, Syscall, blockingSyscall, cgocall, compute, go, ms, program, simulate, sleep, us } from "../../src/index.js";
 import { sleepActualNs } from "../../src/runtime/config.js";
-import { thisMachine } from "../../src/profiles/go1_19.js";
+import { exactMachine, thisMachine } from "../../src/profiles/go1_19.js";
 import { _Pgcstop, _Psyscall } from "../../src/runtime/runtime2.js";
 import { EventLog, fanOut } from "../helpers.js";
 
@@ -142,7 +142,7 @@ test("stop-the-world takes Ps in syscalls at once; a syscall returning meanwhile
 test("sysmon backs off after 50 idle passes: 20 µs ×51, then 40, 80, … 10 ms", () => {
   const log = new EventLog();
   // GOMAXPROCS=2 with one G computing keeps one P busy (no deep sleep) and never retakes anything.
-  simulate({ gomaxprocs: 2, main: program("main", function* () { for (let i = 0; i < 40; i++) yield compute(ms(1)); }), observers: [log], check: true });
+  simulate({ gomaxprocs: 2, machine: exactMachine, main: program("main", function* () { for (let i = 0; i < 40; i++) yield compute(ms(1)); }), observers: [log], check: true });
   const delays = log.of("sysmon", "wake").map((e) => e.arg);
   assert.deepEqual(delays.slice(0, 51), new Array(51).fill(20));
   assert.deepEqual(delays.slice(51, 60), [40, 80, 160, 320, 640, 1280, 2560, 5120, 10000]);

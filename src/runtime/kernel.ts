@@ -1,0 +1,373 @@
+// The kernel's CPU scheduler under the runtime's threads: every thread (M, sysmon) runs its CPU work —
+// Go code and the runtime's own (schedule, findRunnable, syscall entry and exit, sysmon passes, newm's
+// clone, a new thread's start-up) — on Machine.ncpu CPUs. A thread is Blocked (parked on a futex),
+// Sleeping (in nanosleep, epoll_wait or a blocking syscall, until a known time), Runnable (queued for a
+// CPU) or Running. A woken or new thread waits for a CPU when all are busy.
+//
+// Modeled on Linux's EEVDF scheduler (kernel/sched/fair.c, Linux 6.6+), with every thread at nice 0:
+// - vruntime advances at the wall-clock rate while a thread runs; V = the average vruntime of the
+//   runnable and running threads (avg_vruntime);
+// - a thread is eligible when its vruntime ≤ V (entity_eligible); pick_eevdf runs the eligible thread
+//   with the earliest virtual deadline;
+// - placement on wake-up (place_entity): vruntime = V − lag, the lag kept from when it slept
+//   (update_entity_lag, clamped to ±2 slices); deadline = vruntime + slice; a new thread gets half a
+//   slice (PLACE_DEADLINE_INITIAL);
+// - when a running thread's vruntime reaches its deadline it gets a new one and, if others wait, the
+//   CPU is re-picked (update_deadline → resched_curr);
+// - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts a running one only if
+//   it is what pick_eevdf would choose and the running one is no longer eligible (RUN_TO_PARITY keeps
+//   an eligible current thread on its CPU until its deadline);
+// - a context switch costs Machine.contextSwitchNs of the CPU.
+// Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
+// no migration cost or cache effects); slice ends are exact (no tick granularity); the lag is not scaled
+// by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
+import { Ev, type Runtime } from "./runtime.js";
+
+export const enum KState {
+  Blocked = 0,
+  Sleeping = 1,
+  Runnable = 2,
+  Running = 3,
+}
+
+const enum Then {
+  /** After the work: fire the step's event. */
+  Fire = 0,
+  /** After the work (charged by others): sleep, then the step. */
+  Sleep = 1,
+  /** After the work (charged by others): block. */
+  Block = 2,
+}
+
+/** A kernel thread. Its pending step is (work on a CPU, then the event evKind/evTarget/evToken). */
+export class KThread {
+  state = KState.Blocked;
+  cpu = -1;
+  /** Token of the pending KWake/KDone: bumping it cancels them. */
+  gen = 0;
+  fresh = true;
+  vruntimeNs = 0;
+  deadlineNs = 0;
+  vlagNs = 0;
+  /** When the current run on a CPU began (Running). */
+  segStartNs = 0;
+  hasWork = false;
+  /** CPU work left of the pending step, as of workStartNs. */
+  workNs = 0;
+  /** When that work starts executing (after a context switch). */
+  workStartNs = 0;
+  /** CPU work others charged to this thread (newm's clone), run before its next step. */
+  debtNs = 0;
+  then = Then.Fire;
+  sleepNs = 0;
+  wakeWorkNs = 0;
+  evKind = 0;
+  evTarget = 0;
+  evToken = 0;
+  constructor(readonly id: number) {}
+}
+
+export class Kernel {
+  readonly cpus: (KThread | null)[];
+  /** Idle CPUs, a stack (the last one freed is used first). */
+  readonly idleCpus: number[] = [];
+  readonly cpuGen: Int32Array;
+  readonly sliceArmed: Uint8Array;
+  readonly threads: KThread[] = [];
+  /** Runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
+  readonly rq: KThread[] = [];
+  /** Runnable + running threads, the sum of their stored vruntimes, running count and Σ segStart. */
+  n = 0;
+  sumVr = 0;
+  nRunning = 0;
+  sumSeg = 0;
+  /** The thread whose step is running now (set around a KDone's dispatch), or null. */
+  current: KThread | null = null;
+  /** Context switches so far (a CPU going from one thread straight to another). */
+  switches = 0;
+  constructor(
+    readonly ncpu: number,
+    readonly sliceNs: number,
+    readonly switchNs: number,
+  ) {
+    this.cpus = new Array<KThread | null>(ncpu).fill(null);
+    for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
+    this.cpuGen = new Int32Array(ncpu);
+    this.sliceArmed = new Uint8Array(ncpu);
+  }
+
+  thread(id: number): KThread {
+    let t = this.threads[id];
+    if (t === undefined) {
+      t = new KThread(id);
+      this.threads[id] = t;
+    }
+    return t;
+  }
+}
+
+// ─── API for the runtime ────────────────────────────────────────────────────────────────────────
+
+/** The thread wants workNs of CPU, then its event fires. A parked thread becomes runnable now. */
+export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, target: number, token: number): void {
+  setStep(t, kind, target, token);
+  t.workNs = workNs + t.debtNs;
+  t.debtNs = 0;
+  t.hasWork = true;
+  t.then = Then.Fire;
+  t.gen++;
+  if (t.state === KState.Running) {
+    if (t.workStartNs < rt.nowNs) t.workStartNs = rt.nowNs;
+    rt.queue.push(t.workStartNs + t.workNs, Ev.KDone, t.id, t.gen);
+  } else if (t.state !== KState.Runnable) enqueue(rt, t);
+}
+
+/** The thread leaves the CPU for offNs (a sleep, a wake-up latency), then runs workNs, then its event. */
+export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, kind: number, target: number, token: number): void {
+  setStep(t, kind, target, token);
+  t.sleepNs = offNs;
+  t.wakeWorkNs = workNs;
+  t.gen++;
+  if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Sleep);
+  t.hasWork = false;
+  leave(rt, t, KState.Sleeping);
+  rt.queue.push(rt.nowNs + offNs, Ev.KWake, t.id, t.gen);
+}
+
+/** The thread parks (futex wait) until kRun or kSleep gives it a step. */
+export function kBlock(rt: Runtime, t: KThread): void {
+  t.gen++;
+  if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Block);
+  t.hasWork = false;
+  leave(rt, t, KState.Blocked);
+}
+
+/** Charges workNs of CPU to the thread (e.g. newm's clone on the creating thread). */
+export function kCharge(rt: Runtime, t: KThread, workNs: number): void {
+  if (workNs <= 0) return;
+  if (t.hasWork && t.then === Then.Fire) {
+    t.workNs += workNs;
+    if (t.state === KState.Running) {
+      t.gen++;
+      rt.queue.push(Math.max(t.workStartNs, rt.nowNs) + workLeft(rt, t), Ev.KDone, t.id, t.gen);
+    }
+  } else t.debtNs += workNs;
+}
+
+/** CPU work left of the thread's pending step. */
+export function kWorkLeft(rt: Runtime, t: KThread): number {
+  return t.hasWork ? workLeft(rt, t) : 0;
+}
+
+/** Ev.KWake: the thread's off-CPU wait is over; it becomes runnable. */
+export function kWake(rt: Runtime, id: number, token: number): void {
+  const t = rt.kernel.threads[id]!;
+  if (token !== t.gen || t.state !== KState.Sleeping) return;
+  t.workNs = t.wakeWorkNs + t.debtNs;
+  t.debtNs = 0;
+  t.hasWork = true;
+  t.then = Then.Fire;
+  enqueue(rt, t);
+}
+
+/** Ev.KDone: the work is done. Returns the thread whose step event must now fire, or null. */
+export function kDone(rt: Runtime, id: number, token: number): KThread | null {
+  const t = rt.kernel.threads[id]!;
+  if (token !== t.gen || t.state !== KState.Running) return null;
+  t.hasWork = false;
+  t.workNs = 0;
+  const then = t.then;
+  t.then = Then.Fire;
+  if (then === Then.Sleep) {
+    t.gen++;
+    leave(rt, t, KState.Sleeping);
+    rt.queue.push(rt.nowNs + t.sleepNs, Ev.KWake, t.id, t.gen);
+    return null;
+  }
+  if (then === Then.Block) {
+    leave(rt, t, KState.Blocked);
+    return null;
+  }
+  return t;
+}
+
+/** After a step ran: a thread that neither asked for work nor left the CPU is waiting (parked). */
+export function kStepEnd(rt: Runtime, t: KThread): void {
+  if ((t.state === KState.Running || t.state === KState.Runnable) && !t.hasWork) kBlock(rt, t);
+}
+
+/** Ev.KSlice: the running thread's vruntime reached its deadline (update_deadline). */
+export function kSlice(rt: Runtime, cpu: number, token: number): void {
+  const k = rt.kernel;
+  if (token !== k.cpuGen[cpu]) return;
+  k.sliceArmed[cpu] = 0;
+  const t = k.cpus[cpu]!;
+  settleVruntime(rt, t);
+  t.deadlineNs = t.vruntimeNs + k.sliceNs;
+  if (k.rq.length === 0) return;
+  const best = pickEevdf(rt, t);
+  if (best !== t) preempt(rt, cpu);
+  else armSlice(rt, cpu);
+}
+
+// ─── The scheduler ──────────────────────────────────────────────────────────────────────────────
+
+function setStep(t: KThread, kind: number, target: number, token: number): void {
+  t.evKind = kind;
+  t.evTarget = target;
+  t.evToken = token;
+}
+
+function runDebt(rt: Runtime, t: KThread, then: Then): void {
+  t.workNs = t.debtNs;
+  t.debtNs = 0;
+  t.hasWork = true;
+  t.then = then;
+  if (t.workStartNs < rt.nowNs) t.workStartNs = rt.nowNs;
+  rt.queue.push(t.workStartNs + t.workNs, Ev.KDone, t.id, t.gen);
+}
+
+function workLeft(rt: Runtime, t: KThread): number {
+  if (t.state !== KState.Running) return t.workNs;
+  return Math.max(0, t.workNs - Math.max(0, rt.nowNs - t.workStartNs));
+}
+
+/** avg_vruntime: the mean vruntime of the runnable and running threads. */
+function avgVruntime(rt: Runtime): number {
+  const k = rt.kernel;
+  return k.n === 0 ? 0 : (k.sumVr + k.nRunning * rt.nowNs - k.sumSeg) / k.n;
+}
+
+function currentVruntime(rt: Runtime, t: KThread): number {
+  return t.state === KState.Running ? t.vruntimeNs + (rt.nowNs - t.segStartNs) : t.vruntimeNs;
+}
+
+/** Folds the running thread's time so far into its stored vruntime. */
+function settleVruntime(rt: Runtime, t: KThread): void {
+  const k = rt.kernel;
+  const ran = rt.nowNs - t.segStartNs;
+  t.vruntimeNs += ran;
+  k.sumVr += ran;
+  k.sumSeg += ran;
+  t.segStartNs = rt.nowNs;
+}
+
+/** place_entity + enqueue: the thread becomes runnable and runs at once if a CPU is idle. */
+function enqueue(rt: Runtime, t: KThread): void {
+  const k = rt.kernel;
+  const v = avgVruntime(rt);
+  t.vruntimeNs = t.fresh ? v : v - t.vlagNs;
+  t.deadlineNs = t.vruntimeNs + (t.fresh ? k.sliceNs / 2 : k.sliceNs);
+  t.fresh = false;
+  t.state = KState.Runnable;
+  k.n++;
+  k.sumVr += t.vruntimeNs;
+  if (k.idleCpus.length > 0) {
+    startRunning(rt, t, k.idleCpus.pop()!, 0);
+    return;
+  }
+  k.rq.push(t);
+  // check_preempt_wakeup_fair: preempt a CPU whose thread is no longer eligible if pick_eevdf picks t.
+  for (let c = 0; c < k.ncpu; c++) {
+    const curr = k.cpus[c]!;
+    if (currentVruntime(rt, curr) > avgVruntime(rt) && pickEevdf(rt, null) === t) {
+      preempt(rt, c);
+      break;
+    }
+  }
+  for (let c = 0; c < k.ncpu; c++) armSlice(rt, c);
+}
+
+/** The thread stops being runnable or running (dequeue for sleep): its lag is kept for placement. */
+function leave(rt: Runtime, t: KThread, to: KState.Blocked | KState.Sleeping): void {
+  const k = rt.kernel;
+  if (t.state === KState.Running || t.state === KState.Runnable) {
+    const lim = 2 * k.sliceNs;
+    t.vlagNs = Math.max(-lim, Math.min(lim, avgVruntime(rt) - currentVruntime(rt, t)));
+    const cpu = t.cpu;
+    if (t.state === KState.Running) stopRunning(rt, t);
+    else k.rq.splice(k.rq.indexOf(t), 1);
+    k.n--;
+    k.sumVr -= t.vruntimeNs;
+    t.state = to;
+    if (cpu >= 0) runNext(rt, cpu);
+    return;
+  }
+  t.state = to;
+}
+
+/** pick_eevdf: the eligible thread (vruntime ≤ V) with the earliest deadline; curr is a candidate. */
+function pickEevdf(rt: Runtime, curr: KThread | null): KThread | null {
+  const k = rt.kernel;
+  const v = avgVruntime(rt) + 1e-6;
+  let best: KThread | null = null;
+  if (curr !== null && currentVruntime(rt, curr) <= v) best = curr;
+  let minVr: KThread | null = null;
+  for (const t of k.rq) {
+    if (t.vruntimeNs <= v && (best === null || t.deadlineNs < best.deadlineNs)) best = t;
+    if (minVr === null || t.vruntimeNs < minVr.vruntimeNs) minVr = t;
+  }
+  return best ?? minVr ?? curr;
+}
+
+function runNext(rt: Runtime, cpu: number): void {
+  const k = rt.kernel;
+  if (k.rq.length === 0) {
+    k.idleCpus.push(cpu);
+    return;
+  }
+  const t = pickEevdf(rt, null)!;
+  k.rq.splice(k.rq.indexOf(t), 1);
+  k.switches++;
+  startRunning(rt, t, cpu, k.switchNs);
+}
+
+function startRunning(rt: Runtime, t: KThread, cpu: number, switchNs: number): void {
+  const k = rt.kernel;
+  k.cpus[cpu] = t;
+  t.cpu = cpu;
+  t.state = KState.Running;
+  t.segStartNs = rt.nowNs;
+  k.nRunning++;
+  k.sumSeg += rt.nowNs;
+  t.workStartNs = rt.nowNs + switchNs;
+  if (t.hasWork) {
+    t.gen++;
+    rt.queue.push(t.workStartNs + t.workNs, Ev.KDone, t.id, t.gen);
+  }
+  if (k.rq.length > 0) armSlice(rt, cpu);
+}
+
+/** Takes the thread off its CPU; its vruntime and work so far are settled. */
+function stopRunning(rt: Runtime, t: KThread): void {
+  const k = rt.kernel;
+  if (t.hasWork) t.workNs = workLeft(rt, t);
+  settleVruntime(rt, t);
+  k.nRunning--;
+  k.sumSeg -= t.segStartNs;
+  k.cpus[t.cpu] = null;
+  k.cpuGen[t.cpu]!++;
+  k.sliceArmed[t.cpu] = 0;
+  t.cpu = -1;
+}
+
+/** resched_curr: the CPU's thread goes back to the run queue and the CPU runs pick_eevdf's choice. */
+function preempt(rt: Runtime, cpu: number): void {
+  const k = rt.kernel;
+  const t = k.cpus[cpu]!;
+  stopRunning(rt, t);
+  t.gen++;
+  t.state = KState.Runnable;
+  k.rq.push(t);
+  runNext(rt, cpu);
+}
+
+function armSlice(rt: Runtime, cpu: number): void {
+  const k = rt.kernel;
+  const t = k.cpus[cpu];
+  if (t === null || t === undefined || k.sliceArmed[cpu] === 1) return;
+  k.sliceArmed[cpu] = 1;
+  k.cpuGen[cpu]!++;
+  const at = t.segStartNs + Math.max(0, t.deadlineNs - t.vruntimeNs);
+  rt.queue.push(Math.max(rt.nowNs, at), Ev.KSlice, cpu, k.cpuGen[cpu]!);
+}

@@ -1,0 +1,86 @@
+// The machine's latencies. Every delay the OS adds under the runtime — how long nanosleep/usleep really
+// sleeps, a futex wake until the woken thread runs, a new thread until it runs, syscall entry and exit,
+// a preemption signal until its handler runs — is a draw from an empirical distribution: the median
+// (Costs, or the sleep model of Machine) plus a spread given as points of a piecewise-linear inverse
+// CDF (Machine.*Spread, quantiles measured on the reference machine or by `gosched calibrate`).
+// Draws use the run's one seeded generator, in event order: same seed, same bytes.
+//
+// All draws go through `draw`, the single hook point for fault injection (`rt.latencyHook`).
+import { sleepActualNs, type Machine, type Spread } from "./config.js";
+import type { Runtime } from "./runtime.js";
+
+/** The kinds of latency the machine adds; one draw function each below. */
+export type LatencyKind = "sleep" | "futexWake" | "threadStart" | "syscall" | "preemptSignal";
+
+/** Optional perturbation of every draw (e.g. fault injection): gets the kind and the drawn ns. */
+export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number;
+
+/** The inverse CDF of a spread at u ∈ [0, 1): linear between its [p, offsetNs] points. */
+export function spreadAt(spread: Spread, u: number): number {
+  const n = spread.length;
+  if (n === 0) return 0;
+  if (u <= spread[0]![0]) return spread[0]![1];
+  for (let i = 1; i < n; i++) {
+    const [p1, y1] = spread[i]!;
+    if (u <= p1) {
+      const [p0, y0] = spread[i - 1]!;
+      return p1 === p0 ? y1 : y0 + ((y1 - y0) * (u - p0)) / (p1 - p0);
+    }
+  }
+  return spread[n - 1]![1];
+}
+
+/** One draw: median + spread(u), never below `minNs`; then the hook. */
+function draw(rt: Runtime, kind: LatencyKind, medianNs: number, spread: Spread, minNs: number): number {
+  return finish(rt, kind, spread.length === 0 ? medianNs : medianNs + spreadAt(spread, rt.prng.float()), minNs);
+}
+
+function finish(rt: Runtime, kind: LatencyKind, ns: number, minNs: number): number {
+  const v = Math.max(minNs, Math.round(ns));
+  const hook = rt.latencyHook;
+  return hook === null ? v : Math.max(0, Math.round(hook(kind, v, rt)));
+}
+
+/** How long nanosleep/usleep(requestNs) really lasts: request + overhead + timer slack + spread. */
+export function sleepNs(rt: Runtime, requestNs: number): number {
+  const m = rt.config.machine;
+  return finish(rt, "sleep", sleepActualNs(m, requestNs) + sleepSpreadAt(m, requestNs, rt), requestNs);
+}
+
+/** notewakeup (futex wake) until the woken thread is runnable. */
+export function futexWakeNs(rt: Runtime): number {
+  return draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
+}
+
+/** newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). */
+export function threadStartNs(rt: Runtime): number {
+  const c = rt.config.costs;
+  return draw(rt, "threadStart", Math.max(0, c.threadStartNs - c.mstartNs), rt.config.machine.threadStartSpread, 0);
+}
+
+/** entersyscall + exitsyscall's own CPU work (drawn once per call, split as Costs says). */
+export function syscallOverheadNs(rt: Runtime, medianNs: number): number {
+  return draw(rt, "syscall", medianNs, rt.config.machine.syscallSpread, 0);
+}
+
+/** preemptM's SIGURG until the handler runs on the target thread. */
+export function preemptSignalNs(rt: Runtime): number {
+  return draw(rt, "preemptSignal", rt.config.costs.preemptSignalNs, rt.config.machine.preemptSignalSpread, 0);
+}
+
+/** A draw from the sleep spread for a request: the spreads measured by request size, interpolated. */
+function sleepSpreadAt(m: Machine, requestNs: number, rt: Runtime): number {
+  const s = m.sleepSpreads;
+  if (s.length === 0) return 0;
+  const u = rt.prng.float();
+  if (requestNs <= s[0]![0]) return spreadAt(s[0]![1], u);
+  for (let i = 1; i < s.length; i++) {
+    const [x1, sp1] = s[i]!;
+    if (requestNs <= x1) {
+      const [x0, sp0] = s[i - 1]!;
+      const y0 = spreadAt(sp0, u);
+      return y0 + ((spreadAt(sp1, u) - y0) * (requestNs - x0)) / (x1 - x0);
+    }
+  }
+  return spreadAt(s[s.length - 1]![1], u);
+}
