@@ -17,12 +17,13 @@
 // workers (the 25 % goal's remainder) and mark assists are not modeled.
 import { casgstatus, caspstatus } from "./status.js";
 import type { GeneratorProgram, Op } from "./ops.js";
-import { gopark, handoffp, newproc, newprocParked, readyStatus } from "./proc.js";
+import { gopark, handoffp, newprocParked, readyStatus } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import { cpuRemove, cpuStart } from "./cpu.js";
 import type { Runtime } from "./runtime.js";
 import { WaitReason, _Grunnable, _Grunning, _Gwaiting, _Pidle, _Psyscall, nilG, type M, type P } from "./runtime2.js";
 import { runqempty } from "./runq.js";
+import { injectglist } from "./netpoll.js";
 import { gcStart } from "./stw.js";
 import { pInSyscall, takeP } from "./syscall.js";
 
@@ -148,13 +149,19 @@ export function forEachP(rt: Runtime): void {
   }
 }
 
-/** sysmon's forced GC: no cycle for forcegcperiod → the forcegc helper goroutine starts one. */
+/**
+ * sysmon's forced GC (proc.go sysmon, go1.19): no cycle for forcegcperiod → the parked forcegc helper
+ * goroutine is made runnable with injectglist (no P: the global queue and startm(nil, false) per idle
+ * P). Fidelity: the helper is created parked for each period and exits after starting its cycle (Go's
+ * helper loops forever), which changes no scheduling.
+ */
 export function sysmonForceGC(rt: Runtime): void {
   const gc = rt.gc;
   if (gc.phase !== "off" || rt.config.gc.gogc < 0 || rt.nowNs - gc.lastEndNs < rt.config.constants.forcegcPeriodNs) return;
   gc.lastEndNs = rt.nowNs; // one helper per period
   rt.ev("sysmon", nilG, rt.sysmonM, null, "forcegc", gc.cycles);
-  newproc(rt, forcegcHelper, null, nilG);
+  const helper = newprocParked(rt, forcegcHelper, nilG, WaitReason.ForceGCIdle);
+  injectglist(rt, [helper], null);
 }
 
 const forcegcHelper: GeneratorProgram = {

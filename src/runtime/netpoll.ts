@@ -6,7 +6,7 @@
 //
 // An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
 // epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
-import { Resume, acquirep, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
+import { Resume, acquirep, becomeSpinning, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
 import { futexWakeNs } from "./machine.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
@@ -54,8 +54,8 @@ export function netpoll(rt: Runtime): number[] {
 export function netpollNonBlocking(rt: Runtime, mp: M): number {
   const np = rt.netpoll;
   if (!np.inited || np.waiters === 0 || np.blockedM !== null || np.ready.length === 0) return nilG;
+  // netpoll(0) here leaves sched.lastpoll alone (only a blocking poll and sysmon's set it).
   const list = netpoll(rt);
-  rt.sched.lastpollNs = rt.nowNs;
   const gp = list.shift()!;
   rt.ev("netpoll", gp, mp, mp.p, "findRunnable", list.length + 1);
   readyStatus(rt, gp, mp, mp.p, "netpoll");
@@ -68,11 +68,12 @@ export function netpollNonBlocking(rt: Runtime, mp: M): number {
  * network and nobody else is blocked in netpoll, this M blocks in epoll_wait (sched.lastpoll = 0).
  * Returns false if the M should stopm instead.
  */
-export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number): boolean {
+export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number, wasSpinning: boolean): boolean {
   const np = rt.netpoll;
   const timed = pollUntilNs !== Infinity;
   if (!np.inited || (np.waiters === 0 && !timed) || np.blockedM !== null) return false;
   np.blockedM = mp;
+  mp.pollWasSpinning = wasSpinning;
   np.blockedMWaking = false;
   np.pollUntilNs = timed ? pollUntilNs : 0;
   mp.state = "netpoll";
@@ -126,6 +127,8 @@ export function netpollWoken(rt: Runtime, mp: M): void {
     runFound(rt, mp, gp, false);
     return;
   }
+  // Woken with nothing ready (a timer is due, or netpollBreak): a spinning M spins again; goto top.
+  if (mp.pollWasSpinning) becomeSpinning(rt, mp);
   rt.mAfter(mp, 0, Resume.Schedule);
 }
 

@@ -3,11 +3,13 @@
 // acquirep, releasep, pidleput/pidleget, mput/mget, resetspinning, newproc, goexit0, gopark, ready,
 // goschedImpl, gopreempt_m, checkdead.
 //
-// Time: runtime code runs in zero simulated time at an event; what takes time is charged as a delay
-// before the M's next step (Costs). An M's step is one of the Resume codes below.
+// Time: runtime code runs in zero simulated time at an event; what takes time is charged as CPU work
+// of the M's thread before its next step (Costs, run on the machine's CPUs by kernel.ts) or as an
+// off-CPU wait (a sleep, a wake-up's latency: machine.ts). An M's step is one of the Resume codes below.
 //
-// Left out here (docs/model.md): netpoll, the trace reader and GC worker goroutines, LockOSThread,
-// runtime-internal goroutines (bgsweep, scavenger, forcegc helper), safe-point functions.
+// Modeled elsewhere: the network poller (netpoll.ts), LockOSThread (lockosthread.ts), GC workers and
+// the forcegc helper (gcwork.ts), timers (time.ts). Left out (docs/model.md): the trace reader,
+// bgsweep and the scavenger, safe-point functions other than forEachP's.
 import { casgstatus, caspstatus } from "./status.js";
 import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import { formatBytes, goroutineBytes } from "../base/limits.js";
@@ -36,7 +38,7 @@ import { exitsyscallTail } from "./syscall.js";
 import { netpollBlock, netpollBreakBefore, netpollNonBlocking } from "./netpoll.js";
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
-import { anyTimers, checkTimers, nextTimerNs } from "./time.js";
+import { anyTimers, checkTimers, nextTimerNs, wakeNetPoller } from "./time.js";
 import { futexWakeNs, preemptSignalNs, sleepNs, threadStartNs } from "./machine.js";
 import { kCharge } from "./kernel.js";
 
@@ -75,6 +77,7 @@ export function pidleput(rt: Runtime, pp: P): void {
   pp.link = rt.sched.pidle;
   rt.sched.pidle = pp;
   rt.sched.npidle++;
+  pp.onIdleList = true;
   if (from !== _Pidle) rt.ev("releasep", nilG, null, pp, "pidleput");
 }
 
@@ -83,6 +86,7 @@ export function pidleget(rt: Runtime): P | null {
   const pp = rt.sched.pidle;
   if (pp === null) return null;
   rt.sched.pidle = pp.link;
+  pp.onIdleList = false;
   pp.link = null;
   rt.sched.npidle--;
   return pp;
@@ -276,7 +280,10 @@ export function handoffp(rt: Runtime, pp: P, why: string): void {
   }
   // 9. Nothing to do: the P goes idle.
   rt.ev("handoffp", nilG, null, pp, why === "" ? "idle" : why);
+  // The P's earliest timer (nobarrierWakeTime): someone must be there to run it (wakeNetPoller).
+  const whenNs = pp.timers.peekTimeNs();
   pidleput(rt, pp);
+  if (whenNs !== Infinity) wakeNetPoller(rt, whenNs);
 }
 
 /**
@@ -310,7 +317,7 @@ export function wakep(rt: Runtime): void {
 }
 
 /** becomeSpinning (proc.go, go1.20+): m.spinning, nmspinning++, and the need for a spinner is met. */
-function becomeSpinning(rt: Runtime, mp: M): void {
+export function becomeSpinning(rt: Runtime, mp: M): void {
   mp.spinning = true;
   rt.sched.nmspinning++;
   rt.sched.needspinning = false;
@@ -561,7 +568,9 @@ function stealWork(rt: Runtime, mp: M): void {
         if (local !== null) return runFound(rt, mp, local.gp, local.inheritTime);
         st.ranTimer = true;
       }
-      if (victim.status === _Pidle) continue;
+      // Only Ps on the idle list are skipped (idlepMask): a P handed to an M that has not started yet
+      // is _Pidle too, and its run queue can be robbed.
+      if (victim.onIdleList) continue;
       const gp = runqstealRing(pp, victim);
       if (gp !== nilG) {
         rt.ev("runqsteal", gp, mp, pp, "ring", victim.id);
@@ -652,7 +661,7 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
   if (wasSpinning) pollUntilNs = Math.min(pollUntilNs, nextTimerNs(rt));
   // Block in netpoll — until a fd is ready or pollUntil — if anything waits on it and nobody else
   // blocks there (lastpoll.Swap(0) != 0).
-  if (netpollBlock(rt, mp, pollUntilNs)) return;
+  if (netpollBlock(rt, mp, pollUntilNs, wasSpinning)) return;
   // Another M is blocked in netpoll: if our deadline is earlier than the one it sleeps to, break its
   // wait so it recomputes it (proc.go findRunnable: `pollerPollUntil > pollUntil` → netpollBreak).
   if (pollUntilNs !== Infinity) netpollBreakBefore(rt, pollUntilNs);

@@ -60,6 +60,8 @@ export const enum WaitReason {
   IOWait,
   /** A GC mark worker with nothing to do (waitReasonGCWorkerIdle). */
   GCWorkerIdle,
+  /** The forcegc helper, parked until sysmon injects it (waitReasonForceGCIdle). */
+  ForceGCIdle,
 }
 
 export const nilG = 0; // G slot 0 is never used: 0 means "no G", as a nil *g.
@@ -192,6 +194,8 @@ export class P {
   m: M | null = null;
   /** p.link: next P on sched.pidle. */
   link: P | null = null;
+  /** On sched.pidle (the P's bit in idlepMask). */
+  onIdleList = false;
   /**
    * Incremented on every non-inherited execute (a new time slice). Starts at 1: by the time main runs,
    * the runtime's start-up goroutines have been scheduled (a fresh 0 would make the first schedule
@@ -249,6 +253,8 @@ export class M {
   resume = 0;
   /** Steal iteration left suspended in runqgrab's usleep(3). */
   readonly steal = { round: 0, start: 0, step: 0, k: 0, victim: -1, g: 0, ranTimer: false };
+  /** The M was spinning when it blocked in netpoll (findRunnable's wasSpinning). */
+  pollWasSpinning = false;
   /** The G whose compute op this M's pending step is (cpu.ts), or 0. */
   computingG = nilG;
   /** id: the M's id; kt: its kernel thread (kernel.ts). */

@@ -10,8 +10,9 @@
 // in findRunnable (gcstopm) or handoffp; the initiator sleeps on stopnote in 100 µs slices,
 // re-preempting all on each timeout.
 //
-// Fidelity (docs/model.md): mark workers, assists and forEachP are not modeled (issue #8); the mark
-// termination stop-the-world is initiated by the GC itself rather than by a worker goroutine on a P.
+// Mark workers and forEachP are modeled in gcwork.ts. Fidelity (docs/model.md): mark assists are not
+// modeled; the mark termination stop-the-world is initiated by the GC itself rather than by a worker
+// goroutine on a P; the GC's own work (gcSweepTermNs, gcMarkTermNs) is not charged to a CPU.
 import { caspstatus } from "./status.js";
 import { futexWakeNs } from "./machine.js";
 import { Resume, gopark, newm, pidleget, pidleput, preemptone, ready, wakep } from "./proc.js";

@@ -1,9 +1,13 @@
 // sysmon, after runtime/proc.go (go1.19): the monitor thread that holds no P. Each pass it sleeps
 // (20 µs, doubling after 50 idle passes up to 10 ms — stretched by the machine's timer slack), sleeps
 // deeply while every P is idle or the world is stopping, and calls retake: Ps sitting in syscalls are
-// taken and handed off, and goroutines running over 10 ms are preempted.
+// taken and handed off, and goroutines running over 10 ms are preempted. Each pass also polls the
+// network if nobody has for 10 ms (netpoll.ts sysmonNetpoll) and forces a GC cycle when none ran for
+// forcegcperiod (gcwork.ts sysmonForceGC). sysmon's thread sleeps and runs its passes on the machine's
+// CPUs like any thread (kernel.ts).
 //
-// Left out (docs/model.md): netpoll polling, forced GC every 2 min, the scavenger, timer-driven startm.
+// Left out (docs/model.md): the scavenger, and the timer-driven startm of go1.14–1.15 (its timers are
+// run by the Ms that hold the Ps).
 import { caspstatus } from "./status.js";
 import { futexWakeNs, sleepNs } from "./machine.js";
 import { kSleep } from "./kernel.js";
@@ -123,7 +127,8 @@ export function retake(rt: Runtime, nowNs: number): number {
     // go1.26+: "in a syscall" is the G's status on a _Prunning P (setBlockOnExitSyscall), not _Psyscall.
     const status = noPsyscall && pInSyscall(rt, pp) ? _Psyscall : pp.status;
     let sysretake = false;
-    if (status === _Prunning || status === _Psyscall) {
+    // go1.13+ watches schedtick for running and syscall Ps (sysretake); go1.10 only for _Prunning ones.
+    if (status === _Prunning || (status === _Psyscall && c.sysretake)) {
       const t = pp.schedtick;
       if (pd.schedtick !== t) {
         pd.schedtick = t;

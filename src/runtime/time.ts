@@ -35,7 +35,7 @@ export function addtimer(rt: Runtime, pp: P, whenNs: number, kind: TimerKind, ta
  * wakeNetPoller (proc.go): an M blocked in netpoll with a later deadline is woken (netpollBreak) to
  * recompute its timeout; with no M in netpoll, wakep.
  */
-function wakeNetPoller(rt: Runtime, whenNs: number): void {
+export function wakeNetPoller(rt: Runtime, whenNs: number): void {
   if (!netpollBreakBefore(rt, whenNs)) wakep(rt);
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readTrace } from "../../src/gotrace/reader.js";
+import { exactMachine } from "../../src/profiles/go1_19.js";
 import { repoRoot, runWithWriters } from "./helpers.js";
 
 export const goldenNames = ["retake", "stw-syscall"] as const;
@@ -12,7 +13,8 @@ export const goldenDir = (): string => path.join(repoRoot, "test", "golden");
 
 export function goldenText(name: string): string {
   const file = path.join(goldenDir(), `${name}.yaml`);
-  const [w] = runWithWriters(readFileSync(file, "utf8"), file);
+  // On the exact machine (median latencies, a CPU per thread), so every time follows from the costs.
+  const [w] = runWithWriters(readFileSync(file, "utf8"), file, [], true, 4096, exactMachine);
   const t = readTrace(w!.trace);
   const lines = [`# test/golden/${name}.yaml: ${t.events.length} events (regenerate: node test/golden/regenerate.mjs)`];
   for (const ev of t.events) {

@@ -1,5 +1,6 @@
 // Shared by the writer tests: run a scenario (examples/*.yaml or YAML text) with the three writers
 // attached, collecting their output in memory; locate the Go toolchains.
+import type { Machine } from "../../src/runtime/config.js";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +42,7 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
 }
 
 /** Runs every variant (or the named ones) of a scenario with all writers attached. */
-export function runWithWriters(text: string, file: string, variants: string[] = [], record = true, batchBytes = 4096): Written[] {
+export function runWithWriters(text: string, file: string, variants: string[] = [], record = true, batchBytes = 4096, machine?: Machine): Written[] {
   const sc = loadScenario(text, file, { variants });
   return sc.runs.map((cr) => {
     const chunks: Uint8Array[] = [];
@@ -52,6 +53,7 @@ export function runWithWriters(text: string, file: string, variants: string[] = 
     let profile: SyscallProfileObserver | null = null;
     const sim = simulate({
       ...cr.options,
+      ...(machine !== undefined ? { machine: { ...cr.options.machine, ...machine } } : {}),
       observers: [
         (rt) => (traceObserver = new GoTraceObserver(rt, enc, { record })),
         (rt) => (perfetto = new PerfettoObserver(rt, (s) => json.push(s))),
