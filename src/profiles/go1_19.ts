@@ -118,7 +118,10 @@ export const thisMachine: Machine = {
   // (SCHED_TUNABLESCALING_LOG): 1.5 ms on 2 CPUs.
   schedSliceNs: 1_500_000,
   // A switch between two runnable threads (not measured here; a few µs on a VM).
-  contextSwitchNs: 2_000,
+  contextSwitchNs: 1_000,
+  // CPU time per nanosleep(1 ms) round trip of 64 C threads (getrusage / calls): 4.3 µs (256 threads:
+  // 5.3 µs; measured 2026-12-06 on this VM under load, see docs/model.md).
+  wakeCpuNs: 4_300,
 };
 
 /**
@@ -134,6 +137,7 @@ export const exactMachine: Machine = {
   syscallSpread: [],
   preemptSignalSpread: [],
   contextSwitchNs: 0,
+  wakeCpuNs: 0,
 };
 
 export const defaultGc: GcSettings = {

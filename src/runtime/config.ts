@@ -97,6 +97,8 @@ export interface Machine {
   readonly schedSliceNs: number;
   /** A context switch: a CPU going from one runnable thread to another. */
   readonly contextSwitchNs: number;
+  /** The kernel's CPU work to block a thread and wake it again (schedule out and in, the timer or futex). */
+  readonly wakeCpuNs: number;
 }
 
 export interface GcSettings {

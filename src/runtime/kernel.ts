@@ -17,7 +17,11 @@
 // - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts a running one only if
 //   it is what pick_eevdf would choose and the running one is no longer eligible (RUN_TO_PARITY keeps
 //   an eligible current thread on its CPU until its deadline);
-// - a context switch costs Machine.contextSwitchNs of the CPU.
+// - a context switch costs Machine.contextSwitchNs of the CPU;
+// - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
+//   (kernel/time/hrtimer.c): soft expiry = the request, hard expiry = soft + slack, on the CPU the
+//   thread slept on; the timer interrupt comes at the earliest hard expiry of that CPU and fires every
+//   timer whose soft expiry has passed (__hrtimer_run_queues) — so many sleepers wake in batches.
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity); the lag is not scaled
 // by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
@@ -61,6 +65,12 @@ export class KThread {
   then = Then.Fire;
   sleepNs = 0;
   wakeWorkNs = 0;
+  /** A timed sleep (hrtimer): its CPU's queue while armed (−1 when not), soft expiry, slack, latency. */
+  timerCpu = -1;
+  timed = false;
+  softNs = 0;
+  slackNs = 0;
+  wakeLatencyNs = 0;
   evKind = 0;
   evTarget = 0;
   evToken = 0;
@@ -83,17 +93,21 @@ export class Kernel {
   sumSeg = 0;
   /** The thread whose step is running now (set around a KDone's dispatch), or null. */
   current: KThread | null = null;
+  /** Armed hrtimers of timed sleeps, per CPU (the CPU the thread slept on). */
+  readonly timers: KThread[][];
   /** Context switches so far (a CPU going from one thread straight to another). */
   switches = 0;
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
     readonly switchNs: number,
+    readonly wakeCpuNs: number,
   ) {
     this.cpus = new Array<KThread | null>(ncpu).fill(null);
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
     this.cpuGen = new Int32Array(ncpu);
     this.sliceArmed = new Uint8Array(ncpu);
+    this.timers = Array.from({ length: ncpu }, () => []);
   }
 
   thread(id: number): KThread {
@@ -110,6 +124,7 @@ export class Kernel {
 
 /** The thread wants workNs of CPU, then its event fires. A parked thread becomes runnable now. */
 export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
   setStep(t, kind, target, token);
   t.workNs = workNs + t.debtNs;
   t.debtNs = 0;
@@ -124,6 +139,8 @@ export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, targ
 
 /** The thread leaves the CPU for offNs (a sleep, a wake-up latency), then runs workNs, then its event. */
 export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
+  t.timed = false;
   setStep(t, kind, target, token);
   t.sleepNs = offNs;
   t.wakeWorkNs = workNs;
@@ -134,8 +151,65 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
   rt.queue.push(rt.nowNs + offNs, Ev.KWake, t.id, t.gen);
 }
 
+/**
+ * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer with soft expiry softDelayNs from
+ * now and hard expiry slackNs later; when it fires the thread is runnable after wakeLatencyNs, runs
+ * workNs, then its event.
+ */
+export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, slackNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
+  setStep(t, kind, target, token);
+  t.timed = true;
+  t.softNs = softDelayNs;
+  t.slackNs = slackNs;
+  t.wakeLatencyNs = wakeLatencyNs;
+  t.wakeWorkNs = workNs;
+  t.gen++;
+  if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Sleep);
+  armTimer(rt, t);
+}
+
+/** Ev.KTimer: the interrupt of a CPU's earliest hard expiry fires every timer whose soft expiry passed. */
+export function kTimer(rt: Runtime, id: number, token: number): void {
+  const t = rt.kernel.threads[id]!;
+  if (token !== t.gen || t.state !== KState.Sleeping || t.timerCpu < 0) return;
+  const list = rt.kernel.timers[t.timerCpu]!;
+  for (let i = 0; i < list.length; ) {
+    const s = list[i]!;
+    if (s.softNs <= rt.nowNs) {
+      list[i] = list[list.length - 1]!;
+      list.pop();
+      s.timerCpu = -1;
+      rt.queue.push(rt.nowNs + s.wakeLatencyNs, Ev.KWake, s.id, s.gen);
+    } else i++;
+  }
+}
+
+function armTimer(rt: Runtime, t: KThread): void {
+  const cpu = t.state === KState.Running ? t.cpu : 0;
+  t.hasWork = false;
+  leave(rt, t, KState.Sleeping);
+  t.softNs += rt.nowNs;
+  t.timerCpu = cpu;
+  rt.kernel.timers[cpu]!.push(t);
+  rt.queue.push(t.softNs + t.slackNs, Ev.KTimer, t.id, t.gen);
+}
+
+/** A sleeping thread woken otherwise (netpollBreak, notewakeup) leaves its CPU's timer queue. */
+function cancelTimer(rt: Runtime, t: KThread): void {
+  if (t.timerCpu < 0) return;
+  const list = rt.kernel.timers[t.timerCpu]!;
+  const i = list.indexOf(t);
+  if (i >= 0) {
+    list[i] = list[list.length - 1]!;
+    list.pop();
+  }
+  t.timerCpu = -1;
+}
+
 /** The thread parks (futex wait) until kRun or kSleep gives it a step. */
 export function kBlock(rt: Runtime, t: KThread): void {
+  cancelTimer(rt, t);
   t.gen++;
   if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Block);
   t.hasWork = false;
@@ -180,6 +254,10 @@ export function kDone(rt: Runtime, id: number, token: number): KThread | null {
   t.then = Then.Fire;
   if (then === Then.Sleep) {
     t.gen++;
+    if (t.timed) {
+      armTimer(rt, t);
+      return null;
+    }
     leave(rt, t, KState.Sleeping);
     rt.queue.push(rt.nowNs + t.sleepNs, Ev.KWake, t.id, t.gen);
     return null;
@@ -259,6 +337,8 @@ function enqueue(rt: Runtime, t: KThread): void {
   t.vruntimeNs = t.fresh ? v : v - t.vlagNs;
   t.deadlineNs = t.vruntimeNs + (t.fresh ? k.sliceNs / 2 : k.sliceNs);
   t.fresh = false;
+  // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
+  t.workNs += k.wakeCpuNs;
   t.state = KState.Runnable;
   k.n++;
   k.sumVr += t.vruntimeNs;

@@ -15,6 +15,23 @@ export type LatencyKind = "sleep" | "futexWake" | "threadStart" | "syscall" | "p
 /** Optional perturbation of every draw (e.g. fault injection): gets the kind and the drawn ns. */
 export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number;
 
+/**
+ * A timed sleep as the kernel runs it (hrtimer with the thread's timer slack): the timer's soft
+ * expiry is request + the measured extra of long sleeps; its hard expiry is timerSlackNs later; the
+ * interrupt that fires it can come at any time in between (kernel.ts coalesces timers); after it the
+ * thread is runnable after a drawn wake-up latency (sleepWakeLatencyNs). With one sleeper the sum is
+ * sleepNs's: request + extra + slack + base overhead + spread.
+ */
+export function sleepSoftNs(m: Machine, requestNs: number): number {
+  return sleepActualNs(m, requestNs) - m.timerSlackNs - m.sleepBaseOverheadNs;
+}
+
+/** The wake-up latency after a sleep's timer fired: the base overhead + the sleep spread. */
+export function sleepWakeLatencyNs(rt: Runtime, requestNs: number): number {
+  const m = rt.config.machine;
+  return finish(rt, "sleep", m.sleepBaseOverheadNs + sleepSpreadAt(m, requestNs, rt), 0);
+}
+
 /** The inverse CDF of a spread at u ∈ [0, 1): linear between its [p, offsetNs] points. */
 export function spreadAt(spread: Spread, u: number): number {
   const n = spread.length;

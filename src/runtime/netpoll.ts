@@ -81,7 +81,7 @@ export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number, wasSpinnin
   if (np.ready.length > 0 || (timed && pollUntilNs <= rt.nowNs)) {
     np.blockedMWaking = true;
     rt.mAfter(mp, 0, Resume.NetpollWoken);
-  } else if (timed) rt.mSleep(mp, netpollTimeoutNs(rt, pollUntilNs - rt.nowNs), Resume.NetpollWoken);
+  } else if (timed) rt.mSleepTimer(mp, netpollTimeoutNs(pollUntilNs - rt.nowNs), Resume.NetpollWoken);
   else rt.mWait(mp);
   return true;
 }

@@ -39,7 +39,7 @@ import { netpollBlock, netpollBreakBefore, netpollNonBlocking } from "./netpoll.
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
 import { anyTimers, checkTimers, nextTimerNs, wakeNetPoller } from "./time.js";
-import { futexWakeNs, preemptSignalNs, sleepNs, threadStartNs } from "./machine.js";
+import { futexWakeNs, preemptSignalNs, threadStartNs } from "./machine.js";
 import { kCharge } from "./kernel.js";
 
 /** What an M does when its pending engine event fires. */
@@ -580,7 +580,7 @@ function stealWork(rt: Runtime, mp: M): void {
         if (victim.status === _Prunning) {
           st.victim = victim.id;
           st.g = victim.runnext;
-          rt.mSleep(mp, sleepNs(rt, rt.config.constants.runnextStealSleepUs * 1000), Resume.StealSleepDone);
+          rt.mSleepTimer(mp, rt.config.constants.runnextStealSleepUs * 1000, Resume.StealSleepDone);
           return;
         }
         const next = victim.runnext;

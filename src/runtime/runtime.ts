@@ -5,8 +5,8 @@ import { Prng } from "../base/prng.js";
 import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
-import { Kernel, kBlock, kRun, kSleep } from "./kernel.js";
-import type { LatencyHook } from "./machine.js";
+import { Kernel, kBlock, kRun, kSleep, kSleepTimer, type KThread } from "./kernel.js";
+import { sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
 import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -36,6 +36,8 @@ export const enum Ev {
   KWake = 11,
   /** A running thread's virtual deadline is reached (target: CPU, token: the CPU's generation). */
   KSlice = 12,
+  /** A CPU's timer interrupt at a timed sleep's hard expiry (target: thread id, token: its generation). */
+  KTimer = 13,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "max-goroutines" | "fatal" | "deadlock";
@@ -138,7 +140,7 @@ export class Runtime {
   constructor(readonly config: RuntimeConfig) {
     this.prng = new Prng(config.seed);
     const m = config.machine;
-    this.kernel = new Kernel(m.ncpu, m.schedSliceNs, m.contextSwitchNs);
+    this.kernel = new Kernel(m.ncpu, m.schedSliceNs, m.contextSwitchNs, m.wakeCpuNs);
     this.sched.maxmcount = config.constants.maxmcount;
     const n = config.gomaxprocs;
     this.stealCoprimes = [];
@@ -240,6 +242,23 @@ export class Runtime {
     mp.resume = resume;
     mp.computingG = 0;
     kSleep(this, mp.kt, offCpuNs, cpuNs, Ev.M, mp.id, mp.gen);
+  }
+
+  /**
+   * The M's thread sleeps requestNs with nanosleep/usleep/epoll_wait (an hrtimer with the timer slack,
+   * coalesced with other sleepers' timers: kernel.ts), then needs `cpuNs` of CPU, then its next step.
+   */
+  mSleepTimer(mp: M, requestNs: number, resume: number, cpuNs = 0): void {
+    mp.gen++;
+    mp.resume = resume;
+    mp.computingG = 0;
+    this.sleepTimer(mp.kt, requestNs, cpuNs, Ev.M, mp.id, mp.gen);
+  }
+
+  /** A timed sleep of any kernel thread (sysmon's usleep too). */
+  sleepTimer(t: KThread, requestNs: number, cpuNs: number, kind: number, target: number, token: number): void {
+    const m = this.config.machine;
+    kSleepTimer(this, t, sleepSoftNs(m, requestNs), m.timerSlackNs, sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
   }
 
   /** Cancels the M's pending step; its thread parks until someone acts on it. */

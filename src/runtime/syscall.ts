@@ -42,20 +42,22 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
     default:
       break;
   }
-  const durationNs = kernelNs(rt, op);
   if (op.op === "blockingSyscall" || rt.config.policy.name === "immediate-handoff") entersyscallblock(rt, mp, op.site);
   else reentersyscall(rt, mp, op.site);
   const extraNs = op.op === "cgocall" ? rt.config.costs.cgocallExtraNs : 0;
   // The thread is off its CPU for the call (blocked in the kernel), then runs the entry's cost and exits.
-  rt.mSleep(mp, durationNs, Resume.SyscallReturn, syscallOverheadNs(rt, rt.config.costs.entersyscallNs + extraNs));
+  const cpuNs = syscallOverheadNs(rt, rt.config.costs.entersyscallNs + extraNs);
+  if (op.timing === "nanosleep") rt.mSleepTimer(mp, sample(rt, op.durationNs), Resume.SyscallReturn, cpuNs);
+  else rt.mSleep(mp, sample(rt, op.durationNs), Resume.SyscallReturn, cpuNs);
 }
 
 /** RawSyscall/RawSyscall6: the G stays _Grunning and the M keeps its P for the whole call. */
 export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
-  const durationNs = kernelNs(rt, op);
+  const requestNs = sample(rt, op.durationNs);
   mp.state = "rawsyscall";
-  rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, durationNs);
-  rt.mSleep(mp, durationNs, Resume.RawSyscallReturn);
+  rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, requestNs);
+  if (op.timing === "nanosleep") rt.mSleepTimer(mp, requestNs, Resume.RawSyscallReturn);
+  else rt.mSleep(mp, requestNs, Resume.RawSyscallReturn);
 }
 
 export function rawSyscallReturn(rt: Runtime, mp: M): void {

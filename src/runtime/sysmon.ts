@@ -9,7 +9,7 @@
 // Left out (docs/model.md): the scavenger, and the timer-driven startm of go1.14–1.15 (its timers are
 // run by the Ms that hold the Ps).
 import { caspstatus } from "./status.js";
-import { futexWakeNs, sleepNs } from "./machine.js";
+import { futexWakeNs } from "./machine.js";
 import { kSleep } from "./kernel.js";
 import { handoffp, preemptone } from "./proc.js";
 import { nextTimerNs } from "./time.js";
@@ -42,7 +42,7 @@ function sysmonUsleep(rt: Runtime): void {
   else if (sm.idle > c.sysmonIdlePassesBeforeBackoff) sm.delayUs *= 2;
   if (sm.delayUs > c.sysmonDelayUsMax) sm.delayUs = c.sysmonDelayUsMax;
   sm.gen++;
-  sysmonSleep(rt, sleepNs(rt, sm.delayUs * 1000), SysmonWake.Usleep);
+  rt.sleepTimer(rt.sysmonM!.kt, sm.delayUs * 1000, rt.config.costs.sysmonPassNs, Ev.Sysmon, SysmonWake.Usleep, sm.gen);
 }
 
 /** sysmon's thread leaves its CPU for offCpuNs, then runs a pass (its CPU work) when it gets a CPU. */

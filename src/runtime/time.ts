@@ -7,7 +7,6 @@
 // next timer. (go1.19's sysmon starts an M for overdue timers only on NetBSD.)
 //
 // go1.10 keeps its timerproc goroutines instead (timerproc.ts).
-import { sleepNs } from "./machine.js";
 import type { Chan } from "./ops.js";
 import { netpollBreakBefore } from "./netpoll.js";
 import { gopark, ready, wakep } from "./proc.js";
@@ -96,11 +95,9 @@ export function anyTimers(rt: Runtime): boolean {
 }
 
 /**
- * How long an M blocked in netpoll sleeps for a deadline `delayNs` ahead (netpoll_epoll.go, go1.19):
- * epoll_wait takes milliseconds — under 1 ms waits 1 ms, else it rounds down — and the kernel adds
- * the timer slack.
+ * epoll_wait's timeout for a deadline `delayNs` ahead (netpoll_epoll.go, go1.19): milliseconds —
+ * under 1 ms waits 1 ms, else it rounds down; the kernel's timer adds the slack (a timed sleep).
  */
-export function netpollTimeoutNs(rt: Runtime, delayNs: number): number {
-  const waitMs = delayNs < 1e6 ? 1 : Math.floor(delayNs / 1e6);
-  return sleepNs(rt, waitMs * 1e6);
+export function netpollTimeoutNs(delayNs: number): number {
+  return (delayNs < 1e6 ? 1 : Math.floor(delayNs / 1e6)) * 1e6;
 }

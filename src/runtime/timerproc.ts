@@ -4,7 +4,7 @@
 // one blocked thread per active bucket. An earlier timer added while it sleeps wakes it
 // (notewakeup(&tb.waitnote)); with no timers it parks ("timer goroutine (idle)") until addtimer readies
 // it. go1.14 replaced all of this with per-P timer heaps.
-import { futexWakeNs, sleepNs } from "./machine.js";
+import { futexWakeNs } from "./machine.js";
 import type { GeneratorProgram, Op } from "./ops.js";
 import { Resume, gopark, newproc, ready } from "./proc.js";
 import type { Runtime } from "./runtime.js";
@@ -86,5 +86,5 @@ function timerprocStep(rt: Runtime, mp: M, tb: TimerBucket): void {
   tb.sleepUntilNs = heap.peekTimeNs();
   tb.sleeper = mp;
   entersyscallblock(rt, mp, "notetsleepg");
-  rt.mSleep(mp, sleepNs(rt, deltaNs), Resume.SyscallReturn, rt.config.costs.entersyscallNs);
+  rt.mSleepTimer(mp, deltaNs, Resume.SyscallReturn, rt.config.costs.entersyscallNs);
 }

@@ -1,5 +1,6 @@
 // The network poller (go1.19): network waits park goroutines instead of blocking threads; readiness
 // comes back through netpoll in findRunnable, the M blocked in netpoll, or sysmon.
+import { exactMachine } from "../../src/profiles/go1_19.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Read, WaitGroup, compute, go, ms, netRead, program, simulate, us, wgAdd, wgDone, wgWait, type Op } from "../../src/index.js";
@@ -36,7 +37,8 @@ test("thousands of connections waiting on the network keep threads near GOMAXPRO
 test("an idle M blocks in netpoll; a ready fd wakes it, and it runs the goroutine on an idle P", () => {
   const log = new EventLog();
   const main = program("main", function* () { yield netRead(ms(5)); yield compute(us(10)); });
-  const sim = simulate({ gomaxprocs: 2, main, observers: [log], check: true });
+  // Exact latencies: the poller wakes one median futex wake-up after the fd is ready.
+  const sim = simulate({ gomaxprocs: 2, main, observers: [log], machine: exactMachine, check: true });
   const block = log.first("netpoll", "block");
   const woken = log.first("netpoll", "woken");
   assert.ok(block.timeNs < ms(1));

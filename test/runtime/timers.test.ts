@@ -7,8 +7,6 @@ import { Chan, Gosched, compute, go, ms, program, recv, select, send, simulate, 
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { _Gwaiting } from "../../src/runtime/runtime2.js";
 import { runqempty } from "../../src/runtime/runq.js";
-import { sleepActualNs } from "../../src/runtime/config.js";
-import { thisMachine } from "../../src/profiles/go1_19.js";
 import { EventLog } from "../helpers.js";
 
 test("an idle process sleeping 100 µs wakes after epoll_wait's 1 ms timeout (Go issue 44343)", () => {
@@ -21,8 +19,9 @@ test("an idle process sleeping 100 µs wakes after epoll_wait's 1 ms timeout (Go
   const park = log.first("gopark");
   const fire = log.first("timer_fire");
   const waited = fire.timeNs - park.timeNs;
-  // netpoll(100 µs): waitms = 1 → epoll_wait(1 ms) + the timer slack.
-  assert.ok(waited >= sleepActualNs(thisMachine, ms(1)) && waited < ms(1.2), `woke after ${waited} ns`);
+  // netpoll(100 µs): waitms = 1 → epoll_wait(1 ms), an hrtimer that fires between its soft expiry
+  // (1 ms + the measured extra) and the timer slack later, whichever CPU interrupt comes first.
+  assert.ok(waited >= ms(1) && waited < ms(1.2), `woke after ${waited} ns`);
   assert.ok(log.of("netpoll", "block").length >= 1);
 });
 
