@@ -114,7 +114,9 @@ function checkProfile(p: string): ProfileName {
 
 function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false, observers: readonly ObserverSpec[] = []): Simulation {
   const { main } = buildReplayPrograms(w);
-  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, maxTimeNs: Math.min(maxDurationNs, Math.max(60e9, w.trace.makespanNs * 100)) };
+  // A traced GC cycle's mark phase lasts what the trace's cycles lasted (median GCBegin → GCEnd).
+  const gcCosts = w.gc !== null ? { costs: { gcMarkNs: w.gc.medianNs } } : {};
+  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, ...gcCosts, maxTimeNs: Math.min(maxDurationNs, Math.max(60e9, w.trace.makespanNs * 100)) };
   return simulate(opts as Parameters<typeof simulate>[0]);
 }
 

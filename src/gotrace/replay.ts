@@ -33,7 +33,9 @@ export type Action =
   /** Wait until goroutine `from` wakes this one. */
   | { readonly a: 'wait'; readonly from: number }
   | { readonly a: 'sleep'; readonly ns: number }
-  | { readonly a: 'yield' };
+  | { readonly a: 'yield' }
+  /** A GC cycle starts here: runtime.GC() (`wait`: the goroutine waits for the cycle) or an allocation. */
+  | { readonly a: 'gc'; readonly wait: boolean };
 
 export interface DerivedGoroutine {
   readonly g: number;
@@ -69,6 +71,8 @@ export interface DerivedWorkload {
   readonly edges: ReadonlyMap<string, number>;
   /** Call sites of the syscalls with their counts (for --scale-site). */
   readonly sites: ReadonlyMap<string, number>;
+  /** GC cycles in the trace and their median duration (GCBegin → GCEnd), or null without any. */
+  readonly gc: { readonly cycles: number; readonly medianNs: number } | null;
   readonly notes: readonly string[];
 }
 
@@ -88,7 +92,12 @@ interface Gs {
   blockIdx: number;
   sys: { readonly act: Extract<Action, { a: 'syscall' }>; readonly begin: number } | null;
   order: number;
+  /** A GC mark worker (runtime.gcBgMarkWorker): the model runs its own, so it is not replayed. */
+  gcWorker: boolean;
 }
+
+/** The runtime's GC mark workers (in a simulator-written trace the frame is `main.runtime.gcBgMarkWorker`). */
+const isGcWorker = (frames: readonly { readonly func: string }[]): boolean => frames.some((f) => f.func.endsWith('runtime.gcBgMarkWorker'));
 
 const PLACEHOLDER = -2;
 
@@ -103,11 +112,16 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
   let syscalls = 0;
   let lostP = 0;
   let lastStep = t0;
+  let gcBegin = -1;
+  /** The goroutine of the latest start or other event (old format: who started a GC). */
+  let lastActive = -1;
+  let gcUnattributed = 0;
+  const gcDurations: number[] = [];
 
   const get = (g: number, at: number, atStart: boolean, initial: InitialState | 'created', func = ''): Gs => {
     let s = gs.get(g);
     if (s === undefined) {
-      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: order++ };
+      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: order++, gcWorker: false };
       gs.set(g, s);
     }
     return s;
@@ -138,6 +152,7 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
     switch (st.k) {
       case 'initial': {
         const s = get(st.g, at, true, st.state, st.stack !== 0 && st.state === 'runnable' && !isNew ? startFunc(stacks.frames(st.stack)) : '');
+        if (st.stack !== 0 && isGcWorker(stacks.frames(st.stack))) s.gcWorker = true;
         if (st.state === 'running') {
           s.running = true;
           s.mark = at;
@@ -156,6 +171,10 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
         const fn = st.startStack !== 0 ? startFunc(stacks.frames(st.startStack)) : '';
         const by = st.by >= 0 ? gs.get(st.by) : undefined;
         const s = get(st.g, at, by === undefined, 'created', fn);
+        if (st.startStack !== 0 && isGcWorker(stacks.frames(st.startStack))) {
+          s.gcWorker = true;
+          break;
+        }
         if (by !== undefined) {
           flush(by, at);
           by.actions.push({ a: 'go', g: st.g });
@@ -163,6 +182,7 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
         break;
       }
       case 'start': {
+        lastActive = st.g;
         const s = get(st.g, at, true, 'runnable');
         s.running = true;
         s.mark = at;
@@ -187,7 +207,8 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
         const s = gs.get(st.g);
         if (s === undefined || s.blockIdx < 0) break;
         const w = st.by >= 0 && st.by !== st.g ? gs.get(st.by) : undefined;
-        if (w !== undefined && !s.blockedSleep) {
+        // A wake by a GC mark worker (the end of a GC assist) is a wake from outside the replay.
+        if (w !== undefined && !s.blockedSleep && !w.gcWorker && !s.gcWorker) {
           flush(w, at);
           w.actions.push({ a: 'wake', g: s.g });
           s.actions[s.blockIdx] = { a: 'wait', from: w.g };
@@ -250,10 +271,29 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
         break;
       }
       case 'touch': {
+        lastActive = st.g;
         const s = gs.get(st.g);
         if (s !== undefined) seen(s, at);
         break;
       }
+      case 'gcBegin': {
+        gcBegin = at;
+        // Old format: GCStart is on the GC's pseudo-P and names no goroutine; the goroutine that
+        // started the cycle is the running one with the latest event (its HeapAlloc, just before).
+        const latest = gs.get(lastActive);
+        const s = st.g >= 0 ? gs.get(st.g) : latest?.running === true ? latest : undefined;
+        if (s === undefined || s.gcWorker) {
+          gcUnattributed++;
+          break;
+        }
+        flush(s, at);
+        s.actions.push({ a: 'gc', wait: st.stack !== 0 && stacks.frames(st.stack).some((f) => f.func === 'runtime.GC' || f.func.endsWith('.runtime.GC')) });
+        break;
+      }
+      case 'gcEnd':
+        if (gcBegin >= 0) gcDurations.push(at - gcBegin);
+        gcBegin = -1;
+        break;
       case 'pUse':
         break;
     }
@@ -264,9 +304,12 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
     if (s.running) flush(s, s.last);
     if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
   }
-  const list = [...gs.values()].sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
+  const list = [...gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
   const notes: string[] = [];
   if (!isNew) notes.push('old trace format: syscalls that kept their P have no recorded duration; they replay as zero-length calls with the time up to the next event as compute.');
+  if (gcUnattributed > 0) notes.push(`${gcUnattributed} GC cycle(s) started outside any replayed goroutine (sysmon's forced GC, a mark worker): not replayed.`);
+  gcDurations.sort((a, b) => a - b);
+  const gc = gcDurations.length === 0 ? null : { cycles: gcDurations.length, medianNs: gcDurations[Math.floor((gcDurations.length - 1) / 2)]! };
   return {
     format: t.format,
     version: t.version,
@@ -274,6 +317,7 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
     trace: traceFigures(facts, lastStep - t0, syscalls, lostP),
     edges,
     sites,
+    gc,
     notes,
   };
 }

@@ -31,7 +31,10 @@ export type Step =
   /** A P started running goroutines (used to time how long a lost P stayed unused). */
   | { readonly k: 'pUse'; readonly t: number; readonly p: number }
   /** Any other event in g's context while it runs (extends its running time). */
-  | { readonly k: 'touch'; readonly t: number; readonly g: number };
+  | { readonly k: 'touch'; readonly t: number; readonly g: number }
+  /** A GC cycle starts (GCBegin / GCStart) in goroutine g's context (−1: none); stack: gcStart's caller. */
+  | { readonly k: 'gcBegin'; readonly t: number; readonly g: number; readonly p: number; readonly stack: number }
+  | { readonly k: 'gcEnd'; readonly t: number };
 
 /** Facts of the whole trace that are not per goroutine. */
 export interface TraceFacts {
@@ -215,6 +218,14 @@ export function traceSteps(t: ParsedTrace): { steps: Step[]; facts: TraceFacts; 
         break;
       case 'GoSysBlock':
         steps.push({ k: 'lostP', t: ts, g, p: ev.p });
+        break;
+      case 'GCBegin':
+      case 'GCStart':
+        steps.push({ k: 'gcBegin', t: ts, g: g > 0 ? g : -1, p: ev.p, stack: sk });
+        break;
+      case 'GCEnd':
+      case 'GCDone':
+        steps.push({ k: 'gcEnd', t: ts });
         break;
       case 'ProcSteal': {
         const p = ev.args[0]!;

@@ -16,7 +16,8 @@ export type ReplayAction =
   | { readonly a: "wake"; readonly g: number }
   | { readonly a: "wait"; readonly from: number }
   | { readonly a: "sleep"; readonly ns: number }
-  | { readonly a: "yield" };
+  | { readonly a: "yield" }
+  | { readonly a: "gc"; readonly wait: boolean };
 
 export interface ReplayGoroutine {
   readonly g: number;
@@ -37,6 +38,9 @@ export interface ReplayPrograms {
   /** Ops in all programs (size of the replay). */
   readonly ops: number;
 }
+
+/** An allocation that crosses any heap goal. */
+const GC_TRIGGER_BYTES = 2 ** 50;
 
 /** Builds the programs; the root is `main` (it exits when all replayed goroutines are done). */
 export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
@@ -90,6 +94,12 @@ export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
           break;
         case "yield":
           code.push({ op: "gosched" });
+          break;
+        case "gc":
+          // runtime.GC(): the caller waits for the cycle; otherwise an allocation crossing the heap
+          // goal starts it and goes on (the heap jumps past any goal; the cycle's end resets it to
+          // the live heap).
+          code.push(a.wait ? { op: "gc" } : { op: "alloc", bytes: GC_TRIGGER_BYTES });
           break;
       }
     }

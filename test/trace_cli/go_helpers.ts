@@ -63,7 +63,8 @@ export interface TracedDid {
 /** Runs the traced program; returns the trace file's path and what it did. GOGC=off: no GC cycles in the trace. */
 export function runTracedDid(v: GoVersion, out: string, args: readonly string[] = []): { file: string; did: TracedDid } {
   const bin = buildTraced(v);
-  const r = spawnSync(bin, ["-o", out, ...args], { env: { ...process.env, GOGC: "off" }, encoding: "utf8", maxBuffer: 1 << 24 });
+  // GOGC=off: no GC cycles in the trace — unless the run asks for heap garbage (-garbage).
+  const r = spawnSync(bin, ["-o", out, ...args], { env: { ...process.env, GOGC: args.includes("-garbage") ? "100" : "off" }, encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`traced (go ${v}) failed: ${r.stderr}`);
   const last = r.stdout.trim().split("\n").pop() ?? "";
   return { file: out, did: JSON.parse(last) as TracedDid };

@@ -52,3 +52,4 @@ test("--scale-site adds (factor − 1) × the site's median duration to each tim
   calls.forEach((a, i) => assert.equal(a.ns, Math.round(before[i]! + 2 * median)));
   assert.ok(median >= ms(2), `median ${median}`);
 });
+

@@ -13,7 +13,7 @@ import { analyzeSyscalls } from "../../src/gotrace/analyze.js";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { deriveWorkload } from "../../src/gotrace/replay.js";
 import { formatReplay, replayTrace } from "../../src/cli/trace.js";
-import { goBinary, goToolchains, repoRoot, runTracedDid, traceHeaderOf, type GoVersion, type TracedDid } from "./go_helpers.js";
+import { goBinary, goToolchains, repoRoot, runTracedDid, runTraced, traceHeaderOf, type GoVersion, type TracedDid } from "./go_helpers.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "gosched-trace-test-"));
 const cli = path.join(repoRoot, "bin", "gosched.js");
@@ -103,6 +103,23 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     assert.ok(r.whatIf !== null);
     assert.ok(r.whatIf.metrics.makespanNs > r.baseline.metrics.makespanNs, "3× longer nanosleeps: longer makespan");
     assert.equal(r.whatIf.config.gomaxprocs, 4);
+  });
+
+  test(`go${v}: GC cycles replay as GC, with stop-the-world, where the trace started them`, { skip: skip || (v !== "1.19" && v !== "1.23" ? "one old and one new format suffice" : false) }, () => {
+    // 512 KiB of garbage per item, GOGC=100: a dozen or more cycles in the trace.
+    const parsed = readTrace(new Uint8Array(readFileSync(runTraced(v, path.join(work, `gc-${v}.trace`), ["-garbage", "512"]))));
+    const w = deriveWorkload(parsed);
+    assert.ok(w.gc !== null && w.gc.cycles >= 3, `GC cycles in the trace: ${w.gc?.cycles ?? 0}`);
+    assert.ok(!w.goroutines.some((g) => g.func.endsWith("gcBgMarkWorker")), "the mark workers are the model's, not replayed goroutines");
+    const started = w.goroutines.flatMap((g) => g.actions.filter((a) => a.a === "gc")).length;
+    assert.ok(started >= w.gc.cycles - 2, `${started} of ${w.gc.cycles} cycles attributed to the goroutine that started them`);
+    const r = replayTrace(parsed, { check: true });
+    assert.equal(r.baseline.result.stoppedBy, "main-exited");
+    // Each start is a cycle, unless the replay's previous cycle is still running then (gcStart: the
+    // allocation just goes on).
+    const cycles = r.baseline.metrics.gc.cycles;
+    assert.ok(cycles <= started && cycles >= 0.8 * started, `${cycles} cycles in the replay for ${started} starts`);
+    assert.ok(r.baseline.metrics.gc.stwTotalNs > 0, "the cycles stopped the world");
   });
 
   test(`go${v}: what-if replays at other GOMAXPROCS keep the model's invariants`, { skip }, () => {

@@ -14,7 +14,10 @@
 // {"getpid":N,"nanosleep":N,"gomaxprocs":N,"workers":N,"goroutines":N} (syscalls made and
 // goroutines started by main while tracing; a worker's share of the items varies from run to run).
 //
-// Usage: traced -o trace.out [-procs 2] [-workers 4] [-iters 40] [-spin 50] [-sleep 1000] [-every 4]
+// With -garbage N each item also allocates N KiB of garbage (GC cycles in the trace; the tests run
+// with GOGC=off otherwise).
+//
+// Usage: traced -o trace.out [-procs 2] [-workers 4] [-iters 40] [-spin 50] [-sleep 1000] [-every 4] [-garbage 0]
 package main
 
 import (
@@ -61,10 +64,17 @@ func nanosleep(us int) {
 	nNanosleep.Add(1)
 }
 
-func worker(in <-chan int, out chan<- int, wg *sync.WaitGroup, spinUs, sleepUs, every int) {
+var sink []byte
+
+func worker(in <-chan int, out chan<- int, wg *sync.WaitGroup, spinUs, sleepUs, every, garbageKB int) {
 	defer wg.Done()
 	n := 0
 	for v := range in {
+		if garbageKB > 0 {
+			b := make([]byte, garbageKB<<10)
+			b[v%len(b)] = 1
+			sink = b // escapes: heap garbage that drives GC cycles
+		}
 		s := spin(spinUs)
 		getpid()
 		n++
@@ -106,6 +116,7 @@ func main() {
 	sleepUs := flag.Int("sleep", 1000, "µs of nanosleep syscall every -every items")
 	every := flag.Int("every", 4, "nanosleep every this many items (0: never)")
 	bench := flag.Bool("bench", false, "large-trace mode for the parse benchmark")
+	garbageKB := flag.Int("garbage", 0, "KiB of heap garbage per item (GC cycles in the trace)")
 	flag.Parse()
 	runtime.GOMAXPROCS(*procs)
 
@@ -145,7 +156,7 @@ func main() {
 		nGoroutines.Add(1)
 		for w := 0; w < *workers; w++ {
 			wg.Add(1)
-			go worker(in, out, &wg, *spinUs, *sleepUs, *every)
+			go worker(in, out, &wg, *spinUs, *sleepUs, *every, *garbageKB)
 			nGoroutines.Add(1)
 		}
 		sum := 0
