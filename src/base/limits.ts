@@ -29,13 +29,13 @@ export { maxSeed } from "./prng.js";
 export const defaultMaxGoroutines = 4_000_000;
 /** The highest cap a scenario may set (≈ 2 GB of goroutine state). */
 export const maxMaxGoroutines = 20_000_000;
-/** Measured bytes per live goroutine parked on a channel: 91 retained, 94 of RSS at 4 M (docs/limits.md). */
+/** Measured bytes per live goroutine parked on a channel: 91 retained, 92–101 of peak RSS (docs/limits.md). */
 export const goroutineBytes = 100;
 
 /** Threads (constants.maxmcount, Go's debug.SetMaxThreads): Go's default is 10,000. */
 export const maxThreads = 100_000;
-/** Measured bytes per simulated M (thread): 360 retained, 840 of RSS at 50,000 (docs/limits.md). */
-export const threadBytes = 840;
+/** Measured bytes per simulated M (thread): 374–465 retained, 750–780 of peak RSS (docs/limits.md). */
+export const threadBytes = 800;
 
 /** Bytes as a short text: 950 kB, 400 MB, 2.0 GB. */
 export function formatBytes(n: number): string {
@@ -53,7 +53,7 @@ export const maxNesting = 100;
 /** YAML nodes after expanding aliases (a "billion laughs" file is refused, not expanded). */
 export const maxYamlNodes = 1_000_000;
 
-/** Scenario file size: a 1 MiB scenario loads in about 1.5 s and 150 MB (docs/limits.md). */
+/** Scenario file size: a 1 MiB scenario loads in about 3 s of CPU and 250 MB (docs/limits.md). */
 export const maxScenarioBytes = 1024 * 1024;
 
 /** GOMAXPROCS and the machine's CPUs. */

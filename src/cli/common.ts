@@ -12,7 +12,7 @@ export const defaultScenarioPath = (): string => fileURLToPath(new URL("../../..
 export function readScenario(file: string): { text: string; parsed: ParsedScenario } {
   let text: string;
   try {
-    // Refused before parsing: loading takes ~150× the file's size in memory (docs/limits.md). Read
+    // Refused before parsing: loading takes ~240× the file's size in memory (docs/limits.md). Read
     // with a bound, so a pipe or a device without end (/dev/zero) is refused too.
     if (statSync(file).isDirectory()) throw new GoschedError("FILE_NOT_FOUND", `${file}: is a folder, not a scenario file`);
     text = readBounded(file, maxScenarioBytes);
