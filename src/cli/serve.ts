@@ -90,10 +90,12 @@ export function resolveAsset(root: string, target: string): { file: string } | {
 /**
  * The page runs only its own scripts, styles and worker, talks only to this server, and may not be
  * framed (clickjacking). Inline styles stay allowed: the timeline sets element styles from code.
+ * 'unsafe-eval': ajv compiles the scenario schema into a validator function (new Function), in the
+ * page and in its worker; no inline or foreign script is allowed.
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "worker-src 'self' blob:",

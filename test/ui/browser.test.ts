@@ -47,6 +47,9 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      // The tests evaluate strings in the page: the server's Content-Security-Policy would refuse
+      // that; its effect on the app itself is checked by test/ui/csp.test.ts.
+      bypassCSP: true,
       viewport: { width: 1500, height: 1000 },
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"],
     });

@@ -32,6 +32,9 @@ export async function openUi(viewport: { width: number; height: number }, scenar
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    // The tests evaluate strings in the page and inject axe-core: both need to pass the server's
+    // Content-Security-Policy, whose effect on the app itself test/ui/csp.test.ts checks.
+    bypassCSP: true,
     viewport,
     deviceScaleFactor: 1,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage", "--font-render-hinting=none", "--disable-lcd-text"],
