@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // Launcher for the gosched CLI (the TypeScript build lives in dist/; `npm run build` makes it).
+// Node's on-disk compile cache (module.enableCompileCache, Node ≥ 22.1) makes later start-ups skip
+// compiling gosched's modules; on Node 20 it does not exist and this does nothing.
+const nodeModule = await import("node:module");
+nodeModule.enableCompileCache?.();
 let cli;
 try {
   cli = await import("../dist/src/cli/main.js");

@@ -3,11 +3,24 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { GoschedError } from "../base/errors.js";
 import { maxScenarioBytes } from "../base/limits.js";
-import { parseScenario, type Override, type ParsedScenario } from "../scenario/index.js";
+import { parseScenario, usePrecompiledValidator, type Override, type ParsedScenario } from "../scenario/index.js";
 import { optionTable, type CliOptions } from "./options.js";
 
 /** examples/default.yaml of the installed package (dist/src/cli → package root). */
 export const defaultScenarioPath = (): string => fileURLToPath(new URL("../../../examples/default.yaml", import.meta.url));
+
+/**
+ * Loads the scenario validator precompiled at build time (tools/gen-schema-validator.mjs) instead
+ * of compiling the schema with ajv at start-up; without it (a plain tsc build) nothing changes.
+ */
+export async function usePrecompiledSchema(): Promise<void> {
+  try {
+    const m = (await import(new URL("../scenario/schema_validator.js", import.meta.url).href)) as { validate: (data: unknown) => boolean };
+    usePrecompiledValidator(m.validate);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
+  }
+}
 
 export function readScenario(file: string): { text: string; parsed: ParsedScenario } {
   let text: string;

@@ -2,19 +2,13 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { InvariantError } from "../base/assert.js";
 import { GoschedError } from "../base/errors.js";
-import { scenarioSchema } from "../scenario/index.js";
-import { defaultScenarioPath, out } from "./common.js";
-import { compareCommand } from "./compare.js";
-import { explainCommand } from "./explain.js";
 import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
-import { runCommand } from "./run.js";
-import { serveCommand } from "./serve.js";
-import { sweepCommand } from "./sweep.js";
-import { mergeCommand } from "./sweep_shard.js";
-import { traceCommand } from "./trace.js";
-import { calibrateCommand } from "./calibrate.js";
-import { validateCommand } from "./validate.js";
-import { packageVersion, versionCommand } from "./version.js";
+import { packageVersion } from "./package_version.js";
+
+// Start-up: each command's module (and what it needs: the scenario compiler, the simulator, the
+// trace reader, the validation suite, the UI server…) is imported when that command runs, so
+// `gosched run` loads neither the trace reader nor the validation code nor the UI server
+// (docs/performance.md).
 
 function parseIntOption(v: string): number {
   const n = Number(v);
@@ -40,22 +34,37 @@ function addOption(cmd: Command, d: OptionDef): void {
 
 type Action = (arg: string | undefined, o: CliOptions, args: readonly string[]) => number | Promise<number>;
 
+/** For the commands that read scenarios: the precompiled schema validator (common.ts). */
+const scenarios = async (): Promise<typeof import("./common.js")> => {
+  const common = await import("./common.js");
+  await common.usePrecompiledSchema();
+  return common;
+};
+
 const actions: Record<CommandName, Action> = {
-  run: (file, o) => runCommand(file ?? defaultScenarioPath(), o),
-  compare: (file, o) => compareCommand(file!, o),
-  sweep: (file, o) => sweepCommand(file!, o),
-  merge: (_a, o, parts) => mergeCommand(parts, o),
-  explain: (fn, o) => explainCommand(fn, o),
-  validate: (_a, o) => validateCommand(o),
-  calibrate: (_a, o) => calibrateCommand(o),
-  schema: () => {
-    out(JSON.stringify(scenarioSchema, null, 2));
+  run: async (file, o) => {
+    const common = await scenarios();
+    return (await import("./run.js")).runCommand(file ?? common.defaultScenarioPath(), o);
+  },
+  compare: async (file, o) => (await scenarios(), (await import("./compare.js")).compareCommand(file!, o)),
+  sweep: async (file, o) => (await scenarios(), (await import("./sweep.js")).sweepCommand(file!, o)),
+  merge: async (_a, o, parts) => (await import("./sweep_shard.js")).mergeCommand(parts, o),
+  explain: async (fn, o) => (await import("./explain.js")).explainCommand(fn, o),
+  validate: async (_a, o) => (await import("./validate.js")).validateCommand(o),
+  calibrate: async (_a, o) => (await import("./calibrate.js")).calibrateCommand(o),
+  schema: async () => {
+    const { scenarioSchema } = await import("../scenario/index.js");
+    (await import("./common.js")).out(JSON.stringify(scenarioSchema, null, 2));
     return exitCodes.ok;
   },
 };
 
-/** Builds the commander program; `result` receives the chosen command's exit code promise. */
-export function buildProgram(result: { code?: Promise<number> | number }): Command {
+/**
+ * Builds the commander program; `result` receives the chosen command's exit code promise. `trace`
+ * and `serve` are built by their own modules, loaded only when `first` (the command line's first
+ * word) is not one of the table's commands (it may be them, --help, version…).
+ */
+export async function buildProgram(result: { code?: Promise<number> | number }, first?: string): Promise<Command> {
   const program = new Command("gosched")
     .description("Simulate the Go runtime scheduler and its syscall path.\nWith no arguments: gosched run examples/default.yaml.\n" +
       "gosched --version (-V) prints the version; gosched version also Node's and the Go versions supported.")
@@ -70,14 +79,16 @@ export function buildProgram(result: { code?: Promise<number> | number }): Comma
       result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o, Array.isArray(arg) ? (arg as string[]) : []);
     });
   }
-  program.addCommand(traceCommand(result));
-  program.addCommand(serveCommand(result));
+  if (first === undefined || !commandTable.some((c) => c.name === first)) {
+    program.addCommand((await import("./trace.js")).traceCommand(result));
+    program.addCommand((await import("./serve.js")).serveCommand(result));
+  }
   program
     .command("version")
     .description("gosched's version, Node's, the Go version profiles and the trace versions it reads")
     .exitOverride()
     .action(() => {
-      result.code = versionCommand();
+      result.code = import("./version.js").then((v) => v.versionCommand());
     });
   return program;
 }
@@ -89,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = argv.length === 0 ? ["run"] : [...argv];
   const result: { code?: Promise<number> | number } = {};
   try {
-    buildProgram(result).parse(args, { from: "user" });
+    (await buildProgram(result, args[0])).parse(args, { from: "user" });
     return await (result.code ?? exitCodes.ok);
   } catch (e) {
     return reportError(e, args);

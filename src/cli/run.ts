@@ -7,13 +7,11 @@ import { compileScenario, parseDuration, type CompiledScenario } from "../scenar
 import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import type { CostProfile } from "../validation/index.js";
 import { Progress } from "./progress.js";
-import { checkRunOutputs, fileLabels, openOutputs, outputPaths } from "./outputs.js";
 import { runCompiledAsync, runJson, type RunOptions } from "./simulation.js";
 import { aggregateSeeds, formatSeededTable, seededJson, seededTasks, seedsOption, type SeededResult } from "./seeds.js";
-import { runTasks } from "./sweep.js";
 import type { SweepTask } from "./sweep_task.js";
-import { readCostProfile } from "./validate.js";
 
 export async function runCommand(file: string, o: CliOptions): Promise<number> {
   const { text, parsed } = readScenario(file);
@@ -22,10 +20,16 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
   if (seeds !== undefined) return runSeeds(file, text, sc, o, seeds);
   const schedtraceNs = o.schedtrace === undefined ? 0 : parseDurationFlag(o.schedtrace, "--schedtrace");
   const runs: { label: string; sim: Simulation }[] = [];
-  const costs = readCostProfile(o.costs);
-  // Every output file is checked before the first run: a bad path costs no simulation.
-  const fileLabelOf = fileLabels(sc.runs.map((r) => r.label));
-  checkRunOutputs(outputPaths(o), fileLabelOf, [file, ...(o.costs !== undefined ? [o.costs] : [])]);
+  const costs = await costProfile(o.costs);
+  // The writers are loaded only when an output is asked for. Every output file is checked before
+  // the first run: a bad path costs no simulation.
+  const wanted = o.trace !== undefined || o.perfetto !== undefined || o.pprofSyscall !== undefined;
+  const outputsModule = wanted ? await import("./outputs.js") : null;
+  const fileLabelOf = sc.runs.map((r) => r.label);
+  if (outputsModule !== null) {
+    fileLabelOf.splice(0, fileLabelOf.length, ...outputsModule.fileLabels(fileLabelOf));
+    outputsModule.checkRunOutputs(outputsModule.outputPaths(o), fileLabelOf, [file, ...(o.costs !== undefined ? [o.costs] : [])]);
+  }
   for (const [runIndex, cr0] of sc.runs.entries()) {
     // --costs: the file's figures under the scenario's own settings (which win)
     const cr = costs === undefined ? cr0 : { ...cr0, options: { ...cr0.options, costs: { ...costs.costs, ...cr0.options.costs }, machine: { ...costs.machine, ...cr0.options.machine } } };
@@ -41,7 +45,7 @@ export async function runCommand(file: string, o: CliOptions): Promise<number> {
       ...(o.buggify !== undefined ? { buggifySeed: o.buggify } : {}),
     };
     // --trace/--perfetto/--pprof-syscall: streamed to temporary files, renamed when the run is over.
-    const outputs = openOutputs(outputPaths(o), fileLabelOf[runIndex]!, sc.runs.length > 1);
+    const outputs = outputsModule === null ? noOutputs : outputsModule.openOutputs(outputsModule.outputPaths(o), fileLabelOf[runIndex]!, sc.runs.length > 1);
     let sim: Simulation;
     try {
       sim = await runCompiledAsync(cr, { ...ro, observers: outputs.observers });
@@ -85,6 +89,13 @@ function buggifyReport(label: string, seed: number, points: readonly { point: st
   return `${lines.join("\n")}\n`;
 }
 
+/** --costs: read by validate.ts's reader, loaded only then. */
+async function costProfile(file: string | undefined): Promise<CostProfile | undefined> {
+  return file === undefined ? undefined : (await import("./validate.js")).readCostProfile(file);
+}
+
+const noOutputs = { observers: [], finish: () => [], abort: () => {} };
+
 export function parseDurationFlag(v: string, flag: string): number {
   const r = parseDuration(v);
   if (!r.ok) throw new GoschedError("OPTION_INVALID", `${flag} ${v}: ${r.message}`);
@@ -105,13 +116,14 @@ const singleRunFlags = [
 /** run --seeds N: every variant over seeds s…s+N−1, each metric as median [p5–p95]. */
 async function runSeeds(file: string, text: string, sc: CompiledScenario, o: CliOptions, n: number): Promise<number> {
   for (const [key, flag] of singleRunFlags) if (o[key] !== undefined && o[key] !== false) throw new GoschedError("OPTION_INVALID", `${flag} describes one run: use it with --seed, not --seeds`);
-  const costs = readCostProfile(o.costs);
+  const costs = await costProfile(o.costs);
   const overrides = overridesFrom(o);
   const tasks: SweepTask[] = [];
   for (const cr of sc.runs) {
     const base = { file, text, variant: cr.label === "" || sc.variants.length === 0 ? null : cr.label, overrides, ...(costs !== undefined ? { costProfile: { costs: costs.costs, machine: costs.machine } } : {}) };
     tasks.push(...seededTasks(base, cr.options.seed ?? 1, n, tasks.length));
   }
+  const { runTasks } = await import("./sweep.js");
   const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length));
   const runs: SeededResult[] = sc.runs.map((cr, i) => aggregateSeeds(results.slice(i * n, (i + 1) * n), seedRange(cr.options.seed ?? 1, n)));
   if (o.json === true) {

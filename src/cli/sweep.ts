@@ -13,7 +13,8 @@ import { formatMetric } from "./compare.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { checkDistinct, checkOutputPath, writeFileAtomic } from "./outputs.js";
 import { Progress } from "./progress.js";
-import { digest, goschedVersion, parseShard, runShard } from "./sweep_shard.js";
+import { packageVersion } from "./package_version.js";
+import { digest, parseShard, runShard } from "./sweep_shard.js";
 import { aggregateSeeds, seededCsv, seededJson, seededTasks, seedsOption } from "./seeds.js";
 import { lineChartSvg, type Series } from "./svg.js";
 import { runSweepTask, type SweepResult, type SweepTask } from "./sweep_task.js";
@@ -86,7 +87,7 @@ export function planSweep(file: string, o: CliOptions): SweepPlan {
   const units = seeds === null ? tasks : tasks.flatMap((t, i) => seededTasks(t, seeds.first[i]!, seeds.count, i * seeds.count));
   // Every field of a unit but its position and the scenario's text (hashed once) enters the digest.
   const unitKeys = units.map(({ index: _i, file: _f, text: _t, ...unit }) => unit);
-  const fingerprint = digest({ gosched: goschedVersion(), scenario: probe.name, file, text, dims, seeds, units: unitKeys });
+  const fingerprint = digest({ gosched: packageVersion(), scenario: probe.name, file, text, dims, seeds, units: unitKeys });
   return { scenario: probe.name, file, dims, grid, seeds, units, fingerprint };
 }
 

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { GoschedError } from "../base/errors.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { packageVersion } from "./package_version.js";
 import { runTasks, writeSweepOutputs, type SweepOutline, type SweepPlan } from "./sweep.js";
 import type { SweepResult, SweepTask } from "./sweep_task.js";
 
@@ -32,11 +33,6 @@ export interface SweepPart {
 
 const partKind = "gosched-sweep-part";
 
-/** The version in package.json (dist/src/cli → package root). */
-export function goschedVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 /** A short SHA-256 of a JSON value (key order as built: the callers build it deterministically). */
 export function digest(value: unknown): string {
@@ -70,7 +66,7 @@ export async function runShard(plan: SweepPlan, shard: Shard, o: CliOptions): Pr
   const part: SweepPart = {
     kind: partKind,
     format: 1,
-    gosched: goschedVersion(),
+    gosched: packageVersion(),
     fingerprint: plan.fingerprint,
     shard,
     units: plan.units.length,
@@ -127,7 +123,7 @@ function readPart(path: string): SweepPart {
  */
 export function mergeParts(paths: readonly string[]): { outline: SweepOutline; results: SweepResult[] } {
   if (paths.length === 0) throw new GoschedError("OPTION_INVALID", "merge: give the part files (gosched merge part-*.json)");
-  const version = goschedVersion();
+  const version = packageVersion();
   const parts = paths.map((p) => ({ path: p, part: readPart(p) }));
   const first = parts[0]!;
   const byShard = new Map<number, string>();

@@ -1,7 +1,11 @@
 // Worker thread of `gosched sweep` (and of --seeds, validate): runs the tasks it is sent, one at a time.
 import { parentPort } from "node:worker_threads";
+import { usePrecompiledSchema } from "./common.js";
 import { runSweepTask, type SweepTask } from "./sweep_task.js";
 import { runValidationTask, type ValidationTask } from "./validate_task.js";
+
+// Each worker compiles scenarios: with the precompiled validator, not ajv at every start.
+await usePrecompiledSchema();
 
 parentPort?.on("message", (t: SweepTask | ValidationTask | null) => {
   if (t === null) {

@@ -1,17 +1,13 @@
 // gosched --version / -V: the package's version. gosched version: also Node's version, the Go
 // version profiles the simulator has and the trace headers the reader accepts — each taken from
 // the code (package.json, profiles/index.ts, the reader itself), never from a copy.
-import { readFileSync } from "node:fs";
 import { detectFormat } from "../gotrace/reader.js";
 import { profileNames } from "../profiles/index.js";
 import { out } from "./common.js";
 import { exitCodes } from "./options.js";
+import { packageVersion } from "./package_version.js";
 
-/** The version in the package's package.json (this file runs from dist/src/cli/). */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-  return typeof pkg.version === "string" ? pkg.version : "unknown";
-}
+export { packageVersion } from "./package_version.js";
 
 /** The trace headers ("go 1.NN trace") the reader accepts, by format: asked of the reader's header check. */
 export function traceVersionsRead(): { old: string[]; new: string[] } {

@@ -9,7 +9,7 @@ export { scenarioSchema } from "./schema.js";
 export { parseDuration, parseRate, parseSize } from "./units.js";
 export type { CompiledRun } from "./compile.js";
 export type { Override, ParsedScenario } from "./load.js";
-export { parseScenario } from "./load.js";
+export { parseScenario, usePrecompiledValidator } from "./load.js";
 
 export interface CompiledScenario {
   readonly file: string;

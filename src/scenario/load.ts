@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
 import { maxNesting, maxYamlNodes } from "../base/limits.js";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
-import { bareOpArg, bareOps, scenarioSchema } from "./schema.js";
+import { bareOpArg, bareOps, scenarioSchema, validatorOptions } from "./schema.js";
 import { describe, parseDuration, parseRate, parseSize } from "./units.js";
 
 export interface ParsedScenario {
@@ -385,14 +385,23 @@ function convert(node: Node | null, ptr: string, subst: Subst | null, out: Locat
 let validator: ValidateFunction | null = null;
 function getValidator(): ValidateFunction {
   if (validator === null) {
-    const ajv = new Ajv({ allErrors: false, verbose: true, strict: false });
+    const ajv = new Ajv(validatorOptions);
     validator = ajv.compile(scenarioSchema);
   }
   return validator;
 }
 
+/** A validator compiled ahead of time from the same schema and options (the CLI's, start-up). */
+let precompiled: ((data: unknown) => boolean) | null = null;
+export function usePrecompiledValidator(v: (data: unknown) => boolean): void {
+  precompiled = v;
+}
+
 /** Validates a built document against the published schema; the first error, positioned, is thrown. */
 export function validateDoc(loc: Located): void {
+  // A precompiled validator decides; a rejected document is explained by the schema compiled here,
+  // whose errors point at scenarioSchema's own objects (definitionOf below needs them).
+  if (precompiled !== null && precompiled(loc.value)) return;
   const validate = getValidator();
   if (validate(loc.value)) return;
   const errors = (validate.errors ?? []).filter((e) => !["if", "anyOf", "oneOf", "not", "allOf"].includes(e.keyword));

@@ -47,6 +47,9 @@ const str = (description: string) => ({ type: "string", description });
 const nameRef = (description: string) => ({ type: "string", pattern: namePattern, description });
 
 /** The argument of `- gc:` written as a mapping: nothing (one shared object, see load.ts). */
+/** ajv's options for the scenario schema (load.ts compiles with them; so does the precompiled validator). */
+export const validatorOptions = { allErrors: false, verbose: true, strict: false } as const;
+
 export const bareOpArg = { type: ["null", "object"], maxProperties: 0 } as const;
 
 const durationString = `^(${durationPattern.slice(1, -1)}|\\s*${paramRefPattern}\\s*)$`;
