@@ -9,8 +9,10 @@ export async function cliInProcess(args: string[]): Promise<{ code: number; stdo
   const err: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  // The CLI writes strings; node:test's own reporting (a subprocess protocol) writes Buffers, and
+  // may do so while main awaits (commands are loaded on demand): those pass through.
+  process.stdout.write = ((c: string | Uint8Array) => (typeof c === "string" ? (out.push(c), true) : ow(c))) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => (typeof c === "string" ? (err.push(c), true) : ew(c))) as typeof process.stderr.write;
   try {
     const code = await main(args);
     return { code, stdout: out.join(""), stderr: err.join("") };
