@@ -71,6 +71,8 @@ function start(options: SimulateOptions): { config: RuntimeConfig; metrics: Metr
       const b = (buggify = new Buggify(r, options.buggify));
       r.subscribe(b);
       r.engine.afterEach(() => b.afterEvent());
+      r.latencyHook = (kind, ns) => b.latency(kind, ns);
+      r.sleepRequestHook = (ns) => b.sleepRequest(ns);
     }
     if (options.check === true || options.buggify !== undefined) r.engine.afterEach(() => checkInvariants(r));
     for (const hook of options.afterEvent ?? []) r.engine.afterEach(() => hook(r));

@@ -2,8 +2,9 @@
 // that perturbs the machine only in ways a real machine may — a stop-the-world arriving between any
 // two steps of the syscall path or while a call is in the kernel, a spurious wakep (an M started
 // spinning with nothing to do, as a racing ready() may cause), and, through the machine's latency
-// draws (when the model has them), delayed futex wakes, oversleeping and EINTR-shortened sleeps,
-// clone() failing with EAGAIN and retried as Go does, late syscall entry/exit and signal delivery.
+// draws (machine.ts, rt.latencyHook) and timed sleeps (rt.sleepRequestHook), delayed futex wakes,
+// oversleeping and EINTR-shortened sleeps, clone() failing with EAGAIN and retried as Go does, late
+// syscall entry/exit and signal delivery.
 // Whatever fires, the run must keep every invariant, lose no goroutine and end as it would anyway.
 //
 // Each point is enabled for a run by a coin flip of the buggify seed (so runs differ in which points
@@ -12,6 +13,7 @@
 import { GoschedError } from "../base/errors.js";
 import { maxSeed, Prng } from "../base/prng.js";
 import type { Observer, RuntimeEvent, RuntimeFn } from "./events.js";
+import type { LatencyKind } from "./machine.js";
 import { wakep } from "./proc.js";
 import type { Runtime } from "./runtime.js";
 import { _Gsyscall, nilG } from "./runtime2.js";
@@ -37,8 +39,8 @@ export const syscallPathFns = [
   "rawsyscall_return",
 ] as const satisfies readonly RuntimeFn[];
 
-/** Kinds of machine latency a perturbation may stretch (the machine model's draw kinds). */
-export type LatencyPoint = "futexWake" | "sleep" | "threadStart" | "syscall" | "preemptSignal";
+/** Kinds of machine latency a perturbation may stretch: the machine model's draw kinds. */
+export type LatencyPoint = LatencyKind;
 
 /** Every perturbation point, by name (the report counts chances and firings per point). */
 export const buggifyPoints = [
@@ -130,9 +132,9 @@ export class Buggify implements Observer {
   }
 
   /**
-   * A drawn machine latency, perturbed: longer (a loaded machine delays any wake-up, thread start,
-   * signal or syscall), or for sleeps also shorter (a signal interrupts nanosleep: EINTR, and the
-   * runtime's usleep returns early). A clone that fails with EAGAIN is retried as Go 1.20+ does:
+   * A drawn machine latency (machine.ts draws), perturbed: longer — a loaded machine delays any
+   * wake-up after a sleep or a futex wake, a thread's start, a signal, a syscall's entry and exit.
+   * A clone that fails with EAGAIN is retried as Go 1.20+ does:
    * k < 20 failures add Σ (tries+1) ms before the thread exists (the creating M's own stall during
    * the retries is not modeled: the delay lands on the new thread's start).
    */
@@ -141,7 +143,6 @@ export class Buggify implements Observer {
       case "futexWake":
         return this.chance("futexWake: delayed") ? ns * (1 + this.prng.intn(50)) + this.prng.intn(1_000_000) : ns;
       case "sleep":
-        if (this.chance("sleep: EINTR (returns early)")) return Math.floor(ns * this.prng.float());
         return this.chance("sleep: oversleeps") ? ns + this.prng.intn(20_000_000) : ns;
       case "threadStart": {
         let v = ns;
@@ -156,6 +157,15 @@ export class Buggify implements Observer {
       case "preemptSignal":
         return this.chance("preemptSignal: delivered late") ? ns + this.prng.intn(10_000_000) : ns;
     }
+  }
+
+  /**
+   * A timed sleep's request (usleep, nanosleep, epoll_wait with a timeout), shortened when a signal
+   * interrupts it: the call returns EINTR early; the runtime's usleep ignores the error and its
+   * callers (sysmon, runqgrab, findRunnable's netpoll) just look again.
+   */
+  sleepRequest(requestNs: number): number {
+    return this.chance("sleep: EINTR (returns early)") ? Math.floor(requestNs * this.prng.float()) : requestNs;
   }
 
   /** What fired, for a report: point → [opportunities while enabled, firings]. */

@@ -54,6 +54,8 @@ export class Runtime {
   readonly kernel: Kernel;
   /** Perturbs every latency the machine draws (machine.ts), e.g. for fault injection; null = none. */
   latencyHook: LatencyHook | null = null;
+  /** Fault injection (buggify.ts): may shorten a timed sleep's request, as a signal's EINTR does. */
+  sleepRequestHook: ((requestNs: number) => number) | null = null;
   /** Coprimes of gomaxprocs for the randomized steal order (proc.go randomOrder). */
   readonly stealCoprimes: number[];
 
@@ -258,6 +260,7 @@ export class Runtime {
   /** A timed sleep of any kernel thread (sysmon's usleep too). */
   sleepTimer(t: KThread, requestNs: number, cpuNs: number, kind: number, target: number, token: number): void {
     const m = this.config.machine;
+    if (this.sleepRequestHook !== null) requestNs = this.sleepRequestHook(requestNs);
     kSleepTimer(this, t, sleepSoftNs(m, requestNs), m.timerSlackNs, sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
   }
 

@@ -81,11 +81,20 @@ test(`buggify: ${seeds} seeds × scenarios × profiles keep every invariant and 
       buggifyPoints.map((p) => `  ${p}: ${fired.get(p) ?? 0}`).join("\n") +
       "\n",
   );
-  // Every syscall-path function these scenarios reach got a stop-the-world right after it.
+  // Every syscall-path function these scenarios reach got a stop-the-world right after it, and every
+  // latency point fired.
   const reached = [
     ...["entersyscall", "entersyscallblock", "exitsyscall", "exitsyscallfast", "exitsyscallfast_pidle", "exitsyscall0", "exitsyscallTryGetP", "takeP", "retake", "handoffp", "rawsyscall", "rawsyscall_return"].map((f) => `stw after ${f}`),
     "stw while in the kernel",
     "spurious wakep",
+    // The machine's draws and timed sleeps (machine.ts, Runtime.sleepTimer).
+    "futexWake: delayed",
+    "sleep: oversleeps",
+    "sleep: EINTR (returns early)",
+    "threadStart: clone EAGAIN, retried",
+    "threadStart: delayed",
+    "syscall: entry/exit delayed",
+    "preemptSignal: delivered late",
   ] as BuggifyPoint[];
   for (const p of reached) {
     assert.ok((fired.get(p) ?? 0) > 0, `${p} never fired`);
@@ -101,4 +110,14 @@ test("buggify is deterministic per seed, and off without the option", () => {
   const plain = simulate(cr.options);
   assert.equal(plain.buggify, undefined);
   assert.throws(() => simulate({ ...cr.options, buggify: { seed: -1 } }), /buggify seed/);
+});
+
+test("gosched run --buggify: exit 0 and a report of what fired; a bad seed is an option error", async () => {
+  const { cliInProcess } = await import("../cli/cli_helpers.js");
+  const r = await cliInProcess(["run", join(root, "examples", "default.yaml"), "--buggify", "3"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Syscall: buggify seed 3: \d+ of 25 perturbation points on, \d+ fired \(\d+ times\); every invariant held after every event/);
+  const bad = await cliInProcess(["run", join(root, "examples", "default.yaml"), "--buggify", "-1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /buggify seed: expected a whole number/);
 });
