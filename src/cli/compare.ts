@@ -110,7 +110,7 @@ function formatCompare(labels: string[], names: string[], rows: [string, number]
 async function compareSeeds(file: string, text: string, configs: readonly CompiledRun[], specs: readonly { variant: string | null; overrides: Override[] }[], o: CliOptions, n: number): Promise<number> {
   const tasks: SweepTask[] = [];
   configs.forEach((c, i) => tasks.push(...seededTasks({ file, text, variant: specs[i]!.variant, overrides: specs[i]!.overrides }, c.options.seed ?? 1, n, tasks.length)));
-  const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length));
+  const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length), undefined, "seeds");
   const runs = configs.map((c, i) => aggregateSeeds(results.slice(i * n, (i + 1) * n), seedRange(c.options.seed ?? 1, n)));
   const labels = configs.map((c) => c.label);
   if (o.json === true) {

@@ -4,6 +4,7 @@ import { InvariantError } from "../base/assert.js";
 import { GoschedError } from "../base/errors.js";
 import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
 import { packageVersion } from "./package_version.js";
+import { Progress } from "./progress.js";
 
 // Start-up: each command's module (and what it needs: the scenario compiler, the simulator, the
 // trace reader, the validation suite, the UI server…) is imported when that command runs, so
@@ -76,6 +77,8 @@ export async function buildProgram(result: { code?: Promise<number> | number }, 
     for (const d of optionsFor(c.name)) addOption(cmd, d);
     cmd.action((arg: unknown, opts: unknown) => {
       const o = (typeof arg === "object" && arg !== null && !Array.isArray(arg) && !(arg instanceof Command) ? arg : opts) as CliOptions;
+      // --json: machine-readable output, no progress lines on stderr either.
+      if (o.json === true) Progress.silenced = true;
       result.code = actions[c.name](typeof arg === "string" ? arg : undefined, o, Array.isArray(arg) ? (arg as string[]) : []);
     });
   }

@@ -124,7 +124,7 @@ async function runSeeds(file: string, text: string, sc: CompiledScenario, o: Cli
     tasks.push(...seededTasks(base, cr.options.seed ?? 1, n, tasks.length));
   }
   const { runTasks } = await import("./sweep.js");
-  const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length));
+  const results = await runTasks(tasks, Math.min(o.workers ?? availableParallelism(), tasks.length), undefined, "seeds");
   const runs: SeededResult[] = sc.runs.map((cr, i) => aggregateSeeds(results.slice(i * n, (i + 1) * n), seedRange(cr.options.seed ?? 1, n)));
   if (o.json === true) {
     out(JSON.stringify({ scenario: sc.name, file: sc.file, seeds: runs[0]!.seeds, runs: sc.runs.map((cr, i) => ({ label: cr.label, params: cr.params, policy: cr.policy, ...seededJson(runs[i]!) })) }, null, 2));

@@ -157,10 +157,11 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
   tasks: readonly T[],
   workers: number,
   local: (t: T) => R = runSweepTask as unknown as (t: T) => R,
+  label = "sweep",
 ): Promise<R[]> {
   // By index, not position: a shard runs a subset of the units (indices not 0…n−1).
   const byIndex = new Map<number, R>();
-  const progress = Progress.enabled() ? new Progress("sweep") : null;
+  const progress = Progress.enabled() ? new Progress(label) : null;
   let done = 0;
   if (workers <= 0) {
     for (const t of tasks) {

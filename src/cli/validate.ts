@@ -26,6 +26,7 @@ import {
 import { measureMachine } from "./calibrate.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { formatEta } from "./progress.js";
 import { runTasks } from "./sweep.js";
 import { runValidationTask, type ValidationTask } from "./validate_task.js";
 
@@ -161,7 +162,9 @@ export async function validateCommand(o: CliOptions): Promise<number> {
           continue;
         }
         jobs.push({ c, settings: { goVersion: version, profile, ...simOf(machine), measured, reps: r.ok, ...(note !== undefined ? { note } : {}) } });
-        log(`${version} ${i + 1}/${cases.length} ${c.id} measured (${Math.round((Date.now() - t0) / 1000)} s)`);
+        const elapsedS = (Date.now() - t0) / 1000;
+        const eta = i + 1 < cases.length ? `, ETA ${formatEta((elapsedS / (i + 1)) * (cases.length - i - 1))}` : "";
+        log(`${version} ${i + 1}/${cases.length} ${c.id} measured (${Math.round(elapsedS)} s${eta})`);
       }
     }
   }
@@ -174,7 +177,7 @@ export async function validateCommand(o: CliOptions): Promise<number> {
     const sim = { profile: j.settings.profile, ...(j.settings.costs !== undefined ? { costs: j.settings.costs } : {}), ...(j.settings.machine !== undefined ? { machine: j.settings.machine } : {}) };
     for (const p of plans[ji]!) tasks.push({ kind: "validate", index: tasks.length, caseId: j.c.id, sim, seed: p.seed, offsetNs: p.offsetNs });
   });
-  const predicted = await runTasks(tasks, Math.min(workers, tasks.length), runValidationTask);
+  const predicted = await runTasks(tasks, Math.min(workers, tasks.length), runValidationTask, "validate: predictions");
   const results: CaseResult[] = [];
   let k = 0;
   jobs.forEach((j, ji) => {
