@@ -36,15 +36,14 @@ export function sleepWakeLatencyNs(rt: Runtime, requestNs: number): number {
 export function spreadAt(spread: Spread, u: number): number {
   const n = spread.length;
   if (n === 0) return 0;
-  if (u <= spread[0]![0]) return spread[0]![1];
+  let prev = spread[0]!;
+  if (u <= prev[0]) return prev[1];
   for (let i = 1; i < n; i++) {
-    const [p1, y1] = spread[i]!;
-    if (u <= p1) {
-      const [p0, y0] = spread[i - 1]!;
-      return p1 === p0 ? y1 : y0 + ((y1 - y0) * (u - p0)) / (p1 - p0);
-    }
+    const pt = spread[i]!;
+    if (u <= pt[0]) return pt[0] === prev[0] ? pt[1] : prev[1] + ((pt[1] - prev[1]) * (u - prev[0])) / (pt[0] - prev[0]);
+    prev = pt;
   }
-  return spread[n - 1]![1];
+  return prev[1];
 }
 
 /** One draw: median + spread(u), never below `minNs`; then the hook. */
@@ -75,7 +74,7 @@ export function threadStartNs(rt: Runtime): number {
   return draw(rt, "threadStart", Math.max(0, c.threadStartNs - c.mstartNs), rt.config.machine.threadStartSpread, 0);
 }
 
-/** entersyscall + exitsyscall's own CPU work (drawn once per call, split as Costs says). */
+/** A syscall's own CPU work in the runtime (entersyscall's, drawn once per call at entry). */
 export function syscallOverheadNs(rt: Runtime, medianNs: number): number {
   return draw(rt, "syscall", medianNs, rt.config.machine.syscallSpread, 0);
 }
@@ -90,14 +89,15 @@ function sleepSpreadAt(m: Machine, requestNs: number, rt: Runtime): number {
   const s = m.sleepSpreads;
   if (s.length === 0) return 0;
   const u = rt.prng.float();
-  if (requestNs <= s[0]![0]) return spreadAt(s[0]![1], u);
+  let prev = s[0]!;
+  if (requestNs <= prev[0]) return spreadAt(prev[1], u);
   for (let i = 1; i < s.length; i++) {
-    const [x1, sp1] = s[i]!;
-    if (requestNs <= x1) {
-      const [x0, sp0] = s[i - 1]!;
-      const y0 = spreadAt(sp0, u);
-      return y0 + ((spreadAt(sp1, u) - y0) * (requestNs - x0)) / (x1 - x0);
+    const at = s[i]!;
+    if (requestNs <= at[0]) {
+      const y0 = spreadAt(prev[1], u);
+      return y0 + ((spreadAt(at[1], u) - y0) * (requestNs - prev[0])) / (at[0] - prev[0]);
     }
+    prev = at;
   }
-  return spreadAt(s[s.length - 1]![1], u);
+  return spreadAt(prev[1], u);
 }

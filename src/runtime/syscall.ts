@@ -166,7 +166,7 @@ export function exitsyscall(rt: Runtime, mp: M): void {
   if (exitsyscallfast(rt, mp, oldp)) {
     mp.state = "running";
     exitsyscallTail(rt, mp, gp);
-    gostepAfter(rt, mp, syscallOverheadNs(rt, rt.config.costs.exitsyscallNs));
+    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
     return;
   }
   exitsyscall0(rt, mp);
@@ -303,7 +303,7 @@ function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
   }
   mp.state = "running";
   exitsyscallTail(rt, mp, gp);
-  gostepAfter(rt, mp, syscallOverheadNs(rt, rt.config.costs.exitsyscallNs));
+  gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
 }
 
 function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): boolean {
