@@ -1,5 +1,6 @@
 // The model's invariants, checked after every engine event in tests and under --check, the way the
 // runtime throws: each rule is named, and a failure dumps G/M/P, the seed and how to reproduce it.
+import { KState } from "./kernel.js";
 import { InvariantError } from "../base/assert.js";
 import { mcount } from "./proc.js";
 import type { Runtime } from "./runtime.js";
@@ -36,6 +37,8 @@ export function checkInvariants(rt: Runtime): void {
     idle.add(pp.id);
   }
   if (n !== s.npidle) fail("npidle", `npidle=${s.npidle} but ${n} Ps on the list`);
+
+  checkKernel(rt, fail);
 
   let running = 0;
   for (const pp of rt.allp) {
@@ -91,6 +94,45 @@ export function checkInvariants(rt: Runtime): void {
 }
 
 /** Every live G is in exactly one place, and the place matches its status. */
+/**
+ * The kernel's CPUs (kernel.ts): each running thread on exactly the CPU that names it, at most ncpu of
+ * them; idle CPUs exactly the empty ones; the run queue holds runnable threads once each, and is empty
+ * while a CPU idles (work conserving); the vruntime sums match; an armed timer is on its CPU's queue.
+ */
+function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never): void {
+  const k = rt.kernel;
+  let running = 0;
+  let sumVr = 0;
+  let sumSeg = 0;
+  for (let c = 0; c < k.ncpu; c++) {
+    const t = k.cpus[c];
+    if (t === null || t === undefined) continue;
+    running++;
+    if (t.state !== KState.Running || t.cpu !== c) fail("kernel: CPU's thread", `CPU${c} holds thread ${t.id} (state ${t.state}, cpu ${t.cpu})`);
+    sumVr += t.vruntimeNs;
+    sumSeg += t.segStartNs;
+  }
+  if (running !== k.nRunning) fail("kernel: running count", `${running} on CPUs, nRunning=${k.nRunning}`);
+  if (k.idleCpus.length !== k.ncpu - running || new Set(k.idleCpus).size !== k.idleCpus.length || k.idleCpus.some((c) => k.cpus[c] !== null)) {
+    fail("kernel: idle CPUs", `[${k.idleCpus.join(",")}] with ${running} of ${k.ncpu} busy`);
+  }
+  if (k.idleCpus.length > 0 && k.rq.length > 0) fail("kernel: work conserving", `${k.rq.length} runnable with ${k.idleCpus.length} CPUs idle`);
+  const seen = new Set<number>();
+  for (const t of k.rq) {
+    if (t.state !== KState.Runnable || seen.has(t.id)) fail("kernel: run queue", `thread ${t.id} (state ${t.state}) queued twice or not runnable`);
+    seen.add(t.id);
+    sumVr += t.vruntimeNs;
+  }
+  for (const t of k.threads) if (t !== undefined && t.state === KState.Runnable && !seen.has(t.id)) fail("kernel: run queue", `runnable thread ${t.id} not queued`);
+  if (k.n !== running + k.rq.length) fail("kernel: queued count", `n=${k.n}, ${running} running + ${k.rq.length} runnable`);
+  if (Math.abs(sumVr - k.sumVr) > 1e-3 * Math.max(1, Math.abs(sumVr)) || Math.abs(sumSeg - k.sumSeg) > 1e-3 * Math.max(1, Math.abs(sumSeg))) {
+    fail("kernel: vruntime sums", `Σvruntime ${sumVr} vs ${k.sumVr}, Σseg ${sumSeg} vs ${k.sumSeg}`);
+  }
+  for (let c = 0; c < k.ncpu; c++) {
+    for (const t of k.timers[c]!) if (t.timerCpu !== c || t.state !== KState.Sleeping) fail("kernel: timers", `thread ${t.id} on CPU${c}'s timer queue (timerCpu ${t.timerCpu}, state ${t.state})`);
+  }
+}
+
 function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) => never): void {
   const gs = rt.gs;
   const seen = new Uint8Array(gs.count);
