@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { GoschedError } from "../base/errors.js";
-import { costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile } from "../validation/index.js";
+import { costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { findToolchains, installHint, loadGoRunner, type GoRunner } from "./validate.js";
@@ -55,21 +55,32 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
   const syscallGetpidNs = run("short", ["-procs", "1", "-mode", "syscall"], "syscall.nsPerCall");
   const rawGetpidNs = run("short", ["-procs", "1", "-mode", "raw"], "raw.nsPerCall");
   const cgoGetpidNs = run("cgo", ["-procs", "1", "-mode", "getpid"], "nsPerCall");
+  // nanosleep(d) in RawSyscall, one goroutine: the median overhead and the latency's quantiles.
+  const quantiles = (r: { median: Record<string, number> }, prefix: string): LatencyQuantiles | null => {
+    const q = { min: r.median[`${prefix}.min`], p50: r.median[`${prefix}.p50`], p99: r.median[`${prefix}.p99`], max: r.median[`${prefix}.max`] };
+    return [q.min, q.p50, q.p99, q.max].every((v) => typeof v === "number") ? (q as LatencyQuantiles) : null;
+  };
+  const sleepQuantilesNs: [number, LatencyQuantiles][] = [];
   const sleepOverheadNs = SLEEP_DS_US.map((d) => {
     const n = Math.min(500, Math.max(20, Math.round(100_000 / (d + 60))));
-    const p50 = run("raw", ["-procs", "1", "-g", "1", "-d", String(d), "-n", String(n)], "syscallLatencyNs.p50");
-    return [d * 1000, Math.round(p50 - d * 1000 - rawGetpidNs)] as const;
+    const flags = ["-procs", "1", "-g", "1", "-d", String(d), "-n", String(n)];
+    const r = runner.runCase(goBin, version, "raw", flags, { reps, timeoutS }, log);
+    const q = r.ok > 0 ? quantiles(r, "syscallLatencyNs") : null;
+    if (q === null) throw new GoschedError("OPTION_INVALID", `calibrate: raw ${flags.join(" ")} gave no syscallLatencyNs quantiles`);
+    log(`raw ${flags.join(" ")}: latency min ${Math.round(q.min)} p50 ${Math.round(q.p50)} p99 ${Math.round(q.p99)} max ${Math.round(q.max)} (medians of ${r.ok})`);
+    sleepQuantilesNs.push([d * 1000, q]);
+    return [d * 1000, Math.round(q.p50 - d * 1000 - rawGetpidNs)] as const;
   });
   // spawn: several processes; the idle wake is sensitive to the other CPU's load, so take the
   // lowest median of the repetitions' p50s as the uncontended figure (reported with the median)
-  const spawn = (mode: string): { p50: number; low: number } => {
+  const spawn = (mode: string): { p50: number; low: number; q: LatencyQuantiles | null } => {
     const r = runner.runCase(goBin, version, "spawn", ["-procs", "3", "-mode", mode, "-gap", "20000", "-n", "15"], { reps, timeoutS }, log);
     const xs = (r.reps as Record<string, unknown>[]).map((x) => x["latencyNs.p50"]).filter((x): x is number => typeof x === "number");
     if (xs.length === 0) throw new GoschedError("OPTION_INVALID", `calibrate: spawn -mode ${mode} failed`);
     const p50 = medianOf(xs);
     const low = Math.min(...xs);
     log(`spawn -mode ${mode}: go f() → f running p50 ${Math.round(p50)} ns (lowest rep ${Math.round(low)})`);
-    return { p50, low };
+    return { p50, low, q: r.ok > 0 ? quantiles(r, "latencyNs") : null };
   };
   const spawnNew = spawn("new");
   const spawnIdle = spawn("idle");
@@ -84,6 +95,9 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     ncpu: machine.cpus,
     spawnNewNs: spawnNew.p50,
     spawnIdleNs: spawnIdle.low,
+    sleepQuantilesNs,
+    ...(spawnNew.q !== null ? { spawnNewQuantilesNs: spawnNew.q } : {}),
+    ...(spawnIdle.q !== null ? { spawnIdleQuantilesNs: spawnIdle.q } : {}),
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
   return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } };

@@ -2,7 +2,7 @@
 // Only the figures a profile carries are overridden; everything else keeps the version profile's
 // defaults (src/profiles/).
 import { GoschedError } from "../base/errors.js";
-import type { Costs, Machine } from "../runtime/config.js";
+import type { Costs, Machine, Spread } from "../runtime/config.js";
 
 export const costProfileFormat = "gosched-costs/1";
 
@@ -18,9 +18,25 @@ export interface CostProfile {
 
 const costKeys: readonly (keyof Costs)[] = [
   "entersyscallNs", "exitsyscallNs", "cgocallExtraNs", "futexWakeNs", "threadStartNs", "scheduleNs", "newprocNs",
-  "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs",
+  "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs", "mstartNs", "cloneNs", "sysmonPassNs",
 ];
-const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs"];
+const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs", "schedSliceNs", "contextSwitchNs", "wakeCpuNs"];
+const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread"];
+
+/** A spread: [[p, offsetNs], …] with p from 0 to 1 and both ascending; null if malformed. */
+function parseSpread(v: unknown): Spread | null {
+  if (!Array.isArray(v)) return null;
+  const pts: [number, number][] = [];
+  for (const x of v) {
+    if (!Array.isArray(x) || x.length !== 2 || !x.every((y) => typeof y === "number" && Number.isFinite(y))) return null;
+    const [p, o] = x as [number, number];
+    if (p < 0 || p > 1) return null;
+    const last = pts[pts.length - 1];
+    if (last !== undefined && (p < last[0] || o < last[1])) return null;
+    pts.push([p, Math.round(o)]);
+  }
+  return pts;
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -49,10 +65,20 @@ export function parseCostProfile(json: unknown, where: string): CostProfile {
       const pts = (v as [number, number][]).map(([x, y]) => [Math.round(x), Math.round(y)] as const);
       for (let i = 1; i < pts.length; i++) if (pts[i]![0] <= pts[i - 1]![0]) bad("machine.sleepExtraNsPoints must be sorted by request");
       machine[k] = pts;
+    } else if ((spreadKeys as readonly string[]).includes(k)) {
+      const sp = parseSpread(v);
+      if (sp === null) bad(`machine.${k} must be [[p, offsetNs], …] with p in [0, 1] and both ascending`);
+      machine[k] = sp;
+    } else if (k === "sleepSpreads") {
+      const ok = Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "number" && parseSpread(e[1]) !== null);
+      if (!ok) bad("machine.sleepSpreads must be [[requestNs, [[p, offsetNs], …]], …]");
+      const sp = (v as [number, unknown][]).map(([r, x]) => [Math.round(r), parseSpread(x)!] as const);
+      for (let i = 1; i < sp.length; i++) if (sp[i]![0] <= sp[i - 1]![0]) bad("machine.sleepSpreads must be sorted by request");
+      machine[k] = sp;
     } else if ((machineNumberKeys as readonly string[]).includes(k)) {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) bad(`machine.${k} must be a number ≥ 0`);
       machine[k] = k === "ncpu" ? Math.max(1, Math.round(v as number)) : Math.round(v as number);
-    } else bad(`unknown machine figure "${k}" (known: ${[...machineNumberKeys, "sleepExtraNsPoints"].join(", ")})`);
+    } else bad(`unknown machine figure "${k}" (known: ${[...machineNumberKeys, "sleepExtraNsPoints", "sleepSpreads", ...spreadKeys].join(", ")})`);
   }
   return {
     format: costProfileFormat,
@@ -78,6 +104,30 @@ export interface CalibrationMeasurements {
   /** `go f()` → f running on another thread: a new thread created / an idle thread woken (p50). */
   readonly spawnNewNs: number;
   readonly spawnIdleNs: number;
+  /** Quantiles (medians over repetitions) of the same latencies, when measured: the spreads. */
+  readonly sleepQuantilesNs?: readonly (readonly [number, LatencyQuantiles])[];
+  readonly spawnNewQuantilesNs?: LatencyQuantiles;
+  readonly spawnIdleQuantilesNs?: LatencyQuantiles;
+}
+
+/** Quantiles of a latency as the Go programs report them (min, p50, p99, max), ns. */
+export interface LatencyQuantiles {
+  readonly min: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The spread of measured quantiles around their median: [[0, min], [0.5, 0], [0.99, p99], [1, max]] − p50. */
+export function spreadFromQuantiles(q: LatencyQuantiles): Spread {
+  const lo = Math.min(0, q.min - q.p50);
+  const p99 = Math.max(0, q.p99 - q.p50);
+  return [
+    [0, Math.round(lo)],
+    [0.5, 0],
+    [0.99, Math.round(p99)],
+    [1, Math.round(Math.max(p99, q.max - q.p50))],
+  ];
 }
 
 /**
@@ -113,7 +163,15 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       threadStartNs: Math.max(1000, Math.round(x.spawnNewNs - usleep3)),
       ...(wakeOk ? { futexWakeNs: Math.max(1000, Math.round(x.spawnIdleNs - usleep3)) } : {}),
     },
-    machine: { ncpu: x.ncpu, timerSlackNs: x.timerSlackNs, sleepBaseOverheadNs, sleepExtraNsPoints },
+    machine: {
+      ncpu: x.ncpu,
+      timerSlackNs: x.timerSlackNs,
+      sleepBaseOverheadNs,
+      sleepExtraNsPoints,
+      ...(x.sleepQuantilesNs !== undefined ? { sleepSpreads: x.sleepQuantilesNs.map(([d, q]) => [d, spreadFromQuantiles(q)] as const) } : {}),
+      ...(x.spawnNewQuantilesNs !== undefined ? { threadStartSpread: spreadFromQuantiles(x.spawnNewQuantilesNs) } : {}),
+      ...(x.spawnIdleQuantilesNs !== undefined && wakeOk ? { futexWakeSpread: spreadFromQuantiles(x.spawnIdleQuantilesNs) } : {}),
+    },
     measured: { ...x, usleep3Ns: Math.round(usleep3), ...(wakeOk ? {} : { futexWakeNs: "not written: the idle-thread wake measured slower than a thread creation (CPU contention)" }) },
     goVersion: meta.goVersion,
     date: meta.date,

@@ -1,0 +1,93 @@
+// The machine under the runtime: latency draws (machine.ts), threads competing for CPUs and
+// coalesced timers (kernel.ts), and cost profiles carrying the spreads `gosched calibrate` measures.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
+import { exactMachine } from "../../src/profiles/go1_19.js";
+import { spreadAt } from "../../src/runtime/machine.js";
+import { costProfileFrom, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
+import { EventHash, EventLog, fanOut } from "../helpers.js";
+
+test("a spread is a piecewise-linear inverse CDF", () => {
+  const sp = [[0, -10], [0.5, 0], [0.9, 40], [1, 100]] as const;
+  assert.equal(spreadAt(sp, 0), -10);
+  assert.equal(spreadAt(sp, 0.25), -5);
+  assert.equal(spreadAt(sp, 0.5), 0);
+  assert.ok(Math.abs(spreadAt(sp, 0.7) - 20) < 1e-9);
+  assert.ok(Math.abs(spreadAt(sp, 0.95) - 70) < 1e-9);
+  assert.equal(spreadAt([], 0.3), 0);
+});
+
+test("latencies are drawn from the run's seed: same seed same run, another seed another run", () => {
+  const main = fanOut(8, function* () { for (let i = 0; i < 5; i++) yield Syscall(ms(1), { timing: "nanosleep" }); });
+  const hash = (seed: number) => {
+    const h = new EventHash();
+    simulate({ gomaxprocs: 2, seed, main, observers: [h] });
+    return h.hex;
+  };
+  assert.equal(hash(3), hash(3));
+  assert.notEqual(hash(3), hash(4));
+});
+
+test("threads compete for CPUs: two 10 ms computations share one CPU, or run side by side on two", () => {
+  const main = fanOut(2, function* () { yield compute(ms(10)); });
+  const one = simulate({ gomaxprocs: 2, main, machine: { ...exactMachine, ncpu: 1 }, check: true });
+  const two = simulate({ gomaxprocs: 2, main, machine: { ...exactMachine, ncpu: 2 }, check: true });
+  // One CPU: 20 ms of work in time slices of 0.75 ms; two CPUs: 10 ms (plus start-up latencies).
+  assert.ok(one.result.endTimeNs >= ms(20) && one.result.endTimeNs < ms(21), `one CPU: ${one.result.endTimeNs}`);
+  assert.ok(two.result.endTimeNs >= ms(10) && two.result.endTimeNs < ms(10.5), `two CPUs: ${two.result.endTimeNs}`);
+  assert.ok(one.runtime.kernel.switches > 10, "the CPU switched between the threads at slice ends");
+});
+
+test("a woken thread waits for a CPU: with one CPU busy computing, a returning syscall's thread is late", () => {
+  const log = new EventLog();
+  const busy = fanOut(2, function* () { yield RawSyscall(us(100)); yield compute(ms(5)); });
+  simulate({ gomaxprocs: 2, main: busy, machine: { ...exactMachine, ncpu: 1 }, observers: [log], check: true });
+  const returns = log.of("rawsyscall_return").map((e) => e.timeNs);
+  assert.equal(returns.length, 2);
+  // The first thread to return computes 5 ms on the only CPU; the other returns only when it gets the
+  // CPU — after a slice (EEVDF: the running thread keeps the CPU until its deadline), not at 100 µs.
+  assert.ok(returns[1]! - returns[0]! > us(300), `returns at ${returns.join(", ")}`);
+});
+
+test("timed sleeps coalesce: a sleeper whose soft expiry has passed wakes with another's timer interrupt", () => {
+  // One CPU (one hrtimer queue), exact latencies: two goroutines each sleep 1 ms in RawSyscall
+  // nanosleep (50 µs slack). The timer interrupt comes at the earlier hard expiry (soft + 50 µs) and
+  // fires the other timer too if its soft expiry has passed: both threads then return together.
+  const log = new EventLog();
+  const main = fanOut(2, function* () { yield RawSyscall(ms(1), { timing: "nanosleep" }); });
+  simulate({ gomaxprocs: 2, main, machine: { ...exactMachine, ncpu: 1 }, observers: [log], check: true });
+  const calls = log.of("rawsyscall").map((e) => e.timeNs);
+  const rets = log.of("rawsyscall_return").map((e) => e.timeNs);
+  assert.equal(calls.length, 2);
+  const softNs = (t: number) => t + ms(1) + 15_000; // + the measured extra of a 1 ms sleep
+  const hardA = softNs(calls[0]!) + 50_000;
+  assert.ok(softNs(calls[1]!) <= hardA, `the second call (at ${calls[1]}) starts within the slack of the first (at ${calls[0]})`);
+  // Both return together, after the later soft expiry and no later than a wake-up latency (6 µs) after
+  // the first hard expiry (sysmon's usleep timers on the same CPU may bring the interrupt earlier).
+  assert.ok(Math.abs(rets[0]! - rets[1]!) < 2_000, `returns at ${rets.join(", ")}`);
+  assert.ok(rets.every((t) => t >= softNs(calls[1]!) && t <= hardA + 10_000), `returns at ${rets.join(", ")}, first hard expiry ${hardA}`);
+});
+
+test("cost profiles carry the measured spreads; a malformed spread is a clear error", () => {
+  const q = { min: 56_000, p50: 57_000, p99: 70_000, max: 170_000 };
+  assert.deepEqual(spreadFromQuantiles(q), [[0, -1000], [0.5, 0], [0.99, 13_000], [1, 113_000]]);
+  const profile = costProfileFrom(
+    {
+      enterExitNs: 100, syscallGetpidNs: 255, rawGetpidNs: 154, cgoGetpidNs: 254,
+      sleepOverheadNs: [[1000, 56_000], [1_000_000, 71_000]], timerSlackNs: 50_000, ncpu: 2,
+      spawnNewNs: 62_000, spawnIdleNs: 27_000,
+      sleepQuantilesNs: [[1000, q], [1_000_000, { min: 1_060_000, p50: 1_072_000, p99: 1_300_000, max: 1_500_000 }]],
+      spawnNewQuantilesNs: { min: 50_000, p50: 62_000, p99: 80_000, max: 90_000 },
+      spawnIdleQuantilesNs: { min: 26_000, p50: 27_000, p99: 35_000, max: 40_000 },
+    },
+    { goVersion: "go1.19", date: "2026-12-06" },
+  );
+  const back = parseCostProfile(JSON.parse(JSON.stringify(profile)), "costs.json");
+  assert.deepEqual(back.machine.sleepSpreads, [[1000, [[0, -1000], [0.5, 0], [0.99, 13_000], [1, 113_000]]], [1_000_000, [[0, -12_000], [0.5, 0], [0.99, 228_000], [1, 428_000]]]]);
+  assert.deepEqual(back.machine.futexWakeSpread, [[0, -1000], [0.5, 0], [0.99, 8000], [1, 13_000]]);
+  assert.throws(
+    () => parseCostProfile({ format: "gosched-costs/1", machine: { futexWakeSpread: [[0.5, 0], [0.2, 10]] } }, "costs.json"),
+    /costs\.json: machine\.futexWakeSpread must be \[\[p, offsetNs\], …\] with p in \[0, 1\] and both ascending/,
+  );
+});
