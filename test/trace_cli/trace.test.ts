@@ -83,6 +83,22 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     assert.equal(a.syscalls.pIdleAfterLossNs.count + a.syscalls.pNotReused, a.syscalls.lostP);
   });
 
+  // Go's own reader on the same file (1.25+: `go tool trace -d=parsed` prints every state transition):
+  // as many Running->Syscall transitions as our syscalls, on a larger trace (32,000 getpid calls).
+  if (v !== "1.19" && v !== "1.23") {
+    test(`go${v}: a larger trace: the syscall count equals Go's own reader's and the program's`, { skip }, () => {
+      const { file, did } = runTracedDid(v, path.join(work, `bench-${v}.trace`), ["-bench", "-procs", "2", "-workers", "8", "-iters", "4000"]);
+      const parsed = readTrace(new Uint8Array(readFileSync(file)));
+      const a = analyzeSyscalls(parsed);
+      assert.equal(a.bySite.find((r) => r.site.startsWith("main.getpid"))?.syscalls, did.getpid);
+      assert.equal(did.getpid, 8 * 4000);
+      const go = spawnSync(goBinary(v)!, ["tool", "trace", "-d=parsed", file], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, GOTOOLCHAIN: "local" } });
+      assert.equal(go.status, 0, go.stderr);
+      const theirs = go.stdout.split("\n").filter((l) => / StateTransition .*GoID=\d+ Running->Syscall\b/.test(l)).length;
+      assert.equal(a.syscalls.total, theirs, "our syscalls vs go tool trace's Running->Syscall transitions");
+    });
+  }
+
   test(`go${v}: trace replay derives the workload and reproduces the trace's figures within the bands`, { skip }, (t) => {
     const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
     const w = deriveWorkload(parsed);
