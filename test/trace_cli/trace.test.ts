@@ -12,7 +12,7 @@ import path from "node:path";
 import { analyzeSyscalls } from "../../src/gotrace/analyze.js";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { deriveWorkload } from "../../src/gotrace/replay.js";
-import { formatReplay, replayTrace } from "../../src/cli/trace.js";
+import { formatReplay, profileFor, replayTrace } from "../../src/cli/trace.js";
 import { goBinary, goToolchains, repoRoot, runTracedDid, runTraced, traceHeaderOf, type GoVersion, type TracedDid } from "./go_helpers.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "gosched-trace-test-"));
@@ -192,6 +192,24 @@ test("gosched trace analyze|replay|dump: a trace version we do not read exits 2 
     assert.equal(r.status, 2, `${cmd}: ${r.stderr}`);
     assert.equal(r.stderr.trim(), `gosched: ${f}: unsupported trace version go 1.99 (this gosched reads 1.11–1.26)`);
   }
+});
+
+test("trace replay --profile auto: the profile from the trace's header version", () => {
+  // header → profile: the newest profile not newer than the header (a go 1.26 trace may be Go 1.27's).
+  assert.deepEqual(
+    [1011, 1019, 1021, 1022, 1023, 1025, 1026].map(profileFor),
+    ["go1.10", "go1.19", "go1.19", "go1.19", "go1.23", "go1.23", "go1.26"],
+  );
+  const v = (["1.27", "1.26", "1.25", "1.23", "1.19"] as GoVersion[]).find((x) => goBinary(x) !== null);
+  if (v === undefined) return;
+  const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
+  const auto = replayTrace(parsed, { profile: "auto" });
+  assert.equal(auto.whatIf, null, "--profile auto alone is the trace's own settings, not a what-if");
+  assert.equal(auto.baselineSettings.profile, profileFor(parsed.version));
+  const r = gosched("trace", "replay", "--profile", "auto", traceOf(v));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`trace's own settings: GOMAXPROCS=2 profile=${profileFor(parsed.version).replace(".", "\\.")} `));
+  assert.doesNotMatch(r.stdout, /what-if/);
 });
 
 test("gosched trace analyze: missing file and a non-trace exit 2", () => {
