@@ -48,7 +48,7 @@ export const optionTable = [
   { key: "shard", flags: "--shard <i/n>", kind: "string", commands: ["sweep"], description: "run only shard i of n (0 ≤ i < n) of the grid × seeds and write a part file for gosched merge" },
   { key: "plot", flags: "--plot <file.svg>", kind: "string", commands: ["sweep", "merge"], description: "write an SVG plot of --metric against the first --param" },
   { key: "costs", flags: "--costs <file>", kind: "string", commands: ["run", "validate"], description: "a cost profile JSON (written by gosched calibrate): this machine's costs and sleep model (validate: instead of calibrating first)" },
-  { key: "go", flags: "--go <path>", kind: "repeatable", commands: ["validate", "calibrate"], description: "a go binary, e.g. /usr/lib/go-1.23/bin/go (repeatable; default: every installed /usr/lib/go-1.19, /usr/lib/go-1.23)" },
+  { key: "go", flags: "--go <path>", kind: "repeatable", commands: ["validate", "calibrate"], description: "a go binary, e.g. /usr/lib/go-1.23/bin/go (repeatable; default: every installed /usr/lib/go-1.19, 1.23, 1.26, 1.27)" },
   { key: "family", flags: "--family <name>", kind: "string", commands: ["validate"], description: "matrix (default): the programs of testdata/go against the model; replay: predictions from real traces (trace at setting A, replayed under B, vs the program run at B; docs/trace-replay.md)" },
   { key: "quick", flags: "--quick", kind: "boolean", commands: ["validate"], description: "the small matrix for CI: the calibrated cells plus a few known gaps" },
   { key: "markdown", flags: "--markdown", kind: "boolean", commands: ["validate"], description: "print the accuracy table as Markdown (docs/validation.md)" },

@@ -83,7 +83,7 @@ export interface ReplayResult {
 
 /**
  * Bands a replay with the trace's own settings must reproduce (measured on the traced program of
- * testdata/go/traced with Go 1.19 and 1.23, see docs/trace-replay.md).
+ * testdata/go/traced with Go 1.19–1.27, see docs/trace-replay.md).
  */
 export const replayBands = {
   makespanRel: 0.25,
