@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { GoschedError } from "../base/errors.js";
-import { costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
+import { bodyQuantileKeys, costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { findToolchains, installHint, loadGoRunner, type GoRunner } from "./validate.js";
@@ -58,7 +58,10 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
   // nanosleep(d) in RawSyscall, one goroutine: the median overhead and the latency's quantiles.
   const quantiles = (r: { median: Record<string, number> }, prefix: string): LatencyQuantiles | null => {
     const q = { min: r.median[`${prefix}.min`], p50: r.median[`${prefix}.p50`], p99: r.median[`${prefix}.p99`], max: r.median[`${prefix}.max`] };
-    return [q.min, q.p50, q.p99, q.max].every((v) => typeof v === "number") ? (q as LatencyQuantiles) : null;
+    if (![q.min, q.p50, q.p99, q.max].every((v) => typeof v === "number")) return null;
+    // the body between p50 and p99 where the programs print it (p5 … p99.9)
+    const body = Object.fromEntries(bodyQuantileKeys.flatMap((k) => (typeof r.median[`${prefix}.${k}`] === "number" ? [[k, r.median[`${prefix}.${k}`]!]] : [])));
+    return { ...(q as LatencyQuantiles), ...body };
   };
   const sleepQuantilesNs: [number, LatencyQuantiles][] = [];
   const sleepOverheadNs = SLEEP_DS_US.map((d) => {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { judgeMetric, quickMatrix, fullMatrix, widen, validateCase, type CaseResult, type Summary } from "../../src/validation/index.js";
+import { judgeMetric, parseCostProfile, quickMatrix, fullMatrix, spreadFromQuantiles, widen, validateCase, type CaseResult, type Summary } from "../../src/validation/index.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const bin = resolve(repo, "bin/gosched.js");
@@ -160,4 +160,16 @@ test("validate --measured: distributions in the JSON, the same bytes whatever th
     }
   }
   rmSync(dir, { recursive: true });
+});
+
+test("calibrate's sleep spreads: offsets from the median with the body quantiles, never falling", () => {
+  // nanosleep(1 µs) on a loaded VM: a flat body and a millisecond tail
+  const q = { min: 44_000, p5: 65_000, p25: 65_400, p50: 66_100, p75: 67_200, p95: 77_000, p99: 2_105_000, max: 3_969_000 };
+  assert.deepEqual(spreadFromQuantiles(q), [[0, -22_100], [0.05, -1_100], [0.25, -700], [0.5, 0], [0.75, 1_100], [0.95, 10_900], [0.99, 2_038_900], [1, 3_902_900]]);
+  // without the body: a straight line from p50 to p99
+  assert.deepEqual(spreadFromQuantiles({ min: 44_000, p50: 66_100, p99: 2_105_000, max: 3_969_000 }), [[0, -22_100], [0.5, 0], [0.99, 2_038_900], [1, 3_902_900]]);
+  // medians over processes may cross: offsets are made non-decreasing
+  assert.deepEqual(spreadFromQuantiles({ min: 10, p25: 30, p50: 20, p75: 25, p99: 24, max: 24 }), [[0, -10], [0.25, 0], [0.5, 0], [0.75, 5], [0.99, 5], [1, 5]]);
+  const profile = parseCostProfile({ format: "gosched-costs/1", costs: {}, machine: { sleepSpreads: [[1000, spreadFromQuantiles(q)]] } }, "t.json");
+  assert.equal(profile.machine.sleepSpreads![0]![1][7]![1], 3_902_900);
 });

@@ -265,6 +265,13 @@ func putLatency(m map[string]any, prefix string, v []int64) {
 	m[prefix+".min"] = q[2]
 	m[prefix+".max"] = q[3]
 	m[prefix+".mean"] = sum / int64(len(v))
+	// the body and tail of the distribution, for gosched calibrate's spreads
+	for _, x := range []struct {
+		key string
+		q   float64
+	}{{"p5", 0.05}, {"p10", 0.10}, {"p25", 0.25}, {"p75", 0.75}, {"p90", 0.90}, {"p95", 0.95}, {"p999", 0.999}} {
+		m[prefix+"."+x.key] = quantiles(v, x.q)[0]
+	}
 }
 
 // defaultN is the calibration matrix's iteration count: each goroutine does
