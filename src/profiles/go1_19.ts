@@ -119,9 +119,9 @@ export const thisMachine: Machine = {
   schedSliceNs: 1_500_000,
   // A switch between two runnable threads (not measured here; a few µs on a VM).
   contextSwitchNs: 1_000,
-  // CPU time per nanosleep(1 ms) round trip of 64 C threads (getrusage / calls): 4.3 µs (256 threads:
-  // 5.3 µs; measured 2026-12-06 on this VM under load, see docs/model.md).
-  wakeCpuNs: 4_300,
+  // CPU time per nanosleep(1 ms) round trip of 16, 64, 256 C threads (getrusage / calls): 5.2, 4.6,
+  // 5.3 µs (measured 2026-12-06 on this VM, load average ~18; see docs/model.md).
+  wakeCpuNs: 5_000,
 };
 
 /**
