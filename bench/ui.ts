@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
     const t0 = Date.now();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction("document.body.dataset.ready === '1' && document.body.dataset.running === '0'", undefined, { timeout: 300_000, polling: 500 });
@@ -63,11 +65,12 @@ async function main(): Promise<void> {
       const end = s.endNs;
       const box = g.views[0].scroller;
       const out = [];
+      const parts = {};
       let i = 0;
       let last = 0;
       g.frameTimes.length = 0;
       const tick = (now) => {
-        if (last > 0) out.push(now - last);
+        if (last > 0) out.push([Math.floor((i - 1) / 90), now - last]);
         last = now;
         const v = s.viewport;
         const span = v.t1 - v.t0;
@@ -77,14 +80,27 @@ async function main(): Promise<void> {
         else if (phase === 2) { box.scrollTop += 40; }
         else { const c = (v.t0 + v.t1) / 2; const ns = Math.min(end * 1.02, span * 1.08); s.viewport = { t0: Math.max(-end * 0.01, c - ns / 2), t1: Math.max(-end * 0.01, c - ns / 2) + ns, width: v.width }; }
         g.drawAll();
+        const fm = g.views[0].frame;
+        if (fm !== null && fm.ms !== undefined) { for (const [k, x] of Object.entries(fm.ms)) { (parts[k] ??= []).push(x); } }
         if (++i <= 360) requestAnimationFrame(tick);
-        else done({ frames: out, draws: [...g.frameTimes] });
+        else done({ frames: out.map((x) => x[1]), phases: out, draws: [...g.frameTimes], parts });
       };
       requestAnimationFrame(tick);
-    })`)) as { frames: number[]; draws: number[] };
+    })`)) as { frames: number[]; phases: [number, number][]; draws: number[]; parts: Record<string, number[]> };
+    process.stdout.write(`timeline draw parts, p95 (ms): ${Object.entries(frames.parts).map(([k, xs]) => `${k} ${quantile(xs, 0.95).toFixed(1)}`).join(", ")}\n`);
+    const phaseNames = ["zoom in", "pan", "scroll lanes", "zoom out"];
+    process.stdout.write(
+      `${phaseNames.map((n, p) => {
+        const xs = frames.phases.filter((x) => x[0] === p).map((x) => x[1]);
+        return `${n}: median ${quantile(xs, 0.5).toFixed(1)} p95 ${quantile(xs, 0.95).toFixed(1)}`;
+      }).join("; ")} (ms)\n`,
+    );
+    if (errors.length > 0) throw new Error(`the page failed while drawing: ${errors.slice(0, 3).join("; ")}`);
+    if (frames.draws.length < 300) throw new Error(`only ${frames.draws.length} of 360 frames were drawn`);
     const median = quantile(frames.frames, 0.5);
     const p95 = quantile(frames.frames, 0.95);
     process.stdout.write(`frames: ${frames.frames.length}, frame interval median ${median.toFixed(1)} ms p95 ${p95.toFixed(1)} ms; draw time median ${quantile(frames.draws, 0.5).toFixed(1)} ms p95 ${quantile(frames.draws, 0.95).toFixed(1)} ms max ${Math.max(...frames.draws).toFixed(1)} ms\n`);
+    if (process.env.BENCH_UI_FRAMES_ONLY === "1") return;
     // A 2 M-event run arrives: the longest main-thread task from the result message on.
     await page.evaluate(`(() => {
       globalThis.__longTasks = [];

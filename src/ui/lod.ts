@@ -69,27 +69,46 @@ function aggregate(lane: Pick<Lane, "start" | "end" | "kinds" | "goid">, bucketN
 }
 
 /**
- * The rectangles of one lane in the viewport: exact spans (lodRuns) while there are few spans per
- * pixel, else the finest pre-aggregated level with buckets no narrower than a third of a pixel.
+ * The rectangles of one lane in the viewport: exact spans (lodRuns) while there is at most about one
+ * span per pixel, else the finest pre-aggregated level with buckets no narrower than 2/3 of a pixel
+ * (so at most ~1.5 rectangles per pixel column: the frame's cost follows the width).
  */
 export function laneRuns(lane: Lane, v: Viewport): Run[] {
+  const out: Run[] = [];
+  forEachRun(lane, v, (x0, x1, kind, goid, merged, index) => out.push({ x0, x1, kind, goid, index, merged }));
+  return out;
+}
+
+/** A rectangle of a lane: x in plot pixels, the state, the goroutine, how many spans it stands for. */
+export type RunSink = (x0: number, x1: number, kind: number, goid: number, merged: number, index: number) => void;
+
+/** laneRuns without the objects: each rectangle goes to `emit` (the frame loop's hot path). */
+export function forEachRun(lane: Lane, v: Viewport, emit: RunSink): void {
   const levels = lane.lod;
   const nsPerPx = (v.t1 - v.t0) / v.width;
   if (levels !== undefined && levels.length > 0) {
     // Spans in view: cheap to count with two binary searches.
     const inView = upperBound(lane.start, v.t1) - upperBound(lane.end, v.t0);
-    if (inView > v.width * 2) {
+    if (inView > v.width) {
       let lv: LodLevel | undefined;
-      for (const l of levels) if (l.bucketNs * 3 >= nsPerPx) lv = l;
-      if (lv !== undefined) return levelRuns(lv, v);
+      for (const l of levels) if (l.bucketNs * 1.5 >= nsPerPx) lv = l;
+      if (lv !== undefined) {
+        levelEach(lv, v, emit);
+        return;
+      }
     }
   }
-  return lodRuns(lane.start, lane.end, lane.kinds, lane.goid, v);
+  for (const r of lodRuns(lane.start, lane.end, lane.kinds, lane.goid, v)) emit(r.x0, r.x1, r.kind, r.goid, r.merged, r.index);
 }
 
 /** Rectangles from a level: runs of equal buckets merged. */
 export function levelRuns(lv: LodLevel, v: Viewport): Run[] {
   const out: Run[] = [];
+  levelEach(lv, v, (x0, x1, kind, goid, merged, index) => out.push({ x0, x1, kind, goid, index, merged }));
+  return out;
+}
+
+function levelEach(lv: LodLevel, v: Viewport, emit: RunSink): void {
   const B = lv.bucketNs;
   const n = lv.kinds.length;
   const pxPerNs = v.width / (v.t1 - v.t0);
@@ -103,9 +122,8 @@ export function levelRuns(lv: LodLevel, v: Viewport): Run[] {
     if (k !== 0) {
       const x0 = Math.max(0, (b * B - v.t0) * pxPerNs);
       const x1 = Math.min(v.width, (e * B - v.t0) * pxPerNs);
-      if (x1 > x0) out.push({ x0, x1, kind: k, goid: g, index: -1, merged: 2 });
+      if (x1 > x0) emit(x0, x1, k, g, 2, -1);
     }
     b = e;
   }
-  return out;
 }

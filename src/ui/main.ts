@@ -323,6 +323,7 @@ function showRuns(rs: readonly RunOutput[], report: string): void {
   shared.cursorNs = -1;
   shared.range = null;
   shared.highlightG = -1;
+  $("clear-highlight").hidden = true;
   const b = rs[1];
   tlB.hidden = b === undefined;
   tlA.setData(a.data, b !== undefined ? `A: ${a.label}` : "");

@@ -28,6 +28,11 @@ export function goroutineColor(goid: number): string {
   return goroutinePalette[((goid % goroutinePalette.length) + goroutinePalette.length) % goroutinePalette.length]!;
 }
 
+/** A small integer per fill colour (goroutines 0–11, then 12 + state), for batching without strings. */
+export function colorIndex(kind: number, goid: number): number {
+  return kind === SpanKind.Run ? ((goid % goroutinePalette.length) + goroutinePalette.length) % goroutinePalette.length : goroutinePalette.length + kind;
+}
+
 export function spanColor(kind: number, goid: number): string {
   return kind === SpanKind.Run ? goroutineColor(goid) : (kindColors[kind] ?? "#999999");
 }
@@ -45,5 +50,8 @@ export function contrast(a: string, b: string): number {
 
 /** Black or white, whichever reads better on the fill. */
 export function labelColor(fill: string): string {
-  return contrast(fill, "#ffffff") >= contrast(fill, "#111111") ? "#ffffff" : "#111111";
+  let c = labelMemo.get(fill);
+  if (c === undefined) labelMemo.set(fill, (c = contrast(fill, "#ffffff") >= contrast(fill, "#111111") ? "#ffffff" : "#111111"));
+  return c;
 }
+const labelMemo = new Map<string, string>();

@@ -5,10 +5,10 @@
 // out, lanes read their pre-aggregated levels (lod.ts). The cursor, the hover guide, the selected
 // range and the selected slice go on an overlay canvas, so moving the mouse redraws only that.
 // Layout decisions live in layout.ts (pure, tested).
-import { laneRuns } from "./lod.js";
+import { forEachRun } from "./lod.js";
 import { formatTime, laneAtY, layoutLanes, lowerBound, niceTicks, spanAt, timeToX, xToTime, type LaneBox, type Viewport } from "./layout.js";
 import { ArrowKind, MarkKind, SpanKind, spanKindNames, type Lane, type TimelineData } from "./model.js";
-import { arrowColors, FLOW_COLOR, labelColor, spanColor } from "./palette.js";
+import { arrowColors, colorIndex, FLOW_COLOR, labelColor, spanColor } from "./palette.js";
 
 export const LABEL_W = 92;
 export const AXIS_H = 22;
@@ -55,6 +55,8 @@ export interface FrameModel {
   arrowBins: { lane: number; x: number; kind: number; count: number }[];
   marks: { x: number; lane: number; kind: number }[];
   flows: number;
+  /** Time spent per part of the frame (ms): lanes, labels, marks, arrows, flows and axis. */
+  ms: Record<string, number>;
 }
 
 export class TimelineView {
@@ -76,6 +78,9 @@ export class TimelineView {
   selected: SliceInfo | null = null;
   /** The last frame's drawing, for tests. */
   frame: FrameModel | null = null;
+  private readonly labels = new LabelSprites();
+  /** Rectangles per colour index (x, y, w, h, …), reused across frames. */
+  private readonly batches: number[][] = [];
 
   constructor(
     host: HTMLElement,
@@ -207,7 +212,13 @@ export class TimelineView {
     const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
     const sy = this.scrollY;
     const [first, last] = this.visibleLanes();
-    const model: FrameModel = { lanes: [], rects: 0, colors: 0, arrows: [], arrowBins: [], marks: [], flows: 0 };
+    const model: FrameModel = { lanes: [], rects: 0, colors: 0, arrows: [], arrowBins: [], marks: [], flows: 0, ms: {} };
+    let tPart = performance.now();
+    const part = (name: string): void => {
+      const now = performance.now();
+      model.ms[name] = now - tPart;
+      tPart = now;
+    };
     const { ticks } = niceTicks(v.t0, v.t1, Math.max(2, Math.floor(v.width / 110)));
     ctx.save();
     ctx.beginPath();
@@ -223,8 +234,12 @@ export class TimelineView {
       const x1 = Math.min(v.width, timeToX(v, d.bands.end[i]!));
       ctx.fillRect(LABEL_W + x0, AXIS_H, Math.max(2, x1 - x0), H);
     }
-    // Lanes: rectangles batched by colour (one path and one fill per colour).
-    const batches = new Map<string, number[]>();
+    // Lanes: rectangles batched by colour into arrays reused frame after frame (no allocation
+    // per rectangle), then one fillStyle per colour and plain fillRects: Skia rasterizes each as a
+    // rectangle, where one path of thousands of rects would be scan-converted as a polygon.
+    const batches = this.batches;
+    batches.forEach((b) => (b.length = 0));
+    const colorOf: string[] = [];
     const hi: number[] = [];
     const edges: number[] = [];
     const labels: { x: number; y: number; text: string; color: string }[] = [];
@@ -234,34 +249,34 @@ export class TimelineView {
       const box = this.boxes[li]!;
       model.lanes.push(li);
       const by = box.y - sy;
-      for (const r of laneRuns(lane, v)) {
-        const small = r.kind === SpanKind.Sched || r.kind === SpanKind.Starting;
-        const h = small ? box.h * 0.45 : box.h - 3;
+      const hSmall = box.h * 0.45;
+      const hFull = box.h - 3;
+      forEachRun(lane, v, (x0, x1, kind, goid, merged) => {
+        const small = kind === SpanKind.Sched || kind === SpanKind.Starting;
+        const h = small ? hSmall : hFull;
         const y = by + (box.h - h) / 2;
-        const w = Math.max(1, r.x1 - r.x0);
-        const color = spanColor(r.kind, r.goid);
-        let arr = batches.get(color);
-        if (arr === undefined) batches.set(color, (arr = []));
-        arr.push(LABEL_W + r.x0, y, w, h);
-        if (highlight >= 0 && r.goid === highlight) hi.push(LABEL_W + r.x0, y, w, h);
-        if (r.kind === SpanKind.Syscall || r.kind === SpanKind.Raw) edges.push(LABEL_W + r.x0, y, w, 2);
-        if (r.merged === 1 && w > 34 && r.goid >= 0) labels.push({ x: LABEL_W + Math.max(r.x0, 0) + 3, y: by + box.h / 2, text: `G${r.goid}`, color: labelColor(color) });
+        const w = Math.max(1, x1 - x0);
+        const ci = colorIndex(kind, goid);
+        let arr = batches[ci];
+        if (arr === undefined) arr = batches[ci] = [];
+        if (colorOf[ci] === undefined) colorOf[ci] = spanColor(kind, goid);
+        arr.push(LABEL_W + x0, y, w, h);
+        if (highlight >= 0 && goid === highlight) hi.push(LABEL_W + x0, y, w, h);
+        if ((kind === SpanKind.Syscall || kind === SpanKind.Raw) && w >= 3) edges.push(LABEL_W + x0, y, w, 2);
+        if (merged === 1 && w > 34 && goid >= 0) labels.push({ x: LABEL_W + Math.max(x0, 0) + 3, y: by + box.h / 2, text: `G${goid}`, color: labelColor(colorOf[ci]!) });
         model.rects++;
-      }
+      });
     }
-    for (const [color, a] of batches) {
-      ctx.fillStyle = color;
-      ctx.beginPath();
-      for (let i = 0; i < a.length; i += 4) ctx.rect(a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!);
-      ctx.fill();
-    }
-    model.colors = batches.size;
-    if (edges.length > 0) {
-      ctx.fillStyle = "rgba(0,0,0,0.28)";
-      ctx.beginPath();
-      for (let i = 0; i < edges.length; i += 4) ctx.rect(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!);
-      ctx.fill();
-    }
+    let colors = 0;
+    batches.forEach((a, ci) => {
+      if (a.length === 0) return;
+      colors++;
+      ctx.fillStyle = colorOf[ci]!;
+      for (let i = 0; i < a.length; i += 4) ctx.fillRect(a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!);
+    });
+    model.colors = colors;
+    ctx.fillStyle = "rgba(0,0,0,0.28)";
+    for (let i = 0; i < edges.length; i += 4) ctx.fillRect(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!);
     if (highlight >= 0) {
       // Everything else fades; the goroutine's own spans stay and get an outline.
       ctx.fillStyle = "rgba(255,255,255,0.6)";
@@ -269,19 +284,22 @@ export class TimelineView {
       ctx.fillStyle = spanColor(SpanKind.Run, highlight);
       ctx.strokeStyle = "#111";
       ctx.lineWidth = 1;
-      ctx.beginPath();
-      for (let i = 0; i < hi.length; i += 4) ctx.rect(hi[i]!, hi[i + 1]!, hi[i + 2]!, hi[i + 3]!);
-      ctx.fill();
-      ctx.stroke();
+      for (let i = 0; i < hi.length; i += 4) {
+        ctx.fillRect(hi[i]!, hi[i + 1]!, hi[i + 2]!, hi[i + 3]!);
+        ctx.strokeRect(hi[i]!, hi[i + 1]!, hi[i + 2]!, hi[i + 3]!);
+      }
     }
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textBaseline = "middle";
+    part("lanes");
+    // Goroutine labels: pre-rendered sprites (drawImage), not text shaped and rasterized per frame.
     for (const l of labels) {
-      ctx.fillStyle = highlight >= 0 && l.text !== `G${highlight}` ? "#777" : l.color;
-      ctx.fillText(l.text, l.x, l.y);
+      const sprite = this.labels.get(l.text, highlight >= 0 && l.text !== `G${highlight}` ? "#777777" : l.color, this.dpr);
+      ctx.drawImage(sprite, l.x, l.y - sprite.height / this.dpr / 2, sprite.width / this.dpr, sprite.height / this.dpr);
     }
+    part("labels");
     this.drawMarks(ctx, d, v, first, last, model);
+    part("marks");
     this.drawArrows(ctx, d, v, first, last, model);
+    part("arrows");
     if (highlight >= 0) this.drawFlows(ctx, d, v, model);
     ctx.restore();
     // The axis, on top: lanes scroll under it.
@@ -318,6 +336,7 @@ export class TimelineView {
       ctx.font = "10px system-ui, sans-serif";
       ctx.fillText(`${first + 1}–${last} of ${d.lanes.length}`, 4, AXIS_H / 2 - 1);
     }
+    part("axis");
     this.frame = model;
     this.drawOverlay();
   }
@@ -325,7 +344,7 @@ export class TimelineView {
   /** sysmon wake-ups and thread creations: one per lane, kind and pixel column. */
   private drawMarks(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, first: number, last: number, model: FrameModel): void {
     const nsPerPx = (v.t1 - v.t0) / v.width;
-    const seen = new Map<number, number>(); // lane·4+kind → last column drawn
+    const seen = new Int32Array(d.lanes.length * 4).fill(-1); // lane·4+kind → last column drawn
     const sy = this.scrollY;
     const ticks: number[] = [];
     const grey: number[] = [];
@@ -335,9 +354,9 @@ export class TimelineView {
       if (li < first || li >= last) continue;
       const k = d.marks.kind[i]!;
       const col = Math.floor((d.marks.time[i]! - v.t0) / nsPerPx);
-      const key = li * 4 + k;
-      if (seen.get(key) === col) continue;
-      seen.set(key, col);
+      const key = li * 4 + (k & 3);
+      if (seen[key] === col) continue;
+      seen[key] = col;
       const box = this.boxes[li]!;
       const x = LABEL_W + col;
       const y = box.y - sy;
@@ -350,9 +369,7 @@ export class TimelineView {
       [grey, "#8c959f"],
     ] as const) {
       ctx.fillStyle = color;
-      ctx.beginPath();
-      for (let i = 0; i < arr.length; i += 3) ctx.rect(arr[i]!, arr[i + 1]!, 1.5, arr[i + 2]!);
-      ctx.fill();
+      for (let i = 0; i < arr.length; i += 3) ctx.fillRect(arr[i]!, arr[i + 1]!, 1.5, arr[i + 2]!);
     }
     ctx.fillStyle = "#1d8a43";
     ctx.beginPath();
@@ -380,15 +397,19 @@ export class TimelineView {
     if (hi - lo > v.width / 6) {
       const BIN = 8;
       const nBins = Math.ceil(v.width / BIN) + 1;
-      const counts = new Map<number, Uint32Array>(); // kind → [lane·nBins + bin]
+      const byKind: (Uint32Array | undefined)[] = []; // kind → [lane·nBins + bin]
+      const pxPerBin = nsPerPx * BIN;
       for (let i = lo; i < hi; i++) {
         const li = A.to[i]!;
         if (li < first || li >= last) continue;
         const k = A.kind[i]!;
-        let c = counts.get(k);
-        if (c === undefined) counts.set(k, (c = new Uint32Array(d.lanes.length * nBins)));
-        c[li * nBins + Math.floor((A.time[i]! - v.t0) / nsPerPx / BIN)]!++;
+        const c = byKind[k] ?? (byKind[k] = new Uint32Array(d.lanes.length * nBins));
+        c[li * nBins + Math.floor((A.time[i]! - v.t0) / pxPerBin)]!++;
       }
+      const counts = new Map<number, Uint32Array>();
+      byKind.forEach((c, k) => {
+        if (c !== undefined) counts.set(k, c);
+      });
       ctx.font = "9px system-ui, sans-serif";
       ctx.textBaseline = "top";
       for (const [k, c] of counts) {
@@ -617,6 +638,33 @@ export class TimelineView {
       }
     });
     return best;
+  }
+}
+
+/** Small canvases with a label's text, one per (text, colour, scale), reused frame after frame. */
+class LabelSprites {
+  private readonly cache = new Map<string, HTMLCanvasElement>();
+  get(text: string, color: string, dpr: number): HTMLCanvasElement {
+    const key = `${text}|${color}|${dpr}`;
+    let c = this.cache.get(key);
+    if (c === undefined) {
+      if (this.cache.size > 4096) this.cache.clear();
+      c = document.createElement("canvas");
+      const font = "11px system-ui, sans-serif";
+      const m = c.getContext("2d")!;
+      m.font = font;
+      const w = Math.ceil(m.measureText(text).width) + 2;
+      c.width = Math.ceil(w * dpr);
+      c.height = Math.ceil(14 * dpr);
+      const ctx = c.getContext("2d")!;
+      ctx.scale(dpr, dpr);
+      ctx.font = font;
+      ctx.textBaseline = "middle";
+      ctx.fillStyle = color;
+      ctx.fillText(text, 0, 7);
+      this.cache.set(key, c);
+    }
+    return c;
   }
 }
 
