@@ -436,42 +436,277 @@ interface OldStoreResult {
   stacks: Map<number, readonly Frame[]>;
 }
 
-/** Decode, order and check an old-format trace into an event store (positions in Go's order). */
-export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): OldStoreResult {
-  const cur = new Cursor(bytes, 16, bytes.length);
-  const strings = new Map<number, string>();
-  const rawStacks = new Map<number, { off: number; args: number[] }>();
-  const listOf = new Map<number, PList>();
-  const lists: PList[] = [];
-  const samples: number[] = [];
-  const userLogValues = new Map<number, string>();
-  const timerGoids = new Set<number>();
-  const lastGs = new Map<number, number>();
-  const store = new EventStore(OLD_NAMES, false, bytes.length / 2);
-  let lastP = 0;
-  let lastG = 0;
-  let lastTs = 0;
-  let ticksPerSec = 0;
-  let sawBatch = false;
-  // Open segment of the current batch's P list (null: none open).
-  let curList: PList | null = null;
-  let args: number[] = new Array<number>(64).fill(0);
-  let nargs = 0;
-  const pushArg = (v: number): void => {
-    if (nargs === args.length) args = args.concat(new Array<number>(args.length).fill(0));
-    args[nargs++] = v;
-  };
+/** Decoder state shared by the record handlers (step 1). */
+interface Decoder {
+  readonly bytes: Uint8Array;
+  readonly version: number;
+  readonly cur: Cursor;
+  readonly store: EventStore;
+  readonly strings: Map<number, string>;
+  readonly rawStacks: Map<number, { off: number; args: number[] }>;
+  /** Event lists by P, and in the order they were first seen (the merge's tie-break). */
+  readonly listOf: Map<number, PList>;
+  readonly lists: PList[];
+  /** CPU samples (store indices), re-sorted by their own time before the merge. */
+  readonly samples: number[];
+  readonly userLogValues: Map<number, string>;
+  readonly timerGoids: Set<number>;
+  /** Each P's current goroutine when its batch was left. */
+  readonly lastGs: Map<number, number>;
+  lastP: number;
+  lastG: number;
+  lastTs: number;
+  ticksPerSec: number;
+  sawBatch: boolean;
+  /** Open segment of the current batch's P list (null: none open). */
+  curList: PList | null;
+  /** The current record's arguments: args[0, nargs); sarg is UserLog's value. */
+  args: number[];
+  nargs: number;
+  sarg: string;
+}
 
-  const getList = (p: number): PList => {
-    let l = listOf.get(p);
-    if (l === undefined) {
-      l = { segs: [], k: 0, cur: -1 };
-      listOf.set(p, l);
-      lists.push(l);
+/** One handler per record type; `off` is the record's byte offset, `s` its spec. */
+type RecordHandler = (d: Decoder, off: number, typ: number, s: OldSpec) => void;
+
+function newDecoder(bytes: Uint8Array, version: number): Decoder {
+  return {
+    bytes,
+    version,
+    cur: new Cursor(bytes, 16, bytes.length),
+    store: new EventStore(OLD_NAMES, false, bytes.length / 2),
+    strings: new Map(),
+    rawStacks: new Map(),
+    listOf: new Map(),
+    lists: [],
+    samples: [],
+    userLogValues: new Map(),
+    timerGoids: new Set(),
+    lastGs: new Map(),
+    lastP: 0,
+    lastG: 0,
+    lastTs: 0,
+    ticksPerSec: 0,
+    sawBatch: false,
+    curList: null,
+    args: new Array<number>(64).fill(0),
+    nargs: 0,
+    sarg: '',
+  };
+}
+
+function getList(d: Decoder, p: number): PList {
+  let l = d.listOf.get(p);
+  if (l === undefined) {
+    l = { segs: [], k: 0, cur: -1 };
+    d.listOf.set(p, l);
+    d.lists.push(l);
+  }
+  return l;
+}
+
+/** Reads a record's arguments (the header byte `b` at `off` already read) into d.args. */
+function readArgs(d: Decoder, off: number, b: number, typ: number): void {
+  const cur = d.cur;
+  const narg = (b >> 6) + 1;
+  d.nargs = 0;
+  if (narg < 4) {
+    for (let i = 0; i < narg; i++) d.args[d.nargs++] = cur.uv('event argument');
+  } else {
+    const evLen = cur.uv('event length');
+    if (evLen > cur.remaining) {
+      throw new TraceError(cur.pos, `event length ${evLen} exceeds the ${cur.remaining} remaining bytes`);
     }
-    return l;
-  };
+    const start = cur.pos;
+    const stop = start + evLen;
+    // Read arguments only inside the declared block.
+    const saveEnd = cur.end;
+    cur.end = stop;
+    while (cur.pos < stop) {
+      if (d.nargs === d.args.length) d.args = d.args.concat(new Array<number>(d.args.length).fill(0));
+      d.args[d.nargs++] = cur.uv('event argument');
+    }
+    cur.end = saveEnd;
+    if (cur.pos !== stop) throw new TraceError(start, `event has wrong length: declared ${evLen}, decoded ${cur.pos - start}`);
+  }
+  if (typ === EvUserLog) {
+    const ln = cur.uv('user log value length');
+    if (ln > MAX_STRING_LEN) throw new TraceError(off, `user log value has too large length ${ln}`);
+    if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated user log value: expected ${ln} bytes`);
+    d.sarg = decodeUtf8(d.bytes, cur.pos, cur.pos + ln);
+    cur.pos += ln;
+  }
+}
 
+function checkArity(d: Decoder, off: number, s: OldSpec): void {
+  const want = wireArgCount(s);
+  if (d.nargs !== want) throw new TraceError(off, `${s.name} has wrong number of arguments: want ${want}, got ${d.nargs}`);
+}
+
+// Records that are not events.
+
+const onString: RecordHandler = (d, off) => {
+  const cur = d.cur;
+  const id = cur.uv('string id');
+  if (id === 0) throw new TraceError(off, 'string has invalid id 0');
+  if (d.strings.has(id)) throw new TraceError(off, `string has duplicate id ${id}`);
+  const ln = cur.uv('string length');
+  if (ln === 0) throw new TraceError(off, 'string has invalid length 0');
+  if (ln > MAX_STRING_LEN) throw new TraceError(off, `string has too large length ${ln}`);
+  if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated string: expected ${ln} bytes, only ${cur.remaining} left`);
+  d.strings.set(id, decodeUtf8(d.bytes, cur.pos, cur.pos + ln));
+  cur.pos += ln;
+};
+
+const onStack: RecordHandler = (d, off) => {
+  const args = d.args;
+  const nargs = d.nargs;
+  if (nargs < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${nargs}`);
+  const n = args[1]!;
+  if (n > MAX_STACK_FRAMES) throw new TraceError(off, `Stack has bad number of frames: ${n}`);
+  if (nargs !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${nargs}`);
+  const id = args[0]!;
+  if (id !== 0 && n > 0) d.rawStacks.set(id, { off, args: args.slice(2, nargs) });
+};
+
+const onBatch: RecordHandler = (d, off, _typ, s) => {
+  checkArity(d, off, s);
+  d.lastGs.set(d.lastP, d.lastG);
+  d.lastP = d.args[0]!; // 2^64-1 ("no P") decodes as -1
+  d.lastG = d.lastGs.get(d.lastP) ?? 0;
+  d.lastTs = d.args[1]!;
+  d.sawBatch = true;
+  d.curList = null;
+};
+
+const onFrequency: RecordHandler = (d, off, _typ, s) => {
+  checkArity(d, off, s);
+  d.ticksPerSec = d.args[0]!;
+  if (d.ticksPerSec <= 0) throw new TraceError(off, `Frequency contains invalid frequency ${d.ticksPerSec}`);
+};
+
+const onTimerGoroutine: RecordHandler = (d, off, _typ, s) => {
+  checkArity(d, off, s);
+  d.timerGoids.add(d.args[0]!);
+};
+
+// Events: each is stored with its tick time, P and G (Go's attribution rules per type).
+
+/** Checks the arity, advances the batch clock and returns the event's tick time. */
+function eventTicks(d: Decoder, off: number, s: OldSpec): number {
+  checkArity(d, off, s);
+  d.lastTs += d.args[0]!;
+  return d.lastTs;
+}
+
+/** Stores an event and appends it to its P's list. */
+function addEvent(d: Decoder, off: number, typ: number, s: OldSpec, ticks: number, p: number, g: number): void {
+  const store = d.store;
+  const args = d.args;
+  const i = store.add(typ, ticks, p, g, -1, s.stack ? args[d.nargs - 1]! : 0, off);
+  for (let k = 1; k <= s.nargs; k++) store.arg(args[k]!);
+  if (typ === EvCPUSample) {
+    getList(d, ProfileP); // listed where the first sample appears (tie-breaking in the merge)
+    d.samples.push(i);
+    d.curList = null;
+  } else if (d.curList === null) {
+    d.curList = getList(d, d.lastP);
+    d.curList.segs.push(i, i + 1);
+  } else {
+    d.curList.segs[d.curList.segs.length - 1] = i + 1;
+  }
+}
+
+/** On the batch's P, by the P's current goroutine. */
+const onEvent: RecordHandler = (d, off, typ, s) => {
+  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, d.lastG);
+};
+
+/** GoStart*: the started goroutine becomes the P's current one. */
+const onGoStart: RecordHandler = (d, off, typ, s) => {
+  const ticks = eventTicks(d, off, s);
+  d.lastG = d.args[1]!;
+  addEvent(d, off, typ, s, ticks, d.lastP, d.lastG);
+  // GoStartLocal is stored in the layout of the GoStart it becomes.
+  if (typ === EvGoStartLocal) d.store.arg(0);
+};
+
+/** The P's goroutine stops running (end, stop, yield, block). */
+const onGoLeave: RecordHandler = (d, off, typ, s) => {
+  const g = d.lastG;
+  d.lastG = 0;
+  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, g);
+};
+
+/** GC-wide events belong to no goroutine. */
+const onGlobal: RecordHandler = (d, off, typ, s) => {
+  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, 0);
+};
+
+const onSTWStart: RecordHandler = (d, off, typ, s) => {
+  const ticks = eventTicks(d, off, s);
+  const kind = d.args[1]!;
+  if (kind !== 0 && kind !== 1) throw new TraceError(off, `unknown STW kind ${kind} (expected 0 or 1)`);
+  addEvent(d, off, typ, s, ticks, d.lastP, 0);
+  d.store.setSargs(d.store.n - 1, [kind === 0 ? 'mark termination' : 'sweep termination']);
+};
+
+/** Events about another goroutine (its id is the first argument). */
+const onOtherG: RecordHandler = (d, off, typ, s) => {
+  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, d.args[1]!);
+};
+
+/** GoSysExitLocal: on the P's goroutine, stored in GoSysExit's layout (g, seq 0, real ticks). */
+const onGoSysExitLocal: RecordHandler = (d, off, typ, s) => {
+  onEvent(d, off, typ, s);
+  d.store.args[d.store.nArgs - 1] = 0;
+  d.store.arg(d.args[2]!);
+};
+
+/** GoUnblockLocal: on the P's goroutine, stored in GoUnblock's layout (seq 0). */
+const onGoUnblockLocal: RecordHandler = (d, off, typ, s) => {
+  onEvent(d, off, typ, s);
+  d.store.arg(0);
+};
+
+/** CPU samples carry their own time, P and G. */
+const onCPUSample: RecordHandler = (d, off, typ, s) => {
+  eventTicks(d, off, s);
+  addEvent(d, off, typ, s, d.args[1]!, d.args[2]!, d.args[3]!);
+};
+
+const onUserLog: RecordHandler = (d, off, typ, s) => {
+  onEvent(d, off, typ, s);
+  d.userLogValues.set(d.store.n - 1, d.sarg);
+};
+
+const DECODE: readonly RecordHandler[] = (() => {
+  const t = new Array<RecordHandler>(EvCount).fill(onEvent);
+  const on = (h: RecordHandler, ...types: number[]): void => {
+    for (const typ of types) t[typ] = h;
+  };
+  on(onString, EvString);
+  on(onStack, EvStack);
+  on(onBatch, EvBatch);
+  on(onFrequency, EvFrequency);
+  on(onTimerGoroutine, EvTimerGoroutine);
+  on(onGoStart, EvGoStart, EvGoStartLocal, EvGoStartLabel);
+  on(onSTWStart, EvGCSTWStart);
+  on(onGlobal, EvGCStart, EvGCDone, EvGCSTWDone);
+  on(onGoLeave, EvGoEnd, EvGoStop, EvGoSched, EvGoPreempt, EvGoSleep, EvGoBlock, EvGoBlockSend, EvGoBlockRecv);
+  on(onGoLeave, EvGoBlockSelect, EvGoBlockSync, EvGoBlockCond, EvGoBlockNet, EvGoSysBlock, EvGoBlockGC);
+  on(onOtherG, EvGoSysExit, EvGoWaiting, EvGoInSyscall);
+  on(onGoSysExitLocal, EvGoSysExitLocal);
+  on(onGoUnblockLocal, EvGoUnblockLocal);
+  on(onCPUSample, EvCPUSample);
+  on(onUserLog, EvUserLog);
+  return t;
+})();
+
+/** Step 1: decodes every record of the file into the store and the per-P lists. */
+function decodeRecords(bytes: Uint8Array, version: number): Decoder {
+  const d = newDecoder(bytes, version);
+  const cur = d.cur;
   while (cur.pos < cur.end) {
     const off = cur.pos;
     const b = cur.buf[cur.pos++]!;
@@ -480,161 +715,40 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
     if (typ === 0 || typ >= EvCount || s === undefined || s.minVersion > version) {
       throw new TraceError(off, `unknown event type ${typ} for go 1.${version - 1000} (expected 1..49)`);
     }
-    if (typ === EvString) {
-      const id = cur.uv('string id');
-      if (id === 0) throw new TraceError(off, 'string has invalid id 0');
-      if (strings.has(id)) throw new TraceError(off, `string has duplicate id ${id}`);
-      const ln = cur.uv('string length');
-      if (ln === 0) throw new TraceError(off, 'string has invalid length 0');
-      if (ln > MAX_STRING_LEN) throw new TraceError(off, `string has too large length ${ln}`);
-      if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated string: expected ${ln} bytes, only ${cur.remaining} left`);
-      strings.set(id, decodeUtf8(bytes, cur.pos, cur.pos + ln));
-      cur.pos += ln;
-      continue;
-    }
-    const narg = (b >> 6) + 1;
-    nargs = 0;
-    if (narg < 4) {
-      for (let i = 0; i < narg; i++) args[nargs++] = cur.uv('event argument');
-    } else {
-      const evLen = cur.uv('event length');
-      if (evLen > cur.remaining) {
-        throw new TraceError(cur.pos, `event length ${evLen} exceeds the ${cur.remaining} remaining bytes`);
-      }
-      const start = cur.pos;
-      const stop = start + evLen;
-      // Read arguments only inside the declared block.
-      const saveEnd = cur.end;
-      cur.end = stop;
-      while (cur.pos < stop) pushArg(cur.uv('event argument'));
-      cur.end = saveEnd;
-      if (cur.pos !== stop) throw new TraceError(start, `event has wrong length: declared ${evLen}, decoded ${cur.pos - start}`);
-    }
-    let sarg: string | undefined;
-    if (typ === EvUserLog) {
-      const ln = cur.uv('user log value length');
-      if (ln > MAX_STRING_LEN) throw new TraceError(off, `user log value has too large length ${ln}`);
-      if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated user log value: expected ${ln} bytes`);
-      sarg = decodeUtf8(bytes, cur.pos, cur.pos + ln);
-      cur.pos += ln;
-    }
-
-    // Arity check.
-    if (typ === EvStack) {
-      if (nargs < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${nargs}`);
-      const n = args[1]!;
-      if (n > MAX_STACK_FRAMES) throw new TraceError(off, `Stack has bad number of frames: ${n}`);
-      if (nargs !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${nargs}`);
-      const id = args[0]!;
-      if (id !== 0 && n > 0) rawStacks.set(id, { off, args: args.slice(2, nargs) });
-      continue;
-    }
-    const want = wireArgCount(s);
-    if (nargs !== want) {
-      throw new TraceError(off, `${s.name} has wrong number of arguments: want ${want}, got ${nargs}`);
-    }
-    switch (typ) {
-      case EvBatch: {
-        lastGs.set(lastP, lastG);
-        lastP = args[0]!; // 2^64-1 ("no P") decodes as -1
-        lastG = lastGs.get(lastP) ?? 0;
-        lastTs = args[1]!;
-        sawBatch = true;
-        curList = null;
-        continue;
-      }
-      case EvFrequency:
-        ticksPerSec = args[0]!;
-        if (ticksPerSec <= 0) throw new TraceError(off, `Frequency contains invalid frequency ${ticksPerSec}`);
-        continue;
-      case EvTimerGoroutine:
-        timerGoids.add(args[0]!);
-        continue;
-    }
-    const ts = lastTs + args[0]!;
-    lastTs = ts;
-    let g = lastG;
-    let p = lastP;
-    let ticks = ts;
-    const a1 = args[1]!;
-    switch (typ) {
-      case EvGoStart:
-      case EvGoStartLocal:
-      case EvGoStartLabel:
-        lastG = a1;
-        g = a1;
-        break;
-      case EvGCSTWStart:
-        g = 0;
-        if (a1 !== 0 && a1 !== 1) throw new TraceError(off, `unknown STW kind ${a1} (expected 0 or 1)`);
-        break;
-      case EvGCStart:
-      case EvGCDone:
-      case EvGCSTWDone:
-        g = 0;
-        break;
-      case EvGoEnd:
-      case EvGoStop:
-      case EvGoSched:
-      case EvGoPreempt:
-      case EvGoSleep:
-      case EvGoBlock:
-      case EvGoBlockSend:
-      case EvGoBlockRecv:
-      case EvGoBlockSelect:
-      case EvGoBlockSync:
-      case EvGoBlockCond:
-      case EvGoBlockNet:
-      case EvGoSysBlock:
-      case EvGoBlockGC:
-        lastG = 0;
-        break;
-      case EvGoSysExit:
-      case EvGoWaiting:
-      case EvGoInSyscall:
-        g = a1;
-        break;
-      case EvCPUSample:
-        ticks = a1;
-        p = args[2]!;
-        g = args[3]!;
-        break;
-    }
-    const i = store.add(typ, ticks, p, g, -1, s.stack ? args[want - 1]! : 0, off);
-    const nPayload = s.nargs;
-    for (let k = 1; k <= nPayload; k++) store.arg(args[k]!);
-    // The Local variants are stored in the layout of the event they become.
-    if (typ === EvGoStartLocal || typ === EvGoUnblockLocal) store.arg(0);
-    else if (typ === EvGoSysExitLocal) {
-      store.args[store.nArgs - 1] = 0;
-      store.arg(args[2]!);
-    }
-    if (typ === EvGCSTWStart) store.setSargs(i, [a1 === 0 ? 'mark termination' : 'sweep termination']);
-    else if (typ === EvUserLog) userLogValues.set(i, sarg ?? '');
-    if (typ === EvCPUSample) {
-      getList(ProfileP); // listed where the first sample appears (tie-breaking in the merge)
-      samples.push(i);
-      curList = null;
-    } else {
-      if (curList === null) {
-        curList = getList(lastP);
-        curList.segs.push(i, i + 1);
-      } else {
-        curList.segs[curList.segs.length - 1] = i + 1;
-      }
-    }
+    if (typ !== EvString) readArgs(d, off, b, typ);
+    DECODE[typ]!(d, off, typ, s);
   }
-  const total = store.n;
-
-  if (total === 0) {
-    throw new TraceError(cur.pos, sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
+  if (d.store.n === 0) {
+    throw new TraceError(cur.pos, d.sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
   }
-  if (ticksPerSec === 0) throw new TraceError(cur.pos, 'no Frequency event (expected exactly one)');
+  if (d.ticksPerSec === 0) throw new TraceError(cur.pos, 'no Frequency event (expected exactly one)');
+  return d;
+}
 
-  // Resolve string arguments now that all strings are known.
-  const str = (id: number): string => strings.get(id) ?? '';
+/** Decode, order and check an old-format trace into an event store (positions in Go's order). */
+export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): OldStoreResult {
+  const d = decodeRecords(bytes, version);
+  const store = d.store;
+  resolveStringArgs(d);
+  const stacks = buildStacks(d);
+  sortSamples(d);
+  let order = orderEvents(store, d.lists, store.n);
+  checkTimeOrder(store, order);
+  order = applySysExitTimes(store, order);
+  store.order = order;
+  store.tsBase = store.ts[order[0]!]!;
+  store.nsPerTick = 1e9 / d.ticksPerSec;
+  assignPseudoPs(store, d.timerGoids);
+  if (!opts.skipStateCheck) checkStates(store);
+  return { store, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks };
+}
+
+/** String arguments, resolved now that all strings are known. */
+function resolveStringArgs(d: Decoder): void {
+  const store = d.store;
+  const str = (id: number): string => d.strings.get(id) ?? '';
   const sa = store.args;
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < store.n; i++) {
     switch (store.code[i]) {
       case EvGoStartLabel:
       case EvUserTaskCreate:
@@ -642,12 +756,16 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
         store.setSargs(i, [str(sa[store.argOff[i]! + 2]!)]);
         break;
       case EvUserLog:
-        store.setSargs(i, [str(sa[store.argOff[i]! + 1]!), userLogValues.get(i) ?? '']);
+        store.setSargs(i, [str(sa[store.argOff[i]! + 1]!), d.userLogValues.get(i) ?? '']);
         break;
     }
   }
+}
+
+function buildStacks(d: Decoder): Map<number, readonly Frame[]> {
+  const str = (id: number): string => d.strings.get(id) ?? '';
   const stacks = new Map<number, readonly Frame[]>();
-  for (const [id, raw] of rawStacks) {
+  for (const [id, raw] of d.rawStacks) {
     const n = raw.args.length / 4;
     const frames: Frame[] = new Array<Frame>(n);
     for (let i = 0; i < n; i++) {
@@ -656,34 +774,41 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
     }
     stacks.set(id, frames);
   }
+  return stacks;
+}
 
-  // CPU samples are re-sorted by the time captured in the signal handler.
-  if (samples.length > 0) {
-    const tsc = store.ts;
-    const l = getList(ProfileP);
-    // (A Batch of P ProfileP in a garbage trace shares the list, as in Go.)
-    const all = samples;
-    for (let k = 0; k < l.segs.length; k += 2) for (let i = l.segs[k]!; i < l.segs[k + 1]!; i++) all.push(i);
-    all.sort((x, y) => tsc[x]! - tsc[y]! || x - y);
-    l.segs = [];
-    for (const i of all) l.segs.push(i, i + 1);
-  }
+/** CPU samples are re-sorted by the time captured in the signal handler. */
+function sortSamples(d: Decoder): void {
+  if (d.samples.length === 0) return;
+  const tsc = d.store.ts;
+  const l = getList(d, ProfileP);
+  // (A Batch of P ProfileP in a garbage trace shares the list, as in Go.)
+  const all = d.samples;
+  for (let k = 0; k < l.segs.length; k += 2) for (let i = l.segs[k]!; i < l.segs[k + 1]!; i++) all.push(i);
+  all.sort((x, y) => tsc[x]! - tsc[y]! || x - y);
+  l.segs = [];
+  for (const i of all) l.segs.push(i, i + 1);
+}
 
-  let order = orderEvents(store, lists, total);
+/** Time order must agree with the merged order. */
+function checkTimeOrder(store: EventStore, order: Int32Array): void {
   const ts = store.ts;
-
-  // Time order must agree with the merged order.
-  for (let k = 1; k < total; k++) {
+  for (let k = 1; k < order.length; k++) {
     const i = order[k]!;
     const j = order[k - 1]!;
     if (ts[i]! < ts[j]!) {
       throw new TraceError(store.offset[i]!, `time stamps out of order: ${OLD_NAMES[store.code[i]!]} at tick ${ts[i]} after tick ${ts[j]}`);
     }
   }
-  // GoSysExit carries the real exit time; apply it and re-sort (stably).
+}
+
+/** GoSysExit carries the real exit time; applies it and re-sorts (stably). */
+function applySysExitTimes(store: EventStore, order: Int32Array): Int32Array {
+  const ts = store.ts;
+  const sa = store.args;
   const lastSysBlock = new Map<number, number>();
   const moved: number[] = [];
-  for (let k = 0; k < total; k++) {
+  for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const code = store.code[i]!;
     if (code === EvGoSysBlock || code === EvGoInSyscall) {
@@ -699,21 +824,18 @@ export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParse
       moved.push(k);
     }
   }
-  if (moved.length > 0) order = stableResort(order, ts, moved);
+  return moved.length > 0 ? stableResort(order, ts, moved) : order;
+}
 
-  store.order = order;
-  store.tsBase = ts[order[0]!]!;
-  store.nsPerTick = 1e9 / ticksPerSec;
-  for (let k = 0; k < total; k++) {
+/** Timer unblocks and syscall exits are shown on Go's pseudo-Ps. */
+function assignPseudoPs(store: EventStore, timerGoids: Set<number>): void {
+  const order = store.order!;
+  for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const code = store.code[i];
     if (code === EvGoUnblock && timerGoids.has(store.g.get(i))) store.p.set(i, TimerP);
     if (code === EvGoSysExit) store.p.set(i, SyscallP);
   }
-
-  if (!opts.skipStateCheck) checkStates(store);
-
-  return { store, ticksPerSec, strings, stacks };
 }
 
 /**
@@ -768,7 +890,7 @@ export function stableResort(order: Int32Array, ts: Float64Array, moved: number[
 }
 
 // ---------------------------------------------------------------------------
-// State-machine validation.
+// State-machine validation (step 4): one handler per event type, on a small shared state.
 
 interface GDesc {
   state: number;
@@ -781,237 +903,280 @@ interface PDesc {
   sweep: boolean;
 }
 
-function checkStates(st: EventStore): void {
-  const gs = new Map<number, GDesc>();
-  const ps = new Map<number, PDesc>();
-  const tasks = new Set<number>();
-  const regions = new Map<number, number[]>();
-  gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
-  let inGC = false;
-  let inSTW = false;
-  const order = st.order!;
+interface Checker {
+  readonly st: EventStore;
+  readonly gs: Map<number, GDesc>;
+  readonly ps: Map<number, PDesc>;
+  readonly tasks: Set<number>;
+  readonly regions: Map<number, number[]>;
+  inGC: boolean;
+  inSTW: boolean;
+  /** The current event: store index, type, G, P and offset of its arguments. */
+  i: number;
+  code: number;
+  evG: number;
+  evP: number;
+  ao: number;
+}
+
+type CheckHandler = (c: Checker) => void;
+
+function fail(c: Checker, msg: string): never {
+  throw new TraceError(c.st.offset[c.i]!, `${msg} (${OLD_NAMES[c.code]} at ${c.st.tsNsAt(c.i)} ns)`);
+}
+
+function getG(c: Checker, id: number): GDesc {
+  let g = c.gs.get(id);
+  if (g === undefined) {
+    g = { state: G_DEAD, lastEv: -1, markAssist: false };
+    c.gs.set(id, g);
+  }
+  return g;
+}
+
+function getP(c: Checker, id: number): PDesc {
+  let p = c.ps.get(id);
+  if (p === undefined) {
+    p = { running: false, g: 0, sweep: false };
+    c.ps.set(id, p);
+  }
+  return p;
+}
+
+/** The event's goroutine must be running on the event's P. */
+function checkRunning(c: Checker, p: PDesc, g: GDesc, allowG0: boolean): void {
+  if (g.state !== G_RUNNING) fail(c, `g ${c.evG} is not running while ${OLD_NAMES[c.code]}`);
+  if (p.g !== c.evG) fail(c, `p ${c.evP} is not running g ${c.evG} while ${OLD_NAMES[c.code]}`);
+  if (!allowG0 && c.evG === 0) fail(c, `g 0 did ${OLD_NAMES[c.code]}`);
+}
+
+const checkProcStart: CheckHandler = (c) => {
+  const p = getP(c, c.evP);
+  if (p.running) fail(c, `p ${c.evP} is running before start`);
+  p.running = true;
+};
+
+const checkProcStop: CheckHandler = (c) => {
+  const p = getP(c, c.evP);
+  if (!p.running) fail(c, `p ${c.evP} is not running before stop`);
+  if (p.g !== 0) fail(c, `p ${c.evP} is running a goroutine ${p.g} during stop`);
+  p.running = false;
+};
+
+const checkGCStart: CheckHandler = (c) => {
+  if (c.inGC) fail(c, 'previous GC is not ended before a new one');
+  c.inGC = true;
+  c.st.p.set(c.i, GCP);
+};
+
+const checkGCDone: CheckHandler = (c) => {
+  if (!c.inGC) fail(c, 'bogus GC end');
+  c.inGC = false;
+};
+
+const checkSTWStart: CheckHandler = (c) => {
+  if (c.inSTW) fail(c, 'previous STW is not ended before a new one');
+  c.inSTW = true;
+};
+
+const checkSTWDone: CheckHandler = (c) => {
+  if (!c.inSTW) fail(c, 'bogus STW end');
+  c.inSTW = false;
+};
+
+const checkSweepStart: CheckHandler = (c) => {
+  const p = getP(c, c.evP);
+  if (p.sweep) fail(c, 'previous sweeping is not ended before a new one');
+  p.sweep = true;
+};
+
+const checkSweepDone: CheckHandler = (c) => {
+  const p = getP(c, c.evP);
+  if (!p.sweep) fail(c, 'bogus sweeping end');
+  p.sweep = false;
+};
+
+const checkMarkAssistStart: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  if (g.markAssist) fail(c, 'previous mark assist is not ended before a new one');
+  g.markAssist = true;
+};
+
+const checkMarkAssistDone: CheckHandler = (c) => {
+  getG(c, c.evG).markAssist = false;
+};
+
+/** GoWaiting, GoInSyscall: a goroutine already blocked when tracing started. */
+const checkAlreadyWaiting: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  if (g.state !== G_RUNNABLE) fail(c, `g ${c.evG} is not runnable before ${OLD_NAMES[c.code]}`);
+  g.state = G_WAITING;
+  g.lastEv = c.code;
+};
+
+const checkGoCreate: CheckHandler = (c) => {
+  checkRunning(c, getP(c, c.evP), getG(c, c.evG), true);
+  const ng = c.st.args[c.ao]!;
+  if (c.gs.has(ng)) fail(c, `g ${ng} already exists`);
+  c.gs.set(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false });
+};
+
+const checkGoStart: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  if (g.state !== G_RUNNABLE) fail(c, `g ${c.evG} is not runnable before start`);
+  if (p.g !== 0) fail(c, `p ${c.evP} is already running g ${p.g} while start g ${c.evG}`);
+  g.state = G_RUNNING;
+  g.lastEv = -1;
+  p.g = c.evG;
+};
+
+/** GoEnd, GoStop: the goroutine leaves its P for good. */
+const checkGoEnd: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  checkRunning(c, p, g, false);
+  g.state = G_DEAD;
+  p.g = 0;
+  if (c.code === EvGoEnd) c.regions.delete(c.evG);
+};
+
+/** GoSched, GoPreempt: running -> runnable. */
+const checkGoYield: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  checkRunning(c, p, g, false);
+  g.state = G_RUNNABLE;
+  p.g = 0;
+  g.lastEv = c.code;
+};
+
+const checkGoUnblock: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  if (g.state !== G_RUNNING) fail(c, `g ${c.evG} is not running while unpark`);
+  if (c.evP !== TimerP && p.g !== c.evG) fail(c, `p ${c.evP} is not running g ${c.evG} while unpark`);
+  const tg = c.st.args[c.ao]!;
+  const g1 = getG(c, tg);
+  if (g1.state !== G_WAITING) fail(c, `g ${tg} is not waiting before unpark`);
+  if (g1.lastEv === EvGoBlockNet && c.evP !== TimerP) c.st.p.set(c.i, NetpollP);
+  g1.state = G_RUNNABLE;
+  g1.lastEv = c.code;
+};
+
+const checkGoSysCall: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  checkRunning(c, getP(c, c.evP), g, false);
+  g.lastEv = c.code;
+};
+
+const checkGoSysBlock: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  checkRunning(c, p, g, false);
+  g.state = G_WAITING;
+  p.g = 0;
+};
+
+const checkGoSysExit: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  if (g.state !== G_WAITING) fail(c, `g ${c.evG} is not waiting during syscall exit`);
+  g.state = G_RUNNABLE;
+  g.lastEv = c.code;
+};
+
+/** GoSleep, GoBlock*: running -> waiting. */
+const checkGoBlock: CheckHandler = (c) => {
+  const g = getG(c, c.evG);
+  const p = getP(c, c.evP);
+  checkRunning(c, p, g, false);
+  g.state = G_WAITING;
+  g.lastEv = c.code;
+  p.g = 0;
+};
+
+const checkTaskCreate: CheckHandler = (c) => {
+  const id = c.st.args[c.ao]!;
+  if (c.tasks.has(id)) fail(c, `task id conflicts (id:${id})`);
+  c.tasks.add(id);
+};
+
+const checkTaskEnd: CheckHandler = (c) => {
+  c.tasks.delete(c.st.args[c.ao]!);
+};
+
+/** UserRegion: starts (mode 0) and ends (mode 1) nest per goroutine. */
+const checkRegion: CheckHandler = (c) => {
+  const st = c.st;
   const sa = st.args;
-  // Current event.
-  let i = 0;
-  let evG = 0;
-  let evP = 0;
-  let code = 0;
+  const mode = sa[c.ao + 1]!;
+  let stack = c.regions.get(c.evG);
+  const name = st.sargs.get(c.i)?.[0];
+  if (mode === 0) {
+    if (stack === undefined) {
+      stack = [];
+      c.regions.set(c.evG, stack);
+    }
+    stack.push(c.i);
+  } else if (mode === 1) {
+    if (stack !== undefined && stack.length > 0) {
+      const s = stack[stack.length - 1]!;
+      const sName = st.sargs.get(s)?.[0];
+      if (sa[st.argOff[s]!] !== sa[c.ao] || sName !== name) {
+        fail(c, `misuse of region in goroutine ${c.evG}: region end "${name ?? ''}" does not match the innermost region start "${sName ?? ''}"`);
+      }
+      stack.pop();
+    }
+  } else {
+    fail(c, `invalid user region mode ${mode} (expected 0 or 1)`);
+  }
+};
 
-  const fail = (msg: string): never => {
-    throw new TraceError(st.offset[i]!, `${msg} (${OLD_NAMES[code]} at ${st.tsNsAt(i)} ns)`);
-  };
-  const getG = (id: number): GDesc => {
-    let g = gs.get(id);
-    if (g === undefined) {
-      g = { state: G_DEAD, lastEv: -1, markAssist: false };
-      gs.set(id, g);
-    }
-    return g;
-  };
-  const getP = (id: number): PDesc => {
-    let p = ps.get(id);
-    if (p === undefined) {
-      p = { running: false, g: 0, sweep: false };
-      ps.set(id, p);
-    }
-    return p;
-  };
-  const checkRunning = (p: PDesc, g: GDesc, allowG0: boolean): void => {
-    if (g.state !== G_RUNNING) fail(`g ${evG} is not running while ${OLD_NAMES[code]}`);
-    if (p.g !== evG) fail(`p ${evP} is not running g ${evG} while ${OLD_NAMES[code]}`);
-    if (!allowG0 && evG === 0) fail(`g 0 did ${OLD_NAMES[code]}`);
-  };
+const checkNothing: CheckHandler = () => {};
 
-  const total = order.length;
-  for (let k = 0; k < total; k++) {
-    i = order[k]!;
-    code = st.code[i]!;
-    evG = st.g.get(i);
-    evP = st.p.get(i);
-    const ao = st.argOff[i]!;
-    switch (code) {
-      case EvProcStart: {
-        const p = getP(evP);
-        if (p.running) fail(`p ${evP} is running before start`);
-        p.running = true;
-        break;
-      }
-      case EvProcStop: {
-        const p = getP(evP);
-        if (!p.running) fail(`p ${evP} is not running before stop`);
-        if (p.g !== 0) fail(`p ${evP} is running a goroutine ${p.g} during stop`);
-        p.running = false;
-        break;
-      }
-      case EvGCStart:
-        if (inGC) fail('previous GC is not ended before a new one');
-        inGC = true;
-        st.p.set(i, GCP);
-        break;
-      case EvGCDone:
-        if (!inGC) fail('bogus GC end');
-        inGC = false;
-        break;
-      case EvGCSTWStart:
-        if (inSTW) fail('previous STW is not ended before a new one');
-        inSTW = true;
-        break;
-      case EvGCSTWDone:
-        if (!inSTW) fail('bogus STW end');
-        inSTW = false;
-        break;
-      case EvGCSweepStart: {
-        const p = getP(evP);
-        if (p.sweep) fail('previous sweeping is not ended before a new one');
-        p.sweep = true;
-        break;
-      }
-      case EvGCSweepDone: {
-        const p = getP(evP);
-        if (!p.sweep) fail('bogus sweeping end');
-        p.sweep = false;
-        break;
-      }
-      case EvGCMarkAssistStart: {
-        const g = getG(evG);
-        if (g.markAssist) fail('previous mark assist is not ended before a new one');
-        g.markAssist = true;
-        break;
-      }
-      case EvGCMarkAssistDone:
-        getG(evG).markAssist = false;
-        break;
-      case EvGoWaiting:
-      case EvGoInSyscall: {
-        const g = getG(evG);
-        if (g.state !== G_RUNNABLE) fail(`g ${evG} is not runnable before ${OLD_NAMES[code]}`);
-        g.state = G_WAITING;
-        g.lastEv = code;
-        break;
-      }
-      case EvGoCreate: {
-        checkRunning(getP(evP), getG(evG), true);
-        const ng = sa[ao]!;
-        if (gs.has(ng)) fail(`g ${ng} already exists`);
-        gs.set(ng, { state: G_RUNNABLE, lastEv: code, markAssist: false });
-        break;
-      }
-      case EvGoStart:
-      case EvGoStartLabel: {
-        const g = getG(evG);
-        const p = getP(evP);
-        if (g.state !== G_RUNNABLE) fail(`g ${evG} is not runnable before start`);
-        if (p.g !== 0) fail(`p ${evP} is already running g ${p.g} while start g ${evG}`);
-        g.state = G_RUNNING;
-        g.lastEv = -1;
-        p.g = evG;
-        break;
-      }
-      case EvGoEnd:
-      case EvGoStop: {
-        const g = getG(evG);
-        const p = getP(evP);
-        checkRunning(p, g, false);
-        g.state = G_DEAD;
-        p.g = 0;
-        if (code === EvGoEnd) regions.delete(evG);
-        break;
-      }
-      case EvGoSched:
-      case EvGoPreempt: {
-        const g = getG(evG);
-        const p = getP(evP);
-        checkRunning(p, g, false);
-        g.state = G_RUNNABLE;
-        p.g = 0;
-        g.lastEv = code;
-        break;
-      }
-      case EvGoUnblock: {
-        const g = getG(evG);
-        const p = getP(evP);
-        if (g.state !== G_RUNNING) fail(`g ${evG} is not running while unpark`);
-        if (evP !== TimerP && p.g !== evG) fail(`p ${evP} is not running g ${evG} while unpark`);
-        const tg = sa[ao]!;
-        const g1 = getG(tg);
-        if (g1.state !== G_WAITING) fail(`g ${tg} is not waiting before unpark`);
-        if (g1.lastEv === EvGoBlockNet && evP !== TimerP) st.p.set(i, NetpollP);
-        g1.state = G_RUNNABLE;
-        g1.lastEv = code;
-        break;
-      }
-      case EvGoSysCall: {
-        const g = getG(evG);
-        checkRunning(getP(evP), g, false);
-        g.lastEv = code;
-        break;
-      }
-      case EvGoSysBlock: {
-        const g = getG(evG);
-        const p = getP(evP);
-        checkRunning(p, g, false);
-        g.state = G_WAITING;
-        p.g = 0;
-        break;
-      }
-      case EvGoSysExit: {
-        const g = getG(evG);
-        if (g.state !== G_WAITING) fail(`g ${evG} is not waiting during syscall exit`);
-        g.state = G_RUNNABLE;
-        g.lastEv = code;
-        break;
-      }
-      case EvGoSleep:
-      case EvGoBlock:
-      case EvGoBlockSend:
-      case EvGoBlockRecv:
-      case EvGoBlockSelect:
-      case EvGoBlockSync:
-      case EvGoBlockCond:
-      case EvGoBlockNet:
-      case EvGoBlockGC: {
-        const g = getG(evG);
-        const p = getP(evP);
-        checkRunning(p, g, false);
-        g.state = G_WAITING;
-        g.lastEv = code;
-        p.g = 0;
-        break;
-      }
-      case EvUserTaskCreate: {
-        const id = sa[ao]!;
-        if (tasks.has(id)) fail(`task id conflicts (id:${id})`);
-        tasks.add(id);
-        break;
-      }
-      case EvUserTaskEnd:
-        tasks.delete(sa[ao]!);
-        break;
-      case EvUserRegion: {
-        const mode = sa[ao + 1]!;
-        let stack = regions.get(evG);
-        const name = st.sargs.get(i)?.[0];
-        if (mode === 0) {
-          if (stack === undefined) {
-            stack = [];
-            regions.set(evG, stack);
-          }
-          stack.push(i);
-        } else if (mode === 1) {
-          if (stack !== undefined && stack.length > 0) {
-            const s = stack[stack.length - 1]!;
-            const sName = st.sargs.get(s)?.[0];
-            if (sa[st.argOff[s]!] !== sa[ao] || sName !== name) {
-              fail(`misuse of region in goroutine ${evG}: region end "${name ?? ''}" does not match the innermost region start "${sName ?? ''}"`);
-            }
-            stack.pop();
-          }
-        } else {
-          fail(`invalid user region mode ${mode} (expected 0 or 1)`);
-        }
-        break;
-      }
-    }
+const CHECK: readonly CheckHandler[] = (() => {
+  const t = new Array<CheckHandler>(EvCount).fill(checkNothing);
+  const on = (h: CheckHandler, ...types: number[]): void => {
+    for (const typ of types) t[typ] = h;
+  };
+  on(checkProcStart, EvProcStart);
+  on(checkProcStop, EvProcStop);
+  on(checkGCStart, EvGCStart);
+  on(checkGCDone, EvGCDone);
+  on(checkSTWStart, EvGCSTWStart);
+  on(checkSTWDone, EvGCSTWDone);
+  on(checkSweepStart, EvGCSweepStart);
+  on(checkSweepDone, EvGCSweepDone);
+  on(checkMarkAssistStart, EvGCMarkAssistStart);
+  on(checkMarkAssistDone, EvGCMarkAssistDone);
+  on(checkAlreadyWaiting, EvGoWaiting, EvGoInSyscall);
+  on(checkGoCreate, EvGoCreate);
+  on(checkGoStart, EvGoStart, EvGoStartLabel);
+  on(checkGoEnd, EvGoEnd, EvGoStop);
+  on(checkGoYield, EvGoSched, EvGoPreempt);
+  on(checkGoUnblock, EvGoUnblock);
+  on(checkGoSysCall, EvGoSysCall);
+  on(checkGoSysBlock, EvGoSysBlock);
+  on(checkGoSysExit, EvGoSysExit);
+  on(checkGoBlock, EvGoSleep, EvGoBlock, EvGoBlockSend, EvGoBlockRecv, EvGoBlockSelect, EvGoBlockSync, EvGoBlockCond, EvGoBlockNet, EvGoBlockGC);
+  on(checkTaskCreate, EvUserTaskCreate);
+  on(checkTaskEnd, EvUserTaskEnd);
+  on(checkRegion, EvUserRegion);
+  return t;
+})();
+
+function checkStates(st: EventStore): void {
+  const c: Checker = { st, gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), inGC: false, inSTW: false, i: 0, code: 0, evG: 0, evP: 0, ao: 0 };
+  c.gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
+  const order = st.order!;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    c.i = i;
+    c.code = st.code[i]!;
+    c.evG = st.g.get(i);
+    c.evP = st.p.get(i);
+    c.ao = st.argOff[i]!;
+    CHECK[c.code]!(c);
   }
 }
 
