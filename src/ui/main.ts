@@ -8,13 +8,12 @@ import { ChartsView } from "./charts.js";
 import { Editor } from "./editor.js";
 import { findEvent } from "./explain.js";
 import { centerOn, clampViewport, formatTime, lowerBound, panBy, timeToX, zoomAt, type Viewport } from "./layout.js";
-import { SpanKind, spanKindNames, type TimelineData } from "./model.js";
+import { ArrowKind, SpanKind, spanKindNames, type TimelineData } from "./model.js";
 import { arrowColors, goroutinePalette, kindColors } from "./palette.js";
 import type { RunOutput, UiOverride, WorkerRequest, WorkerResponse } from "./protocol.js";
 import { StepList } from "./steps.js";
 import { AXIS_H, LABEL_W, TimelineView, type SharedView, type SliceInfo } from "./timeline.js";
 import { downloadFormats } from "./downloads.js";
-import { ArrowKind } from "./model.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -568,7 +567,7 @@ window.addEventListener("mouseup", (e) => {
 window.addEventListener("mousemove", (e) => {
   if (drag === null) return;
   const dx = e.clientX - drag.x;
-  if (Math.abs(e.clientX - (drag.x - (drag.moved ? 0 : 0))) > 2) drag.moved = true;
+  if (Math.abs(dx) > 2) drag.moved = true;
   if (!drag.moved) return;
   if (drag.select) {
     const r = drag.view.canvas.getBoundingClientRect();
@@ -785,8 +784,6 @@ searchBox.addEventListener("keydown", (e) => {
     if (found === null) return;
     tlA.revealLane(found.lane);
     shared.cursorNs = found.startNs;
-    const s = tlA.sliceAt(LABEL_W + Math.max(0, timeToX(view(), found.startNs)), 0);
-    void s;
     if (found.startNs < shared.viewport.t0 || found.startNs > shared.viewport.t1) shared.viewport = centerOn(shared.viewport, found.startNs, shared.endNs);
     $("search-info").textContent = `G${g}: highlighted; at ${formatTime(found.startNs)} on ${runs[0]!.data.lanes[found.lane]!.label}`;
     drawAll();

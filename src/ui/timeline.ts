@@ -6,7 +6,7 @@
 // range and the selected slice go on an overlay canvas, so moving the mouse redraws only that.
 // Layout decisions live in layout.ts (pure, tested).
 import { forEachRun } from "./lod.js";
-import { formatTime, laneAtY, layoutLanes, lowerBound, niceTicks, spanAt, timeToX, xToTime, type LaneBox, type Viewport } from "./layout.js";
+import { formatTime, laneAtY, layoutLanes, lowerBound, niceTicks, spanAt, timeToX, upperBound, xToTime, type LaneBox, type Viewport } from "./layout.js";
 import { ArrowKind, MarkKind, SpanKind, spanKindNames, type Lane, type TimelineData } from "./model.js";
 import { arrowColors, colorIndex, FLOW_COLOR, labelColor, spanColor } from "./palette.js";
 
@@ -631,7 +631,7 @@ export class TimelineView {
     if (d === null) return null;
     let best: { lane: number; startNs: number } | null = null;
     d.lanes.forEach((lane, li) => {
-      for (let i = Math.max(0, spanAt(lane.start, lane.end, t)); i < lane.start.length; i++) {
+      for (let i = upperBound(lane.end, t); i < lane.start.length; i++) {
         if (lane.goid[i] !== g || lane.end[i]! <= t) continue;
         if (best === null || lane.start[i]! < best.startNs) best = { lane: li, startNs: lane.start[i]! };
         break;
