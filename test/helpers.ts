@@ -1,18 +1,23 @@
 // Test helpers: an observer that records copies of runtime events, and small program builders.
-import type { Observer, RuntimeEvent } from "../src/runtime/events.js";
+import { copyEvent, eventDetail, type EventFor, type Observer, type ReasonOf, type RuntimeEvent, type RuntimeFn } from "../src/runtime/events.js";
 import { WaitGroup, go, program, wgAdd, wgDone, wgWait } from "../src/workloads/api.js";
 import type { Op } from "../src/runtime/ops.js";
+
+/** The events of fn with reason R (all of fn's when it has no reason). */
+type Of<F extends RuntimeFn, R> = [R] extends [never] ? EventFor<F> : WithReason<EventFor<F>, R>;
+type WithReason<E, R> = E extends { reason: infer Q } ? (R extends Q ? E & { reason: R } : never) : never;
 
 export class EventLog implements Observer {
   readonly events: RuntimeEvent[] = [];
   onEvent(e: Readonly<RuntimeEvent>): void {
-    this.events.push({ ...e });
+    this.events.push(copyEvent(e));
   }
-  of(fn: RuntimeEvent["fn"], reason?: string): RuntimeEvent[] {
-    return this.events.filter((e) => e.fn === fn && (reason === undefined || e.reason === reason));
+  /** The events of fn (with that reason), typed: a misspelled fn or reason fails tsc. */
+  of<F extends RuntimeFn, R extends string = never>(fn: F, reason?: R & ReasonOf<F>): Of<F, R>[] {
+    return this.events.filter((e): e is Of<F, R> => e.fn === fn && (reason === undefined || ("reason" in e && e.reason === reason)));
   }
-  first(fn: RuntimeEvent["fn"], reason?: string): RuntimeEvent {
-    const e = this.of(fn, reason)[0];
+  first<F extends RuntimeFn, R extends string = never>(fn: F, reason?: R & ReasonOf<F>): Of<F, R> {
+    const e = this.of<F, R>(fn, reason)[0];
     if (e === undefined) throw new Error(`no ${fn}${reason === undefined ? "" : `(${reason})`} event`);
     return e;
   }
@@ -24,7 +29,7 @@ export class EventHash implements Observer {
   count = 0;
   onEvent(e: Readonly<RuntimeEvent>): void {
     this.count++;
-    this.mix(`${e.timeNs}|${e.fn}|${e.goid}|${e.m}|${e.p}|${e.gFrom}|${e.gTo}|${e.pFrom}|${e.pTo}|${e.reason}|${e.arg}`);
+    this.mix(`${e.timeNs}|${e.fn}|${e.goid}|${e.m}|${e.p}|${e.gFrom}|${e.gTo}|${e.pFrom}|${e.pTo}|${eventDetail(e)}`);
   }
   private mix(s: string): void {
     let h = this.h;

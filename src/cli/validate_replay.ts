@@ -21,7 +21,7 @@ class SiteLatency implements Observer {
   readonly bySite = new Map<string, number[]>();
   private readonly open = new Map<number, { site: string; t: number }>();
   onEvent(e: Readonly<RuntimeEvent>): void {
-    if (e.fn === "entersyscall" || e.fn === "entersyscallblock") this.open.set(e.goid, { site: e.reason, t: e.timeNs });
+    if (e.fn === "entersyscall" || e.fn === "entersyscallblock") this.open.set(e.goid, { site: e.site, t: e.timeNs });
     else if (e.fn === "exitsyscall") {
       const o = this.open.get(e.goid);
       if (o === undefined) return;

@@ -18,7 +18,8 @@ export const lockPreemptEntries: readonly Explanation[] = [
       "scheduling: every time the goroutine blocks, its M parks " +
       "(stoplockedm) and has to be handed a P again (startlockedm) - two " +
       "thread switches instead of none. The model's 'lockOSThread' event is " +
-      "this exported call (its arg is m.lockedExt); Go's lower-case " +
+      "this exported call (its lockedExt field is m.lockedExt); Go's " +
+      "lower-case " +
       "lockOSThread is the runtime-internal variant (m.lockedInt).",
     steps: [
       {
@@ -62,7 +63,7 @@ export const lockPreemptEntries: readonly Explanation[] = [
       "runtime-internal lockedInt) reach zero the goroutine and thread are " +
       "unwired and schedule normally again. Without a matching LockOSThread " +
       "it does nothing. The model's 'unlockOSThread' event carries the " +
-      "remaining lockedExt as its arg.",
+      "remaining count in its lockedExt field.",
     steps: [
       {
         text: "If m.lockedExt == 0 return; else m.lockedExt--.",
@@ -143,7 +144,7 @@ export const lockPreemptEntries: readonly Explanation[] = [
       },
       {
         text:
-          "Model: reason 'locked-goroutine-exited'; arg is mcount after the " +
+          "Model: reason 'locked-goroutine-exited'; mcount is the count after the " +
           "exit.",
       },
     ],

@@ -11,7 +11,7 @@ export const modelEntries: readonly Explanation[] = [
     goFile: "runtime/preempt.go",
     summary:
       "Model event, not a Go function: the running goroutine executes user " +
-      "code for the given CPU time (arg, in ns; reason: the workload's site " +
+      "code for the given CPU time (durationNs; site: the workload's site " +
       "label). The runtime does nothing during it, except that the " +
       "goroutine can be preempted, as runtime/preempt.go describes: " +
       "cooperatively at a function prologue that sees stackPreempt, or, " +

@@ -722,7 +722,7 @@ export const schedEntries: readonly Explanation[] = [
         text:
           "A network read/write/accept that would block: the goroutine parks " +
           "(gopark, netpollblock) and netpollWaiters++ (model reason " +
-          "'park <site>', arg = latency until the fd is ready).",
+          "'park' with the site and latencyNs, the time until the fd is ready).",
         changes: "G _Grunning -> _Gwaiting",
       },
       {
@@ -737,7 +737,7 @@ export const schedEntries: readonly Explanation[] = [
           "findRunnable step 12, P released: if Gs wait on the network or a " +
           "timer is pending and Xchg(lastpoll, 0) != 0, this M blocks in " +
           "netpoll until the earliest timer (pollUntil) or forever (model " +
-          "'block', arg = timeout or -1). On return ('woken'): store " +
+          "'block', timeoutNs or -1). On return ('woken'): store " +
           "lastpoll, take an idle P and run the first G; with no P, inject " +
           "all and stopm.",
         changes:

@@ -327,7 +327,7 @@ export const timeGcEntries: readonly Explanation[] = [
       {
         text:
           "Model: the gcStart event's reason is 'heap-goal' or 'runtime.GC'; " +
-          "its arg is the cycle number. The mark phase lasts a fixed time.",
+          "its cycle field is the cycle number. The mark phase lasts a fixed time.",
       },
     ],
     versions: [

@@ -40,7 +40,7 @@ export interface TraceEncoder {
 }
 
 /** v1 event types (Go 1.19 internal/trace). */
-export const Ev = {
+export const TraceEv = {
   Gomaxprocs: 4,
   ProcStart: 5,
   ProcStop: 6,
@@ -158,7 +158,7 @@ export class GoTraceObserver implements Observer {
   private begin(ticks: number, p: number): void {
     if (this.begun) return;
     this.begun = true;
-    this.put(p, Ev.Gomaxprocs, ticks, this.rt.gomaxprocs, 0);
+    this.put(p, TraceEv.Gomaxprocs, ticks, this.rt.gomaxprocs, 0);
   }
 
   /** The stack of G slot `gp` at its current op (src/observers/trace_sites.ts). */
@@ -192,7 +192,7 @@ export class GoTraceObserver implements Observer {
     const pt = this.pt(p);
     if (p < 0 || !pt.started) return;
     pt.started = false;
-    this.put(p, Ev.ProcStop, t);
+    this.put(p, TraceEv.ProcStop, t);
   }
 
   /** The G attached to a _Psyscall P loses it: GoSysBlock, ProcStop in that P's batch. */
@@ -201,7 +201,7 @@ export class GoTraceObserver implements Observer {
     if (pt.lastG !== 0) {
       const g = this.g(pt.lastG);
       if (g.state === GS.Syscall) {
-        this.put(p, Ev.GoSysBlock, t);
+        this.put(p, TraceEv.GoSysBlock, t);
         g.state = GS.SysBlocked;
         pt.lastG = 0;
       }
@@ -213,7 +213,7 @@ export class GoTraceObserver implements Observer {
     const g = this.g(goid);
     const pt = this.pt(p);
     g.seq++;
-    this.put(p, Ev.GoStart, t, goid, g.seq);
+    this.put(p, TraceEv.GoStart, t, goid, g.seq);
     g.state = GS.Running;
     g.p = p;
     pt.lastG = goid;
@@ -222,7 +222,7 @@ export class GoTraceObserver implements Observer {
   private sysExit(goid: number, p: number, t: number, realTicks: number): void {
     const g = this.g(goid);
     g.seq++;
-    this.put(p, Ev.GoSysExit, t, goid, g.seq, realTicks);
+    this.put(p, TraceEv.GoSysExit, t, goid, g.seq, realTicks);
     g.state = GS.Runnable;
     g.exitTicks = 0;
   }
@@ -231,7 +231,7 @@ export class GoTraceObserver implements Observer {
   private stopG(e: Readonly<RuntimeEvent>, type: number, state: GS, stk: number): void {
     const t = this.ticks(e.timeNs);
     const pt = this.pt(e.p);
-    this.put(e.p, type, t, ...(type === Ev.GoEnd ? [] : [stk]));
+    this.put(e.p, type, t, ...(type === TraceEv.GoEnd ? [] : [stk]));
     const g = this.g(e.goid);
     g.state = state;
     pt.lastG = 0;
@@ -245,7 +245,7 @@ export class GoTraceObserver implements Observer {
         const pt = this.pt(e.p);
         if (!pt.started) {
           pt.started = true;
-          this.put(e.p, Ev.ProcStart, t, e.m);
+          this.put(e.p, TraceEv.ProcStart, t, e.m);
         }
         this.begin(t, e.p);
         return;
@@ -260,7 +260,7 @@ export class GoTraceObserver implements Observer {
         g.state = GS.Runnable;
         g.p = e.p;
         const creator = this.curg(e.m);
-        this.put(e.p, Ev.GoCreate, t, e.goid, this.startStack(e.reason), creator !== 0 && e.arg !== 0 ? this.opStack(creator) : 0);
+        this.put(e.p, TraceEv.GoCreate, t, e.goid, this.startStack(e.program), creator !== 0 && e.creatorGoid !== 0 ? this.opStack(creator) : 0);
         return;
       }
       case "execute": {
@@ -270,58 +270,58 @@ export class GoTraceObserver implements Observer {
         return;
       }
       case "goexit0":
-        this.stopG(e, Ev.GoEnd, GS.Dead, 0);
+        this.stopG(e, TraceEv.GoEnd, GS.Dead, 0);
         return;
       case "gopark": {
         const gp = this.curg(e.m);
         const stk = this.opStack(gp);
-        let type: number = Ev.GoBlock;
-        switch (e.arg as WaitReason) {
+        let type: number = TraceEv.GoBlock;
+        switch (e.waitReason) {
           case WaitReason.ChanSend:
-            type = Ev.GoBlockSend;
+            type = TraceEv.GoBlockSend;
             break;
           case WaitReason.ChanReceive:
-            type = Ev.GoBlockRecv;
+            type = TraceEv.GoBlockRecv;
             break;
           case WaitReason.Select: {
             const op = currentOp(this.rt, gp);
             // select {} parks forever: GoStop, as block() writes.
-            type = op !== undefined && op.op === "select" && op.cases.length === 0 ? Ev.GoStop : Ev.GoBlockSelect;
+            type = op !== undefined && op.op === "select" && op.cases.length === 0 ? TraceEv.GoStop : TraceEv.GoBlockSelect;
             break;
           }
           case WaitReason.SyncMutexLock:
           case WaitReason.SyncWaitGroupWait:
-            type = Ev.GoBlockSync;
+            type = TraceEv.GoBlockSync;
             break;
           case WaitReason.Sleep:
-            type = Ev.GoSleep;
+            type = TraceEv.GoSleep;
             break;
           default:
-            type = Ev.GoBlock;
+            type = TraceEv.GoBlock;
         }
-        this.stopG(e, type, type === Ev.GoStop ? GS.Dead : GS.Waiting, stk);
+        this.stopG(e, type, type === TraceEv.GoStop ? GS.Dead : GS.Waiting, stk);
         return;
       }
       case "ready": {
         const g = this.g(e.goid);
         g.seq++;
         const stk = e.p >= 0 && this.pt(e.p).lastG !== 0 ? this.opStack(this.curg(e.m)) : 0;
-        this.put(e.p, Ev.GoUnblock, t, e.goid, g.seq, stk);
+        this.put(e.p, TraceEv.GoUnblock, t, e.goid, g.seq, stk);
         g.state = GS.Runnable;
         return;
       }
       case "goschedImpl":
       case "gopreempt_m":
-        this.stopG(e, e.fn === "goschedImpl" ? Ev.GoSched : Ev.GoPreempt, GS.Runnable, this.opStack(this.curg(e.m)));
+        this.stopG(e, e.fn === "goschedImpl" ? TraceEv.GoSched : TraceEv.GoPreempt, GS.Runnable, this.opStack(this.curg(e.m)));
         return;
       case "entersyscall":
       case "entersyscallblock": {
         const gp = this.curg(e.m);
         const g = this.g(e.goid);
-        this.put(e.p, Ev.GoSysCall, t, this.opStack(gp, e.reason === "cgocall" ? "" : e.reason));
+        this.put(e.p, TraceEv.GoSysCall, t, this.opStack(gp, e.site === "cgocall" ? "" : e.site));
         g.state = GS.Syscall;
         if (e.fn === "entersyscallblock") {
-          this.put(e.p, Ev.GoSysBlock, t);
+          this.put(e.p, TraceEv.GoSysBlock, t);
           g.state = GS.SysBlocked;
           this.pt(e.p).lastG = 0;
         }
@@ -334,21 +334,21 @@ export class GoTraceObserver implements Observer {
       case "stopTheWorldWithSema":
         if (e.reason === "took-syscall-p") this.sysBlockP(e.p, t);
         else if (e.reason === "begin") {
-          this.put(e.p, Ev.GCSTWStart, t, this.markTermination ? 0 : 1);
+          this.put(e.p, TraceEv.GCSTWStart, t, this.markTermination ? 0 : 1);
           this.stwOpen = true;
         }
         return;
       case "startTheWorldWithSema":
         if (this.markTermination) {
-          this.put(e.p, Ev.GCDone, t);
+          this.put(e.p, TraceEv.GCDone, t);
           this.gcOpen = false;
           this.markTermination = false;
         }
-        this.put(e.p, Ev.GCSTWDone, t);
+        this.put(e.p, TraceEv.GCSTWDone, t);
         this.stwOpen = false;
         return;
       case "gcStart":
-        this.put(e.p, Ev.GCStart, t, this.gcCount++, this.opStack(this.curg(e.m)));
+        this.put(e.p, TraceEv.GCStart, t, this.gcCount++, this.opStack(this.curg(e.m)));
         this.gcOpen = true;
         this.markTermination = false;
         return;
@@ -392,7 +392,7 @@ export class GoTraceObserver implements Observer {
     if (pt.lastG !== 0 && pt.lastG !== self) {
       const other = this.g(pt.lastG);
       if (other.state === GS.Syscall) {
-        this.put(p, Ev.GoSysBlock, t);
+        this.put(p, TraceEv.GoSysBlock, t);
         other.state = GS.SysBlocked;
       }
       pt.lastG = 0;
@@ -405,7 +405,7 @@ export class GoTraceObserver implements Observer {
     if (g.state !== GS.Syscall) return;
     const pt = this.pt(g.p);
     if (pt.lastG === goid) {
-      this.put(g.p, Ev.GoSysBlock, t);
+      this.put(g.p, TraceEv.GoSysBlock, t);
       pt.lastG = 0;
     }
     g.state = GS.SysBlocked;
@@ -420,10 +420,10 @@ export class GoTraceObserver implements Observer {
       if (pt.lastG !== 0) {
         const g = this.g(pt.lastG);
         if (g.state === GS.Running) {
-          this.put(p, Ev.GoSched, t, 0);
+          this.put(p, TraceEv.GoSched, t, 0);
           g.state = GS.Runnable;
         } else if (g.state === GS.Syscall) {
-          this.put(p, Ev.GoSysBlock, t);
+          this.put(p, TraceEv.GoSysBlock, t);
           g.state = GS.SysBlocked;
           this.stats.endSysBlocks++;
         }
@@ -432,8 +432,8 @@ export class GoTraceObserver implements Observer {
       this.procStop(p, t);
     }
     for (const g of this.gs.values()) if (g.state === GS.SysBlocked) this.stats.blockedAtEnd++;
-    if (this.gcOpen) this.put(NO_P, Ev.GCDone, t);
-    if (this.stwOpen) this.put(NO_P, Ev.GCSTWDone, t);
+    if (this.gcOpen) this.put(NO_P, TraceEv.GCDone, t);
+    if (this.stwOpen) this.put(NO_P, TraceEv.GCSTWDone, t);
     this.ended = true;
     this.enc.finish();
   }

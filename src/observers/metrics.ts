@@ -99,7 +99,7 @@ export class MetricsObserver implements Observer {
         break;
       case "newm":
         if (e.reason !== "sysmon" && e.reason !== "start-up") this.threadsCreated++;
-        if (e.arg > this.threadsPeak) this.threadsPeak = e.arg;
+        if (e.mcount > this.threadsPeak) this.threadsPeak = e.mcount;
         break;
       case "execute": {
         const since = this.runnableSince.get(e.goid);
@@ -166,7 +166,7 @@ export class MetricsObserver implements Observer {
         if (e.reason === "took-syscall-p") this.lostP++;
         break;
       case "startTheWorldWithSema":
-        this.stwTotalNs += e.arg;
+        this.stwTotalNs += e.durationNs;
         break;
       case "gcStart":
         this.gcCycles++;

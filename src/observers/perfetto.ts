@@ -254,7 +254,7 @@ export class PerfettoObserver implements Observer {
         this.seeM(e.m, e.reason);
         break;
       case "newproc":
-        this.names.set(e.goid, e.reason);
+        this.names.set(e.goid, e.program);
         if (this.gTracks) this.enc.trackName(PID_G, e.goid, this.gName(e.goid));
         this.gState(e.goid, t, "runnable", colour.runnable);
         break;
@@ -287,7 +287,7 @@ export class PerfettoObserver implements Observer {
         break;
       case "gopark":
         this.slice(PID_P, e.p, t, null);
-        this.gState(e.goid, t, `waiting (${waitReasons[e.arg] ?? "park"})`, colour.waiting);
+        this.gState(e.goid, t, `waiting (${waitReasons[e.waitReason] ?? "park"})`, colour.waiting);
         break;
       case "goschedImpl":
       case "gopreempt_m":
@@ -299,7 +299,7 @@ export class PerfettoObserver implements Observer {
         break;
       case "entersyscall":
       case "entersyscallblock": {
-        const site = e.reason;
+        const site = e.site;
         this.mSite.set(e.m, site);
         this.slice(PID_M, e.m, t, `syscall ${site} G${e.goid}`, colour.syscall, { goid: e.goid, site });
         this.gState(e.goid, t, "syscall", colour.syscall);
@@ -314,7 +314,7 @@ export class PerfettoObserver implements Observer {
         break;
       }
       case "rawsyscall":
-        this.slice(PID_M, e.m, t, `rawsyscall ${e.reason}`, colour.syscall, { goid: e.goid });
+        this.slice(PID_M, e.m, t, `rawsyscall ${e.site}`, colour.syscall, { goid: e.goid });
         break;
       case "rawsyscall_return":
         this.slice(PID_M, e.m, t, `P${e.p}`, colour.running);
@@ -338,7 +338,7 @@ export class PerfettoObserver implements Observer {
         if (this.rt.gc.phase === "stw2") this.slice(PID_P, TID_GC, t, null);
         break;
       case "gcStart":
-        this.slice(PID_P, TID_GC, t, `GC ${e.arg}`, colour.gc);
+        this.slice(PID_P, TID_GC, t, `GC ${e.cycle}`, colour.gc);
         break;
       case "exitsyscallfast_reacquired":
         // The other G's syscall on our P loses it.

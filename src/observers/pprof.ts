@@ -69,10 +69,10 @@ export class SyscallProfileObserver implements Observer {
     switch (e.fn) {
       case "entersyscall":
       case "entersyscallblock":
-        this.enter(e, e.reason === "cgocall" ? "" : e.reason);
+        this.enter(e, e.site === "cgocall" ? "" : e.site);
         return;
       case "rawsyscall":
-        this.enter(e, e.reason);
+        this.enter(e, e.site);
         return;
       case "exitsyscallfast":
       case "exitsyscallfast_pidle":

@@ -26,7 +26,7 @@ export function lockOSThreadOp(rt: Runtime, mp: M): void {
   mp.lockedExt++;
   mp.lockedg = gp;
   rt.gs.lockedm[gp] = mp.id;
-  rt.ev("lockOSThread", gp, mp, mp.p, "", mp.lockedExt);
+  rt.ev("lockOSThread", gp, mp, mp.p, mp.lockedExt);
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
 }
 
@@ -38,7 +38,7 @@ export function unlockOSThreadOp(rt: Runtime, mp: M): void {
     mp.lockedg = nilG;
     rt.gs.lockedm[gp] = noM;
   }
-  rt.ev("unlockOSThread", gp, mp, mp.p, "", mp.lockedExt);
+  rt.ev("unlockOSThread", gp, mp, mp.p, mp.lockedExt);
   gostepAfter(rt, mp, rt.config.costs.syncOpNs);
 }
 
@@ -78,7 +78,7 @@ export function startlockedm(rt: Runtime, mp: M, gp: number): void {
   const lm = rt.allm[rt.gs.lockedm[gp]!]!;
   const pp = releasep(rt, mp);
   lm.nextp = pp;
-  rt.ev("startlockedm", gp, lm, pp, "");
+  rt.ev("startlockedm", gp, lm, pp);
   rt.ev("notewakeup", nilG, lm, pp, "m.park");
   if (lm.state === "lockedidle") {
     rt.sched.nmidlelocked--;

@@ -25,7 +25,7 @@ export function netOp(rt: Runtime, mp: M, latency: Duration, site: string): void
   const gen = ++rt.gs.timerGen[gp]!;
   np.waiters++;
   rt.queue.push(rt.nowNs + latencyNs, Ev.NetReady, gp, gen);
-  rt.ev("netpoll", gp, mp, mp.p, `park ${site}`, latencyNs);
+  rt.ev("netpoll", gp, mp, mp.p, "park", site, latencyNs);
   gopark(rt, mp, WaitReason.IOWait);
 }
 

@@ -14,6 +14,7 @@ import { casgstatus, caspstatus } from "./status.js";
 import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import { formatBytes, goroutineBytes } from "../base/limits.js";
 import { assert, InvariantError } from "../base/assert.js";
+import type { ReasonOf } from "./events.js";
 import type { Program } from "./ops.js";
 import { cpuRemove } from "./cpu.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -125,7 +126,7 @@ export function acquirep(rt: Runtime, mp: M, pp: P): void {
   mp.p = pp;
   pp.m = mp;
   caspstatus(rt, pp, _Pidle, _Prunning);
-  rt.ev("acquirep", nilG, mp, pp, "");
+  rt.ev("acquirep", nilG, mp, pp);
 }
 
 /** releasep (proc.go): disassociate mp from its P, which becomes _Pidle (not yet on the idle list). */
@@ -194,7 +195,7 @@ function notewakeupM(rt: Runtime, mp: M): void {
  * startm (proc.go): run pp (or an idle P if pp is null) on some M — an idle one woken, or a new
  * thread. With spinning, the caller has incremented nmspinning; if no P is free that is undone.
  */
-export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: string): void {
+export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: ReasonOf<"startm">): void {
   if (pp === null) {
     pp = pidleget(rt);
     if (pp === null) {
@@ -203,7 +204,7 @@ export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: str
     }
   }
   const nmp = mget(rt);
-  rt.ev("startm", nilG, nmp, pp, reason, spinning ? 1 : 0);
+  rt.ev("startm", nilG, nmp, pp, reason, spinning);
   if (nmp === null) {
     newm(rt, spinning, pp);
     return;
@@ -217,7 +218,7 @@ export function startm(rt: Runtime, pp: P | null, spinning: boolean, reason: str
 /** stopm (proc.go): park mp on the idle list until startm hands it a P. */
 export function stopm(rt: Runtime, mp: M): void {
   assert(mp.p === null && !mp.spinning, "stopm: holding p or spinning");
-  rt.ev("stopm", nilG, mp, null, "");
+  rt.ev("stopm", nilG, mp, null);
   mput(rt, mp);
   rt.mWait(mp);
 }
@@ -237,7 +238,7 @@ export function mstartOrWake(rt: Runtime, mp: M): void {
  * Start an M for it if there is work or nobody could notice new work; otherwise it goes idle.
  * First match wins.
  */
-export function handoffp(rt: Runtime, pp: P, why: string): void {
+export function handoffp(rt: Runtime, pp: P, why: "" | "entersyscallblock" | "forEachP" | "stoplockedm" | "mexit"): void {
   const s = rt.sched;
   // 1. Local or global work: start an M right away.
   if (!runqempty(pp) || s.runqsize !== 0) {
@@ -329,7 +330,7 @@ function resetspinning(rt: Runtime, mp: M): void {
   mp.spinning = false;
   rt.sched.nmspinning--;
   assert(rt.sched.nmspinning >= 0, "findrunnable: negative nmspinning");
-  rt.ev("resetspinning", nilG, mp, mp.p, "");
+  rt.ev("resetspinning", nilG, mp, mp.p);
   wakep(rt);
 }
 
@@ -383,7 +384,7 @@ export function execute(rt: Runtime, mp: M, gp: number, inheritTime: boolean): v
   casgstatus(rt, gp, _Grunnable, _Grunning);
   gs.preempt[gp] = 0;
   if (!inheritTime) pp.schedtick++;
-  rt.ev("execute", gp, mp, pp, inheritTime ? "inherit-time" : "", pp.schedtick);
+  rt.ev("execute", gp, mp, pp, inheritTime, pp.schedtick);
   // A G rescheduled after exitsyscall0 finishes exitsyscall's tail on its new P.
   if (gs.inSyscall[gp] === 1) exitsyscallTail(rt, mp, gp);
   gostep(rt, mp);
@@ -401,7 +402,7 @@ export function gopark(rt: Runtime, mp: M, reason: WaitReason): void {
   const gp = mp.curg;
   casgstatus(rt, gp, _Grunning, _Gwaiting);
   rt.gs.waitReason[gp] = reason;
-  rt.ev("gopark", gp, mp, mp.p, "", reason);
+  rt.ev("gopark", gp, mp, mp.p, reason);
   dropg(rt, mp);
   rt.mAfter(mp, rt.config.costs.scheduleNs, Resume.Schedule);
 }
@@ -422,7 +423,7 @@ export function ready(rt: Runtime, gp: number, pp: P | null): void {
  * the callers that then place the G themselves: netpoll's first G runs at once, injectglist spreads
  * a list, a GC mark worker is run by the scheduler that picked it.
  */
-export function readyStatus(rt: Runtime, gp: number, mp: M | null, pp: P | null, reason: string): void {
+export function readyStatus(rt: Runtime, gp: number, mp: M | null, pp: P | null, reason: ReasonOf<"ready">): void {
   casgstatus(rt, gp, _Gwaiting, _Grunnable);
   rt.gs.waitReason[gp] = 0;
   rt.ev("ready", gp, mp, pp, reason);
@@ -432,7 +433,7 @@ export function readyStatus(rt: Runtime, gp: number, mp: M | null, pp: P | null,
 export function goschedImpl(rt: Runtime, mp: M, preempted: boolean): void {
   const gp = mp.curg;
   casgstatus(rt, gp, _Grunning, _Grunnable);
-  rt.ev(preempted ? "gopreempt_m" : "goschedImpl", gp, mp, mp.p, "");
+  rt.ev(preempted ? "gopreempt_m" : "goschedImpl", gp, mp, mp.p);
   dropg(rt, mp);
   globrunqput(rt, gp);
   rt.mAfter(mp, rt.config.costs.scheduleNs, Resume.Schedule);
@@ -443,7 +444,7 @@ export function goexit0(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   const gs = rt.gs;
   casgstatus(rt, gp, _Grunning, _Gdead);
-  rt.ev("goexit0", gp, mp, mp.p, "");
+  rt.ev("goexit0", gp, mp, mp.p);
   dropg(rt, mp);
   rt.liveGoroutines--;
   // Exiting while locked (lockedExt > 0): the thread exits with the goroutine (mexit).
@@ -687,7 +688,7 @@ export function gcstopm(rt: Runtime, mp: M): void {
   }
   const pp = releasep(rt, mp);
   caspstatus(rt, pp, _Pidle, _Pgcstop);
-  rt.ev("gcstopm", nilG, mp, pp, "");
+  rt.ev("gcstopm", nilG, mp, pp);
   stopwaitDone(rt);
   stopm(rt, mp);
 }
@@ -709,7 +710,7 @@ export function preemptone(rt: Runtime, pp: P, self: M | null): boolean {
   if (rt.gs.status[gp] === _Gsyscall) return false;
   rt.gs.preempt[gp] = 1;
   pp.preempt = true;
-  rt.ev("preemptone", gp, mp, pp, "");
+  rt.ev("preemptone", gp, mp, pp);
   // Cooperative: stackPreempt is seen at the next function prologue — unless the G runs a tight loop.
   if (rt.gs.noCalls[gp] === 0) rt.queue.push(rt.nowNs + rt.config.costs.preemptPrologueNs, Ev.Prologue, mp.id, gp);
   // Asynchronous (go1.14+): preemptM sends SIGURG.

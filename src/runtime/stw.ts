@@ -62,16 +62,17 @@ export function gcStart(rt: Runtime, mp: M, wait: boolean): void {
  * A GC cycle started by a thread the model does not run (runtime.GC or ReadMemStats on another M,
  * the forcegc helper): its stop-the-world arrives now, wherever the Ms are. Buggify (buggify.ts)
  * calls it between the steps of the syscall path; the cycle then runs as any other, with the GC's
- * own actor as initiator (as mark termination already is). False if a cycle is running.
+ * own actor as initiator (as mark termination already is). False if a cycle is running. `site` says
+ * who started it (the event's reason is "elsewhere").
  */
-export function gcStartElsewhere(rt: Runtime, reason: string): boolean {
+export function gcStartElsewhere(rt: Runtime, site: string): boolean {
   const gc = rt.gc;
   if (gc.phase !== "off") return false;
   gc.cycles++;
   gc.phase = "stw1";
   gc.initiator = null;
   gc.starter = nilG;
-  rt.ev("gcStart", nilG, null, null, reason, gc.cycles);
+  rt.ev("gcStart", nilG, null, null, "elsewhere", site, gc.cycles);
   stopTheWorldWithSema(rt, null);
   return true;
 }
@@ -173,7 +174,7 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
     }
     case GcStep.MarkDone:
       gc.gen++;
-      rt.ev("gcMarkDone", nilG, null, null, "");
+      rt.ev("gcMarkDone", nilG, null, null);
       // gcMarkDone: the workers stop, every P's buffers are flushed with forEachP, the world stops.
       stopMarkWorkers(rt);
       forEachP(rt);
@@ -230,7 +231,7 @@ function startTheWorldWithSema(rt: Runtime, mp: M | null): void {
   }
   s.gcwaiting = false;
   s.stopwait = 0;
-  rt.ev("startTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, "", rt.nowNs - rt.gc.stwStartNs);
+  rt.ev("startTheWorldWithSema", mp?.curg ?? nilG, mp, mp?.p ?? null, rt.nowNs - rt.gc.stwStartNs);
   sysmonNoteWakeup(rt);
   for (const pp of runnable) startMForP(rt, pp);
   wakep(rt);

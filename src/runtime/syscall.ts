@@ -14,6 +14,7 @@
 import { casgstatus, caspstatus } from "./status.js";
 import { sleepNs, syscallOverheadNs } from "./machine.js";
 import { sample } from "./program.js";
+import type { ReasonOf } from "./events.js";
 import type { Op } from "./ops.js";
 import { Resume, acquirep, dropg, execute, handoffp, pidleget, releasep, stopm, stopwaitDone } from "./proc.js";
 import { gostepAfter } from "./program.js";
@@ -62,7 +63,7 @@ export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
 
 export function rawSyscallReturn(rt: Runtime, mp: M): void {
   mp.state = "running";
-  rt.ev("rawsyscall_return", mp.curg, mp, mp.p, "");
+  rt.ev("rawsyscall_return", mp.curg, mp, mp.p);
   gostepAfter(rt, mp, 0);
 }
 
@@ -89,7 +90,7 @@ export function reentersyscall(rt: Runtime, mp: M, site: string): void {
   }
   caspstatus(rt, pp, _Prunning, _Psyscall);
   mp.state = "syscall";
-  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick);
+  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick, -1);
   if (rt.sched.gcwaiting) entersyscall_gcwait(rt, mp, pp);
 }
 
@@ -116,13 +117,13 @@ function reentersyscallNoPsyscall(rt: Runtime, mp: M, site: string): void {
   casgstatus(rt, gp, _Grunning, _Gsyscall);
   rt.gs.inSyscall[gp] = 1;
   mp.state = "syscall";
-  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick);
+  rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick, -1);
   if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
 }
 
 /** entersyscall_sysmon (proc.go): wake sysmon from its deep sleep. */
 function entersyscall_sysmon(rt: Runtime, mp: M): void {
-  rt.ev("entersyscall_sysmon", mp.curg, mp, mp.p, "");
+  rt.ev("entersyscall_sysmon", mp.curg, mp, mp.p);
   sysmonNoteWakeup(rt);
 }
 
@@ -271,7 +272,7 @@ function exitsyscall0(rt: Runtime, mp: M): void {
  * the M whose G is in a syscall: p.m = m.p = 0, _Pidle, syscalltick++. The caller hands it off or
  * uses it.
  */
-export function takeP(rt: Runtime, pp: P, why: string): void {
+export function takeP(rt: Runtime, pp: P, why: ReasonOf<"takeP">): void {
   const holder = pp.m!;
   holder.p = null;
   pp.m = null;

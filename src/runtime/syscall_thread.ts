@@ -43,7 +43,7 @@ export function syscallThreadOp(rt: Runtime, mp: M, op: SyscallOp, durationNs: n
   st.gp = gp;
   st.caller = mp;
   st.gen++;
-  rt.ev("entersyscall", gp, mp, mp.p, op.site, st.id);
+  rt.ev("entersyscall", gp, mp, mp.p, op.site, mp.p?.syscalltick ?? 0, st.id);
   rt.queue.push(rt.nowNs + startNs + durationNs, Ev.SyscallThread, st.id, st.gen);
   gopark(rt, mp, WaitReason.Syscall);
 }

@@ -92,7 +92,7 @@ function sysmonPass(rt: Runtime): void {
   else sm.idle++;
   if (rt.config.schedtraceNs > 0 && rt.nowNs - sm.lastTraceNs >= rt.config.schedtraceNs) {
     sm.lastTraceNs = rt.nowNs;
-    rt.ev("schedtrace", nilG, rt.sysmonM, null, "");
+    rt.ev("schedtrace", nilG, rt.sysmonM, null);
   }
 }
 

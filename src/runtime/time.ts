@@ -68,10 +68,10 @@ export function checkTimers(rt: Runtime, pp: P, runOn: P): boolean {
     const token = heap.poppedToken;
     if (kind === TimerKind.Sleep) {
       if (rt.gs.timerGen[target] !== token || rt.gs.status[target] !== _Gwaiting || rt.gs.waitReason[target] !== WaitReason.Sleep) continue;
-      rt.ev("timer_fire", target, runOn.m, runOn, pp === runOn ? "" : `stolen-from-P${pp.id}`);
+      rt.ev("timer_fire", target, runOn.m, runOn, "sleep", pp === runOn ? -1 : pp.id);
       ready(rt, target, runOn);
     } else {
-      rt.ev("timer_fire", nilG, runOn.m, runOn, "chan");
+      rt.ev("timer_fire", nilG, runOn.m, runOn, "chan", pp === runOn ? -1 : pp.id);
       timerChanSend(rt, rt.timerChans[target]!, runOn);
     }
     ran = true;

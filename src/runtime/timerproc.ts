@@ -71,7 +71,7 @@ function timerprocStep(rt: Runtime, mp: M, tb: TimerBucket): void {
     heap.pop();
     const gp = heap.poppedTarget;
     if (rt.gs.status[gp] === _Gwaiting && rt.gs.waitReason[gp] === WaitReason.Sleep) {
-      rt.ev("timer_fire", gp, mp, mp.p, "timerproc");
+      rt.ev("timer_fire", gp, mp, mp.p, "timerproc", -1);
       ready(rt, gp, mp.p);
     }
   }

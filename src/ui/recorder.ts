@@ -2,7 +2,7 @@
 // counters) that turns runtime events into the UI's TimelineData: a lane per P and per M, arrows for
 // retakes and handoffs, sysmon wake-ups, stop-the-world bands, counters and the full event log.
 import type { Observer, RuntimeEvent } from "../runtime/events.js";
-import { runtimeFns } from "../runtime/events.js";
+import { eventLabel, eventNumber, runtimeFns } from "../runtime/events.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { _Grunning, _Pgcstop, _Pidle, _Psyscall } from "../runtime/runtime2.js";
 import { ArrowKind, MarkKind, SpanKind, TimelineBuilder, type TimelineData } from "./model.js";
@@ -143,7 +143,7 @@ export class TimelineRecorder implements Observer {
     if (e.fn !== "handoffp" && e.fn !== "startm" && e.fn !== "newm") this.lastHandoffP = e.fn === "notewakeup" ? this.lastHandoffP : -1;
     const c = this.readCounters();
     b.sample(t, c);
-    b.logEvent(t, b.fnId(e.fn), g, e.m, e.p, e.gFrom, e.gTo, e.pFrom, e.pTo, e.reason, e.arg, c);
+    b.logEvent(t, b.fnId(e.fn), g, e.m, e.p, e.gFrom, e.gTo, e.pFrom, e.pTo, eventLabel(e), eventNumber(e), c);
   }
 
   onEnd(endTimeNs: number): void {

@@ -77,7 +77,7 @@ class WindowObserver implements Observer {
   endNs = 0;
   constructor(private readonly worker: string) {}
   onEvent(e: Readonly<RuntimeEvent>): void {
-    if (this.startNs < 0 && e.fn === "newproc" && e.reason === this.worker) this.startNs = e.timeNs;
+    if (this.startNs < 0 && e.fn === "newproc" && e.program === this.worker) this.startNs = e.timeNs;
   }
   onEnd(t: number): void {
     this.endNs = t;
@@ -164,8 +164,8 @@ function behindCase(procs: number, dUs: number, n: number, gapUs: number, sim: S
   const late: number[] = [];
   const obs: Observer = {
     onEvent(e) {
-      if (e.fn === "newproc" && e.reason === "main") mainGoid = e.goid;
-      if (e.fn === "newproc" && e.reason === "B") {
+      if (e.fn === "newproc" && e.program === "main") mainGoid = e.goid;
+      if (e.fn === "newproc" && e.program === "B") {
         spawned.set(e.goid, e.timeNs);
         if (t0 < 0) t0 = e.timeNs;
       }
@@ -331,8 +331,8 @@ function tightloopCase(procs: number, dUs: number, n: number, gapUs: number, sim
   let preempted = 0;
   const obs: Observer = {
     onEvent(e) {
-      if (e.fn === "newproc" && e.reason === "waiter") spawned.set(e.goid, e.timeNs);
-      if (e.fn === "newproc" && e.reason === "spinner") [spinnerG, ranNs, since] = [e.goid, 0, -1];
+      if (e.fn === "newproc" && e.program === "waiter") spawned.set(e.goid, e.timeNs);
+      if (e.fn === "newproc" && e.program === "spinner") [spinnerG, ranNs, since] = [e.goid, 0, -1];
       if (e.goid === spinnerG && e.fn === "execute") since = e.timeNs;
       if (e.goid === spinnerG && e.gFrom === _Grunning && e.gTo !== _Grunning && since >= 0) {
         ranNs += e.timeNs - since;

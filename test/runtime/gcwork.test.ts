@@ -20,7 +20,7 @@ test("GOMAXPROCS=4: one P runs a dedicated mark worker for the whole mark phase"
     yield GC();
   });
   simulate({ gomaxprocs: 4, main, observers: [log], check: true });
-  const dedicated = log.of("gcMarkWorker", "dedicated");
+  const dedicated = log.of("gcMarkWorker").filter((e) => e.mode === "dedicated");
   assert.equal(dedicated.length, 1);
   const restart = log.first("startTheWorldWithSema");
   const worker = dedicated[0]!;

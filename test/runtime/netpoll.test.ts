@@ -43,7 +43,7 @@ test("an idle M blocks in netpoll; a ready fd wakes it, and it runs the goroutin
   const woken = log.first("netpoll", "woken");
   assert.ok(block.timeNs < ms(1));
   assert.ok(woken.timeNs >= ms(5) && woken.timeNs <= ms(5) + 20_000, `woken at ${woken.timeNs}`);
-  assert.equal(woken.arg, 1);
+  assert.equal(woken.count, 1);
   assert.equal(sim.result.stoppedBy, "main-exited");
 });
 

@@ -41,7 +41,7 @@ test("sysmon-tick=1ms: the retake behind a syscall comes one to two 1 ms ticks l
   const retake = log.first("retake");
   const delay = retake.timeNs - enter.timeNs;
   assert.ok(delay >= ms(1) && delay <= ms(2.2), `retaken after ${delay} ns`);
-  const ticks = log.of("sysmon", "wake").map((e) => e.arg);
+  const ticks = log.of("sysmon", "wake").map((e) => e.delayUs);
   assert.ok(ticks.every((t) => t >= 1000), "sysmon never sleeps less than 1 ms");
 });
 

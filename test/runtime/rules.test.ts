@@ -109,7 +109,7 @@ test("runqputslow: a full local ring moves half of it plus the new G to the glob
   });
   simulate({ gomaxprocs: 1, main, observers: [log], check: true });
   const slow = log.first("runqputslow");
-  assert.equal(slow.arg, 129, "128 from the ring + the displaced G");
+  assert.equal(slow.count, 129, "128 from the ring + the displaced G");
 });
 
 test("stop-the-world takes Ps in syscalls at once; a syscall returning meanwhile exits slow", () => {
@@ -143,7 +143,7 @@ test("sysmon backs off after 50 idle passes: 20 µs ×51, then 40, 80, … 10 ms
   const log = new EventLog();
   // GOMAXPROCS=2 with one G computing keeps one P busy (no deep sleep) and never retakes anything.
   simulate({ gomaxprocs: 2, machine: exactMachine, main: program("main", function* () { for (let i = 0; i < 40; i++) yield compute(ms(1)); }), observers: [log], check: true });
-  const delays = log.of("sysmon", "wake").map((e) => e.arg);
+  const delays = log.of("sysmon", "wake").map((e) => e.delayUs);
   assert.deepEqual(delays.slice(0, 51), new Array(51).fill(20));
   assert.deepEqual(delays.slice(51, 60), [40, 80, 160, 320, 640, 1280, 2560, 5120, 10000]);
   const times = log.of("sysmon", "wake").map((e) => e.timeNs);

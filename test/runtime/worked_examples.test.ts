@@ -33,7 +33,7 @@ test("example 1: GOMAXPROCS=1, G1 blocks in Read with G2 in runnext → retake, 
   assert.equal(sim.metrics.threadsCreated, 1);
   // The new M runs G2 taken from runnext (it inherits the time slice).
   const exec2 = log.of("execute").find((e) => e.goid === 2)!;
-  assert.equal(exec2.reason, "inherit-time");
+  assert.equal(exec2.inheritTime, true);
   // At 100 ms the old P is running G2 and no P is idle: exitsyscall0 queues G1 globally and the M stops.
   assert.equal(sim.metrics.syscalls.slow, 1);
   const slow = log.first("exitsyscall0");

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { dumpEvents } from "../../src/gotrace/dump.js";
-import { Ev } from "../../src/observers/gotrace_writer.js";
+import { TraceEv } from "../../src/observers/gotrace_writer.js";
 import { go119, go123, go126, go127, goTool, missingGo, repoRoot, runExample, runWithWriters, tmpFile, type Written } from "./helpers.js";
 
 /** Scenarios for the round trip and the Go tools: syscalls fast and blocked, handoffs, GC, channels, a fatal end. */
@@ -33,7 +33,7 @@ const all = (): Written[] => {
 };
 
 /** Events that end in a stack id (written as the last argument). */
-const withStack = new Set<number>([Ev.Gomaxprocs, Ev.GCStart, Ev.GoCreate, Ev.GoStop, Ev.GoSched, Ev.GoPreempt, Ev.GoSleep, Ev.GoBlock, Ev.GoBlockSend, Ev.GoBlockRecv, Ev.GoBlockSelect, Ev.GoBlockSync, Ev.GoUnblock, Ev.GoSysCall]);
+const withStack = new Set<number>([TraceEv.Gomaxprocs, TraceEv.GCStart, TraceEv.GoCreate, TraceEv.GoStop, TraceEv.GoSched, TraceEv.GoPreempt, TraceEv.GoSleep, TraceEv.GoBlock, TraceEv.GoBlockSend, TraceEv.GoBlockRecv, TraceEv.GoBlockSelect, TraceEv.GoBlockSync, TraceEv.GoUnblock, TraceEv.GoSysCall]);
 
 test("round trip: every written event is read back by gosched's reader, same type, time, P, arguments and stack", () => {
   for (const w of all()) {
@@ -48,8 +48,8 @@ test("round trip: every written event is read back by gosched's reader, same typ
       const stk = withStack.has(e.type) ? e.args[e.args.length - 1]! : 0;
       const args = withStack.has(e.type) ? e.args.slice(0, -1) : e.args;
       // The parser moves GoSysExit to the fake SyscallP at its real exit time, GCStart to GCP.
-      const ts = e.type === Ev.GoSysExit && e.args[2]! !== 0 ? e.args[2]! : e.ticks;
-      const p = e.type === Ev.GoSysExit ? 1000003 : e.type === Ev.GCStart ? 1000004 : e.pid;
+      const ts = e.type === TraceEv.GoSysExit && e.args[2]! !== 0 ? e.args[2]! : e.ticks;
+      const p = e.type === TraceEv.GoSysExit ? 1000003 : e.type === TraceEv.GCStart ? 1000004 : e.pid;
       return key(e.type, ts - minTicks, p, args, stk);
     });
     const got = t.events.map((ev) => key(ev.code, ev.tsNs, ev.p, ev.args, ev.stackId));
@@ -58,9 +58,9 @@ test("round trip: every written event is read back by gosched's reader, same typ
     for (const ev of t.events) if (ev.stackId !== 0) assert.ok((t.stacks.get(ev.stackId)?.length ?? 0) > 0, `${w.label}: stack ${ev.stackId}`);
     // Syscall events match the metrics.
     const count = (code: number): number => t.events.filter((e) => e.code === code).length;
-    assert.equal(count(Ev.GoSysCall), w.sim.metrics.syscalls.total, `${w.label}: GoSysCall = syscalls.total`);
-    assert.equal(count(Ev.GoSysBlock), w.sim.metrics.syscalls.lostP + w.traceObserver.stats.endSysBlocks, `${w.label}: GoSysBlock = lostP (+ calls open at the end)`);
-    assert.equal(count(Ev.GoSysExit), count(Ev.GoSysBlock) - w.traceObserver.stats.blockedAtEnd, `${w.label}: every blocked call that returned has its GoSysExit`);
+    assert.equal(count(TraceEv.GoSysCall), w.sim.metrics.syscalls.total, `${w.label}: GoSysCall = syscalls.total`);
+    assert.equal(count(TraceEv.GoSysBlock), w.sim.metrics.syscalls.lostP + w.traceObserver.stats.endSysBlocks, `${w.label}: GoSysBlock = lostP (+ calls open at the end)`);
+    assert.equal(count(TraceEv.GoSysExit), count(TraceEv.GoSysBlock) - w.traceObserver.stats.blockedAtEnd, `${w.label}: every blocked call that returned has its GoSysExit`);
   }
 });
 
@@ -70,16 +70,16 @@ test("every G is stopped and every P, GC and STW closed at the end (1.19 viewer 
     const running = new Map<number, number>();
     const pOn = new Set<number>();
     for (const ev of t.events) {
-      if (ev.code === Ev.GoStart) running.set(ev.p, ev.args[0]!);
-      if ([Ev.GoEnd, Ev.GoStop, Ev.GoSched, Ev.GoPreempt, Ev.GoSleep, Ev.GoBlock, Ev.GoBlockSend, Ev.GoBlockRecv, Ev.GoBlockSelect, Ev.GoBlockSync, Ev.GoSysBlock].includes(ev.code as never)) running.delete(ev.p);
-      if (ev.code === Ev.ProcStart) pOn.add(ev.p);
-      if (ev.code === Ev.ProcStop) pOn.delete(ev.p);
+      if (ev.code === TraceEv.GoStart) running.set(ev.p, ev.args[0]!);
+      if ([TraceEv.GoEnd, TraceEv.GoStop, TraceEv.GoSched, TraceEv.GoPreempt, TraceEv.GoSleep, TraceEv.GoBlock, TraceEv.GoBlockSend, TraceEv.GoBlockRecv, TraceEv.GoBlockSelect, TraceEv.GoBlockSync, TraceEv.GoSysBlock].includes(ev.code as never)) running.delete(ev.p);
+      if (ev.code === TraceEv.ProcStart) pOn.add(ev.p);
+      if (ev.code === TraceEv.ProcStop) pOn.delete(ev.p);
     }
     assert.deepEqual([...running], [], `${w.label}: Gs left running`);
     assert.deepEqual([...pOn], [], `${w.label}: Ps left started`);
     const n = (c: number): number => t.events.filter((e) => e.code === c).length;
-    assert.equal(n(Ev.GCStart), n(Ev.GCDone), `${w.label}: GC start/done`);
-    assert.equal(n(Ev.GCSTWStart), n(Ev.GCSTWDone), `${w.label}: STW start/done`);
+    assert.equal(n(TraceEv.GCStart), n(TraceEv.GCDone), `${w.label}: GC start/done`);
+    assert.equal(n(TraceEv.GCSTWStart), n(TraceEv.GCSTWDone), `${w.label}: STW start/done`);
   }
 });
 
