@@ -8,10 +8,9 @@
 // types follow from it: `RuntimeEvent` is the union over functions (and reasons) of the common
 // fields plus the named payload, and `EventArgs<F>` is what `Runtime.ev` takes after the G, M and P.
 //
-// The model reuses one record for every emission (no allocation on the hot path): Runtime.ev writes
-// the payload into the record's named fields by this table. Fields of other functions keep stale
-// values (the types never let an observer read them); an observer that keeps events must copy the
-// fields it needs (`copyEvent`).
+// The model reuses one record for every emission (no allocation on the hot path): Runtime.ev stores
+// the payload as given and the record's named fields find it by this table (EventRecord). An
+// observer that keeps events must copy them (`copyEvent`).
 import type { WaitReason } from "./runtime2.js";
 
 /** Runtime functions that emit events; names are the Go runtime's. */
@@ -129,7 +128,7 @@ interface FieldTypes {
 
 export type FieldName = keyof FieldTypes;
 
-/** The record's fields before the first event (one shape for every event: no hidden-class changes). */
+/** A value of each field: its type at run time (a test checks every emitted field against it) and the list of names. */
 export const fieldDefaults: FieldTypes = {
   reason: "",
   site: "",
@@ -302,15 +301,54 @@ type ArgTable = {
 };
 
 /** The record Runtime.ev fills: every field of every function (one shape). */
-export type EventRecord = EventBase & { fn: RuntimeFn } & FieldTypes;
-
 export type FieldValue = FieldTypes[FieldName];
 
-/** The payload fields of fn, for an event whose reason is `reason` (for functions keyed by reason). */
+/**
+ * The one record Runtime.ev fills. The hot path stores the payload as given, in argument order, into
+ * three slots (a store each: no lookup, no allocation); each payload field's name is an accessor on
+ * the prototype that finds its slot from eventSpec by the event's function (and reason), so the cost
+ * of names is paid only by the observers that read them.
+ */
+export class EventRecord implements EventBase {
+  timeNs = 0;
+  fn: RuntimeFn = "newproc";
+  goid = -1;
+  m = -1;
+  p = -1;
+  gFrom = -1;
+  gTo = -1;
+  pFrom = -1;
+  pTo = -1;
+  /** The payload in eventSpec's order (for a function keyed by reason, s0 is the reason). */
+  s0: FieldValue | undefined = undefined;
+  s1: FieldValue | undefined = undefined;
+  s2: FieldValue | undefined = undefined;
+}
+
+for (const f of Object.keys(fieldDefaults) as FieldName[]) {
+  Object.defineProperty(EventRecord.prototype, f, {
+    get(this: EventRecord): FieldValue | undefined {
+      const i = fieldsOf(this.fn, this.s0 as string).indexOf(f);
+      return i === 0 ? this.s0 : i === 1 ? this.s1 : i === 2 ? this.s2 : undefined;
+    },
+  });
+}
+
+/** Each keyed function's full field lists by reason (the reason first), made once. */
+const keyedFields = new Map<string, ReadonlyMap<string, readonly FieldName[]>>(
+  runtimeFns.flatMap((fn) => {
+    const s: Fields | Readonly<Record<string, Fields>> = eventSpec[fn];
+    return isFieldList(s) ? [] : [[fn, new Map(Object.entries(s).map(([r, fields]): [string, readonly FieldName[]] => [r, ["reason", ...fields]]))]];
+  }),
+);
+
+const noFields: readonly FieldName[] = [];
+
+/** The payload fields of fn in argument order, for an event whose reason is `reason` (functions keyed by reason: the reason first). */
 export function fieldsOf(fn: RuntimeFn, reason: string): readonly FieldName[] {
   const s: Fields | Readonly<Record<string, Fields>> = eventSpec[fn];
   if (isFieldList(s)) return s;
-  return ["reason", ...(s[reason] ?? [])];
+  return keyedFields.get(fn)!.get(reason) ?? noFields;
 }
 
 export function isFieldList(s: Fields | Readonly<Record<string, Fields>>): s is Fields {
@@ -364,7 +402,7 @@ export function eventNumber(e: Readonly<RuntimeEvent>): number {
 
 /** A copy of the event with only its own fields (the runtime reuses one record). */
 export function copyEvent<E extends RuntimeEvent>(e: Readonly<E>): E {
-  const r = e as unknown as Readonly<EventRecord>;
+  const r = e as unknown as Readonly<EventBase & { fn: RuntimeFn } & FieldTypes>;
   const out: Record<string, unknown> = { timeNs: r.timeNs, fn: r.fn, goid: r.goid, m: r.m, p: r.p, gFrom: r.gFrom, gTo: r.gTo, pFrom: r.pFrom, pTo: r.pTo };
   for (const f of fieldsOf(r.fn, r.reason)) out[f] = r[f];
   return out as E;

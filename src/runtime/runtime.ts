@@ -7,7 +7,7 @@ import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { Kernel, kBlock, kRun, kSleep, kSleepTimer, type KThread } from "./kernel.js";
 import { sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
-import { eventSpec, fieldDefaults, isFieldList, type EventArgs, type EventRecord, type FieldName, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
+import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
 import type { ChanState, MutexState, WaitGroupState } from "./sync.js";
@@ -124,19 +124,8 @@ export class Runtime {
   };
 
   private readonly observers: Observer[] = [];
-  /** The one record every event is written into (events.ts: fields by eventSpec). */
-  private readonly event: EventRecord = {
-    timeNs: 0,
-    fn: "newproc",
-    goid: -1,
-    m: -1,
-    p: -1,
-    gFrom: -1,
-    gTo: -1,
-    pFrom: -1,
-    pTo: -1,
-    ...fieldDefaults,
-  };
+  /** The one record every event is written into (events.ts). */
+  private readonly event = new EventRecord();
   observed = false;
 
   constructor(readonly config: RuntimeConfig) {
@@ -177,7 +166,7 @@ export class Runtime {
    * Emits a runtime event. A status change of gp or pp made by casgstatus/caspstatus (status.ts) since
    * the last event about it gives the event its from-state; the to-state is read from the model.
    * The payload follows eventSpec (events.ts); the implementation takes it as three fixed optional
-   * parameters, so that no rest array is allocated per event.
+   * parameters, so that no rest array is allocated per event, and stores them as given.
    */
   ev<F extends RuntimeFn>(fn: F, gp: number, mp: M | null, pp: P | null, ...payload: EventArgs<F>): void;
   ev(fn: RuntimeFn, gp: number, mp: M | null, pp: P | null, a?: FieldValue, b?: FieldValue, c?: FieldValue): void {
@@ -196,21 +185,9 @@ export class Runtime {
     e.gTo = gFrom === -1 ? -1 : this.gs.status[gp]!;
     e.pFrom = pFrom;
     e.pTo = pFrom === -1 ? -1 : pp!.status;
-    const w = e as unknown as Record<FieldName, FieldValue | undefined>;
-    const spec = eventSpec[fn];
-    let fields: readonly FieldName[];
-    if (isFieldList(spec)) fields = spec;
-    else {
-      // Keyed by reason: the first argument is the reason and picks the fields of the rest.
-      w.reason = a;
-      fields = (spec as Readonly<Record<string, readonly FieldName[]>>)[a as string]!;
-      a = b;
-      b = c;
-    }
-    const n = fields.length;
-    if (n > 0) w[fields[0]!] = a;
-    if (n > 1) w[fields[1]!] = b;
-    if (n > 2) w[fields[2]!] = c;
+    e.s0 = a;
+    e.s1 = b;
+    e.s2 = c;
     for (const o of this.observers) o.onEvent(e as unknown as RuntimeEvent);
   }
 
