@@ -405,22 +405,24 @@ class Ordering {
   initialGen = 0;
   queue = new EvQueue();
   specs: readonly V2Spec[];
-  // Per-call context.
-  private ctxM = NO;
-  private ctxP = NO;
-  private ctxG = NO;
-  private g!: Generation;
-  private c!: MCursor;
+  // Per-call context: the M's (M, P, G) before the event, and its P and G after it.
+  ctxM = NO;
+  ctxP = NO;
+  ctxG = NO;
+  newP = NO;
+  newG = NO;
+  g!: Generation;
+  c!: MCursor;
 
   constructor(specs: readonly V2Spec[]) {
     this.specs = specs;
   }
 
-  private err(msg: string): never {
+  err(msg: string): never {
     throw new TraceError(this.c.off, `${msg} (event ${this.specs[this.c.typ]!.name} on M ${this.c.m === NO ? 'none' : this.c.m})`);
   }
 
-  private need(m: number, p: number, g: number): void {
+  need(m: number, p: number, g: number): void {
     // 0 mustNotHave, 1 mayHave, 2 mustHave
     if (m === 2 && this.ctxM === NO) this.err("expected a thread but didn't have one");
     if (p === 2 && this.ctxP === NO) this.err("expected a proc but didn't have one");
@@ -429,11 +431,11 @@ class Ordering {
     else if (g === 0 && this.ctxG !== NO) this.err('expected no goroutine but had one');
   }
 
-  private userGo(): void {
+  userGo(): void {
     this.need(2, 2, 2);
   }
 
-  private push(m: number, p: number, g: number, typ: number, args: number[] | null): void {
+  push(m: number, p: number, g: number, typ: number, args: number[] | null): void {
     const c = this.c;
     const spec = this.specs[typ]!;
     const q = this.queue;
@@ -463,24 +465,24 @@ class Ordering {
     }
   }
 
-  private pushCur(): void {
+  pushCur(): void {
     this.push(this.ctxM, this.ctxP, this.ctxG, this.c.typ, null);
   }
 
-  private str(id: number): string {
+  str(id: number): string {
     if (id === 0) return '';
     const s = this.g.strings.get(id);
     if (s === undefined) this.err(`invalid string ID ${id}`);
     return s;
   }
 
-  private gState(id: number, what: string): GState {
+  gState(id: number, what: string): GState {
     const s = this.gStates.get(id);
     if (s === undefined) this.err(`${what}: goroutine ${id} that doesn't exist`);
     return s;
   }
 
-  private pState(id: number, what: string): PState {
+  pState(id: number, what: string): PState {
     const s = this.pStates.get(id);
     if (s === undefined) this.err(`${what}: proc ${id} that doesn't exist`);
     return s;
@@ -508,426 +510,13 @@ class Ordering {
       this.ctxP = ms.p;
       this.ctxG = ms.g;
     }
-    // newP/newG: the M's context after the event.
-    let newP = this.ctxP;
-    let newG = this.ctxG;
-    const a = c.args;
+    this.newP = this.ctxP;
+    this.newG = this.ctxG;
     const typ = c.typ;
-    switch (typ) {
-      case S.EvProcStatus: {
-        const pid = a[0]!;
-        const status = a[1]!;
-        if (status < 0 || status >= 5) this.err(`invalid status for proc ${pid}: ${status}`);
-        let promoted = false;
-        const s = this.pStates.get(pid);
-        if (s !== undefined) {
-          if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscall) {
-            promoted = true;
-          } else if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscallAbandoned) {
-            // passes through as idle
-          } else if (s.status !== status) {
-            this.err(`inconsistent status for proc ${pid}: old ${s.status} vs. new ${status}`);
-          }
-          s.seqGen = gen;
-          s.seq = 0;
-        } else {
-          this.pStates.set(pid, { status, seqGen: gen, seq: 0, ranges: [] });
-        }
-        if (status === S.ProcRunning || status === S.ProcSyscall) newP = pid;
-        if (promoted) {
-          // Emit in the context of the M the P is bound to.
-          let found = false;
-          for (const [mid, st] of this.mStates) {
-            if (st.p === pid) {
-              this.ctxM = mid;
-              this.ctxP = pid;
-              this.ctxG = st.g;
-              found = true;
-            }
-          }
-          if (!found) this.err(`failed to find sched context for proc ${pid} that's about to be stolen`);
-        }
-        this.pushCur();
-        break;
-      }
-      case S.EvProcStart: {
-        const pid = a[0]!;
-        const st = this.pStates.get(pid);
-        if (st === undefined || st.status !== S.ProcIdle || !succeeds(gen, a[1]!, st) || this.ctxP !== NO) return false;
-        this.need(2, 0, 1);
-        st.status = S.ProcRunning;
-        st.seqGen = gen;
-        st.seq = a[1]!;
-        newP = pid;
-        this.pushCur();
-        break;
-      }
-      case S.EvProcStop: {
-        const st = this.pStates.get(this.ctxP);
-        if (st === undefined) this.err(`event ProcStop for proc (${this.ctxP}) that doesn't exist`);
-        if (st.status !== S.ProcRunning && st.status !== S.ProcSyscall) this.err('ProcStop event for proc that is not Running or Syscall');
-        this.need(2, 2, 1);
-        st.status = S.ProcIdle;
-        newP = NO;
-        this.pushCur();
-        break;
-      }
-      case S.EvProcSteal: {
-        const pid = a[0]!;
-        const st = this.pStates.get(pid);
-        if (st === undefined || (st.status !== S.ProcSyscall && st.status !== S.ProcSyscallAbandoned) || !succeeds(gen, a[1]!, st)) return false;
-        this.need(2, 1, 1);
-        const oldStatus = st.status;
-        st.status = S.ProcIdle;
-        st.seqGen = gen;
-        st.seq = a[1]!;
-        if (oldStatus === S.ProcSyscallAbandoned) {
-          this.pushCur();
-          break;
-        }
-        const mid = a[2]!;
-        if (mid === this.ctxM) {
-          if (this.ctxP !== pid) this.err(`tried to self-steal proc ${pid} (thread ${mid}), but got proc ${this.ctxP} instead`);
-          newP = NO;
-          this.pushCur();
-          break;
-        }
-        const vm = this.mStates.get(mid);
-        if (vm === undefined) this.err(`stole proc from non-existent thread ${mid}`);
-        if (vm.p !== pid) this.err(`tried to steal proc ${pid} from thread ${mid}, but got proc ${vm.p} instead`);
-        vm.p = NO;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoStatus:
-      case S.EvGoStatusStack: {
-        const gid = a[0]!;
-        const mid = a[1]!;
-        const status = a[2]!;
-        if (status < 0 || status >= 5) this.err(`invalid status for goroutine ${gid}: ${status}`);
-        const s = this.gStates.get(gid);
-        if (s !== undefined) {
-          if (s.status !== status) this.err(`inconsistent status for goroutine ${gid}: old ${s.status} vs. new ${status}`);
-          s.seqGen = gen;
-          s.seq = 0;
-        } else if (gen === this.initialGen) {
-          this.gStates.set(gid, { status, seqGen: gen, seq: 0, regions: [], ranges: [] });
-        } else {
-          this.err(`found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);
-        }
-        if (status === S.GoRunning) {
-          newG = gid;
-        } else if (status === S.GoSyscall) {
-          if (mid === NO) this.err(`found goroutine ${gid} in syscall without a thread`);
-          if (mid === this.ctxM) {
-            if (gen !== this.initialGen && this.ctxG !== gid) {
-              this.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${this.ctxG}`);
-            }
-            newG = gid;
-          } else {
-            const om = this.mStates.get(mid);
-            if (om !== undefined) {
-              if (om.g !== gid) this.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${om.g}`);
-              this.ctxG = om.g;
-            } else {
-              this.mStates.set(mid, { g: gid, p: NO });
-            }
-            this.ctxM = mid;
-          }
-        }
-        this.pushCur();
-        break;
-      }
-      case S.EvGoCreate:
-      case S.EvGoCreateBlocked: {
-        this.need(2, 2, 1);
-        const cs = this.gStates.get(this.ctxG);
-        if (cs !== undefined && cs.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
-        const ng = a[0]!;
-        if (this.gStates.has(ng)) this.err(`tried to create goroutine (${ng}) that already exists`);
-        this.gStates.set(ng, {
-          status: typ === S.EvGoCreateBlocked ? S.GoWaiting : S.GoRunnable,
-          seqGen: gen,
-          seq: 0,
-          regions: [],
-          ranges: [],
-        });
-        this.pushCur();
-        break;
-      }
-      case S.EvGoDestroy:
-      case S.EvGoStop:
-      case S.EvGoBlock: {
-        this.userGo();
-        const s = this.gState(this.ctxG, `event ${this.specs[typ]!.name}`);
-        if (s.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
-        if (typ === S.EvGoDestroy) this.gStates.delete(this.ctxG);
-        else if (typ === S.EvGoStop) s.status = S.GoRunnable;
-        else s.status = S.GoWaiting;
-        newG = NO;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoStart: {
-        const gid = a[0]!;
-        const s = this.gStates.get(gid);
-        if (s === undefined || s.status !== S.GoRunnable || !succeeds(gen, a[1]!, s)) return false;
-        this.need(2, 2, 0);
-        s.status = S.GoRunning;
-        s.seqGen = gen;
-        s.seq = a[1]!;
-        newG = gid;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoUnblock: {
-        const gid = a[0]!;
-        const s = this.gStates.get(gid);
-        if (s === undefined || s.status !== S.GoWaiting || !succeeds(gen, a[1]!, s)) return false;
-        s.status = S.GoRunnable;
-        s.seqGen = gen;
-        s.seq = a[1]!;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoSwitch:
-      case S.EvGoSwitchDestroy: {
-        this.userGo();
-        const cs = this.gState(this.ctxG, `event ${this.specs[typ]!.name}`);
-        if (cs.status !== S.GoRunning) this.err(`${this.specs[typ]!.name} event for goroutine that's not Running`);
-        const next = a[0]!;
-        const seq = a[1]!;
-        const ns = this.gStates.get(next);
-        if (ns === undefined || ns.status !== S.GoWaiting || !succeeds(gen, seq, ns)) return false;
-        this.pushCur();
-        if (typ === S.EvGoSwitch) {
-          cs.status = S.GoWaiting;
-          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvGoBlock, [0]);
-        } else {
-          this.gStates.delete(this.ctxG);
-          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvGoDestroy, []);
-        }
-        ns.status = S.GoRunning;
-        ns.seqGen = gen;
-        ns.seq = seq;
-        newG = next;
-        this.push(this.ctxM, this.ctxP, NO, S.EvGoStart, [next, seq]);
-        break;
-      }
-      case S.EvGoSyscallBegin: {
-        this.userGo();
-        const s = this.gState(this.ctxG, 'event GoSyscallBegin');
-        if (s.status !== S.GoRunning) this.err("GoSyscallBegin event for goroutine that's not Running");
-        s.status = S.GoSyscall;
-        const ps = this.pStates.get(this.ctxP);
-        if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallBegin`);
-        ps.status = S.ProcSyscall;
-        if (!succeeds(gen, a[0]!, ps)) {
-          this.err(`failed to advance GoSyscallBegin: can't make sequence: ${ps.seq} (gen=${ps.seqGen}) -> ${a[0]} (gen=${gen})`);
-        }
-        ps.seqGen = gen;
-        ps.seq = a[0]!;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoSyscallEnd: {
-        this.userGo();
-        const s = this.gState(this.ctxG, 'event GoSyscallEnd');
-        if (s.status !== S.GoSyscall) this.err("GoSyscallEnd event for goroutine that's not in a syscall");
-        s.status = S.GoRunning;
-        const ps = this.pStates.get(this.ctxP);
-        if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallEnd`);
-        if (ps.status !== S.ProcSyscall) this.err(`expected proc ${this.ctxP} in state Syscall, but got ${ps.status} instead`);
-        ps.status = S.ProcRunning;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoSyscallEndBlocked: {
-        if (this.ctxP !== NO) {
-          const ps = this.pStates.get(this.ctxP);
-          if (ps === undefined) this.err(`uninitialized proc ${this.ctxP} found during GoSyscallEndBlocked`);
-          if (ps.status === S.ProcSyscall) return false;
-        }
-        this.need(2, 1, 2);
-        const s = this.gState(this.ctxG, 'event GoSyscallEndBlocked');
-        if (s.status !== S.GoSyscall) this.err("GoSyscallEndBlocked event for goroutine that's not in a syscall");
-        newG = NO;
-        s.status = S.GoRunnable;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoCreateSyscall: {
-        this.need(2, 1, 0);
-        const ng = a[0]!;
-        if (this.gStates.has(ng)) this.err(`tried to create goroutine (${ng}) in syscall that already exists`);
-        this.gStates.set(ng, { status: S.GoSyscall, seqGen: gen, seq: 0, regions: [], ranges: [] });
-        newG = ng;
-        this.pushCur();
-        break;
-      }
-      case S.EvGoDestroySyscall: {
-        this.need(2, 1, 2);
-        const s = this.gState(this.ctxG, 'event GoDestroySyscall');
-        if (s.status !== S.GoSyscall) this.err("GoDestroySyscall event for goroutine that's not in a syscall");
-        this.gStates.delete(this.ctxG);
-        newG = NO;
-        if (this.ctxP !== NO) {
-          const ps = this.pStates.get(this.ctxP);
-          if (ps === undefined) this.err(`found invalid proc ${this.ctxP} during GoDestroySyscall`);
-          if (ps.status !== S.ProcSyscall) this.err(`proc ${this.ctxP} in unexpected state ${ps.status} during GoDestroySyscall`);
-          ps.status = S.ProcSyscallAbandoned;
-          newP = NO;
-          // An implicit self-steal of the P.
-          this.push(this.ctxM, this.ctxP, this.ctxG, S.EvProcSteal, [this.ctxP, 0, 0]);
-        }
-        this.pushCur();
-        break;
-      }
-      case S.EvUserTaskBegin: {
-        const id = a[0]!;
-        if (this.activeTasks.has(id)) this.err(`task ID conflict: ${id}`);
-        const name = this.str(a[2]!);
-        this.activeTasks.set(id, name);
-        this.userGo();
-        this.pushCur();
-        break;
-      }
-      case S.EvUserTaskEnd: {
-        this.activeTasks.delete(a[0]!);
-        this.userGo();
-        this.pushCur();
-        break;
-      }
-      case S.EvUserRegionBegin:
-      case S.EvUserRegionEnd: {
-        this.userGo();
-        const name = this.str(a[1]!);
-        const s = this.gStates.get(this.ctxG);
-        if (s === undefined) this.err(`encountered ${this.specs[typ]!.name} without known state for current goroutine ${this.ctxG}`);
-        if (typ === S.EvUserRegionBegin) {
-          s.regions.push({ task: a[0]!, name });
-        } else if (s.regions.length > 0) {
-          const top = s.regions[s.regions.length - 1]!;
-          if (top.task !== a[0] || top.name !== name) {
-            this.err(`misuse of region in goroutine ${this.ctxG}: region end {${a[0]} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
-          }
-          s.regions.pop();
-        }
-        this.pushCur();
-        break;
-      }
-      case S.EvGCActive: {
-        const seq = a[0]!;
-        if (gen === this.initialGen) {
-          if (this.gcState !== GC_UNDETERMINED) this.err("GCActive in the first generation isn't first GC event");
-          this.gcSeq = seq;
-          this.gcState = GC_RUNNING;
-          this.pushCur();
-          break;
-        }
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState !== GC_RUNNING) this.err('encountered GCActive while GC was not in progress');
-        this.gcSeq = seq;
-        this.userGo();
-        this.pushCur();
-        break;
-      }
-      case S.EvGCBegin: {
-        const seq = a[0]!;
-        if (this.gcState === GC_UNDETERMINED) {
-          this.gcSeq = seq;
-          this.gcState = GC_RUNNING;
-          this.pushCur();
-          break;
-        }
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState === GC_RUNNING) this.err('encountered GCBegin while GC was already in progress');
-        this.gcSeq = seq;
-        this.gcState = GC_RUNNING;
-        this.userGo();
-        this.pushCur();
-        break;
-      }
-      case S.EvGCEnd: {
-        const seq = a[0]!;
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState === GC_NOT_RUNNING) this.err('encountered GCEnd when GC was not in progress');
-        if (this.gcState === GC_UNDETERMINED) this.err('encountered GCEnd when GC was in an undetermined state');
-        this.gcSeq = seq;
-        this.gcState = GC_NOT_RUNNING;
-        this.userGo();
-        this.pushCur();
-        break;
-      }
-      case S.EvProcsChange:
-      case S.EvGoLabel:
-      case S.EvUserLog:
-        this.userGo();
-        this.pushCur();
-        break;
-      case S.EvHeapAlloc:
-      case S.EvHeapGoal:
-        this.need(2, 2, 1);
-        this.pushCur();
-        break;
-      case S.EvGCSweepBegin: {
-        this.need(2, 2, 1);
-        const ps = this.pState(this.ctxP, 'event GCSweepBegin');
-        beginRange(this, ps.ranges, rangeKey(typ, this.specs, 0));
-        this.pushCur();
-        break;
-      }
-      case S.EvGCSweepActive: {
-        const ps = this.pStates.get(a[0]!);
-        if (ps === undefined) this.err(`encountered GCSweepActive for unknown proc ${a[0]}`);
-        activeRange(this, ps.ranges, rangeKey(typ, this.specs, 0), gen === this.initialGen);
-        this.pushCur();
-        break;
-      }
-      case S.EvGCSweepEnd: {
-        this.need(2, 2, 1);
-        const ps = this.pState(this.ctxP, 'event GCSweepEnd');
-        endRange(this, ps.ranges, rangeKey(typ, this.specs, 0));
-        this.pushCur();
-        break;
-      }
-      case S.EvSTWBegin:
-      case S.EvGCMarkAssistBegin: {
-        this.userGo();
-        const desc = typ === S.EvSTWBegin ? a[0]! : 0;
-        const s = this.gStates.get(this.ctxG);
-        if (s === undefined) this.err(`encountered event of type ${typ} without known state for current goroutine ${this.ctxG}`);
-        beginRange(this, s.ranges, rangeKey(typ, this.specs, desc));
-        this.pushCur();
-        break;
-      }
-      case S.EvGCMarkAssistActive: {
-        const s = this.gStates.get(a[0]!);
-        if (s === undefined) this.err(`uninitialized goroutine ${a[0]} found during GCMarkAssistActive`);
-        activeRange(this, s.ranges, rangeKey(typ, this.specs, 0), gen === this.initialGen);
-        this.pushCur();
-        break;
-      }
-      case S.EvSTWEnd:
-      case S.EvGCMarkAssistEnd: {
-        this.userGo();
-        const s = this.gStates.get(this.ctxG);
-        if (s === undefined) this.err(`encountered event of type ${typ} without known state for current goroutine ${this.ctxG}`);
-        endRange(this, s.ranges, rangeKey(typ, this.specs, 0));
-        this.pushCur();
-        break;
-      }
-      default:
-        if (typ >= S.EvSpan && typ <= S.EvGoroutineStackFree) {
-          this.need(2, 1, 1);
-          this.pushCur();
-          break;
-        }
-        this.err(`bad event type found while ordering: ${typ}`);
-    }
+    if (!(ORDER[typ] ?? onBadEvent)(this, c.args, typ, gen)) return false;
     if (ms !== undefined) {
-      ms.p = newP;
-      ms.g = newG;
+      ms.p = this.newP;
+      ms.g = this.newG;
     }
     return true;
   }
@@ -1294,3 +883,512 @@ export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace 
 }
 
 export { ALL_ONES };
+
+// ---------------------------------------------------------------------------
+// Ordering rules: one handler per event type (Go's orderer keeps the same table, orderingDispatch).
+// A handler checks the event against the machine's state with the M's context (o.ctxM/ctxP/ctxG),
+// updates the state, sets the M's context after the event (o.newP/newG), queues the event(s) and
+// returns true; it returns false when the event must wait for another M's events.
+
+type OrderHandler = (o: Ordering, a: number[], typ: number, gen: number) => boolean;
+
+/** ProcStatus. */
+function onProcStatus(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const pid = a[0]!;
+  const status = a[1]!;
+  if (status < 0 || status >= 5) o.err(`invalid status for proc ${pid}: ${status}`);
+  let promoted = false;
+  const s = o.pStates.get(pid);
+  if (s !== undefined) {
+    if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscall) {
+      promoted = true;
+    } else if (status === S.ProcSyscallAbandoned && s.status === S.ProcSyscallAbandoned) {
+      // passes through as idle
+    } else if (s.status !== status) {
+      o.err(`inconsistent status for proc ${pid}: old ${s.status} vs. new ${status}`);
+    }
+    s.seqGen = gen;
+    s.seq = 0;
+  } else {
+    o.pStates.set(pid, { status, seqGen: gen, seq: 0, ranges: [] });
+  }
+  if (status === S.ProcRunning || status === S.ProcSyscall) o.newP = pid;
+  if (promoted) {
+    // Emit in the context of the M the P is bound to.
+    let found = false;
+    for (const [mid, st] of o.mStates) {
+      if (st.p === pid) {
+        o.ctxM = mid;
+        o.ctxP = pid;
+        o.ctxG = st.g;
+        found = true;
+      }
+    }
+    if (!found) o.err(`failed to find sched context for proc ${pid} that's about to be stolen`);
+  }
+  o.pushCur();
+  return true;
+}
+
+/** ProcStart. */
+function onProcStart(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const pid = a[0]!;
+  const st = o.pStates.get(pid);
+  if (st === undefined || st.status !== S.ProcIdle || !succeeds(gen, a[1]!, st) || o.ctxP !== NO) return false;
+  o.need(2, 0, 1);
+  st.status = S.ProcRunning;
+  st.seqGen = gen;
+  st.seq = a[1]!;
+  o.newP = pid;
+  o.pushCur();
+  return true;
+}
+
+/** ProcStop. */
+function onProcStop(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  const st = o.pStates.get(o.ctxP);
+  if (st === undefined) o.err(`event ProcStop for proc (${o.ctxP}) that doesn't exist`);
+  if (st.status !== S.ProcRunning && st.status !== S.ProcSyscall) o.err('ProcStop event for proc that is not Running or Syscall');
+  o.need(2, 2, 1);
+  st.status = S.ProcIdle;
+  o.newP = NO;
+  o.pushCur();
+  return true;
+}
+
+/** ProcSteal. */
+function onProcSteal(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const pid = a[0]!;
+  const st = o.pStates.get(pid);
+  if (st === undefined || (st.status !== S.ProcSyscall && st.status !== S.ProcSyscallAbandoned) || !succeeds(gen, a[1]!, st)) return false;
+  o.need(2, 1, 1);
+  const oldStatus = st.status;
+  st.status = S.ProcIdle;
+  st.seqGen = gen;
+  st.seq = a[1]!;
+  if (oldStatus === S.ProcSyscallAbandoned) {
+    o.pushCur();
+    return true;
+  }
+  const mid = a[2]!;
+  if (mid === o.ctxM) {
+    if (o.ctxP !== pid) o.err(`tried to self-steal proc ${pid} (thread ${mid}), but got proc ${o.ctxP} instead`);
+    o.newP = NO;
+    o.pushCur();
+    return true;
+  }
+  const vm = o.mStates.get(mid);
+  if (vm === undefined) o.err(`stole proc from non-existent thread ${mid}`);
+  if (vm.p !== pid) o.err(`tried to steal proc ${pid} from thread ${mid}, but got proc ${vm.p} instead`);
+  vm.p = NO;
+  o.pushCur();
+  return true;
+}
+
+/** GoStatus, GoStatusStack. */
+function onGoStatus(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const gid = a[0]!;
+  const mid = a[1]!;
+  const status = a[2]!;
+  if (status < 0 || status >= 5) o.err(`invalid status for goroutine ${gid}: ${status}`);
+  const s = o.gStates.get(gid);
+  if (s !== undefined) {
+    if (s.status !== status) o.err(`inconsistent status for goroutine ${gid}: old ${s.status} vs. new ${status}`);
+    s.seqGen = gen;
+    s.seq = 0;
+  } else if (gen === o.initialGen) {
+    o.gStates.set(gid, { status, seqGen: gen, seq: 0, regions: [], ranges: [] });
+  } else {
+    o.err(`found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);
+  }
+  if (status === S.GoRunning) {
+    o.newG = gid;
+  } else if (status === S.GoSyscall) {
+    if (mid === NO) o.err(`found goroutine ${gid} in syscall without a thread`);
+    if (mid === o.ctxM) {
+      if (gen !== o.initialGen && o.ctxG !== gid) {
+        o.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${o.ctxG}`);
+      }
+      o.newG = gid;
+    } else {
+      const om = o.mStates.get(mid);
+      if (om !== undefined) {
+        if (om.g !== gid) o.err(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${om.g}`);
+        o.ctxG = om.g;
+      } else {
+        o.mStates.set(mid, { g: gid, p: NO });
+      }
+      o.ctxM = mid;
+    }
+  }
+  o.pushCur();
+  return true;
+}
+
+/** GoCreate, GoCreateBlocked. */
+function onGoCreate(o: Ordering, a: number[], typ: number, gen: number): boolean {
+  o.need(2, 2, 1);
+  const cs = o.gStates.get(o.ctxG);
+  if (cs !== undefined && cs.status !== S.GoRunning) o.err(`${o.specs[typ]!.name} event for goroutine that's not Running`);
+  const ng = a[0]!;
+  if (o.gStates.has(ng)) o.err(`tried to create goroutine (${ng}) that already exists`);
+  o.gStates.set(ng, {
+    status: typ === S.EvGoCreateBlocked ? S.GoWaiting : S.GoRunnable,
+    seqGen: gen,
+    seq: 0,
+    regions: [],
+    ranges: [],
+  });
+  o.pushCur();
+  return true;
+}
+
+/** GoDestroy, GoStop, GoBlock. */
+function onGoDestroy(o: Ordering, _a: number[], typ: number, _gen: number): boolean {
+  o.userGo();
+  const s = o.gState(o.ctxG, `event ${o.specs[typ]!.name}`);
+  if (s.status !== S.GoRunning) o.err(`${o.specs[typ]!.name} event for goroutine that's not Running`);
+  if (typ === S.EvGoDestroy) o.gStates.delete(o.ctxG);
+  else if (typ === S.EvGoStop) s.status = S.GoRunnable;
+  else s.status = S.GoWaiting;
+  o.newG = NO;
+  o.pushCur();
+  return true;
+}
+
+/** GoStart. */
+function onGoStart(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const gid = a[0]!;
+  const s = o.gStates.get(gid);
+  if (s === undefined || s.status !== S.GoRunnable || !succeeds(gen, a[1]!, s)) return false;
+  o.need(2, 2, 0);
+  s.status = S.GoRunning;
+  s.seqGen = gen;
+  s.seq = a[1]!;
+  o.newG = gid;
+  o.pushCur();
+  return true;
+}
+
+/** GoUnblock. */
+function onGoUnblock(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const gid = a[0]!;
+  const s = o.gStates.get(gid);
+  if (s === undefined || s.status !== S.GoWaiting || !succeeds(gen, a[1]!, s)) return false;
+  s.status = S.GoRunnable;
+  s.seqGen = gen;
+  s.seq = a[1]!;
+  o.pushCur();
+  return true;
+}
+
+/** GoSwitch, GoSwitchDestroy. */
+function onGoSwitch(o: Ordering, a: number[], typ: number, gen: number): boolean {
+  o.userGo();
+  const cs = o.gState(o.ctxG, `event ${o.specs[typ]!.name}`);
+  if (cs.status !== S.GoRunning) o.err(`${o.specs[typ]!.name} event for goroutine that's not Running`);
+  const next = a[0]!;
+  const seq = a[1]!;
+  const ns = o.gStates.get(next);
+  if (ns === undefined || ns.status !== S.GoWaiting || !succeeds(gen, seq, ns)) return false;
+  o.pushCur();
+  if (typ === S.EvGoSwitch) {
+    cs.status = S.GoWaiting;
+    o.push(o.ctxM, o.ctxP, o.ctxG, S.EvGoBlock, [0]);
+  } else {
+    o.gStates.delete(o.ctxG);
+    o.push(o.ctxM, o.ctxP, o.ctxG, S.EvGoDestroy, []);
+  }
+  ns.status = S.GoRunning;
+  ns.seqGen = gen;
+  ns.seq = seq;
+  o.newG = next;
+  o.push(o.ctxM, o.ctxP, NO, S.EvGoStart, [next, seq]);
+  return true;
+}
+
+/** GoSyscallBegin. */
+function onGoSyscallBegin(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  o.userGo();
+  const s = o.gState(o.ctxG, 'event GoSyscallBegin');
+  if (s.status !== S.GoRunning) o.err("GoSyscallBegin event for goroutine that's not Running");
+  s.status = S.GoSyscall;
+  const ps = o.pStates.get(o.ctxP);
+  if (ps === undefined) o.err(`uninitialized proc ${o.ctxP} found during GoSyscallBegin`);
+  ps.status = S.ProcSyscall;
+  if (!succeeds(gen, a[0]!, ps)) {
+    o.err(`failed to advance GoSyscallBegin: can't make sequence: ${ps.seq} (gen=${ps.seqGen}) -> ${a[0]} (gen=${gen})`);
+  }
+  ps.seqGen = gen;
+  ps.seq = a[0]!;
+  o.pushCur();
+  return true;
+}
+
+/** GoSyscallEnd. */
+function onGoSyscallEnd(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  o.userGo();
+  const s = o.gState(o.ctxG, 'event GoSyscallEnd');
+  if (s.status !== S.GoSyscall) o.err("GoSyscallEnd event for goroutine that's not in a syscall");
+  s.status = S.GoRunning;
+  const ps = o.pStates.get(o.ctxP);
+  if (ps === undefined) o.err(`uninitialized proc ${o.ctxP} found during GoSyscallEnd`);
+  if (ps.status !== S.ProcSyscall) o.err(`expected proc ${o.ctxP} in state Syscall, but got ${ps.status} instead`);
+  ps.status = S.ProcRunning;
+  o.pushCur();
+  return true;
+}
+
+/** GoSyscallEndBlocked. */
+function onGoSyscallEndBlocked(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  if (o.ctxP !== NO) {
+    const ps = o.pStates.get(o.ctxP);
+    if (ps === undefined) o.err(`uninitialized proc ${o.ctxP} found during GoSyscallEndBlocked`);
+    if (ps.status === S.ProcSyscall) return false;
+  }
+  o.need(2, 1, 2);
+  const s = o.gState(o.ctxG, 'event GoSyscallEndBlocked');
+  if (s.status !== S.GoSyscall) o.err("GoSyscallEndBlocked event for goroutine that's not in a syscall");
+  o.newG = NO;
+  s.status = S.GoRunnable;
+  o.pushCur();
+  return true;
+}
+
+/** GoCreateSyscall. */
+function onGoCreateSyscall(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  o.need(2, 1, 0);
+  const ng = a[0]!;
+  if (o.gStates.has(ng)) o.err(`tried to create goroutine (${ng}) in syscall that already exists`);
+  o.gStates.set(ng, { status: S.GoSyscall, seqGen: gen, seq: 0, regions: [], ranges: [] });
+  o.newG = ng;
+  o.pushCur();
+  return true;
+}
+
+/** GoDestroySyscall. */
+function onGoDestroySyscall(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  o.need(2, 1, 2);
+  const s = o.gState(o.ctxG, 'event GoDestroySyscall');
+  if (s.status !== S.GoSyscall) o.err("GoDestroySyscall event for goroutine that's not in a syscall");
+  o.gStates.delete(o.ctxG);
+  o.newG = NO;
+  if (o.ctxP !== NO) {
+    const ps = o.pStates.get(o.ctxP);
+    if (ps === undefined) o.err(`found invalid proc ${o.ctxP} during GoDestroySyscall`);
+    if (ps.status !== S.ProcSyscall) o.err(`proc ${o.ctxP} in unexpected state ${ps.status} during GoDestroySyscall`);
+    ps.status = S.ProcSyscallAbandoned;
+    o.newP = NO;
+    // An implicit self-steal of the P.
+    o.push(o.ctxM, o.ctxP, o.ctxG, S.EvProcSteal, [o.ctxP, 0, 0]);
+  }
+  o.pushCur();
+  return true;
+}
+
+/** UserTaskBegin. */
+function onUserTaskBegin(o: Ordering, a: number[], _typ: number, _gen: number): boolean {
+  const id = a[0]!;
+  if (o.activeTasks.has(id)) o.err(`task ID conflict: ${id}`);
+  const name = o.str(a[2]!);
+  o.activeTasks.set(id, name);
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** UserTaskEnd. */
+function onUserTaskEnd(o: Ordering, a: number[], _typ: number, _gen: number): boolean {
+  o.activeTasks.delete(a[0]!);
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** UserRegionBegin, UserRegionEnd. */
+function onUserRegionBegin(o: Ordering, a: number[], typ: number, _gen: number): boolean {
+  o.userGo();
+  const name = o.str(a[1]!);
+  const s = o.gStates.get(o.ctxG);
+  if (s === undefined) o.err(`encountered ${o.specs[typ]!.name} without known state for current goroutine ${o.ctxG}`);
+  if (typ === S.EvUserRegionBegin) {
+    s.regions.push({ task: a[0]!, name });
+  } else if (s.regions.length > 0) {
+    const top = s.regions[s.regions.length - 1]!;
+    if (top.task !== a[0] || top.name !== name) {
+      o.err(`misuse of region in goroutine ${o.ctxG}: region end {${a[0]} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
+    }
+    s.regions.pop();
+  }
+  o.pushCur();
+  return true;
+}
+
+/** GCActive. */
+function onGCActive(o: Ordering, a: number[], _typ: number, gen: number): boolean {
+  const seq = a[0]!;
+  if (gen === o.initialGen) {
+    if (o.gcState !== GC_UNDETERMINED) o.err("GCActive in the first generation isn't first GC event");
+    o.gcSeq = seq;
+    o.gcState = GC_RUNNING;
+    o.pushCur();
+    return true;
+  }
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState !== GC_RUNNING) o.err('encountered GCActive while GC was not in progress');
+  o.gcSeq = seq;
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** GCBegin. */
+function onGCBegin(o: Ordering, a: number[], _typ: number, _gen: number): boolean {
+  const seq = a[0]!;
+  if (o.gcState === GC_UNDETERMINED) {
+    o.gcSeq = seq;
+    o.gcState = GC_RUNNING;
+    o.pushCur();
+    return true;
+  }
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState === GC_RUNNING) o.err('encountered GCBegin while GC was already in progress');
+  o.gcSeq = seq;
+  o.gcState = GC_RUNNING;
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** GCEnd. */
+function onGCEnd(o: Ordering, a: number[], _typ: number, _gen: number): boolean {
+  const seq = a[0]!;
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState === GC_NOT_RUNNING) o.err('encountered GCEnd when GC was not in progress');
+  if (o.gcState === GC_UNDETERMINED) o.err('encountered GCEnd when GC was in an undetermined state');
+  o.gcSeq = seq;
+  o.gcState = GC_NOT_RUNNING;
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** ProcsChange, GoLabel, UserLog. */
+function onProcsChange(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  o.userGo();
+  o.pushCur();
+  return true;
+}
+
+/** HeapAlloc, HeapGoal. */
+function onHeapAlloc(o: Ordering, _a: number[], _typ: number, _gen: number): boolean {
+  o.need(2, 2, 1);
+  o.pushCur();
+  return true;
+}
+
+/** GCSweepBegin. */
+function onGCSweepBegin(o: Ordering, _a: number[], typ: number, _gen: number): boolean {
+  o.need(2, 2, 1);
+  const ps = o.pState(o.ctxP, 'event GCSweepBegin');
+  beginRange(o, ps.ranges, rangeKey(typ, o.specs, 0));
+  o.pushCur();
+  return true;
+}
+
+/** GCSweepActive. */
+function onGCSweepActive(o: Ordering, a: number[], typ: number, gen: number): boolean {
+  const ps = o.pStates.get(a[0]!);
+  if (ps === undefined) o.err(`encountered GCSweepActive for unknown proc ${a[0]}`);
+  activeRange(o, ps.ranges, rangeKey(typ, o.specs, 0), gen === o.initialGen);
+  o.pushCur();
+  return true;
+}
+
+/** GCSweepEnd. */
+function onGCSweepEnd(o: Ordering, _a: number[], typ: number, _gen: number): boolean {
+  o.need(2, 2, 1);
+  const ps = o.pState(o.ctxP, 'event GCSweepEnd');
+  endRange(o, ps.ranges, rangeKey(typ, o.specs, 0));
+  o.pushCur();
+  return true;
+}
+
+/** STWBegin, GCMarkAssistBegin. */
+function onSTWBegin(o: Ordering, a: number[], typ: number, _gen: number): boolean {
+  o.userGo();
+  const desc = typ === S.EvSTWBegin ? a[0]! : 0;
+  const s = o.gStates.get(o.ctxG);
+  if (s === undefined) o.err(`encountered event of type ${typ} without known state for current goroutine ${o.ctxG}`);
+  beginRange(o, s.ranges, rangeKey(typ, o.specs, desc));
+  o.pushCur();
+  return true;
+}
+
+/** GCMarkAssistActive. */
+function onGCMarkAssistActive(o: Ordering, a: number[], typ: number, gen: number): boolean {
+  const s = o.gStates.get(a[0]!);
+  if (s === undefined) o.err(`uninitialized goroutine ${a[0]} found during GCMarkAssistActive`);
+  activeRange(o, s.ranges, rangeKey(typ, o.specs, 0), gen === o.initialGen);
+  o.pushCur();
+  return true;
+}
+
+/** STWEnd, GCMarkAssistEnd. */
+function onSTWEnd(o: Ordering, _a: number[], typ: number, _gen: number): boolean {
+  o.userGo();
+  const s = o.gStates.get(o.ctxG);
+  if (s === undefined) o.err(`encountered event of type ${typ} without known state for current goroutine ${o.ctxG}`);
+  endRange(o, s.ranges, rangeKey(typ, o.specs, 0));
+  o.pushCur();
+  return true;
+}
+
+/** Experimental events (spans, heap objects, goroutine stacks): recorded, not ordered. */
+function onExperimental(o: Ordering): boolean {
+  o.need(2, 1, 1);
+  o.pushCur();
+  return true;
+}
+
+function onBadEvent(o: Ordering, _a: number[], typ: number): boolean {
+  return o.err(`bad event type found while ordering: ${typ}`);
+}
+
+const ORDER: readonly OrderHandler[] = (() => {
+  const t = new Array<OrderHandler>(256).fill(onBadEvent);
+  const on = (h: OrderHandler, ...types: number[]): void => {
+    for (const typ of types) t[typ] = h;
+  };
+  on(onProcStatus, S.EvProcStatus);
+  on(onProcStart, S.EvProcStart);
+  on(onProcStop, S.EvProcStop);
+  on(onProcSteal, S.EvProcSteal);
+  on(onGoStatus, S.EvGoStatus, S.EvGoStatusStack);
+  on(onGoCreate, S.EvGoCreate, S.EvGoCreateBlocked);
+  on(onGoDestroy, S.EvGoDestroy, S.EvGoStop, S.EvGoBlock);
+  on(onGoStart, S.EvGoStart);
+  on(onGoUnblock, S.EvGoUnblock);
+  on(onGoSwitch, S.EvGoSwitch, S.EvGoSwitchDestroy);
+  on(onGoSyscallBegin, S.EvGoSyscallBegin);
+  on(onGoSyscallEnd, S.EvGoSyscallEnd);
+  on(onGoSyscallEndBlocked, S.EvGoSyscallEndBlocked);
+  on(onGoCreateSyscall, S.EvGoCreateSyscall);
+  on(onGoDestroySyscall, S.EvGoDestroySyscall);
+  on(onUserTaskBegin, S.EvUserTaskBegin);
+  on(onUserTaskEnd, S.EvUserTaskEnd);
+  on(onUserRegionBegin, S.EvUserRegionBegin, S.EvUserRegionEnd);
+  on(onGCActive, S.EvGCActive);
+  on(onGCBegin, S.EvGCBegin);
+  on(onGCEnd, S.EvGCEnd);
+  on(onProcsChange, S.EvProcsChange, S.EvGoLabel, S.EvUserLog);
+  on(onHeapAlloc, S.EvHeapAlloc, S.EvHeapGoal);
+  on(onGCSweepBegin, S.EvGCSweepBegin);
+  on(onGCSweepActive, S.EvGCSweepActive);
+  on(onGCSweepEnd, S.EvGCSweepEnd);
+  on(onSTWBegin, S.EvSTWBegin, S.EvGCMarkAssistBegin);
+  on(onGCMarkAssistActive, S.EvGCMarkAssistActive);
+  on(onSTWEnd, S.EvSTWEnd, S.EvGCMarkAssistEnd);
+  for (let typ = S.EvSpan; typ <= S.EvGoroutineStackFree; typ++) t[typ] = onExperimental;
+  return t;
+})();
