@@ -17,6 +17,17 @@ export function formatNs(durationNs: number): string {
   return `${trim(durationNs / 1e9)}s`;
 }
 
+/** Axis labels: 0, 750ns, 20µs, 1.5ms, 2s — up to three decimals in the largest fitting unit. */
+export function formatAxisNs(timeNs: number): string {
+  const abs = Math.abs(timeNs);
+  const fix = (x: number) => String(Math.round(x * 1000) / 1000);
+  if (abs === 0) return "0";
+  if (abs < 1e3) return `${fix(timeNs)}ns`;
+  if (abs < 1e6) return `${fix(timeNs / 1e3)}µs`;
+  if (abs < 1e9) return `${fix(timeNs / 1e6)}ms`;
+  return `${fix(timeNs / 1e9)}s`;
+}
+
 function trim(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }

@@ -1,7 +1,7 @@
 // Syscall policies: what-if designs for the runtime's syscall path, selected with --policy.
 // The model branches on RuntimeConfig.policy where each design differs (src/runtime/syscall.ts,
 // src/runtime/syscall_thread.ts); this module names them, parses them and says what each does.
-import { maxDurationNs } from "../base/limits.js";
+import { parseDuration } from "../base/duration.js";
 import { GoschedError } from "../base/errors.js";
 import type { Policy } from "../runtime/config.js";
 
@@ -19,18 +19,16 @@ export const policyDescriptions: Readonly<Record<Policy["name"], string>> = {
   "sysmon-tick": "sysmon's minimum sleep is the given duration instead of 20 µs (Go issue 18236)",
 };
 
-const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9 };
-
 /** Parses a policy name as written on the command line or in a scenario. */
 export function parsePolicy(text: string): Policy {
   const t = text.trim();
   const plain = plainPolicyNames.find((n) => n === t);
   if (plain !== undefined) return { name: plain };
-  const m = /^sysmon-tick=(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(t);
-  if (m !== null) {
-    const tickNs = Math.round(Number(m[1]) * units[m[2]!]!);
-    if (tickNs > maxDurationNs) throw new GoschedError("OPTION_INVALID", `policy "${t}": sysmon's tick may be at most ${maxDurationNs} ns (docs/limits.md)`);
-    if (tickNs >= 1000) return { name: "sysmon-tick", tickNs };
+  if (t.startsWith("sysmon-tick=")) {
+    // The same duration syntax (and bound) as everywhere else: src/base/duration.ts.
+    const r = parseDuration(t.slice("sysmon-tick=".length));
+    if (!r.ok) throw new GoschedError("OPTION_INVALID", `policy "${t}": ${r.message}`);
+    if (r.value >= 1000) return { name: "sysmon-tick", tickNs: r.value };
     throw new GoschedError("OPTION_INVALID", `policy "${t}": sysmon's tick must be at least 1us`);
   }
   throw new GoschedError("OPTION_INVALID", `unknown policy "${t}"; expected one of: ${policyNames.join(", ")}`);

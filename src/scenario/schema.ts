@@ -9,8 +9,8 @@ import { durationPattern, ratePattern, sizePattern } from "./units.js";
 
 export const paramRefPattern = "\\$\\{[A-Za-z_][A-Za-z0-9_.]*\\}";
 export const namePattern = "^[A-Za-z_][A-Za-z0-9_.-]*$";
-/** sysmon-tick=<duration>: sysmon's minimum sleep (Go issue 18236). */
-export const sysmonTickPattern = "^sysmon-tick=[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s)$";
+/** sysmon-tick=<duration>: sysmon's minimum sleep (Go issue 18236), with the one duration syntax. */
+export const sysmonTickPattern = `^sysmon-tick=${durationPattern.slice(1)}`;
 
 /** Ops that take no argument: `- gosched`. */
 export const bareOps = ["gosched", "gc", "exit", "lockOSThread", "unlockOSThread"] as const;

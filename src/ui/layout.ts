@@ -1,6 +1,8 @@
 // Timeline layout: pure functions from data and a viewport to what to draw. No DOM, so node tests
 // check them directly (test/ui/layout.test.ts).
 
+import { formatAxisNs } from "../base/time.js";
+
 /** The visible time window [t0, t1) mapped onto `width` CSS pixels. */
 export interface Viewport {
   readonly t0: number;
@@ -197,16 +199,8 @@ export function niceTicks(t0: number, t1: number, target = 8): { step: number; t
   return { step, ticks };
 }
 
-/** Human time for axis labels: 0, 750ns, 20µs, 1.5ms, 2s. */
-export function formatTime(ns: number): string {
-  const a = Math.abs(ns);
-  const fix = (x: number) => String(Math.round(x * 1000) / 1000);
-  if (a === 0) return "0";
-  if (a < 1e3) return `${fix(ns)}ns`;
-  if (a < 1e6) return `${fix(ns / 1e3)}µs`;
-  if (a < 1e9) return `${fix(ns / 1e6)}ms`;
-  return `${fix(ns / 1e9)}s`;
-}
+/** Human time for axis labels (src/base/time.ts, the one place time is formatted). */
+export const formatTime = formatAxisNs;
 
 /** Vertical layout of lanes: P lanes, a gap, then M lanes. */
 export interface LaneBox {
