@@ -1,8 +1,8 @@
 // The gosched command line, built from the option and command tables in options.ts.
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError } from "commander";
 import { InvariantError } from "../base/assert.js";
 import { GoschedError } from "../base/errors.js";
-import { commandTable, exitCodes, optionsFor, type CliOptions, type CommandName, type OptionDef } from "./options.js";
+import { addOptions, commandTable, exitCodes, type CliOptions, type TopCommandName } from "./options.js";
 import { packageVersion } from "./package_version.js";
 import { Progress } from "./progress.js";
 
@@ -10,28 +10,6 @@ import { Progress } from "./progress.js";
 // trace reader, the validation suite, the UI server…) is imported when that command runs, so
 // `gosched run` loads neither the trace reader nor the validation code nor the UI server
 // (docs/performance.md).
-
-function parseIntOption(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
-  return n;
-}
-
-function addOption(cmd: Command, d: OptionDef): void {
-  switch (d.kind) {
-    case "boolean":
-      cmd.option(d.flags, d.description);
-      break;
-    case "int":
-      cmd.option(d.flags, d.description, parseIntOption);
-      break;
-    case "repeatable":
-      cmd.option(d.flags, d.description, (v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
-      break;
-    default:
-      cmd.option(d.flags, d.description);
-  }
-}
 
 type Action = (arg: string | undefined, o: CliOptions, args: readonly string[]) => number | Promise<number>;
 
@@ -42,7 +20,7 @@ const scenarios = async (): Promise<typeof import("./common.js")> => {
   return common;
 };
 
-const actions: Record<CommandName, Action> = {
+const actions: Record<TopCommandName, Action> = {
   run: async (file, o) => {
     const common = await scenarios();
     return (await import("./run.js")).runCommand(file ?? common.defaultScenarioPath(), o);
@@ -74,7 +52,7 @@ export async function buildProgram(result: { code?: Promise<number> | number }, 
     .showHelpAfterError("(gosched --help lists the commands; gosched <command> --help their options)");
   for (const c of commandTable) {
     const cmd = program.command(`${c.name}${c.args !== "" ? ` ${c.args}` : ""}`).description(c.summary).exitOverride();
-    for (const d of optionsFor(c.name)) addOption(cmd, d);
+    addOptions(cmd, c.name);
     cmd.action((arg: unknown, opts: unknown) => {
       const o = (typeof arg === "object" && arg !== null && !Array.isArray(arg) && !(arg instanceof Command) ? arg : opts) as CliOptions;
       // --json: machine-readable output, no progress lines on stderr either.

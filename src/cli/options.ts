@@ -1,10 +1,16 @@
-// The CLI's one table of commands and options. main.ts builds commander from it, so --help, the
-// parsed values and docs/cli.md (checked by a test) cannot drift apart.
+// The CLI's one table of commands and options. main.ts, trace.ts and serve.ts build commander from
+// it (addOptions), so --help, the parsed values and docs/cli.md (checked by a test) cannot drift
+// apart.
 
+import { InvalidArgumentError, type Command } from "commander";
 import { policyNames } from "../policies/index.js";
 import { profileNames } from "../profiles/index.js";
 
-export type CommandName = "run" | "compare" | "sweep" | "merge" | "explain" | "schema" | "validate" | "calibrate";
+export type TopCommandName = "run" | "compare" | "sweep" | "merge" | "explain" | "schema" | "validate" | "calibrate";
+export type CommandName = TopCommandName | SubcommandName;
+
+/** Commands built by their own modules (loaded only when used), with their options here too. */
+export type SubcommandName = "trace analyze" | "trace replay" | "trace dump" | "serve";
 
 export type OptionKind = "boolean" | "int" | "string" | "duration" | "repeatable";
 
@@ -23,7 +29,7 @@ export interface OptionDef {
 const sim: CommandName[] = ["run", "compare", "sweep"];
 
 export const optionTable = [
-  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "merge", "explain", "validate", "calibrate"], description: "print JSON instead of the human report" },
+  { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "merge", "explain", "validate", "calibrate", "trace analyze", "trace replay"], description: "print JSON instead of the human report" },
   { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
   { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
   { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
@@ -50,7 +56,7 @@ export const optionTable = [
   { key: "costs", flags: "--costs <file>", kind: "string", commands: ["run", "validate"], description: "a cost profile JSON (written by gosched calibrate): this machine's costs and sleep model (validate: instead of calibrating first)" },
   { key: "go", flags: "--go <path>", kind: "repeatable", commands: ["validate", "calibrate"], description: "a go binary, e.g. /usr/lib/go-1.23/bin/go (repeatable; default: every installed /usr/lib/go-1.19, 1.23, 1.26, 1.27)" },
   { key: "family", flags: "--family <name>", kind: "string", commands: ["validate"], description: "matrix (default): the programs of testdata/go against the model; replay: predictions from real traces (trace at setting A, replayed under B, vs the program run at B; docs/trace-replay.md)" },
-  { key: "quick", flags: "--quick", kind: "boolean", commands: ["validate"], description: "the small matrix for CI: the calibrated cells plus a few known gaps" },
+  { key: "quick", flags: "--quick", kind: "boolean", commands: ["validate"], description: "the small matrix for CI: every program kind, short and long calls, 1 and 256 goroutines" },
   { key: "markdown", flags: "--markdown", kind: "boolean", commands: ["validate"], description: "print the accuracy table as Markdown (docs/validation.md)" },
   { key: "measured", flags: "--measured <results.json>", kind: "repeatable", commands: ["validate"], description: "compare with a stored results file of tools/run-go-validation.mjs --matrix instead of running Go (repeatable)" },
   { key: "reps", flags: "--reps <n>", kind: "int", commands: ["validate", "calibrate"], description: "runs of each Go program, each a separate process (default 5)" },
@@ -59,6 +65,16 @@ export const optionTable = [
   { key: "quiet", flags: "--quiet", kind: "boolean", commands: ["validate", "calibrate"], description: "no progress on stderr" },
   { key: "write", flags: "--write <file>", kind: "string", commands: ["calibrate"], description: "write the cost profile to this file (default: stdout)" },
   { key: "questions", flags: "--questions", kind: "boolean", commands: ["explain"], description: "print the answered questions about the syscall path" },
+  // trace replay: the what-if settings (the trace's own, or the profile of its Go version, by default).
+  { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: ["trace replay"], description: "what-if: GOMAXPROCS" },
+  { key: "profile", flags: "--profile <name>", kind: "string", commands: ["trace replay"], description: `what-if: Go version profile (${profileNames.join(", ")}); auto (the default): from the trace's Go version` },
+  { key: "policy", flags: "--policy <name>", kind: "string", commands: ["trace replay"], description: `what-if: syscall policy (${policyNames.join(", ")}; default sysmon-retake)` },
+  { key: "scaleSite", flags: "--scale-site <site=factor>", kind: "repeatable", commands: ["trace replay"], description: "what-if: make syscalls whose call site contains <site> factor times as long (repeatable)" },
+  { key: "seed", flags: "--seed <n>", kind: "int", commands: ["trace replay"], description: "random seed of the simulations" },
+  // serve
+  { key: "port", flags: "--port <n>", kind: "int", commands: ["serve"], description: "port to listen on (default 8019, or any free port if taken; 0: any)" },
+  { key: "report", flags: "--no-report", kind: "boolean", commands: ["serve"], description: "do not print the scenario's report first" },
+  { key: "build", flags: "--no-build", kind: "boolean", commands: ["serve"], description: "serve ui-dist/ as it is, without rebuilding a stale UI" },
 ] as const satisfies readonly OptionDef[];
 
 type Table = typeof optionTable;
@@ -68,7 +84,7 @@ type ValueOf<K extends OptionKind> = K extends "boolean" ? boolean : K extends "
 export type CliOptions = { [D in Table[number] as D["key"]]?: ValueOf<D["kind"]> };
 
 export interface CommandDef {
-  readonly name: CommandName;
+  readonly name: TopCommandName;
   readonly args: string;
   readonly summary: string;
 }
@@ -84,7 +100,31 @@ export const commandTable: readonly CommandDef[] = [
   { name: "calibrate", args: "", summary: "measure this machine's costs with a Go toolchain and write a cost profile for --costs" },
 ];
 
+/** trace's subcommands and serve: documented and parsed from the same table. */
+export const subcommandTable: readonly { readonly name: SubcommandName; readonly args: string; readonly summary: string }[] = [
+  { name: "trace analyze", args: "<file>", summary: "syscall report: counts, durations, lost Ps, threads, per goroutine and call site" },
+  { name: "trace replay", args: "<file>", summary: "derive each goroutine's workload from the trace and run it in the simulator; compare with the trace" },
+  { name: "trace dump", args: "<file>", summary: "the events as text (new format: the text form of Go's golden tests; old format: the events and stacks), readable back by analyze/replay/dump" },
+  { name: "serve", args: "[scenario]", summary: "print the scenario's report, then serve the web UI on 127.0.0.1 (builds it if needed) and print its URL" },
+];
+
 export const optionsFor = (c: CommandName): readonly OptionDef[] => optionTable.filter((o) => (o.commands as readonly CommandName[]).includes(c));
+
+function parseIntOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
+  return n;
+}
+
+/** Adds a command's options from the table to its commander command. */
+export function addOptions(cmd: Command, c: CommandName): Command {
+  for (const d of optionsFor(c)) {
+    if (d.kind === "int") cmd.option(d.flags, d.description, parseIntOption);
+    else if (d.kind === "repeatable") cmd.option(d.flags, d.description, (v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+    else cmd.option(d.flags, d.description);
+  }
+  return cmd;
+}
 
 /** Exit codes (docs/cli.md). */
 export const exitCodes = { ok: 0, fatal: 1, badInput: 2 } as const;

@@ -7,10 +7,10 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { basename, extname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { GoschedError } from "../base/errors.js";
 import { defaultScenarioPath, readScenario } from "./common.js";
-import { exitCodes } from "./options.js";
+import { addOptions, exitCodes, subcommandTable } from "./options.js";
 import { runCommand } from "./run.js";
 
 /** The package root (dist/src/cli → root). */
@@ -202,6 +202,7 @@ export interface ServeCliOptions {
 }
 
 export async function serve(file: string | undefined, o: ServeCliOptions): Promise<number> {
+  if (o.port !== undefined && (o.port < 0 || o.port > 65535)) throw new GoschedError("OPTION_INVALID", `--port: expected a port number (0-65535), got ${o.port}`);
   const scenario = file ?? defaultScenarioPath();
   // The main job's output first: the scenario's report, as `gosched run` prints it.
   const { text } = readScenario(scenario);
@@ -229,20 +230,10 @@ export async function serve(file: string | undefined, o: ServeCliOptions): Promi
   return code === exitCodes.fatal ? exitCodes.ok : code;
 }
 
-function portArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number (0-65535), got '${v}'`);
-  return n;
-}
-
 /** The `serve` command for commander (registered in main.ts). */
 export function serveCommand(result: { code?: Promise<number> | number }): Command {
-  return new Command("serve")
-    .argument("[scenario]", "scenario to load (default: examples/default.yaml)")
-    .description("print the scenario's report, then serve the web UI on 127.0.0.1 (builds it if needed) and print its URL")
-    .option("--port <n>", "port to listen on (default 8019, or any free port if taken; 0: any)", portArg)
-    .option("--no-report", "do not print the scenario's report first")
-    .option("--no-build", "serve ui-dist/ as it is, without rebuilding a stale UI")
+  const d = subcommandTable.find((c) => c.name === "serve")!;
+  return addOptions(new Command("serve").argument("[scenario]", "scenario to load (default: examples/default.yaml)").description(d.summary), "serve")
     .exitOverride()
     .action((file: string | undefined, o: ServeCliOptions) => {
       result.code = serve(file, o);

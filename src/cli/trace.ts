@@ -2,7 +2,7 @@
 // /debug/pprof/trace) — its syscall report, its replay in the simulator under other settings, or
 // its events as text.
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { GoschedError } from "../base/errors.js";
 import { maxDurationNs, maxProcs, maxSeed } from "../base/limits.js";
 import { parsePolicy } from "../policies/index.js";
@@ -18,7 +18,7 @@ import type { ProfileName } from "../runtime/config.js";
 import { simulate, type ObserverSpec, type Simulation } from "../simulate.js";
 import { buildReplayPrograms } from "../workloads/trace_replay.js";
 import { out } from "./common.js";
-import { exitCodes } from "./options.js";
+import { addOptions, exitCodes, subcommandTable } from "./options.js";
 import { runJson } from "./simulation.js";
 
 /**
@@ -294,45 +294,24 @@ export function replayCommand(file: string, o: TraceCliOptions): number {
   return fatal ? exitCodes.fatal : exitCodes.ok;
 }
 
-function intArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
-  return n;
-}
-
 /** The `trace` command group, for main.ts. `result` receives the exit code. */
 export function traceCommand(result: { code?: Promise<number> | number }): Command {
   const trace = new Command("trace")
     .description(`read a Go execution trace (runtime/trace, Go 1.11–1.27: headers go ${SUPPORTED_RANGE}): analyze its syscalls, replay it in the simulator, dump it`)
     .addHelpText("after", "\n<file>: a binary trace, the text form `trace dump` prints (Go's golden-test form, \"Trace Go1.22 …\"),\na txtar .test case (its -- trace -- part), or the dump of an old-format trace; recognised by content.")
     .exitOverride();
-  trace
-    .command("analyze <file>")
-    .description("syscall report: counts, durations, lost Ps, threads, per goroutine and call site")
-    .option("--json", "print JSON instead of the human report")
-    .exitOverride()
-    .action((file: string, o: TraceCliOptions) => {
-      result.code = analyzeCommand(file, o);
-    });
-  trace
-    .command("replay <file>")
-    .description("derive each goroutine's workload from the trace and run it in the simulator; compare with the trace")
-    .option("--json", "print JSON instead of the human report")
-    .option("--gomaxprocs <n>", "what-if: GOMAXPROCS", intArg)
-    .option("--profile <name>", `what-if: Go version profile (${profileNames.join(", ")}); auto (the default): from the trace's Go version`)
-    .option("--policy <name>", "what-if: syscall policy (default sysmon-retake)")
-    .option("--scale-site <site=factor>", "what-if: multiply the durations of syscalls whose call site contains <site> (repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option("--seed <n>", "random seed of the simulations", intArg)
-    .exitOverride()
-    .action((file: string, o: TraceCliOptions) => {
-      result.code = replayCommand(file, o);
-    });
-  trace
-    .command("dump <file>")
-    .description("the events as text (new format: the text form of Go's golden tests; old format: the events and stacks), readable back by analyze/replay/dump")
-    .exitOverride()
-    .action((file: string) => {
-      result.code = dumpCommand(file);
-    });
+  const sub = (name: "analyze" | "replay" | "dump") => {
+    const d = subcommandTable.find((c) => c.name === `trace ${name}`)!;
+    return addOptions(trace.command(`${name} ${d.args}`).description(d.summary).exitOverride(), d.name);
+  };
+  sub("analyze").action((file: string, o: TraceCliOptions) => {
+    result.code = analyzeCommand(file, o);
+  });
+  sub("replay").action((file: string, o: TraceCliOptions) => {
+    result.code = replayCommand(file, o);
+  });
+  sub("dump").action((file: string) => {
+    result.code = dumpCommand(file);
+  });
   return trace;
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { commandTable, optionsFor } from "../../src/cli/options.js";
+import { commandTable, optionsFor, subcommandTable } from "../../src/cli/options.js";
 import { schedtraceLineRe } from "../../src/observers/schedtrace.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -194,13 +194,19 @@ test("--help of every command lists exactly the table's options", () => {
     assert.equal(h.code, 0);
     for (const o of optionsFor(c.name)) assert.ok(h.stdout.includes(o.flags.split(" ")[0]!), `${c.name} --help lacks ${o.flags}`);
   }
+  // trace's subcommands and serve take their options from the same table.
+  for (const c of subcommandTable) {
+    const h = gosched(...c.name.split(" "), "--help");
+    assert.equal(h.code, 0, h.stderr);
+    for (const o of optionsFor(c.name)) assert.ok(h.stdout.includes(o.flags.split(" ")[0]!), `${c.name} --help lacks ${o.flags}`);
+  }
   const top = gosched("--help");
   for (const c of commandTable) assert.match(top.stdout, new RegExp(`\\b${c.name}\\b`));
 });
 
 test("docs/cli.md documents every command and option of the table", () => {
   const doc = readFileSync(`${root}docs/cli.md`, "utf8");
-  for (const c of commandTable) {
+  for (const c of [...commandTable, ...subcommandTable]) {
     assert.ok(doc.includes(`gosched ${c.name}`), `docs/cli.md lacks gosched ${c.name}`);
     for (const o of optionsFor(c.name)) assert.ok(doc.includes(o.flags.split(" ")[0]!), `docs/cli.md lacks ${o.flags}`);
   }
