@@ -48,8 +48,22 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   const extraNs = op.op === "cgocall" ? rt.config.costs.cgocallExtraNs : 0;
   // The thread is off its CPU for the call (blocked in the kernel), then runs the entry's cost and exits.
   const cpuNs = syscallOverheadNs(rt, rt.config.costs.entersyscallNs + extraNs);
-  if (op.timing === "nanosleep") rt.mSleepTimer(mp, sample(rt, op.durationNs), Resume.SyscallReturn, cpuNs);
-  else rt.mSleep(mp, sample(rt, op.durationNs), Resume.SyscallReturn, cpuNs);
+  if (op.timing === "nanosleep") return rt.mSleepTimer(mp, sample(rt, op.durationNs), Resume.SyscallReturn, cpuNs);
+  const callNs = sample(rt, op.durationNs);
+  if (staysOnCpu(rt, callNs)) rt.mAfter(mp, callNs + cpuNs, Resume.SyscallReturn);
+  else rt.mSleep(mp, callNs, Resume.SyscallReturn, cpuNs);
+}
+
+/**
+ * A call shorter than blocking and waking would cost (the kernel's wake-up work plus a context
+ * switch) cannot have slept: it is kernel work on the thread's CPU (getpid, stat of a cached file, a
+ * read that finds data), as Linux runs a syscall that does not block without leaving the CPU.
+ * Longer calls of unknown kind are taken to block. Simplification: the kind of a call is not known,
+ * only its duration (docs/model.md, "The machine").
+ */
+function staysOnCpu(rt: Runtime, callNs: number): boolean {
+  const m = rt.config.machine;
+  return callNs <= m.wakeCpuNs + m.contextSwitchNs;
 }
 
 /** RawSyscall/RawSyscall6: the G stays _Grunning and the M keeps its P for the whole call. */
@@ -58,6 +72,7 @@ export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   mp.state = "rawsyscall";
   rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, requestNs);
   if (op.timing === "nanosleep") rt.mSleepTimer(mp, requestNs, Resume.RawSyscallReturn);
+  else if (staysOnCpu(rt, requestNs)) rt.mAfter(mp, requestNs, Resume.RawSyscallReturn);
   else rt.mSleep(mp, requestNs, Resume.RawSyscallReturn);
 }
 
