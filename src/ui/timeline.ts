@@ -579,15 +579,21 @@ export class TimelineView {
     return laneAtY(this.boxes, y + this.scrollY);
   }
 
-  /** The slice (span) under a point, or null (idle gap, axis, labels). */
-  sliceAt(x: number, y: number): SliceInfo | null {
+  /** The lane and the time under a CSS pixel (plot area only), with the viewport used, or null. */
+  private pointAt(x: number, y: number): { li: number; lane: Lane; v: Viewport; t: number } | null {
     const d = this.data;
     if (d === null || x < LABEL_W) return null;
     const li = this.laneIndexAt(y);
     if (li < 0) return null;
-    const lane = d.lanes[li]!;
     const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
-    const t = xToTime(v, x - LABEL_W);
+    return { li, lane: d.lanes[li]!, v, t: xToTime(v, x - LABEL_W) };
+  }
+
+  /** The slice (span) under a point, or null (idle gap, axis, labels). */
+  sliceAt(x: number, y: number): SliceInfo | null {
+    const at = this.pointAt(x, y);
+    if (at === null) return null;
+    const { li, lane, v, t } = at;
     let i = spanAt(lane.start, lane.end, t);
     if (i < 0) {
       // Zoomed out, a span may be narrower than the pointer: take the nearest within 2 px.
@@ -604,13 +610,9 @@ export class TimelineView {
 
   /** What is under a CSS pixel: the lane, the span and its state. */
   hover(x: number, y: number): HoverInfo | null {
-    const d = this.data;
-    if (d === null || x < LABEL_W) return null;
-    const li = this.laneIndexAt(y);
-    if (li < 0) return null;
-    const lane = d.lanes[li]!;
-    const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
-    const t = xToTime(v, x - LABEL_W);
+    const at = this.pointAt(x, y);
+    if (at === null) return null;
+    const { lane, t } = at;
     const i = spanAt(lane.start, lane.end, t);
     if (i < 0) return { lane: lane.label, text: `${lane.label} · ${formatTime(t)} · ${lane.kind === "P" ? "idle (_Pidle)" : "parked / not running"}` };
     const s = lane.start[i]!;
