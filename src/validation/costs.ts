@@ -175,6 +175,11 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
   // Waking an idle thread cannot take longer than creating one: when it measures so (the other CPU
   // was busy), the wake figure is not trusted and the profile's default is kept.
   const wakeOk = x.spawnIdleNs < x.spawnNewNs;
+  // The spread's quantiles are medians over the repetitions, not the lowest repetition the median
+  // comes from: on a VM whose idle-wake is bimodal (90 µs or 3.7 ms, measured on a quiet machine)
+  // their p50 is the slow mode, and offsets of ±2 ms around a 30 µs wake would make every wake-up
+  // milliseconds long. The same rule applies to the spread's own median.
+  const wakeSpreadOk = wakeOk && x.spawnIdleQuantilesNs !== undefined && x.spawnIdleQuantilesNs.p50 < x.spawnNewNs;
   return {
     format: costProfileFormat,
     costs: {
@@ -191,9 +196,14 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       sleepExtraNsPoints,
       ...(x.sleepQuantilesNs !== undefined ? { sleepSpreads: x.sleepQuantilesNs.map(([d, q]) => [d, spreadFromQuantiles(q)] as const) } : {}),
       ...(x.spawnNewQuantilesNs !== undefined ? { threadStartSpread: spreadFromQuantiles(x.spawnNewQuantilesNs) } : {}),
-      ...(x.spawnIdleQuantilesNs !== undefined && wakeOk ? { futexWakeSpread: spreadFromQuantiles(x.spawnIdleQuantilesNs) } : {}),
+      ...(wakeSpreadOk ? { futexWakeSpread: spreadFromQuantiles(x.spawnIdleQuantilesNs!) } : {}),
     },
-    measured: { ...x, usleep3Ns: Math.round(usleep3), ...(wakeOk ? {} : { futexWakeNs: "not written: the idle-thread wake measured slower than a thread creation (CPU contention)" }) },
+    measured: {
+      ...x,
+      usleep3Ns: Math.round(usleep3),
+      ...(wakeOk ? {} : { futexWakeNs: "not written: the idle-thread wake measured slower than a thread creation (CPU contention)" }),
+      ...(wakeOk && !wakeSpreadOk ? { futexWakeSpread: "not written: the idle-thread wake's median over repetitions is slower than a thread creation (bimodal)" } : {}),
+    },
     goVersion: meta.goVersion,
     date: meta.date,
   };

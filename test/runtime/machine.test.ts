@@ -86,6 +86,20 @@ test("cost profiles carry the measured spreads; a malformed spread is a clear er
   const back = parseCostProfile(JSON.parse(JSON.stringify(profile)), "costs.json");
   assert.deepEqual(back.machine.sleepSpreads, [[1000, [[0, -1000], [0.5, 0], [0.99, 13_000], [1, 113_000]]], [1_000_000, [[0, -12_000], [0.5, 0], [0.99, 228_000], [1, 428_000]]]]);
   assert.deepEqual(back.machine.futexWakeSpread, [[0, -1000], [0.5, 0], [0.99, 8000], [1, 13_000]]);
+  // Measured on a quiet 2-vCPU VM: the lowest repetition's idle wake is 102 µs, but the medians over
+  // repetitions put p50 at 1.4 ms (a bimodal wake): the spread must not be centred on a 30 µs median.
+  const bimodal = costProfileFrom(
+    {
+      enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
+      sleepOverheadNs: [[1000, 66_760]], timerSlackNs: 50_000, ncpu: 2,
+      spawnNewNs: 165_095, spawnIdleNs: 102_412,
+      spawnIdleQuantilesNs: { min: 90_695, p50: 1_401_264, p99: 3_765_628, max: 3_765_628 },
+    },
+    { goVersion: "go1.26", date: "2026-12-06" },
+  );
+  assert.equal(bimodal.costs.futexWakeNs, 102_412 - 69_760);
+  assert.equal(bimodal.machine.futexWakeSpread, undefined);
+  assert.match(String((bimodal.measured as Record<string, unknown>).futexWakeSpread), /not written/);
   assert.throws(
     () => parseCostProfile({ format: "gosched-costs/1", machine: { futexWakeSpread: [[0.5, 0], [0.2, 10]] } }, "costs.json"),
     /costs\.json: machine\.futexWakeSpread must be \[\[p, offsetNs\], …\] with p in \[0, 1\] and both ascending/,
