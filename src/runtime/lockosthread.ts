@@ -7,6 +7,7 @@
 // Fidelity (docs/model.md): new Ms requested from a locked M are created directly, not through the
 // template thread (same thread count, a futex wake less).
 import { futexWakeNs } from "./machine.js";
+import { casmstate } from "./status.js";
 import { Resume, acquirep, allocm, execute, handoffp, mcount, releasep, stopm } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import type { Runtime } from "./runtime.js";
@@ -18,7 +19,7 @@ export function lockOSThreadOp(rt: Runtime, mp: M): void {
   if (rt.templateThread === null) {
     // startTemplateThread: a system M (nmsys) that creates threads for locked Ms; it sleeps until asked.
     const tm = allocm(rt);
-    tm.state = "system";
+    casmstate(rt, tm, "starting", "system");
     rt.sched.nmsys++;
     rt.templateThread = tm;
     rt.ev("newm", nilG, tm, null, "template", mcount(rt));
@@ -52,12 +53,12 @@ export function stoplockedm(rt: Runtime, mp: M): void {
   if (mp.noteWoken) {
     // startlockedm ran before we parked: the sticky note lets mPark return at once.
     mp.noteWoken = false;
-    mp.state = "waking";
+    casmstate(rt, mp, "running", "waking");
     rt.mAfter(mp, 0, Resume.LockedWoken);
     return;
   }
   rt.sched.nmidlelocked++;
-  mp.state = "lockedidle";
+  casmstate(rt, mp, "running", "lockedidle");
   rt.mWait(mp);
 }
 
@@ -65,7 +66,7 @@ export function stoplockedm(rt: Runtime, mp: M): void {
 export function lockedmWoken(rt: Runtime, mp: M): void {
   const pp = mp.nextp!;
   mp.nextp = null;
-  mp.state = "running";
+  casmstate(rt, mp, "waking", "running");
   acquirep(rt, mp, pp);
   execute(rt, mp, mp.lockedg, false);
 }
@@ -82,7 +83,7 @@ export function startlockedm(rt: Runtime, mp: M, gp: number): void {
   rt.ev("notewakeup", nilG, lm, pp, "m.park");
   if (lm.state === "lockedidle") {
     rt.sched.nmidlelocked--;
-    lm.state = "waking";
+    casmstate(rt, lm, "lockedidle", "waking");
     rt.mSleep(lm, futexWakeNs(rt), Resume.LockedWoken);
   } else lm.noteWoken = true;
   stopm(rt, mp);
@@ -93,7 +94,7 @@ export function mexit(rt: Runtime, mp: M): void {
   if (mp.p !== null) handoffp(rt, releasep(rt, mp), "mexit");
   mp.lockedg = nilG;
   mp.lockedExt = 0;
-  mp.state = "dead";
+  casmstate(rt, mp, "running", "dead");
   rt.sched.nmfreed++;
   rt.mWait(mp);
   rt.ev("mexit", nilG, mp, null, "locked-goroutine-exited", mcount(rt));

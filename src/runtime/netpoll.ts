@@ -8,6 +8,7 @@
 // epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
 import { Resume, acquirep, becomeSpinning, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
 import { futexWakeNs } from "./machine.js";
+import { casmstate } from "./status.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -76,7 +77,7 @@ export function netpollBlock(rt: Runtime, mp: M, pollUntilNs: number, wasSpinnin
   mp.pollWasSpinning = wasSpinning;
   np.blockedMWaking = false;
   np.pollUntilNs = timed ? pollUntilNs : 0;
-  mp.state = "netpoll";
+  casmstate(rt, mp, "running", "netpoll");
   rt.ev("netpoll", nilG, mp, null, "block", timed ? pollUntilNs - rt.nowNs : -1);
   if (np.ready.length > 0 || (timed && pollUntilNs <= rt.nowNs)) {
     np.blockedMWaking = true;
@@ -110,7 +111,7 @@ export function netpollWoken(rt: Runtime, mp: M): void {
   np.blockedMWaking = false;
   np.pollUntilNs = 0;
   rt.sched.lastpollNs = rt.nowNs;
-  mp.state = "running";
+  casmstate(rt, mp, "netpoll", "running");
   const list = netpoll(rt);
   const pp = pidleget(rt);
   rt.ev("netpoll", nilG, mp, pp, "woken", list.length);

@@ -10,7 +10,7 @@
 // Modeled elsewhere: the network poller (netpoll.ts), LockOSThread (lockosthread.ts), GC workers and
 // the forcegc helper (gcwork.ts), timers (time.ts). Left out (docs/model.md): the trace reader,
 // bgsweep and the scavenger, safe-point functions other than forEachP's.
-import { casgstatus, caspstatus } from "./status.js";
+import { casgstatus, casmstate, caspstatus } from "./status.js";
 import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import { formatBytes, goroutineBytes } from "../base/limits.js";
 import { assert, InvariantError } from "../base/assert.js";
@@ -98,7 +98,7 @@ export function mput(rt: Runtime, mp: M): void {
   mp.schedlink = rt.sched.midle;
   rt.sched.midle = mp;
   rt.sched.nmidle++;
-  mp.state = "idle";
+  casmstate(rt, mp, "running", "idle");
   checkdead(rt);
 }
 
@@ -174,8 +174,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
   mp.nextp = pp;
   // Fidelity: Go sets m.spinning when the new thread runs mspinning; we set it at creation so that
   // nmspinning always equals the number of spinning Ms.
-  mp.spinning = spinning;
-  mp.state = "starting";
+  mp.spinning = spinning; // allocm's M is "starting"
   rt.ev("newm", nilG, mp, pp, spinning ? "spinning" : "", mcount(rt));
   // clone() runs on the creating thread's CPU; the new thread becomes runnable after its start latency
   // and then runs mstart/minit on a CPU.
@@ -186,7 +185,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
 
 /** notewakeup(&mp.park): the parked M runs after the futex wake-up latency. */
 function notewakeupM(rt: Runtime, mp: M): void {
-  mp.state = "waking";
+  casmstate(rt, mp, "idle", "waking");
   rt.ev("notewakeup", nilG, mp, mp.nextp, "m.park");
   rt.mSleep(mp, futexWakeNs(rt), Resume.Woken);
 }
@@ -227,7 +226,7 @@ export function stopm(rt: Runtime, mp: M): void {
 export function mstartOrWake(rt: Runtime, mp: M): void {
   const pp = mp.nextp;
   mp.nextp = null;
-  mp.state = "running";
+  casmstate(rt, mp, mp.resume === Resume.MStart ? "starting" : "waking", "running");
   if (pp === null) throw new InvariantError(`mstart: M${mp.id} has no nextp`);
   acquirep(rt, mp, pp);
   schedule(rt, mp);

@@ -217,7 +217,7 @@ export class P {
   constructor(readonly id: number) {}
 }
 
-/** What an M is doing, derived from its fields in Go; kept explicit here for observers and checks. */
+/** What an M is doing, derived from its fields in Go; kept explicit here for observers and checks (transitions: status.ts mTransitions). */
 export type MState =
   | "running" // has a P, executing Go code or the scheduler
   | "syscall" // in the kernel via entersyscall (no P, classic)
@@ -248,6 +248,7 @@ export class M {
   noteWoken = false;
   /** Generation of the M's pending event; bumping it cancels that event. */
   gen = 0;
+  /** Written only by casmstate (status.ts); allocm's M starts "starting". */
   state: MState = "starting";
   /** What the M does when its pending event fires (see proc.ts Resume). */
   resume = 0;

@@ -19,6 +19,7 @@ import {
   stealSleepDone,
 } from "./proc.js";
 import { gostep } from "./program.js";
+import { casmstate } from "./status.js";
 import { Ev, Runtime, type StoppedBy } from "./runtime.js";
 import type { M } from "./runtime2.js";
 import { gcParkCaller, gcStep } from "./stw.js";
@@ -44,13 +45,13 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   registerHandlers(rt);
   setup?.(rt);
   const m0 = allocm(rt);
-  m0.state = "running";
+  casmstate(rt, m0, "starting", "running");
   // procresize: P0 for the current M; the rest onto the idle list, highest id first (so P1 is on top).
   for (let i = config.gomaxprocs - 1; i >= 1; i--) pidleput(rt, rt.allp[i]!);
   acquirep(rt, m0, rt.allp[0]!);
   // runtime.main: newm(sysmon, nil, -1) — a system M that never holds a P.
   const sysmon = allocm(rt);
-  sysmon.state = "sysmon";
+  casmstate(rt, sysmon, "starting", "sysmon");
   rt.sched.nmsys++;
   rt.sysmonM = sysmon;
   rt.ev("newm", 0, sysmon, null, "sysmon", 2);
@@ -60,6 +61,8 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   for (let i = 0; i < idleThreads; i++) {
     const mp = allocm(rt);
     rt.ev("newm", 0, mp, null, "start-up", mcount(rt));
+    // It ran (mstart, schedule) and found nothing to do (stopm).
+    casmstate(rt, mp, "starting", "running");
     mput(rt, mp);
   }
   rt.mainG = newproc(rt, main, rt.allp[0]!, 0);

@@ -1,12 +1,15 @@
-// The one path for every status change of a G or a P, after runtime/proc.go: casgstatus (G)
+// The one path for every status change of a G, a P or an M, after runtime/proc.go: casgstatus (G)
 // and the P status stores that Go makes under sched.lock or by CAS (acquirep, releasep, handoffp,
 // retake, stopTheWorldWithSema). Each helper asserts the old state, as Go's casgstatus throws on a
-// bad transition ("casgstatus: bad incoming values"), and remembers it so that the runtime event
-// emitted next for the same G or P carries the real from-state (Runtime.ev reads it), never one
-// typed by hand. A test (test/runtime/status.test.ts) rejects a status write anywhere else in src/.
+// bad transition ("casgstatus: bad incoming values"). The G and P helpers remember it so that the
+// runtime event emitted next for the same G or P carries the real from-state (Runtime.ev reads it),
+// never one typed by hand. Go keeps no M status (it infers one from m.p, m.spinning, m.curg's
+// status and which list the M is on); the model names it (MState, runtime2.ts), and casmstate holds
+// it to the transitions in mTransitions. A test (test/runtime/status.test.ts) rejects a status or M
+// state write anywhere else in src/.
 import { InvariantError } from "../base/assert.js";
 import type { Runtime } from "./runtime.js";
-import { gStatusName, pStatusName, type P } from "./runtime2.js";
+import { gStatusName, pStatusName, type M, type MState, type P } from "./runtime2.js";
 
 /** casgstatus (runtime/proc.go): gp goes from `from` to `to`; anything else is a model bug. */
 export function casgstatus(rt: Runtime, gp: number, from: number, to: number): void {
@@ -29,4 +32,51 @@ export function caspstatus(rt: Runtime, pp: P, from: number, to: number): void {
   }
   pp.status = to;
   rt.notePStatus(pp, from);
+}
+
+/**
+ * An M's legal transitions: for each state, the states it may go to next, and where (MState in
+ * runtime2.ts says what each state means). An M that enters a syscall or blocks comes back to
+ * "running" before it does anything else; it parks ("idle", "lockedidle") only from "running" and
+ * runs again only after a wake-up ("waking").
+ */
+export const mTransitions = {
+  // allocm's M: mstart (newm, m0), the sysmon M, the template thread
+  starting: ["running", "sysmon", "system"],
+  running: [
+    "syscall", // entersyscall, reentersyscall, entersyscallblock
+    "rawsyscall", // RawSyscall keeps its P
+    "idle", // stopm → mput
+    "stw", // gcStart → stopTheWorldWithSema on the caller's M
+    "netpoll", // findRunnable's blocking netpoll
+    "lockedidle", // stoplockedm parks
+    "waking", // stoplockedm finds its note already woken
+    "dead", // mexit
+  ],
+  syscall: ["running"], // exitsyscall (fast or exitsyscall0)
+  rawsyscall: ["running"],
+  idle: ["waking"], // startm → notewakeup(m.park)
+  waking: ["running"], // mstart after the wake-up; stoplockedm returns
+  stw: ["running"], // startTheWorldWithSema
+  netpoll: ["running"], // epoll_wait returned
+  lockedidle: ["waking"], // startlockedm
+  sysmon: [],
+  system: [],
+  dead: [],
+} as const satisfies Record<MState, readonly MState[]>;
+
+/** The states an M in `from` may go to (a call with a literal pair outside the table fails tsc). */
+export type MNext<F extends MState> = (typeof mTransitions)[F][number];
+
+/** The one write of an M's state: mp goes from `from` to `to`, a transition of mTransitions. */
+export function casmstate<F extends MState>(rt: Runtime, mp: M, from: F, to: MNext<F>): void {
+  const legal: readonly MState[] = mTransitions[from];
+  if (mp.state !== from || !legal.includes(to)) {
+    const g = mp.curg === 0 ? "-" : `G${rt.gs.goid[mp.curg]}`;
+    throw new InvariantError(
+      `casmstate: M${mp.id} is ${mp.state}, expected ${from} -> ${to}${legal.includes(to) ? "" : ` (not a transition: ${from} -> ${legal.join(" | ") || "nothing"})`}`,
+      `  M${mp.id}: state=${mp.state} p=${mp.p?.id ?? -1} oldp=${mp.oldp?.id ?? -1} nextp=${mp.nextp?.id ?? -1} curg=${g} spinning=${mp.spinning} lockedg=${mp.lockedg}`,
+    );
+  }
+  mp.state = to;
 }

@@ -13,7 +13,7 @@
 // Mark workers and forEachP are modeled in gcwork.ts. Fidelity (docs/model.md): mark assists are not
 // modeled; the mark termination stop-the-world is initiated by the GC itself rather than by a worker
 // goroutine on a P; the GC's own work (gcSweepTermNs, gcMarkTermNs) is not charged to a CPU.
-import { caspstatus } from "./status.js";
+import { casmstate, caspstatus } from "./status.js";
 import { futexWakeNs } from "./machine.js";
 import { Resume, gopark, newm, pidleget, pidleput, preemptone, ready, wakep } from "./proc.js";
 import { gostepAfter } from "./program.js";
@@ -54,7 +54,7 @@ export function gcStart(rt: Runtime, mp: M, wait: boolean): void {
   gc.initiator = mp;
   gc.starter = wait ? gp : nilG;
   rt.ev("gcStart", gp, mp, mp.p, wait ? "runtime.GC" : "heap-goal", gc.cycles);
-  mp.state = "stw";
+  casmstate(rt, mp, "running", "stw");
   stopTheWorldWithSema(rt, mp);
 }
 
@@ -161,7 +161,7 @@ export function gcStep(rt: Runtime, step: number, token: number): void {
         // 1 ns after marking ends, so the mark workers finish their work and park first.
         rt.queue.push(gc.markEndNs + 1, Ev.Gc, GcStep.MarkDone, gc.gen);
         if (mp !== null) {
-          mp.state = "running";
+          casmstate(rt, mp, "stw", "running");
           if (gc.starter !== nilG && mp.curg === gc.starter) {
             // runtime.GC: gcWaitOnMark — the caller sleeps until the cycle ends.
             rt.mAfter(mp, 0, Resume.GcPark);
@@ -248,7 +248,7 @@ function startMForP(rt: Runtime, pp: P): void {
   nmp.schedlink = null;
   s.nmidle--;
   nmp.nextp = pp;
-  nmp.state = "waking";
+  casmstate(rt, nmp, "idle", "waking");
   rt.ev("notewakeup", nilG, nmp, pp, "m.park");
   rt.mSleep(nmp, futexWakeNs(rt), Resume.Woken);
 }

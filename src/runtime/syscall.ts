@@ -11,7 +11,7 @@
 //
 // A syscall is modeled as: entry at the op (state changes at once), then the thread is in the kernel
 // for entersyscallNs + the call's duration (+ cgo's extra), then exitsyscall runs at return time.
-import { casgstatus, caspstatus } from "./status.js";
+import { casgstatus, casmstate, caspstatus } from "./status.js";
 import { sleepNs, syscallOverheadNs } from "./machine.js";
 import { sample } from "./program.js";
 import type { ReasonOf } from "./events.js";
@@ -69,7 +69,7 @@ function staysOnCpu(rt: Runtime, callNs: number): boolean {
 /** RawSyscall/RawSyscall6: the G stays _Grunning and the M keeps its P for the whole call. */
 export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
   const requestNs = sample(rt, op.durationNs);
-  mp.state = "rawsyscall";
+  casmstate(rt, mp, "running", "rawsyscall");
   rt.ev("rawsyscall", mp.curg, mp, mp.p, op.site, requestNs);
   if (op.timing === "nanosleep") rt.mSleepTimer(mp, requestNs, Resume.RawSyscallReturn);
   else if (staysOnCpu(rt, requestNs)) rt.mAfter(mp, requestNs, Resume.RawSyscallReturn);
@@ -77,7 +77,7 @@ export function rawSyscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
 }
 
 export function rawSyscallReturn(rt: Runtime, mp: M): void {
-  mp.state = "running";
+  casmstate(rt, mp, "rawsyscall", "running");
   rt.ev("rawsyscall_return", mp.curg, mp, mp.p);
   gostepAfter(rt, mp, 0);
 }
@@ -104,7 +104,7 @@ export function reentersyscall(rt: Runtime, mp: M, site: string): void {
     mp.p = null;
   }
   caspstatus(rt, pp, _Prunning, _Psyscall);
-  mp.state = "syscall";
+  casmstate(rt, mp, "running", "syscall");
   rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick, -1);
   if (rt.sched.gcwaiting) entersyscall_gcwait(rt, mp, pp);
 }
@@ -131,7 +131,7 @@ function reentersyscallNoPsyscall(rt: Runtime, mp: M, site: string): void {
   }
   casgstatus(rt, gp, _Grunning, _Gsyscall);
   rt.gs.inSyscall[gp] = 1;
-  mp.state = "syscall";
+  casmstate(rt, mp, "running", "syscall");
   rt.ev("entersyscall", gp, mp, pp, site, pp.syscalltick, -1);
   if (rt.sched.sysmonwait) entersyscall_sysmon(rt, mp);
 }
@@ -165,7 +165,7 @@ export function entersyscallblock(rt: Runtime, mp: M, site: string): void {
   pp.syscalltick++;
   casgstatus(rt, gp, _Grunning, _Gsyscall);
   rt.gs.inSyscall[gp] = 1;
-  mp.state = "syscall";
+  casmstate(rt, mp, "running", "syscall");
   rt.ev("entersyscallblock", gp, mp, pp, site);
   handoffp(rt, releasep(rt, mp), "entersyscallblock");
 }
@@ -180,7 +180,7 @@ export function exitsyscall(rt: Runtime, mp: M): void {
   const oldp = rt.config.rules.keepMpInSyscall ? mp.p : mp.oldp;
   mp.oldp = null;
   if (exitsyscallfast(rt, mp, oldp)) {
-    mp.state = "running";
+    casmstate(rt, mp, "syscall", "running");
     exitsyscallTail(rt, mp, gp);
     gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
     return;
@@ -262,7 +262,7 @@ function exitsyscall0(rt: Runtime, mp: M): void {
   const from = rt.gs.status[gp]!;
   casgstatus(rt, gp, from === _Gsyscall ? _Gsyscall : _Grunning, _Grunnable);
   dropg(rt, mp);
-  mp.state = "running";
+  casmstate(rt, mp, "syscall", "running");
   const pp = pidleget(rt);
   rt.ev(from === _Gsyscall ? "exitsyscall0" : "exitsyscallNoP", gp, mp, pp, pp === null ? "no-p" : "idle-p");
   if (pp === null) {
@@ -317,7 +317,7 @@ function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
     casgstatus(rt, gp, _Gsyscall, _Grunning);
     return exitsyscall0(rt, mp);
   }
-  mp.state = "running";
+  casmstate(rt, mp, "syscall", "running");
   exitsyscallTail(rt, mp, gp);
   gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
 }

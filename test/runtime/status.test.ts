@@ -1,5 +1,6 @@
 // Every G and P status change goes through casgstatus/caspstatus (src/runtime/status.ts), which assert
-// the old state and give the next event its real from-state.
+// the old state and give the next event its real from-state; every M state change goes through
+// casmstate, which holds it to the table of an M's transitions.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -9,7 +10,9 @@ import { InvariantError } from "../../src/base/assert.js";
 import { resolveConfig } from "../../src/profiles/index.js";
 import { createRuntime } from "../../src/runtime/simulate.js";
 import { _Gdead, _Grunnable, _Grunning, _Pgcstop, _Pidle, _Prunning, _Psyscall } from "../../src/runtime/runtime2.js";
-import { casgstatus, caspstatus } from "../../src/runtime/status.js";
+import { casgstatus, casmstate, caspstatus, mTransitions } from "../../src/runtime/status.js";
+import type { MState } from "../../src/runtime/runtime2.js";
+import ts from "typescript";
 import { us } from "../../src/base/time.js";
 import { Syscall, compute, program } from "../../src/workloads/api.js";
 import { simulate } from "../../src/simulate.js";
@@ -51,6 +54,59 @@ test("no model file writes a G or P status outside casgstatus/caspstatus", () =>
   // The pattern itself catches both forms.
   assert.ok(directWrite.test("rt.gs.status[gp] = _Grunnable;") && directWrite.test("pp.status = _Pidle;"));
   assert.ok(!directWrite.test("if (pp.status === _Pidle)"));
+});
+
+// An M's state is a field of class M (runtime2.ts): a write is found by what the assigned property
+// resolves to (the compiler's checker), whatever the receiver is called, across all of src/ (the UI included).
+function mStateWrites(files: string[]): string[] {
+  const program = ts.createProgram(files, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+    types: [],
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const isMState = (name: ts.Node): boolean => {
+    const decl = checker.getSymbolAtLocation(name)?.valueDeclaration;
+    return (
+      decl !== undefined &&
+      ts.isPropertyDeclaration(decl) &&
+      ts.isClassDeclaration(decl.parent) &&
+      decl.parent.name?.text === "M" &&
+      decl.getSourceFile().fileName.endsWith("src/runtime/runtime2.ts")
+    );
+  };
+  const writes: string[] = [];
+  for (const sf of program.getSourceFiles()) {
+    if (!files.includes(sf.fileName)) continue;
+    const visit = (node: ts.Node): void => {
+      let target: ts.Node | undefined;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target = node.left;
+      if (target !== undefined && ts.isPropertyAccessExpression(target) && target.name.text === "state" && isMState(target.name)) {
+        writes.push(`${relative(repo, sf.fileName).split("\\").join("/")}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${node.getText(sf)}`);
+      }
+      if (target !== undefined && ts.isElementAccessExpression(target) && ts.isStringLiteral(target.argumentExpression) && target.argumentExpression.text === "state" && isMState(target.argumentExpression)) {
+        writes.push(`${relative(repo, sf.fileName)}: ${node.getText(sf)}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return writes;
+}
+
+test("no src/ file writes an M's state outside casmstate", () => {
+  const files = sourceFiles(join(repo, "src")).map((f) => f.split("\\").join("/"));
+  const writes = mStateWrites(files);
+  assert.deepEqual(
+    writes.filter((w) => !w.startsWith("src/runtime/status.ts:")),
+    [],
+  );
+  // The check finds casmstate's own write, so it would find one anywhere else.
+  assert.equal(writes.length, 1, writes.join("\n"));
 });
 
 test("casgstatus and caspstatus refuse a transition from the wrong state, naming the function", () => {
@@ -96,4 +152,29 @@ test("events carry the from-state the cas helpers saw: every G/P transition in a
   }
   assert.ok(gChanges > 50 && pChanges > 20, `${gChanges} G and ${pChanges} P transitions reported`);
   assert.ok([...pNow.values()].every((s) => s === _Pidle || s === _Prunning || s === _Pgcstop || s === _Psyscall));
+});
+
+test("casmstate refuses a transition from the wrong state or outside the table, naming the function and dumping the M", () => {
+  const config = resolveConfig({ gomaxprocs: 2, seed: 1 });
+  const rt = createRuntime(config, program("main", function* () {
+    yield compute(us(1));
+  }));
+  const m0 = rt.allm[0]!;
+  assert.equal(m0.state, "running");
+  // Wrong old state.
+  assert.throws(
+    () => casmstate(rt, m0, "idle", "waking"),
+    (e: unknown) => e instanceof InvariantError && /^casmstate: M0 is running, expected idle -> waking/.test(e.message) && /M0: state=running p=0 /.test(e.message),
+  );
+  // Right old state, but not a transition an M makes (a call like this with literals fails tsc).
+  assert.throws(
+    () => casmstate(rt, m0, "running" as MState, "starting" as never),
+    (e: unknown) => e instanceof InvariantError && /casmstate: M0 is running, expected running -> starting \(not a transition/.test(e.message),
+  );
+  assert.equal(m0.state, "running");
+  casmstate(rt, m0, "running", "syscall");
+  assert.equal(m0.state, "syscall");
+  // Terminal states go nowhere; every state named in the table is an MState with an entry.
+  assert.deepEqual(mTransitions.dead, []);
+  for (const next of Object.values(mTransitions)) for (const s of next) assert.ok(s in mTransitions, s);
 });
