@@ -8,7 +8,7 @@ import path from "node:path";
 import { GoschedError } from "../base/errors.js";
 import { profileNames } from "../profiles/index.js";
 import type { Observer, RuntimeEvent } from "../runtime/events.js";
-import { changeOf, formatReplayMarkdown, formatReplayText, judgeReplayMetric, replayPairs, type PairMetric, type PairResult, type Real, type ReplayPair } from "../validation/replay_family.js";
+import { changeOf, formatReplayMarkdown, formatReplayText, gapOf, judgeReplayMetric, replayPairs, type PairMetric, type PairResult, type Real, type ReplayPair } from "../validation/replay_family.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { loadTrace, profileFor, replayTrace } from "./trace.js";
@@ -104,16 +104,7 @@ function runPair(runner: GoRunner, p: ReplayPair, reps: number, seeds: number, t
     metrics.push(judgeReplayMetric(key, xs, r));
   }
   const pass = metrics.every((m) => m.verdict !== "MISS");
-  return { ...base, realRuns: real.ok, metrics, pass, skipped: null, gap: pass ? null : knownGap(p, metrics) };
-}
-
-/**
- * Known, measured causes of misses (docs/trace-replay.md); null = a miss nobody has explained yet.
- */
-function knownGap(p: ReplayPair, metrics: readonly PairMetric[]): string | null {
-  void p;
-  void metrics;
-  return null;
+  return { ...base, realRuns: real.ok, metrics, pass, skipped: null, gap: pass ? null : gapOf(p.id, metrics) };
 }
 
 export async function validateReplayCommand(o: CliOptions): Promise<number> {

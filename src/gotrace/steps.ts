@@ -18,8 +18,8 @@ export type Step =
   | { readonly k: 'start'; readonly t: number; readonly g: number; readonly p: number }
   /** g blocked; `sleep`: a timer wait (time.Sleep); `reason` as the trace names it. */
   | { readonly k: 'block'; readonly t: number; readonly g: number; readonly reason: string; readonly sleep: boolean; readonly stack: number }
-  /** g was made runnable by goroutine `by` (-1: by the scheduler, a timer or the netpoller). */
-  | { readonly k: 'unblock'; readonly t: number; readonly g: number; readonly by: number }
+  /** g was made runnable by goroutine `by` (-1: by the scheduler, a timer or the netpoller); stack: where `by` woke it. */
+  | { readonly k: 'unblock'; readonly t: number; readonly g: number; readonly by: number; readonly stack: number }
   /** g stopped running but stays runnable; `yield`: runtime.Gosched. */
   | { readonly k: 'stop'; readonly t: number; readonly g: number; readonly yield: boolean }
   | { readonly k: 'end'; readonly t: number; readonly g: number }
@@ -199,7 +199,7 @@ export function traceSteps(t: ParsedTrace): { steps: Step[]; facts: TraceFacts; 
       case 'GoUnblockLocal': {
         const target = ev.args[0]!;
         const by = isNew ? g : g > 0 && ev.p !== NETPOLL_P ? g : -1;
-        steps.push({ k: 'unblock', t: ts, g: target, by });
+        steps.push({ k: 'unblock', t: ts, g: target, by, stack: sk });
         break;
       }
       case 'GoSysCall':

@@ -63,6 +63,32 @@ export function replayPairs(): ReplayPair[] {
   return pairs;
 }
 
+/**
+ * A miss with a measured cause (docs/trace-replay.md, "What the misses come from"): the pairs and the
+ * metric it concerns, and why. A pair's MISS is excused only if every missed metric has one; a miss
+ * nobody has explained fails the command.
+ */
+export interface ReplayGap {
+  readonly pairs: readonly string[];
+  /** makespanNs | threadsPeak | syscalls.lostP */
+  readonly metric: string;
+  readonly reason: string;
+}
+
+export const replayGaps: readonly ReplayGap[] = [];
+
+/** The reasons of the gaps that cover every missed metric of a pair, or null if some miss has none. */
+export function gapOf(id: string, metrics: readonly PairMetric[]): string | null {
+  const reasons: string[] = [];
+  for (const m of metrics) {
+    if (m.verdict !== "MISS") continue;
+    const g = replayGaps.find((x) => x.metric === m.key && x.pairs.includes(id));
+    if (g === undefined) return null;
+    reasons.push(`${metricLabel(m.key)}: ${g.reason}`);
+  }
+  return reasons.length === 0 ? null : reasons.join("; ");
+}
+
 /** [median, min, max] over the real runs. */
 export type Real = readonly [number, number, number];
 

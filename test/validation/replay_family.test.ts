@@ -2,10 +2,14 @@
 // against real Go 1.23 (CI): testdata/go/whatif traced at A, replayed under B, run at B.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { loadGoRunner } from "../../src/cli/validate.js";
+import { readTrace } from "../../src/gotrace/reader.js";
+import { deriveWorkload } from "../../src/gotrace/replay.js";
 import { formatReplayMarkdown, judgeReplayMetric, replayPairs, type PairResult } from "../../src/validation/replay_family.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -66,4 +70,41 @@ test("validate --family replay --quick: predictions from real Go 1.23 traces", {
   }
   const allOk = out.results.every((p) => p.pass || p.gap !== null);
   assert.equal(r.status, allOk ? 0 : 1, "exit status follows the verdicts");
+});
+
+test("a loopback server traced with Go 1.23: each network wait replays after its peer's socket write", { timeout: 5 * 60_000 }, async (t) => {
+  if (!existsSync(go123)) {
+    t.skip(`Go 1.23 is not installed (${go123}): install it with \`sudo tools/install-go.sh\``);
+    return;
+  }
+  const runner = await loadGoRunner();
+  const bin = runner.build(go123, runner.goVersion(go123), "whatif", () => {});
+  const file = join(mkdtempSync(join(tmpdir(), "gosched-replay-net-")), "server.trace");
+  const clients = 4;
+  const run = runner.runOnce(bin, ["-kind", "server", "-procs", "2", "-workers", String(clients), "-items", "200", "-spin", "20", "-io", "100", "-trace", file], 60) as { error?: string };
+  assert.equal(run.error, undefined, JSON.stringify(run));
+  const w = deriveWorkload(readTrace(new Uint8Array(readFileSync(file))));
+  // The program's structure, not the derivation's: main.server.func2 are the clients, each talking
+  // to one connection goroutine (main.server.func1.1) and to nobody else.
+  const funcOf = new Map(w.goroutines.map((g) => [g.g, g.func]));
+  const cs = w.goroutines.filter((g) => g.func === "main.server.func2");
+  const conns = w.goroutines.filter((g) => g.func === "main.server.func1.1");
+  assert.equal(cs.length, clients, w.goroutines.map((g) => g.func).join(", "));
+  assert.equal(conns.length, clients);
+  const peers = new Set<number>();
+  for (const c of cs) {
+    const from = c.actions.filter((a): a is { a: "wait"; from: number } => a.a === "wait").map((a) => a.from);
+    // 50 requests: a reply wait each (a reply already there when read needs no wait).
+    assert.ok(from.length >= 25, `client g${c.g}: ${from.length} waits replayed after a write`);
+    const who = new Set(from);
+    assert.equal(who.size, 1, `client g${c.g} waits on ${[...who].map((g) => `g${g} ${funcOf.get(g)}`).join(", ")}`);
+    const peer = [...who][0]!;
+    assert.equal(funcOf.get(peer), "main.server.func1.1");
+    peers.add(peer);
+    // And the connection goroutine's requests come from this client (its other waits: sitesMu at the end).
+    const back = w.goroutines.find((g) => g.g === peer)!.actions.filter((a): a is { a: "wait"; from: number } => a.a === "wait").map((a) => a.from);
+    assert.ok(back.filter((g) => g === c.g).length >= 25 && back.filter((g) => g !== c.g).length <= 1, `g${peer} waits on ${back.join(", ")}`);
+  }
+  assert.equal(peers.size, clients, "a different connection per client");
+  assert.ok(w.netWaits.linked >= 0.8 * w.netWaits.total - clients - 1, `${w.netWaits.linked} of ${w.netWaits.total} network waits linked`);
 });

@@ -3,7 +3,7 @@
 // B and the prediction is compared with this program's own figures at B.
 //
 //	-kind pool      a syscall-heavy worker pool: a producer feeds -workers goroutines over a channel;
-//	                per item a worker computes -spin µs, calls getpid (main.stat) and nanosleep(-io µs ×
+//	                per item a worker computes -spin µs (of CPU, calibrated at start-up), calls getpid (main.stat) and nanosleep(-io µs ×
 //	                -slow) through syscall.Syscall (main.diskRead), and sends the result to a collector.
 //	-kind pipeline  a compute/syscall pipeline over channels: a generator, 2 parsers (-spin µs each),
 //	                -workers writers (main.writeOut: nanosleep -io µs, then getpid), a sink (2 µs).
@@ -27,7 +27,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 	"unsafe"
 )
 
@@ -41,16 +40,48 @@ var (
 	sites     = map[string][]int64{}
 )
 
+// chunksPerUs: spinChunk calls per µs of CPU, measured at start-up by calibrate.
+var chunksPerUs float64
+
+//go:noinline
+func spinChunk(x int) int {
+	for i := 0; i < 100; i++ {
+		x += i * i
+	}
+	return x
+}
+
+// spin does us µs of CPU work: a fixed number of chunks, not a wall-clock deadline, so a thread the
+// OS takes away (more threads than CPUs, a loaded machine) does the same work, later — what gosched's
+// compute op means. A deadline loop would do less work when it shares a CPU.
+//
 //go:noinline
 func spin(us int64) int {
 	x := 0
-	end := time.Now().Add(time.Duration(us) * time.Microsecond)
-	for time.Now().Before(end) {
-		for i := 0; i < 100; i++ {
-			x += i * i
-		}
+	for n := int(float64(us) * chunksPerUs); n > 0; n-- {
+		x = spinChunk(x)
 	}
 	return x
+}
+
+// calibrate sets chunksPerUs from the fastest of 50 runs of 1000 chunks: a run the OS interrupted is
+// slower, never faster, so the fastest is the CPU's own speed even on a loaded machine.
+func calibrate() {
+	best := int64(1 << 62)
+	x := 0
+	for r := 0; r < 50; r++ {
+		t := nanotime()
+		for i := 0; i < 1000; i++ {
+			x = spinChunk(x)
+		}
+		if d := nanotime() - t; d > 0 && d < best {
+			best = d
+		}
+	}
+	chunksPerUs = 1000 * 1000 / float64(best)
+	if x == 42 {
+		println()
+	}
 }
 
 // Each call site makes its own syscall.Syscall (the trace names a syscall by its first frame outside
@@ -233,6 +264,7 @@ func main() {
 	traceFile := flag.String("trace", "", "write a runtime/trace of the window to this file")
 	flag.Parse()
 	setProcs(*procs)
+	calibrate()
 	var tf *os.File
 	if *traceFile != "" {
 		f, err := os.Create(*traceFile)
