@@ -46,6 +46,12 @@ export interface DerivedGoroutine {
   readonly func: string;
   /** Existed when the trace started (the replay's root starts it at time 0). */
   readonly atStart: boolean;
+  /**
+   * Exists only because the program was traced (runtime/trace's writer, the runtime's trace
+   * advancer and CPU-sample reader): replayed, but the replay's end does not wait for it — a what-if
+   * predicts the program, untraced.
+   */
+  readonly tracer: boolean;
   readonly initial: InitialState | 'created';
   readonly actions: Action[];
   /** Trace time (ns since the first event) of the goroutine's first and last recorded step. */
@@ -139,6 +145,9 @@ interface NetWait {
 const isGcWorker = (frames: readonly { readonly func: string }[]): boolean => frames.some((f) => f.func.endsWith('runtime.gcBgMarkWorker'));
 
 const PLACEHOLDER = -2;
+
+/** The goroutines tracing itself starts (Go 1.19–1.27): runtime/trace.Start's writer, traceAdvancer, traceStartReadCPU. */
+const TRACER_FUNC = /^(runtime\/trace\.Start\.func\d+|runtime\.\(\*traceAdvancerState\)\.start\.func\d+|runtime\.traceStartReadCPU\.func\d+)$/;
 
 /**
  * Syscalls that make a socket (or pipe) readable for its peer: internal/poll's writes, a connect
@@ -415,7 +424,7 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
   return {
     format: t.format,
     version: t.version,
-    goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
+    goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
     trace: traceFigures(facts, lastStep - t0, syscalls, lostP),
     edges,
     sites,

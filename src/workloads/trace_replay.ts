@@ -1,6 +1,7 @@
 // Simulator programs from a workload derived from a Go execution trace (src/gotrace/replay.ts):
 // one op-array program per traced goroutine, and a root program that starts the goroutines that
-// existed when the trace started and waits until every goroutine has finished its traced work.
+// existed when the trace started and waits until every goroutine has finished its traced work
+// (except those that tracing itself started: a what-if predicts the program untraced).
 //
 // The derivation's data types are restated here structurally (workloads may not import gotrace).
 // Each wake edge (waker → wakee) is a buffered channel with room for all of its wake-ups, so a
@@ -23,6 +24,8 @@ export interface ReplayGoroutine {
   readonly g: number;
   readonly func: string;
   readonly atStart: boolean;
+  /** Started by tracing itself: replayed, but the root does not wait for it. */
+  readonly tracer?: boolean;
   readonly actions: readonly ReplayAction[];
 }
 
@@ -103,10 +106,10 @@ export function buildReplayPrograms(w: ReplayWorkload): ReplayPrograms {
           break;
       }
     }
-    code.push({ op: "wgAdd", wg, delta: -1 });
+    if (g.tracer !== true) code.push({ op: "wgAdd", wg, delta: -1 });
     ops += code.length;
   }
-  const root: Instr[] = [{ op: "wgAdd", wg, delta: w.goroutines.length }];
+  const root: Instr[] = [{ op: "wgAdd", wg, delta: w.goroutines.filter((g) => g.tracer !== true).length }];
   for (const g of w.goroutines) if (g.atStart) root.push({ op: "go", program: programs.get(g.g)! });
   root.push({ op: "wgWait", wg });
   ops += root.length;
