@@ -19,12 +19,18 @@
 //   an eligible current thread on its CPU until its deadline);
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
-//   (kernel/time/hrtimer.c): soft expiry = the request, hard expiry = soft + slack, on the CPU the
-//   thread slept on; the timer interrupt comes at the earliest hard expiry of that CPU and fires every
-//   timer whose soft expiry has passed (__hrtimer_run_queues) — so many sleepers wake in batches.
+//   (kernel/time/hrtimer.c): soft expiry = the request, hard expiry = soft + slack; with nothing else
+//   on the CPU's timer queue the interrupt comes at the hard expiry, and the thread is runnable a
+//   wake-up latency later;
+// - a waking thread goes back to its previous CPU when that one is idle (select_idle_sibling).
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity); the lag is not scaled
-// by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
+// by PLACE_LAG's (W + w)/W; no cgroups, no other processes. Timers are not coalesced across threads
+// (__hrtimer_run_queues fires every timer of a CPU whose soft expiry has passed): measured on the
+// reference VM, a Syscall(nanosleep 1 µs) lasts longer with 16 goroutines calling than with one (p50
+// 79 vs 72 µs, Go 1.26) where coalescing would cut sleeps short, and a per-CPU coalescing model broke
+// the exitsyscall P-taking chains real Go keeps (lost P 0.05 predicted vs 0.72 measured at -procs 1
+// -g 16 -d 1). Each sleep fires at its own hard expiry.
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -47,6 +53,8 @@ const enum Then {
 export class KThread {
   state = KState.Blocked;
   cpu = -1;
+  /** The CPU it last ran on (select_task_rq's prev_cpu), −1 before its first run. */
+  prevCpu = -1;
   /** Token of the pending KWake/KDone: bumping it cancels them. */
   gen = 0;
   fresh = true;
@@ -65,11 +73,8 @@ export class KThread {
   then = Then.Fire;
   sleepNs = 0;
   wakeWorkNs = 0;
-  /** A timed sleep (hrtimer): its CPU's queue while armed (−1 when not), soft expiry, slack, latency. */
-  timerCpu = -1;
+  /** A timed sleep (hrtimer): its wake-up latency after the interrupt. */
   timed = false;
-  softNs = 0;
-  slackNs = 0;
   wakeLatencyNs = 0;
   evKind = 0;
   evTarget = 0;
@@ -93,8 +98,6 @@ export class Kernel {
   sumSeg = 0;
   /** The thread whose step is running now (set around a KDone's dispatch), or null. */
   current: KThread | null = null;
-  /** Armed hrtimers of timed sleeps, per CPU (the CPU the thread slept on). */
-  readonly timers: KThread[][];
   /** Context switches so far (a CPU going from one thread straight to another). */
   switches = 0;
   constructor(
@@ -107,7 +110,6 @@ export class Kernel {
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
     this.cpuGen = new Int32Array(ncpu);
     this.sliceArmed = new Uint8Array(ncpu);
-    this.timers = Array.from({ length: ncpu }, () => []);
   }
 
   thread(id: number): KThread {
@@ -124,7 +126,6 @@ export class Kernel {
 
 /** The thread wants workNs of CPU, then its event fires. A parked thread becomes runnable now. */
 export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
   setStep(t, kind, target, token);
   t.workNs = workNs + t.debtNs;
   t.debtNs = 0;
@@ -139,7 +140,6 @@ export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, targ
 
 /** The thread leaves the CPU for offNs (a sleep, a wake-up latency), then runs workNs, then its event. */
 export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
   t.timed = false;
   setStep(t, kind, target, token);
   t.sleepNs = offNs;
@@ -153,15 +153,13 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
 
 /**
  * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer with soft expiry softDelayNs from
- * now and hard expiry slackNs later; when it fires the thread is runnable after wakeLatencyNs, runs
- * workNs, then its event.
+ * now and hard expiry slackNs later; its interrupt comes at the hard expiry, then the thread is
+ * runnable after wakeLatencyNs, runs workNs, then its event.
  */
 export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, slackNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
   setStep(t, kind, target, token);
   t.timed = true;
-  t.softNs = softDelayNs;
-  t.slackNs = slackNs;
+  t.sleepNs = softDelayNs + slackNs;
   t.wakeLatencyNs = wakeLatencyNs;
   t.wakeWorkNs = workNs;
   t.gen++;
@@ -169,47 +167,21 @@ export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, slackN
   armTimer(rt, t);
 }
 
-/** Ev.KTimer: the interrupt of a CPU's earliest hard expiry fires every timer whose soft expiry passed. */
+/** Ev.KTimer: a timed sleep's interrupt; its thread is runnable a wake-up latency later. */
 export function kTimer(rt: Runtime, id: number, token: number): void {
   const t = rt.kernel.threads[id]!;
-  if (token !== t.gen || t.state !== KState.Sleeping || t.timerCpu < 0) return;
-  const list = rt.kernel.timers[t.timerCpu]!;
-  for (let i = 0; i < list.length; ) {
-    const s = list[i]!;
-    if (s.softNs <= rt.nowNs) {
-      list[i] = list[list.length - 1]!;
-      list.pop();
-      s.timerCpu = -1;
-      rt.queue.push(rt.nowNs + s.wakeLatencyNs, Ev.KWake, s.id, s.gen);
-    } else i++;
-  }
+  if (token !== t.gen || t.state !== KState.Sleeping) return;
+  rt.queue.push(rt.nowNs + t.wakeLatencyNs, Ev.KWake, t.id, t.gen);
 }
 
 function armTimer(rt: Runtime, t: KThread): void {
-  const cpu = t.state === KState.Running ? t.cpu : 0;
   t.hasWork = false;
   leave(rt, t, KState.Sleeping);
-  t.softNs += rt.nowNs;
-  t.timerCpu = cpu;
-  rt.kernel.timers[cpu]!.push(t);
-  rt.queue.push(t.softNs + t.slackNs, Ev.KTimer, t.id, t.gen);
-}
-
-/** A sleeping thread woken otherwise (netpollBreak, notewakeup) leaves its CPU's timer queue. */
-function cancelTimer(rt: Runtime, t: KThread): void {
-  if (t.timerCpu < 0) return;
-  const list = rt.kernel.timers[t.timerCpu]!;
-  const i = list.indexOf(t);
-  if (i >= 0) {
-    list[i] = list[list.length - 1]!;
-    list.pop();
-  }
-  t.timerCpu = -1;
+  rt.queue.push(rt.nowNs + t.sleepNs, Ev.KTimer, t.id, t.gen);
 }
 
 /** The thread parks (futex wait) until kRun or kSleep gives it a step. */
 export function kBlock(rt: Runtime, t: KThread): void {
-  cancelTimer(rt, t);
   t.gen++;
   if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Block);
   t.hasWork = false;
@@ -343,7 +315,7 @@ function enqueue(rt: Runtime, t: KThread): void {
   k.n++;
   k.sumVr += t.vruntimeNs;
   if (k.idleCpus.length > 0) {
-    startRunning(rt, t, k.idleCpus.pop()!, 0);
+    startRunning(rt, t, takeIdleCpu(k, t.prevCpu), 0);
     return;
   }
   k.rq.push(t);
@@ -356,6 +328,18 @@ function enqueue(rt: Runtime, t: KThread): void {
     }
   }
   for (let c = 0; c < k.ncpu; c++) armSlice(rt, c);
+}
+
+/**
+ * select_idle_sibling (kernel/sched/fair.c): a waking thread goes back to its previous CPU when that
+ * one is idle (cache affinity), else to an idle CPU — the last one freed.
+ */
+function takeIdleCpu(k: Kernel, prevCpu: number): number {
+  const idle = k.idleCpus;
+  const i = prevCpu < 0 ? -1 : idle.lastIndexOf(prevCpu);
+  if (i < 0) return idle.pop()!;
+  idle.splice(i, 1);
+  return prevCpu;
 }
 
 /** The thread stops being runnable or running (dequeue for sleep): its lag is kept for placement. */
@@ -406,6 +390,7 @@ function startRunning(rt: Runtime, t: KThread, cpu: number, switchNs: number): v
   const k = rt.kernel;
   k.cpus[cpu] = t;
   t.cpu = cpu;
+  t.prevCpu = cpu;
   t.state = KState.Running;
   t.segStartNs = rt.nowNs;
   k.nRunning++;

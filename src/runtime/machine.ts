@@ -17,10 +17,9 @@ export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number
 
 /**
  * A timed sleep as the kernel runs it (hrtimer with the thread's timer slack): the timer's soft
- * expiry is request + the measured extra of long sleeps; its hard expiry is timerSlackNs later; the
- * interrupt that fires it can come at any time in between (kernel.ts coalesces timers); after it the
- * thread is runnable after a drawn wake-up latency (sleepWakeLatencyNs). With one sleeper the sum is
- * sleepNs's: request + extra + slack + base overhead + spread.
+ * expiry is request + the measured extra of long sleeps; its hard expiry, when the interrupt fires it
+ * (kernel.ts), is timerSlackNs later; after it the thread is runnable after a drawn wake-up latency
+ * (sleepWakeLatencyNs). The sum is sleepNs's: request + extra + slack + base overhead + spread.
  */
 export function sleepSoftNs(m: Machine, requestNs: number): number {
   return sleepActualNs(m, requestNs) - m.timerSlackNs - m.sleepBaseOverheadNs;

@@ -240,8 +240,8 @@ export class Runtime {
   }
 
   /**
-   * The M's thread sleeps requestNs with nanosleep/usleep/epoll_wait (an hrtimer with the timer slack,
-   * coalesced with other sleepers' timers: kernel.ts), then needs `cpuNs` of CPU, then its next step.
+   * The M's thread sleeps requestNs with nanosleep/usleep/epoll_wait (an hrtimer with the timer slack:
+   * kernel.ts), then needs `cpuNs` of CPU, then its next step.
    */
   mSleepTimer(mp: M, requestNs: number, resume: number, cpuNs = 0): void {
     mp.gen++;
