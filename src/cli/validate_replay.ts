@@ -45,26 +45,28 @@ function programFlags(p: ReplayPair, s: ReplayPair["a"]): string[] {
   return ["-kind", p.kind, "-procs", String(s.procs), ...p.flags, ...(s.flags ?? [])];
 }
 
-function runPair(runner: GoRunner, p: ReplayPair, reps: number, seeds: number, timeoutS: number, work: string, log: (s: string) => void): PairResult {
+function runPair(runner: GoRunner, p: ReplayPair, traces: number, reps: number, seeds: number, timeoutS: number, work: string, log: (s: string) => void): PairResult {
   const trace = `whatif -kind ${p.kind} (go1.${p.a.go}, GOMAXPROCS=${p.a.procs})`;
-  const base = { id: p.id, trace, change: changeOf(p), realRuns: 0, seeds, gap: null };
+  const base = { id: p.id, trace, change: changeOf(p), realRuns: 0, traces, seeds, gap: null };
   const skip = (why: string): PairResult => ({ ...base, metrics: [], pass: false, skipped: why });
   for (const v of [p.a.go, p.b.go]) if (!existsSync(goBinOf(v))) return skip(`Go 1.${v} is not installed (${goBinOf(v)})`);
-  // A: one traced run.
+  // A: `traces` traced runs (one run is as noisy as any real run: its replay inherits its luck).
   const goA = goBinOf(p.a.go);
   const verA = runner.goVersion(goA);
   const binA = runner.build(goA, verA, "whatif", log);
-  const traceFile = path.join(work, `${p.id.replace(/[^\w.-]+/g, "_")}.trace`);
-  const runA = runner.runOnce(binA, [...programFlags(p, p.a), "-trace", traceFile], timeoutS) as { error?: string };
-  if (runA.error !== undefined) return skip(`the traced run at A failed: ${runA.error}`);
-  let parsed;
-  try {
-    parsed = loadTrace(traceFile);
-  } catch (e) {
-    if (e instanceof GoschedError) return skip(e.message.replace(traceFile, "trace"));
-    throw e;
+  const parsedA = [];
+  for (let i = 0; i < traces; i++) {
+    const traceFile = path.join(work, `${p.id.replace(/[^\w.-]+/g, "_")}-${i}.trace`);
+    const runA = runner.runOnce(binA, [...programFlags(p, p.a), "-trace", traceFile], timeoutS) as { error?: string };
+    if (runA.error !== undefined) return skip(`the traced run at A failed: ${runA.error}`);
+    try {
+      parsedA.push(loadTrace(traceFile));
+    } catch (e) {
+      if (e instanceof GoschedError) return skip(e.message.replace(traceFile, "trace"));
+      throw e;
+    }
   }
-  // The prediction: the trace replayed under B, one simulation per seed.
+  // The prediction: each trace replayed under B, one simulation per seed; the median of all.
   const profileB = (profileNames as readonly string[]).includes(`go1.${p.b.go}`) ? `go1.${p.b.go}` : profileFor(1000 + p.b.go);
   const pred = new Map<string, number[]>();
   const put = (k: string, v: number | null) => {
@@ -73,6 +75,7 @@ function runPair(runner: GoRunner, p: ReplayPair, reps: number, seeds: number, t
     if (xs === undefined) pred.set(k, (xs = []));
     xs.push(v);
   };
+  for (const parsed of parsedA)
   for (let seed = 1; seed <= seeds; seed++) {
     const sites = new SiteLatency();
     const r = replayTrace(parsed, {
@@ -111,6 +114,7 @@ export async function validateReplayCommand(o: CliOptions): Promise<number> {
   const runner = await loadGoRunner();
   const pairs = replayPairs().filter((p) => o.quick !== true || p.quick);
   const reps = o.reps ?? (o.quick === true ? 3 : 5);
+  const traces = o.quick === true ? 2 : 3;
   const seeds = o.seeds ?? (o.quick === true ? 2 : 3);
   const timeoutS = o.timeout ?? 60;
   if (!(reps >= 1) || !(seeds >= 1)) throw new GoschedError("OPTION_INVALID", "--reps and --seeds must be ≥ 1");
@@ -131,7 +135,7 @@ export async function validateReplayCommand(o: CliOptions): Promise<number> {
   try {
     const t0 = Date.now();
     for (const [i, p] of pairs.entries()) {
-      const r = runPair(runner, p, reps, seeds, timeoutS, work, log);
+      const r = runPair(runner, p, traces, reps, seeds, timeoutS, work, log);
       results.push(r);
       log(`${i + 1}/${pairs.length} ${p.id}: ${r.skipped !== null ? `skipped (${r.skipped})` : r.pass ? "PASS" : "MISS"} (${Math.round((Date.now() - t0) / 1000)} s)`);
     }
@@ -140,8 +144,8 @@ export async function validateReplayCommand(o: CliOptions): Promise<number> {
     if (priority !== "normal") setPriority(0);
   }
   const machine = { cpus: cpus().length, loadAvg1mStart: loadStart, loadAvg1mEnd: loadavg()[0]!, priority };
-  const load = `machine: ${machine.cpus} CPUs, load average (1 min) ${machine.loadAvg1mStart.toFixed(1)} at the start, ${machine.loadAvg1mEnd.toFixed(1)} at the end, runs at ${priority} priority; ${reps} real runs at B, ${seeds} seeds per prediction`;
-  if (o.json === true) out(JSON.stringify({ family: "replay", reps, seeds, machine, results }, null, 2));
+  const load = `machine: ${machine.cpus} CPUs, load average (1 min) ${machine.loadAvg1mStart.toFixed(1)} at the start, ${machine.loadAvg1mEnd.toFixed(1)} at the end, runs at ${priority} priority; ${traces} traced runs at A × ${seeds} seeds per prediction, ${reps} real runs at B`;
+  if (o.json === true) out(JSON.stringify({ family: "replay", traces, reps, seeds, machine, results }, null, 2));
   else if (o.markdown === true) out(`${formatReplayMarkdown(results)}\n${load}\n`);
   else out(`${formatReplayText(results)}${load}\n`);
   const ran = results.filter((r) => r.skipped === null);

@@ -94,7 +94,7 @@ export type Real = readonly [number, number, number];
 
 export interface PairMetric {
   readonly key: string;
-  /** Median over the replay's seeds. */
+  /** Median over the traces at A × the replay's seeds. */
   readonly predicted: number;
   readonly real: Real | null;
   /** The band in words ("±15 %"), or "info" for a metric shown but not judged. */
@@ -112,6 +112,8 @@ export interface PairResult {
   readonly change: string;
   readonly metrics: readonly PairMetric[];
   readonly realRuns: number;
+  /** Traced runs at A; each is replayed with every seed. */
+  readonly traces: number;
   readonly seeds: number;
   /** Every judged metric ok. */
   readonly pass: boolean;
@@ -193,7 +195,7 @@ export function formatReplayText(results: readonly PairResult[]): string {
       out.push(`${r.id}: skipped (${r.skipped})`);
       continue;
     }
-    out.push(`${r.id}: ${r.trace}, ${r.change} — ${r.pass ? "PASS" : r.gap !== null ? "MISS (known gap)" : "MISS"} (${r.realRuns} real runs, ${r.seeds} seeds)`);
+    out.push(`${r.id}: ${r.trace}, ${r.change} — ${r.pass ? "PASS" : r.gap !== null ? "MISS (known gap)" : "MISS"} (${r.traces} traces × ${r.seeds} seeds, ${r.realRuns} real runs)`);
     for (const m of r.metrics) {
       const real = m.real === null ? "n/a" : `${fmtValue(m.key, m.real[0])} [${fmtValue(m.key, m.real[1])}–${fmtValue(m.key, m.real[2])}]`;
       const err = m.relErr === null ? "" : ` ${m.relErr >= 0 ? "+" : ""}${(m.relErr * 100).toFixed(1)} %`;

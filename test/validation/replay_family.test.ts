@@ -38,7 +38,7 @@ test("replay goal bands: makespan ±15 %, threads ±20 %, lost P ±20 % or ±3",
   assert.equal(judgeReplayMetric("site.diskRead.p50", [5], [1, 1, 1]).verdict, "info");
   assert.equal(judgeReplayMetric("makespanNs", [5], null).verdict, "n/a");
   const md = formatReplayMarkdown([
-    { id: "x", trace: "T", change: "GOMAXPROCS 2 → 4", realRuns: 3, seeds: 2, pass: true, skipped: null, gap: null, metrics: [judgeReplayMetric("makespanNs", [2e6], [2.1e6, 2e6, 2.5e6])] },
+    { id: "x", trace: "T", change: "GOMAXPROCS 2 → 4", realRuns: 3, traces: 1, seeds: 2, pass: true, skipped: null, gap: null, metrics: [judgeReplayMetric("makespanNs", [2e6], [2.1e6, 2e6, 2.5e6])] },
   ]);
   assert.match(md, /\| T \| GOMAXPROCS 2 → 4 \| makespan \| 2\.0 ms \| 2\.1 ms \[2\.0 ms–2\.5 ms\] \| -5 % \| ok \|/);
 });
