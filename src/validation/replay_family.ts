@@ -96,6 +96,8 @@ export interface PairMetric {
   readonly key: string;
   /** Median over the traces at A × the replay's seeds. */
   readonly predicted: number;
+  /** Every prediction (per trace at A and seed), in run order. */
+  readonly samples: readonly number[];
   readonly real: Real | null;
   /** The band in words ("±15 %"), or "info" for a metric shown but not judged. */
   readonly band: string;
@@ -140,7 +142,8 @@ function median(xs: readonly number[]): number {
 /** Judges one metric: predicted (median over seeds) against the real median. */
 export function judgeReplayMetric(key: string, predictedBySeed: readonly number[], real: Real | null): PairMetric {
   const predicted = median(predictedBySeed);
-  if (real === null) return { key, predicted, real, band: "", relErr: null, verdict: "n/a" };
+  const samples = [...predictedBySeed];
+  if (real === null) return { key, predicted, samples, real, band: "", relErr: null, verdict: "n/a" };
   const relErr = real[0] === 0 ? null : (predicted - real[0]) / real[0];
   const err = Math.abs(predicted - real[0]);
   let band = "info";
@@ -155,7 +158,7 @@ export function judgeReplayMetric(key: string, predictedBySeed: readonly number[
     band = `±${replayGoal.lostPRel * 100} % or ±${replayGoal.lostPAbs}`;
     ok = err <= Math.max(replayGoal.lostPAbs, replayGoal.lostPRel * real[0]);
   }
-  return { key, predicted, real, band, relErr, verdict: ok === null ? "info" : ok ? "ok" : "MISS" };
+  return { key, predicted, samples, real, band, relErr, verdict: ok === null ? "info" : ok ? "ok" : "MISS" };
 }
 
 const fmtValue = (key: string, v: number): string => {
