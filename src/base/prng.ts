@@ -25,8 +25,10 @@ export class Prng {
   }
   /** Uniform in [0, 1) with 53 bits of precision; only for drawing from distributions. */
   float(): number {
-    const hi = unsafeUniformIntDistribution(0, (1 << 26) - 1, this.rng);
-    const lo = unsafeUniformIntDistribution(0, (1 << 27) - 1, this.rng);
+    // What unsafeUniformIntDistribution(0, 2^26 − 1) and (0, 2^27 − 1) return, without the call: over
+    // a power-of-two range it never rejects and keeps the low bits of the next 32-bit output.
+    const hi = this.rng.unsafeNext() & 0x3ffffff;
+    const lo = this.rng.unsafeNext() & 0x7ffffff;
     return (hi * 134217728 + lo) / 9007199254740992;
   }
 }

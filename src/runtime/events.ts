@@ -325,15 +325,6 @@ export class EventRecord implements EventBase {
   s2: FieldValue | undefined = undefined;
 }
 
-for (const f of Object.keys(fieldDefaults) as FieldName[]) {
-  Object.defineProperty(EventRecord.prototype, f, {
-    get(this: EventRecord): FieldValue | undefined {
-      const i = fieldsOf(this.fn, this.s0 as string).indexOf(f);
-      return i === 0 ? this.s0 : i === 1 ? this.s1 : i === 2 ? this.s2 : undefined;
-    },
-  });
-}
-
 /** Each keyed function's full field lists by reason (the reason first), made once. */
 const keyedFields = new Map<string, ReadonlyMap<string, readonly FieldName[]>>(
   runtimeFns.flatMap((fn) => {
@@ -353,6 +344,25 @@ export function fieldsOf(fn: RuntimeFn, reason: string): readonly FieldName[] {
 
 export function isFieldList(s: Fields | Readonly<Record<string, Fields>>): s is Fields {
   return Array.isArray(s);
+}
+
+// Each accessor finds its slot in a table made once from eventSpec: by function, or for a function
+// keyed by reason by function then reason (−1: the event has no such field). Observers read these on
+// every event (metrics), so the lookup is one or two Map gets, not a search of eventSpec.
+for (const f of Object.keys(fieldDefaults) as FieldName[]) {
+  const slotByFn = new Map<string, number | ReadonlyMap<string, number>>(
+    runtimeFns.map((fn) => {
+      const s: Fields | Readonly<Record<string, Fields>> = eventSpec[fn];
+      return [fn, isFieldList(s) ? s.indexOf(f) : new Map(Object.keys(s).map((r) => [r, fieldsOf(fn, r).indexOf(f)]))];
+    }),
+  );
+  Object.defineProperty(EventRecord.prototype, f, {
+    get(this: EventRecord): FieldValue | undefined {
+      const x = slotByFn.get(this.fn)!;
+      const i = typeof x === "number" ? x : (x.get(this.s0 as string) ?? -1);
+      return i === 0 ? this.s0 : i === 1 ? this.s1 : i === 2 ? this.s2 : undefined;
+    },
+  });
 }
 
 /**

@@ -320,9 +320,12 @@ function enqueue(rt: Runtime, t: KThread): void {
   }
   k.rq.push(t);
   // check_preempt_wakeup_fair: preempt a CPU whose thread is no longer eligible if pick_eevdf picks t.
+  // Nothing changes until a preemption, so V and the pick are computed once (the pick only if needed).
+  const vNow = avgVruntime(rt);
+  let pick: KThread | null | undefined;
   for (let c = 0; c < k.ncpu; c++) {
     const curr = k.cpus[c]!;
-    if (currentVruntime(rt, curr) > avgVruntime(rt) && pickEevdf(rt, null) === t) {
+    if (currentVruntime(rt, curr) > vNow && (pick === undefined ? (pick = pickEevdf(rt, null)) : pick) === t) {
       preempt(rt, c);
       break;
     }
@@ -350,7 +353,7 @@ function leave(rt: Runtime, t: KThread, to: KState.Blocked | KState.Sleeping): v
     t.vlagNs = Math.max(-lim, Math.min(lim, avgVruntime(rt) - currentVruntime(rt, t)));
     const cpu = t.cpu;
     if (t.state === KState.Running) stopRunning(rt, t);
-    else k.rq.splice(k.rq.indexOf(t), 1);
+    else removeFromRq(k, t);
     k.n--;
     k.sumVr -= t.vruntimeNs;
     t.state = to;
@@ -374,6 +377,15 @@ function pickEevdf(rt: Runtime, curr: KThread | null): KThread | null {
   return best ?? minVr ?? curr;
 }
 
+/** Removes t from the run queue, keeping the others' order (pick_eevdf's ties go to the earliest); allocates nothing. */
+function removeFromRq(k: Kernel, t: KThread): void {
+  const rq = k.rq;
+  const n = rq.length - 1;
+  const at = rq.indexOf(t);
+  for (let i = at < 0 ? n : at; i < n; i++) rq[i] = rq[i + 1]!;
+  rq.pop();
+}
+
 function runNext(rt: Runtime, cpu: number): void {
   const k = rt.kernel;
   if (k.rq.length === 0) {
@@ -381,7 +393,7 @@ function runNext(rt: Runtime, cpu: number): void {
     return;
   }
   const t = pickEevdf(rt, null)!;
-  k.rq.splice(k.rq.indexOf(t), 1);
+  removeFromRq(k, t);
   k.switches++;
   startRunning(rt, t, cpu, k.switchNs);
 }

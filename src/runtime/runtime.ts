@@ -170,8 +170,9 @@ export class Runtime {
    */
   ev<F extends RuntimeFn>(fn: F, gp: number, mp: M | null, pp: P | null, ...payload: EventArgs<F>): void;
   ev(fn: RuntimeFn, gp: number, mp: M | null, pp: P | null, a?: FieldValue, b?: FieldValue, c?: FieldValue): void {
-    const gFrom = gp !== 0 && gp === this.casG ? this.casGFrom : -1;
-    const pFrom = pp !== null && pp === this.casP ? this.casPFrom : -1;
+    const at = this.engine.eventCount;
+    const gFrom = gp !== 0 && gp === this.casG && this.casGAt === at ? this.casGFrom : -1;
+    const pFrom = pp !== null && pp === this.casP && this.casPAt === at ? this.casPFrom : -1;
     if (gFrom !== -1) this.casG = 0;
     if (pFrom !== -1) this.casP = null;
     if (!this.observed) return;
@@ -191,26 +192,28 @@ export class Runtime {
     for (const o of this.observers) o.onEvent(e as unknown as RuntimeEvent);
   }
 
-  /** The last status change not yet reported by an event (status.ts); one engine step at most. */
+  /**
+   * The last status change not yet reported by an event (status.ts), and the engine event it was made
+   * in (…At): a change no event of the same engine step reported is forgotten, so no later event
+   * takes it for its own. (A stamp instead of clearing after every step: no per-event call.)
+   */
   private casG = 0;
   private casGFrom = -1;
+  private casGAt = -1;
   private casP: P | null = null;
   private casPFrom = -1;
+  private casPAt = -1;
 
   noteGStatus(gp: number, from: number): void {
     this.casG = gp;
     this.casGFrom = from;
+    this.casGAt = this.engine.eventCount;
   }
 
   notePStatus(pp: P, from: number): void {
     this.casP = pp;
     this.casPFrom = from;
-  }
-
-  /** Forgets status changes no event reported (called between engine events). */
-  clearStatusNotes(): void {
-    this.casG = 0;
-    this.casP = null;
+    this.casPAt = this.engine.eventCount;
   }
 
   endObservers(): void {

@@ -112,11 +112,7 @@ export function finish(rt: Runtime): SimulationResult {
 
 /** The runtime's handler for each engine event kind: the actor the event wakes. */
 function registerHandlers(rt: Runtime): void {
-  const on = (kind: Ev, handle: (target: number, token: number) => void): void =>
-    rt.engine.on(kind, (target, token) => {
-      handle(target, token);
-      rt.clearStatusNotes();
-    });
+  const on = (kind: Ev, handle: (target: number, token: number) => void): void => rt.engine.on(kind, handle);
   on(Ev.M, (target, token) => {
     const mp = rt.allm[target]!;
     if (token === mp.gen) resumeM(rt, mp);
