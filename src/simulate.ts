@@ -74,7 +74,10 @@ function start(options: SimulateOptions): { config: RuntimeConfig; metrics: Metr
       r.latencyHook = (kind, ns) => b.latency(kind, ns);
       r.sleepRequestHook = (ns) => b.sleepRequest(ns);
     }
-    if (options.check === true || options.buggify !== undefined) r.engine.afterEach(() => checkInvariants(r));
+    if (options.check === true || options.buggify !== undefined) {
+      r.checkTransitions = true;
+      r.engine.afterEach(() => checkInvariants(r));
+    }
     for (const hook of options.afterEvent ?? []) r.engine.afterEach(() => hook(r));
     const progress = options.onProgress;
     if (progress !== undefined) {

@@ -54,6 +54,8 @@ export class Runtime {
   readonly kernel: Kernel;
   /** Perturbs every latency the machine draws (machine.ts), e.g. for fault injection; null = none. */
   latencyHook: LatencyHook | null = null;
+  /** Check every M state change against the table of transitions (status.ts casmstate): runs that check invariants. */
+  checkTransitions = false;
   /** Fault injection (buggify.ts): may shorten a timed sleep's request, as a signal's EINTR does. */
   sleepRequestHook: ((requestNs: number) => number) | null = null;
   /** Coprimes of gomaxprocs for the randomized steal order (proc.go randomOrder). */

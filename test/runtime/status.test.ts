@@ -161,6 +161,7 @@ test("casmstate refuses a transition from the wrong state or outside the table, 
   }));
   const m0 = rt.allm[0]!;
   assert.equal(m0.state, "running");
+  rt.checkTransitions = true; // as simulate() sets it with check (tests, --check, --buggify)
   // Wrong old state.
   assert.throws(
     () => casmstate(rt, m0, "idle", "waking"),
