@@ -7,17 +7,18 @@
 //   thread start / futex wake = `go f()` → f running on another thread when one must be created /
 //     when an idle one is woken (spawn -mode new|idle, the method of testdata/calibration), minus the
 //     spinning M's usleep(3) before it steals runnext.
-import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { GoschedError } from "../base/errors.js";
 import { bodyQuantileKeys, costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { checkOutputPath, writeFileAtomic } from "./outputs.js";
 import { findToolchains, installHint, loadGoRunner, type GoRunner } from "./validate.js";
 
 const SLEEP_DS_US = [1, 10, 100, 1000, 10_000];
 
 export async function calibrateCommand(o: CliOptions): Promise<number> {
+  if (o.write !== undefined) checkOutputPath(o.write, "--write"); // refused before minutes of measuring
   const runner = await loadGoRunner();
   const gos = findToolchains(runner, o.go);
   if (gos.length === 0) {
@@ -32,7 +33,7 @@ export async function calibrateCommand(o: CliOptions): Promise<number> {
   const profile = measureMachine(runner, goBin, { reps, timeoutS }, log);
   const text = JSON.stringify(profile, null, 2);
   if (o.write !== undefined) {
-    writeFileSync(o.write, `${text}\n`);
+    writeFileAtomic(o.write, `${text}\n`, "--write"); // the old profile stays until the new one is whole
     log(`wrote ${o.write}`);
   } else out(text);
   return exitCodes.ok;

@@ -3,6 +3,7 @@
 // apart.
 
 import { InvalidArgumentError, type Command } from "commander";
+import { GoschedError } from "../base/errors.js";
 import { policyNames } from "../policies/index.js";
 import { profileNames } from "../profiles/index.js";
 
@@ -24,6 +25,8 @@ export interface OptionDef {
   readonly commands: readonly CommandName[];
   /** The scenario setting this flag overrides (run, compare, sweep). */
   readonly setting?: string;
+  /** int options: the values accepted, [min, max] (checked when parsed, for every command that takes the flag). */
+  readonly range?: readonly [number, number];
 }
 
 const sim: CommandName[] = ["run", "compare", "sweep"];
@@ -48,7 +51,7 @@ export const optionTable = [
   { key: "vs", flags: "--vs <key=value,...>", kind: "repeatable", commands: ["compare"], description: "a configuration to compare against the scenario: overrides separated by commas (repeatable)" },
   { key: "param", flags: "--param <key=v1,v2,...>", kind: "repeatable", commands: ["sweep"], description: "a swept parameter and its values (repeatable; the grid is their product)" },
   { key: "metric", flags: "--metric <name>", kind: "string", commands: ["sweep", "merge"], description: "metric to plot (default makespanNs), e.g. threadsCreated, schedLatencyNs.p99Ns" },
-  { key: "workers", flags: "--workers <n>", kind: "int", commands: ["run", "compare", "sweep", "validate"], description: "worker threads for sweep points, seeds and validate's predictions (default: one per core; 0 = run in this thread)" },
+  { key: "workers", flags: "--workers <n>", kind: "int", range: [0, 256], commands: ["run", "compare", "sweep", "validate"], description: "worker threads for sweep points, seeds and validate's predictions (default: one per core; 0 = run in this thread)" },
   { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep", "merge"], description: "results on stdout as csv (default) or json" },
   { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep", "merge"], description: "also write the results to a file (.csv or .json); with --shard: the part file" },
   { key: "shard", flags: "--shard <i/n>", kind: "string", commands: ["sweep"], description: "run only shard i of n (0 ≤ i < n) of the grid × seeds and write a part file for gosched merge" },
@@ -110,16 +113,24 @@ export const subcommandTable: readonly { readonly name: SubcommandName; readonly
 
 export const optionsFor = (c: CommandName): readonly OptionDef[] => optionTable.filter((o) => (o.commands as readonly CommandName[]).includes(c));
 
-function parseIntOption(v: string): number {
+/**
+ * The value of an int option, refused with exit 2 when not a whole number (commander's message) or
+ * out of the option's range (a GoschedError, raised through commander's parse to main's report).
+ */
+export function parseIntOption(d: OptionDef, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got '${v}'`);
+  const range = d.range;
+  if (range !== undefined && (n < range[0] || n > range[1])) {
+    throw new GoschedError("OPTION_INVALID", `${d.flags.split(" ")[0]} ${v}: expected a whole number from ${range[0]} to ${range[1]}`);
+  }
   return n;
 }
 
 /** Adds a command's options from the table to its commander command. */
 export function addOptions(cmd: Command, c: CommandName): Command {
   for (const d of optionsFor(c)) {
-    if (d.kind === "int") cmd.option(d.flags, d.description, parseIntOption);
+    if (d.kind === "int") cmd.option(d.flags, d.description, (v: string) => parseIntOption(d, v));
     else if (d.kind === "repeatable") cmd.option(d.flags, d.description, (v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     else cmd.option(d.flags, d.description);
   }

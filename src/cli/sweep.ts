@@ -141,7 +141,6 @@ export function writeSweepOutputs(plan: SweepOutline, ran: readonly SweepResult[
 
 /** Bad flags and output paths are refused before any point runs. */
 function checkSweepOutputs(file: string, o: CliOptions): void {
-  if (o.workers !== undefined && (o.workers < 0 || o.workers > 256)) throw new GoschedError("OPTION_INVALID", `--workers ${o.workers}: expected a whole number from 0 to 256 (0 = run in this thread)`);
   const outs: { flag: string; path: string }[] = [];
   if (o.out !== undefined) outs.push({ flag: "--out", path: o.out });
   if (o.plot !== undefined) outs.push({ flag: "--plot", path: o.plot });

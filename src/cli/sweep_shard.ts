@@ -3,11 +3,12 @@
 // part-*.json` checks that the parts are the n slices of one sweep, made by this gosched version,
 // and prints exactly what the unsharded sweep prints (docs/scale.md).
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { GoschedError } from "../base/errors.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
+import { writeFileAtomic } from "./outputs.js";
 import { packageVersion } from "./package_version.js";
 import { runTasks, writeSweepOutputs, type SweepOutline, type SweepPlan } from "./sweep.js";
 import type { SweepResult, SweepTask } from "./sweep_task.js";
@@ -74,16 +75,11 @@ export async function runShard(plan: SweepPlan, shard: Shard, o: CliOptions): Pr
     results,
   };
   const text = `${JSON.stringify(part)}\n`;
-  if (o.out !== undefined) writeAtomic(o.out, text);
+  // Through an exclusive temporary file renamed into place: a killed shard leaves no half part file,
+  // and two shards given one --out never write into each other's temporary file.
+  if (o.out !== undefined) writeFileAtomic(o.out, text, "--out");
   else out(text);
   return results.some((r) => r.fatal !== null) ? exitCodes.fatal : exitCodes.ok;
-}
-
-/** Written under a temporary name and renamed: a killed shard never leaves a half part file. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 function readPart(path: string): SweepPart {

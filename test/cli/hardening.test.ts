@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { maxCount, maxDurationNs } from "../../src/base/limits.js";
+import { optionTable } from "../../src/cli/options.js";
 import { FileSink, fileLabels, removeStaleTemps } from "../../src/cli/outputs.js";
 import { contentSecurityPolicy, createUiServer, listenLoopback } from "../../src/cli/serve.js";
 import { resolveConfig } from "../../src/profiles/index.js";
@@ -289,4 +290,61 @@ test("11: the UI server sends a Content-Security-Policy with frame-ancestors 'no
   } finally {
     server.close();
   }
+});
+
+test("11: --workers out of 0…256 is refused (exit 2, the flag named) by every command that takes it, before any work", async () => {
+  const commands = optionTable.filter((d) => d.key === "workers").flatMap((d) => d.commands);
+  assert.deepEqual([...commands].sort(), ["compare", "run", "sweep", "validate"]);
+  const argsOf: Record<string, string[]> = {
+    run: ["run", small],
+    compare: ["compare", small, "--vs", "gomaxprocs=2"],
+    sweep: ["sweep", small, "--param", "gomaxprocs=1,2"],
+    // --measured of a missing file: were --workers let through, validate would fail on the file instead.
+    validate: ["validate", "--measured", join(work, "missing-results.json")],
+  };
+  for (const c of commands) {
+    for (const bad of ["-1", "257", "100000"]) {
+      const args = [...argsOf[c]!, "--workers", bad];
+      const r = await cliInProcess(args);
+      assertCleanRejection(r, args.join(" "));
+      assert.match(r.stderr, new RegExp(`--workers ${bad}: expected a whole number from 0 to 256`), args.join(" "));
+    }
+    const r = await cliInProcess([...argsOf[c]!, "--workers", "1.5"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--workers.*expected a whole number/);
+  }
+});
+
+test("sweep --shard --out writes through its own exclusive temporary file: another writer's temp is not touched, no temp is left", async () => {
+  const dir = mkdtempSync(join(work, "shard-out-"));
+  const out = join(dir, "part-0.json");
+  // What a writer naming its temp after the pid alone would have used (and clobbered, then renamed away).
+  const planted = `${out}.tmp-${process.pid}`;
+  writeFileSync(planted, "another writer's half-written part");
+  const r = await cliInProcess(["sweep", small, "--param", "gomaxprocs=1,2", "--workers", "0", "--shard", "0/2", "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(planted, "utf8"), "another writer's half-written part");
+  const part = JSON.parse(readFileSync(out, "utf8")) as { kind: string; shard: { index: number; count: number }; results: unknown[] };
+  assert.equal(part.kind, "gosched-sweep-part");
+  assert.deepEqual(part.shard, { index: 0, count: 2 });
+  assert.equal(part.results.length, 1);
+  assert.deepEqual(tempsIn(dir), [`part-0.json.tmp-${process.pid}`]);
+  // A folder as --out is refused before any unit runs.
+  const folder = await cliInProcess(["sweep", small, "--param", "gomaxprocs=1,2", "--workers", "0", "--shard", "0/2", "--out", dir]);
+  assertCleanRejection(folder, "--out folder");
+  assert.match(folder.stderr, /--out .*is a folder/);
+});
+
+test("calibrate --write: a folder or a missing folder is refused before any measuring (no Go needed)", async () => {
+  const dir = mkdtempSync(join(work, "calibrate-"));
+  for (const [path, why] of [
+    [dir, /--write .*is a folder/],
+    [join(dir, "missing", "costs.json"), /--write .*does not exist/],
+  ] as const) {
+    // --go of a missing binary: were --write not checked first, this would fail on the toolchain instead.
+    const r = await cliInProcess(["calibrate", "--go", join(dir, "no-such-go"), "--write", path]);
+    assertCleanRejection(r, `calibrate --write ${path}`);
+    assert.match(r.stderr, why);
+  }
+  assert.deepEqual(readdirSync(dir), []);
 });
