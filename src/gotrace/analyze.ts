@@ -14,7 +14,7 @@
 
 import { formatNs } from '../base/time.js';
 import type { ParsedTrace } from './common.js';
-import { callSite, startFunc, traceSteps, type StackTable } from './steps.js';
+import { callSite, startFunc, traceSteps, type StackTable, type Step } from './steps.js';
 
 export interface DurationSummary {
   readonly count: number;
@@ -112,123 +112,180 @@ interface SiteAcc {
   lostP: number;
 }
 
-export function analyzeSyscalls(t: ParsedTrace): SyscallAnalysis {
-  const { steps, facts, stacks } = traceSteps(t);
-  const isNew = t.format === 'new';
-  const open = new Map<number, Open>();
-  const all: number[] = [];
-  const kept: number[] = [];
-  const lost: number[] = [];
-  const toLose: number[] = [];
-  const pIdle: number[] = [];
+type PerG = { syscalls: number; timed: number; timeNs: number; lostP: number };
+
+/** What the walk over a trace's steps accumulates: open syscalls, durations, lost Ps, per goroutine and per site. */
+class SyscallTally {
+  /** Syscalls in progress, by goroutine. */
+  readonly open = new Map<number, Open>();
+  /** Durations of timed syscalls: all, those that kept their P, those that lost it. */
+  readonly all: number[] = [];
+  readonly kept: number[] = [];
+  readonly lost: number[] = [];
+  /** Entry → P taken, and P taken → P used again. */
+  readonly toLose: number[] = [];
+  readonly pIdle: number[] = [];
   /** Lost Ps waiting for their next use: p → time lost. */
-  const pLost = new Map<number, number>();
-  const goroutines = new Set<number>();
-  const startStack = new Map<number, number>();
-  const perG = new Map<number, { syscalls: number; timed: number; timeNs: number; lostP: number }>();
-  const perSite = new Map<string, SiteAcc>();
-  let total = 0;
-  let inProgressAtStart = 0;
-  let lostCount = 0;
+  readonly pLost = new Map<number, number>();
+  readonly goroutines = new Set<number>();
+  readonly startStack = new Map<number, number>();
+  readonly perG = new Map<number, PerG>();
+  readonly perSite = new Map<string, SiteAcc>();
+  total = 0;
+  inProgressAtStart = 0;
+  lostCount = 0;
 
-  const gAcc = (g: number) => {
-    let a = perG.get(g);
-    if (a === undefined) perG.set(g, (a = { syscalls: 0, timed: 0, timeNs: 0, lostP: 0 }));
-    return a;
-  };
-  const siteAcc = (stackKey: number) => {
-    const name = callSite(stacks.frames(stackKey));
-    let a = perSite.get(name);
-    if (a === undefined) perSite.set(name, (a = { stackKey, syscalls: 0, timed: 0, timeNs: 0, maxNs: 0, lostP: 0 }));
-    return a;
-  };
-  const enter = (g: number, tNs: number, stack: number) => {
-    total++;
-    open.set(g, { begin: tNs, stack, lostAt: -1 });
-    gAcc(g).syscalls++;
-    siteAcc(stack).syscalls++;
-  };
+  constructor(private readonly stacks: StackTable) {}
 
-  for (const s of steps) {
+  step(s: Step): void {
     switch (s.k) {
       case 'initial':
-        goroutines.add(s.g);
-        if (s.stack !== 0) startStack.set(s.g, s.stack);
+        this.goroutines.add(s.g);
+        if (s.stack !== 0) this.startStack.set(s.g, s.stack);
         if (s.state === 'syscall') {
-          inProgressAtStart++;
-          enter(s.g, NaN, s.stack);
+          this.inProgressAtStart++;
+          this.enter(s.g, NaN, s.stack);
         }
         break;
       case 'create':
-        goroutines.add(s.g);
-        if (s.startStack !== 0) startStack.set(s.g, s.startStack);
+        this.goroutines.add(s.g);
+        if (s.startStack !== 0) this.startStack.set(s.g, s.startStack);
         break;
       case 'start':
-        goroutines.add(s.g);
+        this.goroutines.add(s.g);
         break;
       case 'sysBegin':
-        goroutines.add(s.g);
-        enter(s.g, s.t, s.stack);
+        this.goroutines.add(s.g);
+        this.enter(s.g, s.t, s.stack);
         break;
-      case 'lostP': {
-        const o = open.get(s.g);
-        pLost.set(s.p, s.t);
-        if (o === undefined || o.lostAt >= 0) break;
-        o.lostAt = s.t;
-        lostCount++;
-        gAcc(s.g).lostP++;
-        siteAcc(o.stack).lostP++;
-        if (!Number.isNaN(o.begin)) toLose.push(s.t - o.begin);
+      case 'lostP':
+        this.onLostP(s.g, s.p, s.t);
         break;
-      }
-      case 'pUse': {
-        const at = pLost.get(s.p);
-        if (at !== undefined) {
-          pIdle.push(s.t - at);
-          pLost.delete(s.p);
-        }
+      case 'pUse':
+        this.onPUse(s.p, s.t);
         break;
-      }
-      case 'sysEnd': {
-        const o = open.get(s.g);
-        if (o === undefined) break;
-        open.delete(s.g);
-        if (s.blocked && o.lostAt < 0) {
-          // New format: EndBlocked without a ProcSteal we could attribute (e.g. taken by STW).
-          o.lostAt = s.t;
-          lostCount++;
-          gAcc(s.g).lostP++;
-          siteAcc(o.stack).lostP++;
-        }
-        if (Number.isNaN(o.begin)) break;
-        const d = s.t - o.begin;
-        all.push(d);
-        (s.blocked ? lost : kept).push(d);
-        const ga = gAcc(s.g);
-        ga.timed++;
-        ga.timeNs += d;
-        const sa = siteAcc(o.stack);
-        sa.timed++;
-        sa.timeNs += d;
-        if (d > sa.maxNs) sa.maxNs = d;
+      case 'sysEnd':
+        this.onSysEnd(s.g, s.t, s.blocked);
         break;
-      }
       default:
         break;
     }
   }
 
+  /** Syscalls that had not returned when the trace ended (old format: only those known to have lost their P). */
+  unfinished(isNew: boolean): number {
+    if (isNew) return this.open.size;
+    let n = 0;
+    for (const o of this.open.values()) if (o.lostAt >= 0) n++;
+    return n;
+  }
+
+  private gAcc(g: number): PerG {
+    let a = this.perG.get(g);
+    if (a === undefined) this.perG.set(g, (a = { syscalls: 0, timed: 0, timeNs: 0, lostP: 0 }));
+    return a;
+  }
+
+  private siteAcc(stackKey: number): SiteAcc {
+    const name = callSite(this.stacks.frames(stackKey));
+    let a = this.perSite.get(name);
+    if (a === undefined) this.perSite.set(name, (a = { stackKey, syscalls: 0, timed: 0, timeNs: 0, maxNs: 0, lostP: 0 }));
+    return a;
+  }
+
+  private enter(g: number, tNs: number, stack: number): void {
+    this.total++;
+    this.open.set(g, { begin: tNs, stack, lostAt: -1 });
+    this.gAcc(g).syscalls++;
+    this.siteAcc(stack).syscalls++;
+  }
+
+  /** Counts the open syscall `o` of g as having lost its P at `tNs`. */
+  private lose(g: number, o: Open, tNs: number): void {
+    o.lostAt = tNs;
+    this.lostCount++;
+    this.gAcc(g).lostP++;
+    this.siteAcc(o.stack).lostP++;
+  }
+
+  private onLostP(g: number, p: number, tNs: number): void {
+    const o = this.open.get(g);
+    this.pLost.set(p, tNs);
+    if (o === undefined || o.lostAt >= 0) return;
+    this.lose(g, o, tNs);
+    if (!Number.isNaN(o.begin)) this.toLose.push(tNs - o.begin);
+  }
+
+  private onPUse(p: number, tNs: number): void {
+    const at = this.pLost.get(p);
+    if (at === undefined) return;
+    this.pIdle.push(tNs - at);
+    this.pLost.delete(p);
+  }
+
+  private onSysEnd(g: number, tNs: number, blocked: boolean): void {
+    const o = this.open.get(g);
+    if (o === undefined) return;
+    this.open.delete(g);
+    // New format: EndBlocked without a ProcSteal we could attribute (e.g. taken by STW).
+    if (blocked && o.lostAt < 0) this.lose(g, o, tNs);
+    if (Number.isNaN(o.begin)) return;
+    const d = tNs - o.begin;
+    this.all.push(d);
+    (blocked ? this.lost : this.kept).push(d);
+    const ga = this.gAcc(g);
+    ga.timed++;
+    ga.timeNs += d;
+    const sa = this.siteAcc(o.stack);
+    sa.timed++;
+    sa.timeNs += d;
+    if (d > sa.maxNs) sa.maxNs = d;
+  }
+}
+
+export function analyzeSyscalls(t: ParsedTrace): SyscallAnalysis {
+  const { steps, facts, stacks } = traceSteps(t);
+  const isNew = t.format === 'new';
+  const tally = new SyscallTally(stacks);
+  for (const s of steps) tally.step(s);
+  const bySite = siteRows(tally.perSite, stacks);
+  return {
+    format: t.format,
+    header: `go 1.${t.version - 1000} trace`,
+    spanNs: facts.lastNs - facts.firstNs,
+    gomaxprocs: facts.gomaxprocs,
+    goroutines: tally.goroutines.size,
+    threads: facts.threads,
+    syscalls: syscallFigures(tally, isNew),
+    byGoroutine: goroutineRows(tally, stacks),
+    bySite,
+    topBlocking: topBlocking(bySite),
+    notes: notes(isNew, tally.inProgressAtStart),
+  };
+}
+
+function syscallFigures(a: SyscallTally, isNew: boolean): SyscallAnalysis['syscalls'] {
   // Old format: a syscall that kept its P has no end event; the next event of the goroutine closes it
   // without a duration. Those still open at the end of the trace are counted as unfinished only in
   // the new format (where every end is recorded).
-  let unfinished = 0;
-  if (isNew) {
-    unfinished = open.size;
-  } else {
-    for (const o of open.values()) if (o.lostAt >= 0) unfinished++;
-  }
+  return {
+    total: a.total,
+    inProgressAtStart: a.inProgressAtStart,
+    unfinished: a.unfinished(isNew),
+    timed: a.all.length,
+    durationNs: summarize(a.all),
+    durationNsKeptP: isNew ? summarize(a.kept) : null,
+    durationNsLostP: summarize(a.lost),
+    lostP: a.lostCount,
+    timeToLoseNs: summarize(a.toLose),
+    pIdleAfterLossNs: summarize(a.pIdle),
+    pNotReused: a.pLost.size,
+  };
+}
 
-  const siteRows: SiteRow[] = [...perSite.entries()].map(([site, a]) => ({
+/** Call sites, by time in the kernel, then syscalls, then name. */
+function siteRows(perSite: ReadonlyMap<string, SiteAcc>, stacks: StackTable): SiteRow[] {
+  const rows: SiteRow[] = [...perSite.entries()].map(([site, a]) => ({
     site,
     stack: stacks.frames(a.stackKey).map((f) => `${f.func} ${f.file}:${f.line}`),
     syscalls: a.syscalls,
@@ -237,48 +294,35 @@ export function analyzeSyscalls(t: ParsedTrace): SyscallAnalysis {
     maxNs: a.maxNs,
     lostP: a.lostP,
   }));
-  siteRows.sort((a, b) => b.timeNs - a.timeNs || b.syscalls - a.syscalls || (a.site < b.site ? -1 : 1));
-  const topBlocking = siteRows
+  rows.sort((a, b) => b.timeNs - a.timeNs || b.syscalls - a.syscalls || (a.site < b.site ? -1 : 1));
+  return rows;
+}
+
+/** The ten sites whose syscalls lost their P most often. */
+function topBlocking(bySite: readonly SiteRow[]): SiteRow[] {
+  return bySite
     .filter((r) => r.lostP > 0)
     .sort((a, b) => b.lostP - a.lostP || b.timeNs - a.timeNs || (a.site < b.site ? -1 : 1))
     .slice(0, 10);
-  const gRows: GoroutineRow[] = [...perG.entries()].map(([g, a]) => ({ g, func: goFunc(stacks, startStack.get(g)), ...a }));
-  gRows.sort((a, b) => b.timeNs - a.timeNs || b.syscalls - a.syscalls || a.g - b.g);
+}
 
-  const notes: string[] = [];
+/** Goroutines, by time in syscalls, then syscalls, then id. */
+function goroutineRows(a: SyscallTally, stacks: StackTable): GoroutineRow[] {
+  const rows: GoroutineRow[] = [...a.perG.entries()].map(([g, x]) => ({ g, func: goFunc(stacks, a.startStack.get(g)), ...x }));
+  rows.sort((x, y) => y.timeNs - x.timeNs || y.syscalls - x.syscalls || x.g - y.g);
+  return rows;
+}
+
+function notes(isNew: boolean, inProgressAtStart: number): string[] {
+  const out: string[] = [];
   if (!isNew) {
-    notes.push(
+    out.push(
       'old trace format: a syscall that kept its P has no end event, so only the syscalls that lost their P (GoSysBlock … GoSysExit) are timed; durations of the others are unknown, not estimated.',
       'old trace format: threads (Ms) are not recorded.',
     );
   }
-  if (inProgressAtStart > 0) notes.push(`${inProgressAtStart} syscalls were already in progress when the trace started; their durations are unknown.`);
-
-  return {
-    format: t.format,
-    header: `go 1.${t.version - 1000} trace`,
-    spanNs: facts.lastNs - facts.firstNs,
-    gomaxprocs: facts.gomaxprocs,
-    goroutines: goroutines.size,
-    threads: facts.threads,
-    syscalls: {
-      total,
-      inProgressAtStart,
-      unfinished,
-      timed: all.length,
-      durationNs: summarize(all),
-      durationNsKeptP: isNew ? summarize(kept) : null,
-      durationNsLostP: summarize(lost),
-      lostP: lostCount,
-      timeToLoseNs: summarize(toLose),
-      pIdleAfterLossNs: summarize(pIdle),
-      pNotReused: pLost.size,
-    },
-    byGoroutine: gRows,
-    bySite: siteRows,
-    topBlocking,
-    notes,
-  };
+  if (inProgressAtStart > 0) out.push(`${inProgressAtStart} syscalls were already in progress when the trace started; their durations are unknown.`);
+  return out;
 }
 
 function goFunc(stacks: StackTable, key: number | undefined): string {

@@ -107,114 +107,100 @@ export function startFunc(frames: readonly Frame[]): string {
  */
 export function traceSteps(t: ParsedTrace): { steps: Step[]; facts: TraceFacts; stacks: StackTable } {
   const stacks = new StackTable(t);
-  const steps: Step[] = [];
-  const seen = new Set<number>();
-  const threads = new Set<number>();
-  let gomaxprocs = 0;
-  let firstNs = Infinity;
-  let lastNs = -Infinity;
-  const isNew = t.format === 'new';
+  const b = new StepsBuilder(t.format === 'new', stacks);
+  for (const ev of t.events) b.add(ev);
+  return { steps: b.steps, facts: b.facts(t), stacks };
+}
+
+/** Turns events into steps, one event at a time, keeping what the steps of later events need. */
+class StepsBuilder {
+  readonly steps: Step[] = [];
+  /** Goroutines already seen (an old-format GoCreate by no goroutine lists one that existed before the trace). */
+  private readonly seen = new Set<number>();
+  private readonly threads = new Set<number>();
+  private gomaxprocs = 0;
+  private firstNs = Infinity;
+  private lastNs = -Infinity;
   /** New format: the goroutine in a syscall on each M. */
-  const inSyscallOnM = new Map<number, number>();
-  const note = (g: number) => seen.add(g);
-  for (const ev of t.events) {
+  private readonly inSyscallOnM = new Map<number, number>();
+
+  constructor(
+    private readonly isNew: boolean,
+    private readonly stacks: StackTable,
+  ) {}
+
+  facts(t: ParsedTrace): TraceFacts {
+    const empty = this.firstNs === Infinity;
+    return {
+      format: t.format,
+      version: t.version,
+      gomaxprocs: this.gomaxprocs,
+      threads: this.isNew ? this.threads.size : null,
+      firstNs: empty ? 0 : this.firstNs,
+      lastNs: empty ? 0 : this.lastNs,
+    };
+  }
+
+  add(ev: TraceEvent): void {
     const ts = ev.tsNs;
-    if (ts < firstNs) firstNs = ts;
-    if (ts > lastNs) lastNs = ts;
-    if (isNew && ev.m >= 0) threads.add(ev.m);
+    if (ts < this.firstNs) this.firstNs = ts;
+    if (ts > this.lastNs) this.lastNs = ts;
+    if (this.isNew && ev.m >= 0) this.threads.add(ev.m);
     const g = ev.g;
-    const sk = ev.stackId === 0 ? 0 : stacks.key(ev, ev.stackId);
+    const sk = ev.stackId === 0 ? 0 : this.stacks.key(ev, ev.stackId);
+    const steps = this.steps;
     switch (ev.type) {
       case 'Gomaxprocs':
       case 'ProcsChange':
-        if (gomaxprocs === 0) gomaxprocs = ev.args[0] ?? 0;
+        if (this.gomaxprocs === 0) this.gomaxprocs = ev.args[0] ?? 0;
         break;
       case 'GoCreate':
       case 'GoCreateSyscall':
-      case 'GoCreateBlocked': {
-        const ng = ev.args[0]!;
-        const startStack = ev.args[1] !== undefined && ev.args[1] > 0 ? stacks.key(ev, ev.args[1]) : 0;
-        const by = isNew ? g : g > 0 ? g : -1;
-        // Old format: GoCreate at the trace start (by no goroutine) lists goroutines that already existed.
-        if (!isNew && by === -1 && !seen.has(ng)) {
-          steps.push({ k: 'initial', t: ts, g: ng, state: 'runnable', stack: startStack });
-        } else {
-          steps.push({ k: 'create', t: ts, g: ng, by, startStack, stack: sk });
-          if (ev.type === 'GoCreateBlocked') steps.push({ k: 'block', t: ts, g: ng, reason: 'created blocked', sleep: false, stack: 0 });
-          if (ev.type === 'GoCreateSyscall') steps.push({ k: 'sysBegin', t: ts, g: ng, stack: 0, m: ev.m });
-        }
-        note(ng);
+      case 'GoCreateBlocked':
+        this.onCreate(ev, sk);
         break;
-      }
       case 'GoWaiting':
       case 'GoInSyscall':
         // Old format: the state of a goroutine that existed at the start.
         steps.push({ k: 'initial', t: ts, g, state: ev.type === 'GoWaiting' ? 'waiting' : 'syscall', stack: 0 });
         break;
       case 'GoStatus':
-      case 'GoStatusStack': {
-        const sg = ev.args[0]!;
-        if (seen.has(sg)) break;
-        note(sg);
-        const st = ev.args[2];
-        const state: InitialState = st === 2 ? 'running' : st === 3 ? 'syscall' : st === 4 ? 'waiting' : 'runnable';
-        steps.push({ k: 'initial', t: ts, g: sg, state, stack: sk });
-        if (state === 'syscall') {
-          const m = ev.args[1]!;
-          if (m >= 0) inSyscallOnM.set(m, sg);
-        }
+      case 'GoStatusStack':
+        this.onGoStatus(ev, sk);
         break;
-      }
       case 'GoStart':
-      case 'GoStartLabel': {
-        const sg = isNew ? ev.args[0]! : g;
-        note(sg);
-        steps.push({ k: 'pUse', t: ts, p: ev.p });
-        steps.push({ k: 'start', t: ts, g: sg, p: ev.p });
+      case 'GoStartLabel':
+        this.onStart(ev);
         break;
-      }
       case 'GoEnd':
       case 'GoDestroy':
       case 'GoDestroySyscall':
         steps.push({ k: 'end', t: ts, g });
         break;
       case 'GoStop':
-        steps.push({ k: 'stop', t: ts, g, yield: isNew && (ev.sargs[0] ?? '').includes('Gosched') });
-        break;
       case 'GoSched':
-        steps.push({ k: 'stop', t: ts, g, yield: true });
-        break;
       case 'GoPreempt':
-        steps.push({ k: 'stop', t: ts, g, yield: false });
+        this.onStop(ev);
         break;
-      case 'GoBlock':
-        if (isNew) {
-          const reason = ev.sargs[0] ?? 'block';
-          steps.push({ k: 'block', t: ts, g, reason, sleep: reason === 'sleep', stack: sk });
-          break;
-        }
-        steps.push({ k: 'block', t: ts, g, reason: 'block', sleep: false, stack: sk });
-        break;
-      case 'GoUnblock':
-      case 'GoUnblockLocal': {
-        const target = ev.args[0]!;
-        const by = isNew ? g : g > 0 && ev.p !== NETPOLL_P ? g : -1;
-        steps.push({ k: 'unblock', t: ts, g: target, by, stack: sk });
+      case 'GoBlock': {
+        const reason = this.isNew ? (ev.sargs[0] ?? 'block') : 'block';
+        steps.push({ k: 'block', t: ts, g, reason, sleep: this.isNew && reason === 'sleep', stack: sk });
         break;
       }
+      case 'GoUnblock':
+      case 'GoUnblockLocal':
+        // Old format: unblocked on the netpoll pseudo-P or by no goroutine: by the scheduler.
+        steps.push({ k: 'unblock', t: ts, g: ev.args[0]!, by: this.isNew ? g : g > 0 && ev.p !== NETPOLL_P ? g : -1, stack: sk });
+        break;
       case 'GoSysCall':
       case 'GoSyscallBegin':
-        steps.push({ k: 'sysBegin', t: ts, g, stack: sk, m: ev.m });
-        if (isNew && ev.m >= 0) inSyscallOnM.set(ev.m, g);
+        this.onSyscallBegin(ev, sk);
         break;
       case 'GoSyscallEnd':
       case 'GoSyscallEndBlocked':
-        steps.push({ k: 'sysEnd', t: ts, g, blocked: ev.type === 'GoSyscallEndBlocked' });
-        if (ev.m >= 0 && inSyscallOnM.get(ev.m) === g) inSyscallOnM.delete(ev.m);
-        break;
       case 'GoSysExit':
       case 'GoSysExitLocal':
-        steps.push({ k: 'sysEnd', t: ts, g: ev.args[0] ?? g, blocked: true });
+        this.onSyscallEnd(ev);
         break;
       case 'GoSysBlock':
         steps.push({ k: 'lostP', t: ts, g, p: ev.p });
@@ -227,33 +213,95 @@ export function traceSteps(t: ParsedTrace): { steps: Step[]; facts: TraceFacts; 
       case 'GCDone':
         steps.push({ k: 'gcEnd', t: ts });
         break;
-      case 'ProcSteal': {
-        const p = ev.args[0]!;
-        const m = ev.args[2]!;
-        if (m >= 0) threads.add(m);
-        const sg = inSyscallOnM.get(m);
-        // A self-steal (reader-synthesised before GoDestroySyscall) has the stealing M == the syscall M.
-        if (sg !== undefined && m !== ev.m) {
-          steps.push({ k: 'lostP', t: ts, g: sg, p });
-          inSyscallOnM.delete(m);
-        }
+      case 'ProcSteal':
+        this.onProcSteal(ev);
         break;
-      }
-      default: {
-        const why = isNew ? undefined : OLD_BLOCK.get(ev.type);
-        if (why !== undefined) {
-          steps.push({ k: 'block', t: ts, g, reason: why, sleep: ev.type === 'GoSleep', stack: sk });
-          break;
-        }
-        if (g > 0 && !ev.type.startsWith('Proc') && ev.type !== 'CPUSample') steps.push({ k: 'touch', t: ts, g });
+      default:
+        this.onOther(ev, sk);
         break;
-      }
     }
   }
-  if (firstNs === Infinity) firstNs = lastNs = 0;
-  return {
-    steps,
-    facts: { format: t.format, version: t.version, gomaxprocs, threads: isNew ? threads.size : null, firstNs, lastNs },
-    stacks,
-  };
+
+  private onStart(ev: TraceEvent): void {
+    const sg = this.isNew ? ev.args[0]! : ev.g;
+    this.seen.add(sg);
+    this.steps.push({ k: 'pUse', t: ev.tsNs, p: ev.p });
+    this.steps.push({ k: 'start', t: ev.tsNs, g: sg, p: ev.p });
+  }
+
+  /** GoStop (new format: a yield when its reason names Gosched), GoSched (a yield), GoPreempt. */
+  private onStop(ev: TraceEvent): void {
+    const yielded = ev.type === 'GoSched' || (ev.type === 'GoStop' && this.isNew && (ev.sargs[0] ?? '').includes('Gosched'));
+    this.steps.push({ k: 'stop', t: ev.tsNs, g: ev.g, yield: yielded });
+  }
+
+  private onSyscallBegin(ev: TraceEvent, sk: number): void {
+    this.steps.push({ k: 'sysBegin', t: ev.tsNs, g: ev.g, stack: sk, m: ev.m });
+    if (this.isNew && ev.m >= 0) this.inSyscallOnM.set(ev.m, ev.g);
+  }
+
+  /** New format: GoSyscallEnd(Blocked) on the goroutine's M; old format: GoSysExit (the call lost its P) names the goroutine. */
+  private onSyscallEnd(ev: TraceEvent): void {
+    const g = ev.g;
+    if (ev.type === 'GoSysExit' || ev.type === 'GoSysExitLocal') {
+      this.steps.push({ k: 'sysEnd', t: ev.tsNs, g: ev.args[0] ?? g, blocked: true });
+      return;
+    }
+    this.steps.push({ k: 'sysEnd', t: ev.tsNs, g, blocked: ev.type === 'GoSyscallEndBlocked' });
+    if (ev.m >= 0 && this.inSyscallOnM.get(ev.m) === g) this.inSyscallOnM.delete(ev.m);
+  }
+
+  private onCreate(ev: TraceEvent, sk: number): void {
+    const ts = ev.tsNs;
+    const ng = ev.args[0]!;
+    const startStack = ev.args[1] !== undefined && ev.args[1] > 0 ? this.stacks.key(ev, ev.args[1]) : 0;
+    const by = this.isNew ? ev.g : ev.g > 0 ? ev.g : -1;
+    // Old format: GoCreate at the trace start (by no goroutine) lists goroutines that already existed.
+    if (!this.isNew && by === -1 && !this.seen.has(ng)) {
+      this.steps.push({ k: 'initial', t: ts, g: ng, state: 'runnable', stack: startStack });
+    } else {
+      this.steps.push({ k: 'create', t: ts, g: ng, by, startStack, stack: sk });
+      if (ev.type === 'GoCreateBlocked') this.steps.push({ k: 'block', t: ts, g: ng, reason: 'created blocked', sleep: false, stack: 0 });
+      if (ev.type === 'GoCreateSyscall') this.steps.push({ k: 'sysBegin', t: ts, g: ng, stack: 0, m: ev.m });
+    }
+    this.seen.add(ng);
+  }
+
+  /** New format: the first status of a goroutine is where it was when the trace (or its generation) started. */
+  private onGoStatus(ev: TraceEvent, sk: number): void {
+    const sg = ev.args[0]!;
+    if (this.seen.has(sg)) return;
+    this.seen.add(sg);
+    const st = ev.args[2];
+    const state: InitialState = st === 2 ? 'running' : st === 3 ? 'syscall' : st === 4 ? 'waiting' : 'runnable';
+    this.steps.push({ k: 'initial', t: ev.tsNs, g: sg, state, stack: sk });
+    if (state === 'syscall') {
+      const m = ev.args[1]!;
+      if (m >= 0) this.inSyscallOnM.set(m, sg);
+    }
+  }
+
+  /** New format: a P taken from the M of a goroutine in a syscall: that goroutine lost its P. */
+  private onProcSteal(ev: TraceEvent): void {
+    const p = ev.args[0]!;
+    const m = ev.args[2]!;
+    if (m >= 0) this.threads.add(m);
+    const sg = this.inSyscallOnM.get(m);
+    // A self-steal (reader-synthesised before GoDestroySyscall) has the stealing M == the syscall M.
+    if (sg !== undefined && m !== ev.m) {
+      this.steps.push({ k: 'lostP', t: ev.tsNs, g: sg, p });
+      this.inSyscallOnM.delete(m);
+    }
+  }
+
+  /** Old-format blocking events, or any other event in a running goroutine's context (extends its running time). */
+  private onOther(ev: TraceEvent, sk: number): void {
+    const g = ev.g;
+    const why = this.isNew ? undefined : OLD_BLOCK.get(ev.type);
+    if (why !== undefined) {
+      this.steps.push({ k: 'block', t: ev.tsNs, g, reason: why, sleep: ev.type === 'GoSleep', stack: sk });
+      return;
+    }
+    if (g > 0 && !ev.type.startsWith('Proc') && ev.type !== 'CPUSample') this.steps.push({ k: 'touch', t: ev.tsNs, g });
+  }
 }
