@@ -200,7 +200,10 @@ export interface ParsedTrace {
   readonly ticksPerSec: number;
   /**
    * Events in Go's consistent order; `tsNs` is relative to the trace start.
-   * A lazy read-only array over `store`: each access creates a new TraceEvent.
+   * A lazy read-only array: each access creates a new TraceEvent. Old format:
+   * over `store`; new format: decoded again from `bytes` on each walk (no
+   * per-event storage). Walk it in order (for…of, Array methods); positions far
+   * behind the last one read make the new format start again from the beginning.
    */
   readonly events: TraceEvent[];
   /** Old format: the global string table. New format: the union over generations is NOT kept; see `generations`. */
@@ -213,7 +216,7 @@ export interface ParsedTrace {
   readonly startNs: number;
   /** The input bytes (kept for dumping). */
   readonly bytes: Uint8Array;
-  /** The columns behind `events` (`events` creates a TraceEvent per access; use `store` for bulk work). */
+  /** Old format: the columns behind `events` (`events` creates a TraceEvent per access). New format: absent. */
   readonly store?: EventStore;
 }
 

@@ -63,7 +63,7 @@ const EMPTY_NUMBERS = Object.freeze([]) as unknown as number[];
  * Events in columns. Index `i` is the order of insertion; `order` (if set)
  * maps an output position to an index.
  */
-export class EventStore {
+export class EventStore implements EventSource {
   n = 0;
   cap: number;
   code: Uint8Array;
@@ -268,11 +268,23 @@ function isIndex(prop: string | symbol): boolean {
 }
 
 /**
- * A read-only array of events backed by a store: `length`, indexing,
+ * What an event list reads from: the store (old format), or a re-run of the
+ * streaming reader (new format: no per-event storage at all).
+ */
+export interface EventSource {
+  readonly length: number;
+  /** A new TraceEvent for output position `pos` (0 ≤ pos < length). */
+  view(pos: number): TraceEvent;
+  /** Fresh TraceEvent objects in order. */
+  iterate(): IterableIterator<TraceEvent>;
+}
+
+/**
+ * A read-only array of events backed by a source: `length`, indexing,
  * iteration and the usual Array methods work (`Array.isArray` is true); each
  * access creates a new TraceEvent. Writes are ignored (strict mode: TypeError).
  */
-export function eventList(store: EventStore): TraceEvent[] {
+export function eventList(store: EventSource): TraceEvent[] {
   const target: TraceEvent[] = [];
   const handler: ProxyHandler<TraceEvent[]> = {
     get(t, prop, receiver) {

@@ -16,7 +16,8 @@ import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.j
 import type { ClockSnapshot, Frame, GenerationInfo, ParsedTrace } from './common.js';
 import * as S from './specs_v2.js';
 import type { V2Spec } from './specs_v2.js';
-import { EventStore, eventList } from './event_store.js';
+import { eventList } from './event_store.js';
+import type { EventSource } from './event_store.js';
 
 const NO = -1; // NoThread / NoProc / NoGoroutine
 
@@ -681,23 +682,10 @@ export class NewFormatReader {
     return ev;
   }
 
-  /** Appends the next event in order to `store` (tsNs absolute); false at the end. Throws TraceError. */
-  nextInto(store: EventStore): boolean {
+  /** Steps over the next event in order (checked like `next()`, no TraceEvent made); false at the end. Throws TraceError. */
+  skip(): boolean {
     if (!this.fill()) return false;
-    const q = this.order.queue;
-    const k = this.qIdx++;
-    const gen = this.gen!.gen;
-    const gp = store.genVal;
-    if (gp.length === 0 || gp[gp.length - 1] !== gen) {
-      store.genPos.push(store.n);
-      gp.push(gen);
-    }
-    const i = store.add(q.typ[k]!, q.time[k]!, q.p[k]!, q.g[k]!, q.m[k]!, q.stack[k]!, q.off[k]!);
-    const na = q.nargs[k]!;
-    const o = q.argOff[k]!;
-    for (let j = 0; j < na; j++) store.arg(q.args[o + j]!);
-    const sargs = q.sargs[k];
-    if (sargs !== null && sargs !== undefined) store.setSargs(i, sargs);
+    this.qIdx++;
     return true;
   }
 
@@ -857,29 +845,108 @@ export class NewFormatReader {
   }
 }
 
-/** Parse a whole v2 trace. `tsNs` of events is relative to `startNs`. */
+/**
+ * Parse a whole v2 trace. `tsNs` of events is relative to `startNs`.
+ *
+ * The trace is read (ordered and checked) once here, keeping only the generations' tables; the
+ * events are not stored: each walk of `events` runs the reader again over the input (it cannot
+ * fail the second time), so memory stays that of streaming, about the input's size (#17).
+ */
 export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace {
   const r = new NewFormatReader(bytes, version);
-  const specs = S.specsFor(version);
-  const names: string[] = [];
-  for (let c = 0; c < specs.length; c++) names.push(specs[c]?.name ?? `Unknown${c}`);
-  names[S.EvCPUSample] = 'CPUSample';
-  const store = new EventStore(names, true, bytes.length / 2);
-  while (r.nextInto(store));
+  let n = 0;
+  while (r.skip()) n++;
   const start = r.startNs;
-  store.tsBase = start;
   return {
     format: 'new',
     version,
     ticksPerSec: r.generations[0]?.ticksPerSec ?? 0,
-    events: eventList(store),
+    events: eventList(new StreamedEvents(bytes, version, n, start)),
     strings: new Map(),
     stacks: new Map(),
     generations: r.generations,
     startNs: start,
     bytes,
-    store,
   };
+}
+
+/** Events kept in a window behind the last position read, for short steps back (`events[i - 1]`). */
+const WINDOW = 64;
+
+/**
+ * The events of a read v2 trace, decoded again on demand, `tsNs` rebased to `startNs`. Positional
+ * access reads forward from the last position (Array methods visit positions in order) and keeps
+ * the last WINDOW events; going further back starts again from the beginning.
+ */
+class StreamedEvents implements EventSource {
+  private r: NewFormatReader | null = null;
+  /** The position `r` yields next. */
+  private pos = 0;
+  private readonly window: TraceEvent[] = [];
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly version: number,
+    readonly length: number,
+    private readonly startNs: number,
+  ) {}
+
+  iterate(): IterableIterator<TraceEvent> {
+    return new RebasedEvents(new NewFormatReader(this.bytes, this.version), this.startNs);
+  }
+
+  view(pos: number): TraceEvent {
+    if (this.r === null || pos < this.pos - WINDOW) {
+      this.r = new NewFormatReader(this.bytes, this.version);
+      this.pos = 0;
+    }
+    while (this.pos <= pos) {
+      const ev = this.r.next()!;
+      ev.tsNs -= this.startNs;
+      this.window[this.pos % WINDOW] = ev;
+      this.pos++;
+    }
+    return copyEvent(this.window[pos % WINDOW]!);
+  }
+}
+
+function copyEvent(ev: TraceEvent): TraceEvent {
+  const c = new TraceEvent(ev.type, ev.code, ev.offset);
+  c.tsNs = ev.tsNs;
+  c.p = ev.p;
+  c.g = ev.g;
+  c.m = ev.m;
+  c.args = ev.args;
+  c.stackId = ev.stackId;
+  c.gen = ev.gen;
+  c.sargs = ev.sargs;
+  c.ticks = ev.ticks;
+  return c;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const });
+
+/** The reader's events with `tsNs` relative to `startNs` (a plain iterator object). */
+class RebasedEvents implements IterableIterator<TraceEvent> {
+  constructor(
+    private r: NewFormatReader | null,
+    private readonly startNs: number,
+  ) {}
+  next(): IteratorResult<TraceEvent, undefined> {
+    const ev = this.r?.next();
+    if (ev === undefined) {
+      this.r = null;
+      return DONE;
+    }
+    ev.tsNs -= this.startNs;
+    return { value: ev, done: false };
+  }
+  return(): IteratorResult<TraceEvent, undefined> {
+    this.r = null;
+    return DONE;
+  }
+  [Symbol.iterator](): IterableIterator<TraceEvent> {
+    return this;
+  }
 }
 
 export { ALL_ONES };

@@ -2,7 +2,7 @@
 // optionally scale one call site's syscalls, replay it in the simulator under other settings
 // (GOMAXPROCS, profile, policy), and record the prediction as a timeline to show next to the trace.
 import type { ParsedTrace } from "../gotrace/common.js";
-import { deriveWorkload, scaleSite } from "../gotrace/replay.js";
+import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/replay.js";
 import { profileNames } from "../profiles/index.js";
 import { simulate } from "../simulate.js";
 import { buildReplayPrograms } from "../workloads/trace_replay.js";
@@ -18,7 +18,12 @@ export function profileForVersion(version: number): string {
 
 /** The call sites of a trace's syscalls with their counts, most frequent first. */
 export function traceSites(t: ParsedTrace): { site: string; calls: number }[] {
-  return [...deriveWorkload(t).sites].map(([site, calls]) => ({ site, calls })).sort((a, b) => b.calls - a.calls || a.site.localeCompare(b.site));
+  return sitesOf(deriveWorkload(t));
+}
+
+/** The call sites of a derived workload's syscalls with their counts, most frequent first. */
+export function sitesOf(w: DerivedWorkload): { site: string; calls: number }[] {
+  return [...w.sites].map(([site, calls]) => ({ site, calls })).sort((a, b) => b.calls - a.calls || a.site.localeCompare(b.site));
 }
 
 /** Replays the trace under the request's settings; the run's label names them. */

@@ -28,7 +28,7 @@ const load = async <T>(path: string): Promise<T> => {
 };
 import { TimelineRecorder } from "./recorder.js";
 import { traceToTimeline } from "./trace_import.js";
-import { predict, traceSites } from "./whatif.js";
+import { predict, sitesOf } from "./whatif.js";
 import { deriveWorkload } from "../gotrace/replay.js";
 import type { WhatIfRequest } from "./protocol.js";
 
@@ -38,7 +38,9 @@ function handleWhatIf(req: WhatIfRequest): void {
   try {
     const parsed = readTrace(new Uint8Array(req.bytes));
     const data = traceToTimeline(parsed, req.name);
-    const trace: RunOutput = { label: req.name, data, metrics: null, config: null, result: null, json: null, trace: { sites: traceSites(parsed), gomaxprocs: deriveWorkload(parsed).trace.gomaxprocs || data.nP, version: parsed.version } };
+    // One derivation for both (each walk of a new-format trace's events decodes it again).
+    const w = deriveWorkload(parsed);
+    const trace: RunOutput = { label: req.name, data, metrics: null, config: null, result: null, json: null, trace: { sites: sitesOf(w), gomaxprocs: w.trace.gomaxprocs || data.nP, version: parsed.version } };
     const pred = predict(parsed, req);
     const runs = [trace, pred];
     post({ type: "result", id: req.id, scenario: `${req.name}: trace vs ${pred.label}`, variants: [], runs, report: "", ms: performance.now() - t0 }, runs.flatMap((r) => transferables(r.data)));
@@ -162,8 +164,9 @@ self.onmessage = (ev) => {
       let sites: { site: string; calls: number }[] = [];
       let gomaxprocs = data.nP;
       try {
-        sites = traceSites(parsed);
-        gomaxprocs = deriveWorkload(parsed).trace.gomaxprocs || data.nP;
+        const w = deriveWorkload(parsed);
+        sites = sitesOf(w);
+        gomaxprocs = w.trace.gomaxprocs || data.nP;
       } catch {
         // a trace the replay cannot derive still opens; the what-if then has no sites
       }

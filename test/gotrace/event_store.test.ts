@@ -1,13 +1,16 @@
 /// <reference types="node" />
-// The struct-of-arrays event store behind readTrace: lazy TraceEvent views that behave like a
-// read-only array, ids that do not fit an Int32 column, and agreement with iterateTrace.
+// What readTrace's events are backed by: the struct-of-arrays event store (old format) — lazy
+// TraceEvent views that behave like a read-only array, ids that do not fit an Int32 column — and,
+// for the new format, no store at all: each walk decodes the input again (#17); both agree with
+// iterateTrace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { iterateTrace, readTrace, TraceEvent } from '../../src/gotrace/reader.js';
 import { EventStore, IdColumn, eventList } from '../../src/gotrace/event_store.js';
 import { formatEvent } from '../../src/gotrace/dump.js';
 import { stableResort } from '../../src/gotrace/old_format.js';
-import { listDir, readBytes } from './helpers.js';
+import { parseTextTrace, parseTxtar } from '../../src/gotrace/text_format.js';
+import { listDir, readBytes, readText } from './helpers.js';
 
 test('event store: ids outside int32 are kept exactly (overflow map)', () => {
   const c = new IdColumn(4);
@@ -58,6 +61,37 @@ test('readTrace and iterateTrace agree event by event on Go\'s old-format traces
     // Random access gives the same as iteration.
     for (const i of [0, 1, a.length >> 1, a.length - 1]) assert.equal(formatEvent(t.events[i]!), a[i]);
   }
+});
+
+test('new format: readTrace keeps no event store; its events are iterateTrace\'s, rebased, however they are walked', () => {
+  let checked = 0;
+  for (const name of listDir('new-format').filter((f) => f.endsWith('.test'))) {
+    const files = parseTxtar(readText('new-format', name)).files;
+    if (!/SUCCESS/.test(files.get('expect') ?? '')) continue;
+    const { bytes } = parseTextTrace(files.get('trace')!);
+    const t = readTrace(bytes);
+    assert.equal(t.store, undefined, name);
+    const streamed = [...iterateTrace(bytes)].map((e) => {
+      e.tsNs -= t.startNs;
+      return formatEvent(e);
+    });
+    const a = t.events.map(formatEvent);
+    assert.equal(a.length, t.events.length, name);
+    assert.deepEqual(a, streamed, name);
+    // A second walk gives the same events again.
+    assert.deepEqual([...t.events].map(formatEvent), a, name);
+    // Positions: forward, a step back within the window, far back (starts over), past the end.
+    const n = a.length;
+    for (const i of [0, n >> 1, (n >> 1) - 1, n - 1, Math.max(0, n - 70), 1, n - 1]) {
+      if (i < n) assert.equal(formatEvent(t.events[i]!), a[i], `${name} [${i}]`);
+    }
+    assert.equal(t.events[n], undefined);
+    // Each access is a new object: changing one does not change the list.
+    t.events[0]!.tsNs = -1;
+    assert.equal(formatEvent(t.events[0]!), a[0]);
+    checked++;
+  }
+  assert.ok(checked >= 10, `${checked} traces`);
 });
 
 test('old format: the in-place re-sort after GoSysExit real times equals a stable sort by ticks', () => {
