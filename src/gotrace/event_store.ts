@@ -100,8 +100,8 @@ export class EventStore implements EventSource {
    * fresh typed arrays are zero pages that cost no resident memory until
    * written, so a generous reservation is cheap and saves the copies of growing.
    */
-  constructor(names: readonly string[], hasM: boolean, capHint: number) {
-    const cap = Math.max(1024, Math.min(Math.ceil(capHint), 1 << 26));
+  constructor(names: readonly string[], hasM: boolean, capHint: number, minCap = 1024) {
+    const cap = Math.max(minCap, Math.min(Math.ceil(capHint), 1 << 26));
     this.names = names;
     this.cap = cap;
     this.code = new Uint8Array(cap);
@@ -145,6 +145,13 @@ export class EventStore implements EventSource {
     this.argOff[i] = this.nArgs;
     this.nargs[i] = 0;
     return i;
+  }
+
+  /** Empties the store (its columns are reused). */
+  clear(): void {
+    this.n = 0;
+    this.nArgs = 0;
+    this.sargs.clear();
   }
 
   setSargs(i: number, v: readonly string[]): void {
@@ -255,6 +262,55 @@ class StoreIterator implements IterableIterator<TraceEvent> {
 }
 
 const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+/** Events kept in a window behind the last position read, for short steps back (`events[i - 1]`). */
+const WINDOW = 64;
+
+/**
+ * Events that are not stored but decoded again on each walk (`walk()` starts a new one). Positional
+ * access reads forward from the last position (Array methods visit positions in order) and keeps
+ * the last WINDOW events; going further back starts a new walk.
+ */
+export class WalkedEvents implements EventSource {
+  private w: Iterator<TraceEvent> | null = null;
+  /** The position `w` yields next. */
+  private pos = 0;
+  private readonly window: TraceEvent[] = [];
+  constructor(
+    readonly length: number,
+    private readonly walk: () => IterableIterator<TraceEvent>,
+  ) {}
+
+  iterate(): IterableIterator<TraceEvent> {
+    return this.walk();
+  }
+
+  view(pos: number): TraceEvent {
+    if (this.w === null || pos < this.pos - WINDOW) {
+      this.w = this.walk();
+      this.pos = 0;
+    }
+    while (this.pos <= pos) {
+      this.window[this.pos % WINDOW] = this.w.next().value as TraceEvent;
+      this.pos++;
+    }
+    return copyEvent(this.window[pos % WINDOW]!);
+  }
+}
+
+function copyEvent(ev: TraceEvent): TraceEvent {
+  const c = new TraceEvent(ev.type, ev.code, ev.offset);
+  c.tsNs = ev.tsNs;
+  c.p = ev.p;
+  c.g = ev.g;
+  c.m = ev.m;
+  c.args = ev.args;
+  c.stackId = ev.stackId;
+  c.gen = ev.gen;
+  c.sargs = ev.sargs;
+  c.ticks = ev.ticks;
+  return c;
+}
 
 function isIndex(prop: string | symbol): boolean {
   if (typeof prop !== 'string' || prop.length === 0 || prop.length > 10) return false;

@@ -16,8 +16,7 @@ import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.j
 import type { ClockSnapshot, Frame, GenerationInfo, ParsedTrace } from './common.js';
 import * as S from './specs_v2.js';
 import type { V2Spec } from './specs_v2.js';
-import { eventList } from './event_store.js';
-import type { EventSource } from './event_store.js';
+import { WalkedEvents, eventList } from './event_store.js';
 
 const NO = -1; // NoThread / NoProc / NoGoroutine
 
@@ -861,66 +860,13 @@ export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace 
     format: 'new',
     version,
     ticksPerSec: r.generations[0]?.ticksPerSec ?? 0,
-    events: eventList(new StreamedEvents(bytes, version, n, start)),
+    events: eventList(new WalkedEvents(n, () => new RebasedEvents(new NewFormatReader(bytes, version), start))),
     strings: new Map(),
     stacks: new Map(),
     generations: r.generations,
     startNs: start,
     bytes,
   };
-}
-
-/** Events kept in a window behind the last position read, for short steps back (`events[i - 1]`). */
-const WINDOW = 64;
-
-/**
- * The events of a read v2 trace, decoded again on demand, `tsNs` rebased to `startNs`. Positional
- * access reads forward from the last position (Array methods visit positions in order) and keeps
- * the last WINDOW events; going further back starts again from the beginning.
- */
-class StreamedEvents implements EventSource {
-  private r: NewFormatReader | null = null;
-  /** The position `r` yields next. */
-  private pos = 0;
-  private readonly window: TraceEvent[] = [];
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly version: number,
-    readonly length: number,
-    private readonly startNs: number,
-  ) {}
-
-  iterate(): IterableIterator<TraceEvent> {
-    return new RebasedEvents(new NewFormatReader(this.bytes, this.version), this.startNs);
-  }
-
-  view(pos: number): TraceEvent {
-    if (this.r === null || pos < this.pos - WINDOW) {
-      this.r = new NewFormatReader(this.bytes, this.version);
-      this.pos = 0;
-    }
-    while (this.pos <= pos) {
-      const ev = this.r.next()!;
-      ev.tsNs -= this.startNs;
-      this.window[this.pos % WINDOW] = ev;
-      this.pos++;
-    }
-    return copyEvent(this.window[pos % WINDOW]!);
-  }
-}
-
-function copyEvent(ev: TraceEvent): TraceEvent {
-  const c = new TraceEvent(ev.type, ev.code, ev.offset);
-  c.tsNs = ev.tsNs;
-  c.p = ev.p;
-  c.g = ev.g;
-  c.m = ev.m;
-  c.args = ev.args;
-  c.stackId = ev.stackId;
-  c.gen = ev.gen;
-  c.sargs = ev.sargs;
-  c.ticks = ev.ticks;
-  return c;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const });

@@ -10,9 +10,11 @@
 //     per-goroutine (seq, state) rules (see docs/trace-reader.md).
 //  3. Apply GoSysExit real-ticks, check time order, convert ticks to ns.
 //  4. Validate the goroutine / P state machine.
+// No event is stored (see "Decoding" below): steps 2–4 and every walk over
+// the events decode them again from the input.
 
-import { ALL_ONES, Cursor, TraceError, decodeUtf8 } from './common.js';
-import { EventStore, eventList } from './event_store.js';
+import { ALL_ONES, Cursor, TraceError, TraceEvent, decodeUtf8 } from './common.js';
+import { EventStore, WalkedEvents, eventList } from './event_store.js';
 import type { Frame, ParsedTrace } from './common.js';
 
 // Event type numbers of the v1 format.
@@ -298,47 +300,38 @@ class FrontierHeap {
 }
 
 /**
- * The events of one P (or of the profile pseudo-P), in file order: segments
- * [start, end) of store indices (a segment per Batch record of the P).
+ * The events of one P (or of the profile pseudo-P) in file order, as the merge sees them: the
+ * head event is index `i` of store `st` (-1: the list is exhausted).
  */
-interface PList {
-  segs: number[];
-  /** Current segment (index into segs, step 2) and current event index; cur = -1 when exhausted. */
-  k: number;
-  cur: number;
+interface MergeList {
+  st: EventStore;
+  i: number;
+  /** Puts the first event at the head. */
+  start(): void;
+  /** Puts the next event at the head. */
+  advance(): void;
 }
 
-function listStart(l: PList): void {
-  l.k = 0;
-  l.cur = l.segs.length > 0 ? l.segs[0]! : -1;
-}
-
-function listAdvance(l: PList): void {
-  const segs = l.segs;
-  l.cur++;
-  if (l.cur >= segs[l.k + 1]!) {
-    l.k += 2;
-    l.cur = l.k < segs.length ? segs[l.k]! : -1;
-  }
-}
-
-function orderEvents(st: EventStore, lists: PList[], total: number): Int32Array {
-  const out = new Int32Array(total);
+/**
+ * Merges the lists into Go's consistent order (the per-goroutine sequence rules above); `emit`
+ * gets each event in order while it is its list's head (the `…Local` codes already folded).
+ */
+function orderEvents(lists: MergeList[], total: number, emit: (bi: number, st: EventStore, i: number) => void): void {
   let nOut = 0;
   const gs = new Map<number, GState>();
   const heap = new FrontierHeap();
   // Lists whose head is not ready, keyed by the goroutine key they wait on.
   const waiting = new Map<number, number[]>();
   const tr = scratchTr;
-  const ts = st.ts;
   let budget = 64 * total + 1_000_000;
 
   const consider = (bi: number): void => {
-    const h = lists[bi]!.cur;
+    const l = lists[bi]!;
+    const h = l.i;
     if (h < 0) return;
-    stateTransition(st, h, tr);
+    stateTransition(l.st, h, tr);
     if (ready(tr, gs)) {
-      heap.push(bi, ts[h]!);
+      heap.push(bi, l.st.ts[h]!);
     } else {
       let w = waiting.get(tr.key);
       if (w === undefined) {
@@ -349,32 +342,23 @@ function orderEvents(st: EventStore, lists: PList[], total: number): Int32Array 
     }
   };
 
-  for (const l of lists) listStart(l);
+  for (const l of lists) l.start();
   for (let bi = 0; bi < lists.length; bi++) consider(bi);
 
   while (nOut < total) {
     if (heap.size === 0) {
       // Find an offending event for the message.
-      let off = -1;
-      for (const l of lists) {
-        if (l.cur >= 0) {
-          off = st.offset[l.cur]!;
-          break;
-        }
-      }
-      throw new TraceError(off, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
+      const l = lists.find((x) => x.i >= 0);
+      throw new TraceError(l === undefined ? -1 : l.st.offset[l.i]!, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
     }
     const bi = heap.pop();
     const l = lists[bi]!;
-    const i = l.cur;
-    listAdvance(l);
+    const st = l.st;
+    const i = l.i;
     stateTransition(st, i, tr);
     // Get rid of the "Local" variants, they only serve ordering (their
     // arguments were stored in the non-Local layout).
-    const code = st.code[i]!;
-    if (code === EvGoStartLocal) st.code[i] = EvGoStart;
-    else if (code === EvGoUnblockLocal) st.code[i] = EvGoUnblock;
-    else if (code === EvGoSysExitLocal) st.code[i] = EvGoSysExit;
+    foldLocal(st, i);
     if (tr.key !== KEY_UNORDERED) {
       const cur = gs.get(tr.key) ?? DEAD0;
       if (!((tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status)) {
@@ -397,58 +381,115 @@ function orderEvents(st: EventStore, lists: PList[], total: number): Int32Array 
         for (const wb of w) consider(wb);
       }
     }
-    out[nOut++] = i;
+    emit(bi, st, i);
+    nOut++;
+    l.advance();
     consider(bi);
   }
-  return out;
+}
+
+function foldLocal(st: EventStore, i: number): void {
+  const code = st.code[i]!;
+  if (code === EvGoStartLocal) st.code[i] = EvGoStart;
+  else if (code === EvGoUnblockLocal) st.code[i] = EvGoUnblock;
+  else if (code === EvGoSysExitLocal) st.code[i] = EvGoSysExit;
 }
 
 // ---------------------------------------------------------------------------
 // Decoding.
-
-export interface OldParseOptions {
-  /** Skip the goroutine/P state-machine validation (step 4). */
-  readonly skipStateCheck?: boolean;
-}
+//
+// Nothing is stored per event (#17: memory within 2× the input): step 1 reads the file once,
+// checking every record and noting, per P, the byte offsets of its Batch records; the merge then
+// decodes each P's events again from the input (a `ByteList` per P, with a decoder of its own) and
+// keeps only which list each event in order came from (a byte per event for up to 256 lists) and
+// the few `GoSysExit`s that move. Every walk over the events (the state check of step 4, then each
+// walk of `events`) replays that: the lists are decoded again and interleaved as the merge chose.
+// Only CPU samples (and events of a Batch of the profile pseudo-P, in garbage) are stored: they are
+// re-sorted by their own time.
 
 const OLD_NAMES: readonly string[] = OLD_SPECS.map((s) => s.name);
 
-export function parseOldFormat(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): ParsedTrace {
-  const st = parseOldStore(bytes, version, opts);
+/** Parse a whole old-format trace: decode, order and check it; `events` decodes it again on each walk. */
+export function parseOldFormat(bytes: Uint8Array, version: number): ParsedTrace {
+  const t = parseOld(bytes, version);
   return {
     format: 'old',
     version,
-    ticksPerSec: st.ticksPerSec,
-    events: eventList(st.store),
-    strings: st.strings,
-    stacks: st.stacks,
+    ticksPerSec: t.ticksPerSec,
+    events: eventList(new WalkedEvents(t.total, () => new OldWalk(t, null))),
+    strings: t.strings,
+    stacks: t.stacks,
     generations: [],
     startNs: 0,
     bytes,
-    store: st.store,
   };
 }
 
-interface OldStoreResult {
-  store: EventStore;
-  ticksPerSec: number;
-  strings: Map<number, string>;
-  stacks: Map<number, readonly Frame[]>;
+/** The events of an old-format trace in Go's order, decoded from the input (streaming after the whole trace is ordered). */
+export function iterateOld(bytes: Uint8Array, version: number): IterableIterator<TraceEvent> {
+  return new OldWalk(parseOld(bytes, version), null);
 }
 
-/** Decoder state shared by the record handlers (step 1). */
+/** What a walk over the events needs: the lists, the merge's choices, the moved GoSysExits. */
+interface OldParse {
+  readonly bytes: Uint8Array;
+  readonly version: number;
+  readonly ticksPerSec: number;
+  readonly strings: Map<number, string>;
+  readonly stacks: Map<number, readonly Frame[]>;
+  readonly timerGoids: Set<number>;
+  /** Per list (merge order of first appearance): its P, and the byte offsets of the P's Batch records. */
+  readonly listPs: readonly number[];
+  readonly batchesOf: ReadonlyMap<number, number[]>;
+  /** Events before the first Batch record belong to P 0's list, from byte 16 on. */
+  readonly implicitStart: boolean;
+  /** CPU samples and events of ProfileP batches, and their order on the ProfileP list. */
+  readonly profile: EventStore;
+  readonly profileOrder: readonly number[];
+  readonly total: number;
+  /** The merge: for each position in Go's order (before the GoSysExit re-sort), the list of the event. */
+  readonly choice: Uint8Array | Uint16Array | Uint32Array;
+  readonly moved: Moved;
+  /** Positions (final order) of GoUnblocks shown on NetpollP (known after step 4's check). */
+  netpoll: Int32Array;
+  /** Tick time of the first event (tsNs 0). */
+  readonly tsBase: number;
+  readonly nsPerTick: number;
+}
+
+/**
+ * GoSysExits that carry their real exit time move to it (a stable re-sort in which only they
+ * moved): by merge position (ascending) `pos`, and in their final order `byTime` (indices into
+ * the others: real ticks, then merge position). `ref` is the event's byte offset, or −(index + 1)
+ * in the profile store.
+ */
+interface Moved {
+  readonly pos: number[];
+  readonly ref: number[];
+  readonly g: number[];
+  readonly ticks: number[];
+  readonly byTime: Int32Array;
+}
+
+/** Decoder state shared by the record handlers. */
 interface Decoder {
   readonly bytes: Uint8Array;
   readonly version: number;
   readonly cur: Cursor;
-  readonly store: EventStore;
+  /** Replaying (a list's or a moved event's decoder): events go to `store`, a one-event store; nothing else is noted. */
+  readonly replay: boolean;
+  /** The store the current event went to (replay: the one-event store; step 1: `scratch` or `profile`). */
+  store: EventStore;
+  readonly scratch: EventStore;
+  readonly profile: EventStore;
+  readonly profileIdx: number[];
   readonly strings: Map<number, string>;
   readonly rawStacks: Map<number, { off: number; args: number[] }>;
-  /** Event lists by P, and in the order they were first seen (the merge's tie-break). */
-  readonly listOf: Map<number, PList>;
-  readonly lists: PList[];
-  /** CPU samples (store indices), re-sorted by their own time before the merge. */
-  readonly samples: number[];
+  /** List index by P, and each list's P in the order first seen (the merge's tie-break). */
+  readonly listOf: Map<number, number>;
+  readonly listPs: number[];
+  readonly batchesOf: Map<number, number[]>;
+  /** UserLog values by index in `store` (replay: 0; step 1: in the profile store). */
   readonly userLogValues: Map<number, string>;
   readonly timerGoids: Set<number>;
   /** Each P's current goroutine when its batch was left. */
@@ -458,8 +499,8 @@ interface Decoder {
   lastTs: number;
   ticksPerSec: number;
   sawBatch: boolean;
-  /** Open segment of the current batch's P list (null: none open). */
-  curList: PList | null;
+  implicitStart: boolean;
+  events: number;
   /** The current record's arguments: args[0, nargs); sarg is UserLog's value. */
   args: number[];
   nargs: number;
@@ -469,17 +510,22 @@ interface Decoder {
 /** One handler per record type; `off` is the record's byte offset, `s` its spec. */
 type RecordHandler = (d: Decoder, off: number, typ: number, s: OldSpec) => void;
 
-function newDecoder(bytes: Uint8Array, version: number): Decoder {
+function newDecoder(bytes: Uint8Array, version: number, replay: boolean, strings: Map<number, string>): Decoder {
+  const one = new EventStore(OLD_NAMES, false, 0, 4);
   return {
     bytes,
     version,
     cur: new Cursor(bytes, 16, bytes.length),
-    store: new EventStore(OLD_NAMES, false, bytes.length / 2),
-    strings: new Map(),
+    replay,
+    store: one,
+    scratch: one,
+    profile: replay ? one : new EventStore(OLD_NAMES, false, 0, 16),
+    profileIdx: [],
+    strings,
     rawStacks: new Map(),
     listOf: new Map(),
-    lists: [],
-    samples: [],
+    listPs: [],
+    batchesOf: new Map(),
     userLogValues: new Map(),
     timerGoids: new Set(),
     lastGs: new Map(),
@@ -488,23 +534,20 @@ function newDecoder(bytes: Uint8Array, version: number): Decoder {
     lastTs: 0,
     ticksPerSec: 0,
     sawBatch: false,
-    curList: null,
+    implicitStart: false,
+    events: 0,
     args: new Array<number>(64).fill(0),
     nargs: 0,
     sarg: '',
   };
 }
 
-function getList(d: Decoder, p: number): PList {
-  let l = d.listOf.get(p);
-  if (l === undefined) {
-    l = { segs: [], k: 0, cur: -1 };
-    d.listOf.set(p, l);
-    d.lists.push(l);
+function noteList(d: Decoder, p: number): void {
+  if (!d.listOf.has(p)) {
+    d.listOf.set(p, d.listPs.length);
+    d.listPs.push(p);
   }
-  return l;
 }
-
 /** Reads a record's arguments (the header byte `b` at `off` already read) into d.args. */
 function readArgs(d: Decoder, off: number, b: number, typ: number): void {
   const cur = d.cur;
@@ -576,9 +619,12 @@ const onBatch: RecordHandler = (d, off, _typ, s) => {
   d.lastG = d.lastGs.get(d.lastP) ?? 0;
   d.lastTs = d.args[1]!;
   d.sawBatch = true;
-  d.curList = null;
+  if (!d.replay) {
+    let b = d.batchesOf.get(d.lastP);
+    if (b === undefined) d.batchesOf.set(d.lastP, (b = []));
+    b.push(off);
+  }
 };
-
 const onFrequency: RecordHandler = (d, off, _typ, s) => {
   checkArity(d, off, s);
   d.ticksPerSec = d.args[0]!;
@@ -599,24 +645,34 @@ function eventTicks(d: Decoder, off: number, s: OldSpec): number {
   return d.lastTs;
 }
 
-/** Stores an event and appends it to its P's list. */
+/**
+ * Stores an event: replaying, in the one-event store (CPU samples are on the profile list, stored
+ * in step 1: skipped). In step 1: CPU samples and events of ProfileP batches in the profile
+ * store, every other event only counted for its P's list (in `scratch`, for the handlers' touches).
+ */
 function addEvent(d: Decoder, off: number, typ: number, s: OldSpec, ticks: number, p: number, g: number): void {
-  const store = d.store;
-  const args = d.args;
-  const i = store.add(typ, ticks, p, g, -1, s.stack ? args[d.nargs - 1]! : 0, off);
-  for (let k = 1; k <= s.nargs; k++) store.arg(args[k]!);
-  if (typ === EvCPUSample) {
-    getList(d, ProfileP); // listed where the first sample appears (tie-breaking in the merge)
-    d.samples.push(i);
-    d.curList = null;
-  } else if (d.curList === null) {
-    d.curList = getList(d, d.lastP);
-    d.curList.segs.push(i, i + 1);
+  let store: EventStore;
+  if (d.replay) {
+    if (typ === EvCPUSample) return;
+    store = d.scratch;
   } else {
-    d.curList.segs[d.curList.segs.length - 1] = i + 1;
+    d.events++;
+    if (!d.sawBatch) d.implicitStart = true;
+    if (typ === EvCPUSample || d.lastP === ProfileP) {
+      noteList(d, ProfileP); // listed where the first sample appears (tie-breaking in the merge)
+      store = d.profile;
+      d.profileIdx.push(store.n);
+    } else {
+      noteList(d, d.lastP);
+      store = d.scratch;
+      store.clear();
+    }
   }
+  d.store = store;
+  const args = d.args;
+  store.add(typ, ticks, p, g, -1, s.stack ? args[d.nargs - 1]! : 0, off);
+  for (let k = 1; k <= s.nargs; k++) store.arg(args[k]!);
 }
-
 /** On the batch's P, by the P's current goroutine. */
 const onEvent: RecordHandler = (d, off, typ, s) => {
   addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, d.lastG);
@@ -677,7 +733,7 @@ const onCPUSample: RecordHandler = (d, off, typ, s) => {
 
 const onUserLog: RecordHandler = (d, off, typ, s) => {
   onEvent(d, off, typ, s);
-  d.userLogValues.set(d.store.n - 1, d.sarg);
+  if (d.store !== d.scratch || d.replay) d.userLogValues.set(d.store.n - 1, d.sarg);
 };
 
 const DECODE: readonly RecordHandler[] = (() => {
@@ -703,9 +759,9 @@ const DECODE: readonly RecordHandler[] = (() => {
   return t;
 })();
 
-/** Step 1: decodes every record of the file into the store and the per-P lists. */
+/** Step 1: checks every record of the file; notes the strings, stacks, lists and Batch offsets; stores the profile's events. */
 function decodeRecords(bytes: Uint8Array, version: number): Decoder {
-  const d = newDecoder(bytes, version);
+  const d = newDecoder(bytes, version, false, new Map());
   const cur = d.cur;
   while (cur.pos < cur.end) {
     const off = cur.pos;
@@ -718,47 +774,48 @@ function decodeRecords(bytes: Uint8Array, version: number): Decoder {
     if (typ !== EvString) readArgs(d, off, b, typ);
     DECODE[typ]!(d, off, typ, s);
   }
-  if (d.store.n === 0) {
+  if (d.events === 0) {
     throw new TraceError(cur.pos, d.sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
   }
   if (d.ticksPerSec === 0) throw new TraceError(cur.pos, 'no Frequency event (expected exactly one)');
   return d;
 }
 
-/** Decode, order and check an old-format trace into an event store (positions in Go's order). */
-export function parseOldStore(bytes: Uint8Array, version: number, opts: OldParseOptions = {}): OldStoreResult {
+/** Decode, order and check an old-format trace (steps 1–4), keeping what a walk over its events needs. */
+function parseOld(bytes: Uint8Array, version: number): OldParse {
   const d = decodeRecords(bytes, version);
-  const store = d.store;
-  resolveStringArgs(d);
+  resolveProfileStrings(d);
   const stacks = buildStacks(d);
-  sortSamples(d);
-  let order = orderEvents(store, d.lists, store.n);
-  checkTimeOrder(store, order);
-  order = applySysExitTimes(store, order);
-  store.order = order;
-  store.tsBase = store.ts[order[0]!]!;
-  store.nsPerTick = 1e9 / d.ticksPerSec;
-  assignPseudoPs(store, d.timerGoids);
-  if (!opts.skipStateCheck) checkStates(store);
-  return { store, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks };
+  const profileOrder = sortProfile(d);
+  const base = { bytes, version, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks, timerGoids: d.timerGoids, listPs: d.listPs, batchesOf: d.batchesOf, implicitStart: d.implicitStart, profile: d.profile, profileOrder, total: d.events };
+  const m = mergeLists(base);
+  const t: OldParse = { ...base, choice: m.choice, moved: m.moved, netpoll: new Int32Array(0), tsBase: m.tsBase, nsPerTick: 1e9 / d.ticksPerSec };
+  // Step 4: the state machine, on a walk in the final order (it also finds the netpoll unblocks).
+  const netpoll: number[] = [];
+  const w = new OldWalk(t, newChecker(netpoll));
+  while (w.step());
+  t.netpoll = Int32Array.from(netpoll);
+  return t;
 }
 
-/** String arguments, resolved now that all strings are known. */
-function resolveStringArgs(d: Decoder): void {
-  const store = d.store;
-  const str = (id: number): string => d.strings.get(id) ?? '';
-  const sa = store.args;
-  for (let i = 0; i < store.n; i++) {
-    switch (store.code[i]) {
-      case EvGoStartLabel:
-      case EvUserTaskCreate:
-      case EvUserRegion:
-        store.setSargs(i, [str(sa[store.argOff[i]! + 2]!)]);
-        break;
-      case EvUserLog:
-        store.setSargs(i, [str(sa[store.argOff[i]! + 1]!), d.userLogValues.get(i) ?? '']);
-        break;
-    }
+/** String arguments of the profile store's events, resolved now that all strings are known. */
+function resolveProfileStrings(d: Decoder): void {
+  const st = d.profile;
+  for (let i = 0; i < st.n; i++) resolveStrings(st, i, d.strings, d.userLogValues.get(i));
+}
+
+/** Resolves the string arguments of event i of `st` (UserLog's value is in the record itself). */
+function resolveStrings(st: EventStore, i: number, strings: Map<number, string>, logValue: string | undefined): void {
+  const str = (id: number): string => strings.get(id) ?? '';
+  switch (st.code[i]) {
+    case EvGoStartLabel:
+    case EvUserTaskCreate:
+    case EvUserRegion:
+      st.setSargs(i, [str(st.args[st.argOff[i]! + 2]!)]);
+      break;
+    case EvUserLog:
+      st.setSargs(i, [str(st.args[st.argOff[i]! + 1]!), logValue ?? '']);
+      break;
   }
 }
 
@@ -777,116 +834,320 @@ function buildStacks(d: Decoder): Map<number, readonly Frame[]> {
   return stacks;
 }
 
-/** CPU samples are re-sorted by the time captured in the signal handler. */
-function sortSamples(d: Decoder): void {
-  if (d.samples.length === 0) return;
-  const tsc = d.store.ts;
-  const l = getList(d, ProfileP);
-  // (A Batch of P ProfileP in a garbage trace shares the list, as in Go.)
-  const all = d.samples;
-  for (let k = 0; k < l.segs.length; k += 2) for (let i = l.segs[k]!; i < l.segs[k + 1]!; i++) all.push(i);
-  all.sort((x, y) => tsc[x]! - tsc[y]! || x - y);
-  l.segs = [];
-  for (const i of all) l.segs.push(i, i + 1);
+/** CPU samples are re-sorted by the time captured in the signal handler (with a ProfileP batch's events, in garbage, as in Go). */
+function sortProfile(d: Decoder): number[] {
+  const tsc = d.profile.ts;
+  return d.profileIdx.slice().sort((x, y) => tsc[x]! - tsc[y]! || x - y);
 }
 
-/** Time order must agree with the merged order. */
-function checkTimeOrder(store: EventStore, order: Int32Array): void {
-  const ts = store.ts;
-  for (let k = 1; k < order.length; k++) {
-    const i = order[k]!;
-    const j = order[k - 1]!;
-    if (ts[i]! < ts[j]!) {
-      throw new TraceError(store.offset[i]!, `time stamps out of order: ${OLD_NAMES[store.code[i]!]} at tick ${ts[i]} after tick ${ts[j]}`);
-    }
-  }
-}
-
-/** GoSysExit carries the real exit time; applies it and re-sorts (stably). */
-function applySysExitTimes(store: EventStore, order: Int32Array): Int32Array {
-  const ts = store.ts;
-  const sa = store.args;
-  const lastSysBlock = new Map<number, number>();
-  const moved: number[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const code = store.code[i]!;
-    if (code === EvGoSysBlock || code === EvGoInSyscall) {
-      lastSysBlock.set(store.g.get(i), ts[i]!);
-    } else if (code === EvGoSysExit) {
-      const real = sa[store.argOff[i]! + 2]!;
-      if (real === 0) continue;
-      const g = store.g.get(i);
-      const block = lastSysBlock.get(g);
-      if (block === undefined || block === 0) throw new TraceError(store.offset[i]!, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
-      if (real < block) throw new TraceError(store.offset[i]!, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
-      ts[i] = real;
-      moved.push(k);
-    }
-  }
-  return moved.length > 0 ? stableResort(order, ts, moved) : order;
-}
-
-/** Timer unblocks and syscall exits are shown on Go's pseudo-Ps. */
-function assignPseudoPs(store: EventStore, timerGoids: Set<number>): void {
-  const order = store.order!;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const code = store.code[i];
-    if (code === EvGoUnblock && timerGoids.has(store.g.get(i))) store.p.set(i, TimerP);
-    if (code === EvGoSysExit) store.p.set(i, SyscallP);
-  }
-}
+// ---------------------------------------------------------------------------
+// The lists, decoded again from the input.
 
 /**
- * The stable sort by ticks of `order`, in place, where only the positions in
- * `moved` (ascending) changed their ticks and all others are already in order:
- * the others are packed at the end, then merged with the moved ones (sorted
- * by new ticks, then old position) from the front.
+ * A P's events, decoded from the input: the P's Batch records (byte offsets, in file order) and
+ * the records after each up to the next Batch, with a decoder of its own (the batch clock and the
+ * P's current goroutine follow from the bytes exactly as in step 1). The head is index 0 of the
+ * decoder's one-event store.
  */
-export function stableResort(order: Int32Array, ts: Float64Array, moved: number[]): Int32Array {
-  const n = order.length;
-  const nm = moved.length;
-  // Moved events as (store index, old position), sorted by (new ticks, old position).
-  const mvIdx = moved.map((k) => order[k]!);
-  const perm = moved.map((_, j) => j).sort((x, y) => ts[mvIdx[x]!]! - ts[mvIdx[y]!]! || moved[x]! - moved[y]!);
-  // Pack the others at [nm, n), keeping their order.
-  let w = n;
-  let q = nm - 1;
-  for (let k = n - 1; k >= 0; k--) {
-    if (q >= 0 && moved[q] === k) {
-      q--;
-      continue;
-    }
-    order[--w] = order[k]!;
+class ByteList implements MergeList {
+  readonly st: EventStore;
+  i = -1;
+  private readonly d: Decoder;
+  private nextBatch = 0;
+  /** The cursor is at one of the P's own Batch records (any other Batch ends the P's run). */
+  private atOwnBatch = false;
+  constructor(
+    t: Pick<OldParse, 'bytes' | 'version' | 'strings' | 'tsBase' | 'nsPerTick'>,
+    private readonly batches: readonly number[],
+    private readonly fromHeader: boolean,
+  ) {
+    this.d = newDecoder(t.bytes, t.version, true, t.strings);
+    this.st = this.d.scratch;
+    this.st.tsBase = t.tsBase;
+    this.st.nsPerTick = t.nsPerTick;
   }
-  // Merge; w <= r always holds (w = taken others + taken moved, r = nm + taken others).
-  let r = nm;
-  let m = 0;
-  let kOld = 0; // old position of the other at r
-  let qa = 0; // pointer into moved (ascending) to recover old positions of the others
-  w = 0;
-  while (r < n) {
-    while (qa < nm && moved[qa] === kOld) {
-      qa++;
-      kOld++;
-    }
-    const i = order[r]!;
-    const t = ts[i]!;
-    while (m < nm) {
-      const j = perm[m]!;
-      const mt = ts[mvIdx[j]!]!;
-      if (mt < t || (mt === t && moved[j]! < kOld)) {
-        order[w++] = mvIdx[j]!;
-        m++;
-      } else break;
-    }
-    order[w++] = i;
-    r++;
-    kOld++;
+
+  /** UserLog's value of the head event. */
+  get logValue(): string | undefined {
+    return this.d.userLogValues.get(0);
   }
-  while (m < nm) order[w++] = mvIdx[perm[m++]!]!;
-  return order;
+
+  start(): void {
+    const d = this.d;
+    d.lastGs.clear();
+    d.lastP = 0;
+    d.lastG = 0;
+    d.lastTs = 0;
+    this.nextBatch = 0;
+    if (this.fromHeader) {
+      d.cur.pos = 16;
+      this.atOwnBatch = false;
+    } else this.jump();
+    this.advance();
+  }
+
+  advance(): void {
+    this.i = this.decodeNext() ? 0 : -1;
+  }
+
+  /** Moves to the P's next Batch record; false when there is none. */
+  private jump(): boolean {
+    const cur = this.d.cur;
+    if (this.nextBatch >= this.batches.length) {
+      cur.pos = cur.end;
+      return false;
+    }
+    cur.pos = this.batches[this.nextBatch++]!;
+    this.atOwnBatch = true;
+    return true;
+  }
+
+  /** Decodes records up to the P's next event (all were checked in step 1). */
+  private decodeNext(): boolean {
+    const d = this.d;
+    const cur = d.cur;
+    const buf = d.bytes;
+    d.scratch.clear();
+    d.userLogValues.clear();
+    for (;;) {
+      if (cur.pos >= cur.end) {
+        if (!this.jump()) return false;
+        continue;
+      }
+      const off = cur.pos;
+      const b = buf[off]!;
+      const typ = b & 0x3f;
+      if (typ === EvBatch) {
+        if (!this.atOwnBatch) {
+          if (!this.jump()) return false;
+          continue;
+        }
+        this.atOwnBatch = false;
+      }
+      cur.pos++;
+      if (typ === EvString) {
+        cur.uv('string id');
+        const ln = cur.uv('string length');
+        cur.pos += ln;
+        continue;
+      }
+      readArgs(d, off, b, typ);
+      if (typ === EvStack || typ === EvFrequency || typ === EvTimerGoroutine) continue;
+      DECODE[typ]!(d, off, typ, OLD_SPECS[typ]!);
+      if (d.scratch.n > 0) return true;
+    }
+  }
+}
+
+/** The ProfileP list: stored events, in their sorted order. */
+class ProfileList implements MergeList {
+  i = -1;
+  private k = 0;
+  constructor(
+    readonly st: EventStore,
+    private readonly order: readonly number[],
+  ) {}
+  start(): void {
+    this.k = 0;
+    this.i = this.order.length > 0 ? this.order[0]! : -1;
+  }
+  advance(): void {
+    this.k++;
+    this.i = this.k < this.order.length ? this.order[this.k]! : -1;
+  }
+}
+
+function makeLists(t: Pick<OldParse, 'bytes' | 'version' | 'strings' | 'tsBase' | 'nsPerTick' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileOrder'>): MergeList[] {
+  return t.listPs.map((p) => (p === ProfileP ? new ProfileList(t.profile, t.profileOrder) : new ByteList(t, t.batchesOf.get(p) ?? [], p === 0 && t.implicitStart)));
+}
+
+// ---------------------------------------------------------------------------
+// Step 2 and 3: the merge, the time order, the GoSysExit real times.
+
+type MergeInput = Pick<OldParse, 'bytes' | 'version' | 'strings' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileOrder' | 'total'>;
+
+/**
+ * Merges the lists (step 2) and, on the way, checks the time order of the merged events and finds
+ * the GoSysExits that move to their real exit time (step 3). Errors of step 3 are thrown only when
+ * the whole merge succeeded (a merge error comes first, as when the steps ran one after the other).
+ */
+function mergeLists(t: MergeInput): { choice: Uint8Array | Uint16Array | Uint32Array; moved: Moved; tsBase: number } {
+  const n = t.listPs.length;
+  const choice = n <= 256 ? new Uint8Array(t.total) : n <= 65536 ? new Uint16Array(t.total) : new Uint32Array(t.total);
+  let timeErr: TraceError | null = null;
+  let sysErr: TraceError | null = null;
+  let prevTs = 0;
+  let firstOtherTs = NaN;
+  let k = 0;
+  const lastSysBlock = new Map<number, number>();
+  const mv = { pos: [] as number[], ref: [] as number[], g: [] as number[], ticks: [] as number[] };
+  const lists = makeLists({ ...t, tsBase: 0, nsPerTick: 0 });
+  orderEvents(lists, t.total, (bi, st, i) => {
+    choice[k] = bi;
+    const ts = st.ts[i]!;
+    const code = st.code[i]!;
+    if (k > 0 && ts < prevTs && timeErr === null) timeErr = new TraceError(st.offset[i]!, `time stamps out of order: ${OLD_NAMES[code]} at tick ${ts} after tick ${prevTs}`);
+    prevTs = ts;
+    let moves = false;
+    if (code === EvGoSysBlock || code === EvGoInSyscall) {
+      lastSysBlock.set(st.g.get(i), ts);
+    } else if (code === EvGoSysExit && sysErr === null) {
+      const real = st.args[st.argOff[i]! + 2]!;
+      if (real !== 0) {
+        const g = st.g.get(i);
+        const block = lastSysBlock.get(g);
+        if (block === undefined || block === 0) sysErr = new TraceError(st.offset[i]!, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
+        else if (real < block) sysErr = new TraceError(st.offset[i]!, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
+        else {
+          moves = true;
+          mv.pos.push(k);
+          mv.ref.push(st === t.profile ? -(i + 1) : st.offset[i]!);
+          mv.g.push(g);
+          mv.ticks.push(real);
+          if (st === t.profile) st.ts[i] = real;
+        }
+      }
+    }
+    if (!moves && Number.isNaN(firstOtherTs)) firstOtherTs = ts;
+    k++;
+  });
+  if (timeErr !== null) throw timeErr;
+  if (sysErr !== null) throw sysErr;
+  const byTime = Int32Array.from(mv.pos.keys()).sort((x, y) => mv.ticks[x]! - mv.ticks[y]! || mv.pos[x]! - mv.pos[y]!);
+  const firstMoved = byTime.length > 0 ? mv.ticks[byTime[0]!]! : NaN;
+  const tsBase = Number.isNaN(firstOtherTs) ? firstMoved : Number.isNaN(firstMoved) ? firstOtherTs : Math.min(firstOtherTs, firstMoved);
+  return { choice, moved: { ...mv, byTime }, tsBase };
+}
+
+// ---------------------------------------------------------------------------
+// A walk over the events in Go's order.
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const });
+
+/**
+ * Replays the merge over freshly decoded lists and puts each moved GoSysExit where the stable
+ * re-sort by ticks puts it: before the first other event that is later (or as late, but after it
+ * in the merge). Each event then gets the pseudo-P Go's v1 parser shows it on, its resolved
+ * strings and ns time; with a checker, step 4 runs on it.
+ */
+class OldWalk implements IterableIterator<TraceEvent> {
+  private readonly lists: MergeList[];
+  private readonly dec: Decoder;
+  /** Merge position of the next other event; next moved event in final order; next moved in merge order. */
+  private k = 0;
+  private mvNext = 0;
+  private mvSkip = 0;
+  /** Final position of the event `step` prepared. */
+  private out = -1;
+  private pending: MergeList | null = null;
+  private netpollNext = 0;
+  /** The event `step` prepared: index `i` of store `st`. */
+  st: EventStore | null = null;
+  i = -1;
+
+  constructor(
+    private readonly t: OldParse,
+    private readonly checker: Checker | null,
+  ) {
+    this.lists = makeLists(t);
+    for (const l of this.lists) l.start();
+    this.dec = newDecoder(t.bytes, t.version, true, t.strings);
+    this.dec.scratch.tsBase = t.tsBase;
+    this.dec.scratch.nsPerTick = t.nsPerTick;
+    t.profile.tsBase = t.tsBase;
+    t.profile.nsPerTick = t.nsPerTick;
+  }
+
+  next(): IteratorResult<TraceEvent, undefined> {
+    if (!this.step()) return DONE;
+    return { value: this.st!.fill(new TraceEvent('', 0, 0), this.i, 0), done: false };
+  }
+
+  return(): IteratorResult<TraceEvent, undefined> {
+    this.k = this.t.total;
+    this.mvNext = this.t.moved.byTime.length;
+    return DONE;
+  }
+
+  [Symbol.iterator](): IterableIterator<TraceEvent> {
+    return this;
+  }
+
+  /** Prepares the next event in order (`st`, `i`); false at the end. */
+  step(): boolean {
+    if (this.pending !== null) {
+      this.pending.advance();
+      this.pending = null;
+    }
+    const t = this.t;
+    const mv = t.moved;
+    const nm = mv.byTime.length;
+    while (this.k < t.total) {
+      const l = this.lists[t.choice[this.k]!]!;
+      if (this.mvSkip < nm && mv.pos[this.mvSkip] === this.k) {
+        // A moved event at its merge position: it is put at its time instead.
+        this.mvSkip++;
+        this.k++;
+        l.advance();
+        continue;
+      }
+      if (this.mvNext < nm) {
+        const j = mv.byTime[this.mvNext]!;
+        const ts = l.st.ts[l.i]!;
+        if (mv.ticks[j]! < ts || (mv.ticks[j] === ts && mv.pos[j]! < this.k)) return this.prepareMoved(j);
+      }
+      this.k++;
+      this.pending = l;
+      return this.prepare(l.st, l.i, l instanceof ByteList ? l.logValue : undefined);
+    }
+    if (this.mvNext < nm) return this.prepareMoved(mv.byTime[this.mvNext]!);
+    this.st = null;
+    return false;
+  }
+
+  /** A moved GoSysExit: decoded again from its record, at its real time. */
+  private prepareMoved(j: number): boolean {
+    const mv = this.t.moved;
+    this.mvNext++;
+    const ref = mv.ref[j]!;
+    if (ref < 0) return this.prepare(this.t.profile, -ref - 1, undefined);
+    const d = this.dec;
+    const st = d.scratch;
+    st.clear();
+    const cur = d.cur;
+    cur.pos = ref;
+    const b = cur.buf[cur.pos++]!;
+    const typ = b & 0x3f;
+    readArgs(d, ref, b, typ);
+    DECODE[typ]!(d, ref, typ, OLD_SPECS[typ]!);
+    st.g.set(0, mv.g[j]!);
+    st.ts[0] = mv.ticks[j]!;
+    return this.prepare(st, 0, undefined);
+  }
+
+  /** Folds the Local codes, sets the pseudo-Ps and strings of event i of `st`; runs the check. */
+  private prepare(st: EventStore, i: number, logValue: string | undefined): boolean {
+    const t = this.t;
+    const pos = ++this.out;
+    foldLocal(st, i);
+    const code = st.code[i]!;
+    if (code === EvGoUnblock && t.timerGoids.has(st.g.get(i))) st.p.set(i, TimerP);
+    if (code === EvGoSysExit) st.p.set(i, SyscallP);
+    if (st !== t.profile) resolveStrings(st, i, t.strings, logValue);
+    if (this.checker !== null) {
+      checkEvent(this.checker, st, i, pos);
+    } else {
+      if (code === EvGCStart) st.p.set(i, GCP);
+      const np = t.netpoll;
+      if (this.netpollNext < np.length && np[this.netpollNext] === pos) {
+        st.p.set(i, NetpollP);
+        this.netpollNext++;
+      }
+    }
+    this.st = st;
+    this.i = i;
+    return true;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -903,16 +1164,25 @@ interface PDesc {
   sweep: boolean;
 }
 
+/** A user region open in a goroutine: its task id and name. */
+interface OpenRegion {
+  readonly task: number;
+  readonly name: string | undefined;
+}
+
 interface Checker {
-  readonly st: EventStore;
   readonly gs: Map<number, GDesc>;
   readonly ps: Map<number, PDesc>;
   readonly tasks: Set<number>;
-  readonly regions: Map<number, number[]>;
+  readonly regions: Map<number, OpenRegion[]>;
+  /** Positions (final order) of the GoUnblocks put on NetpollP. */
+  readonly netpoll: number[];
   inGC: boolean;
   inSTW: boolean;
-  /** The current event: store index, type, G, P and offset of its arguments. */
+  /** The current event: its store, index there, position in order, type, G, P and offset of its arguments. */
+  st: EventStore;
   i: number;
+  pos: number;
   code: number;
   evG: number;
   evP: number;
@@ -1059,7 +1329,10 @@ const checkGoUnblock: CheckHandler = (c) => {
   const tg = c.st.args[c.ao]!;
   const g1 = getG(c, tg);
   if (g1.state !== G_WAITING) fail(c, `g ${tg} is not waiting before unpark`);
-  if (g1.lastEv === EvGoBlockNet && c.evP !== TimerP) c.st.p.set(c.i, NetpollP);
+  if (g1.lastEv === EvGoBlockNet && c.evP !== TimerP) {
+    c.st.p.set(c.i, NetpollP);
+    c.netpoll.push(c.pos);
+  }
   g1.state = G_RUNNABLE;
   g1.lastEv = c.code;
 };
@@ -1117,13 +1390,12 @@ const checkRegion: CheckHandler = (c) => {
       stack = [];
       c.regions.set(c.evG, stack);
     }
-    stack.push(c.i);
+    stack.push({ task: sa[c.ao]!, name });
   } else if (mode === 1) {
     if (stack !== undefined && stack.length > 0) {
       const s = stack[stack.length - 1]!;
-      const sName = st.sargs.get(s)?.[0];
-      if (sa[st.argOff[s]!] !== sa[c.ao] || sName !== name) {
-        fail(c, `misuse of region in goroutine ${c.evG}: region end "${name ?? ''}" does not match the innermost region start "${sName ?? ''}"`);
+      if (s.task !== sa[c.ao] || s.name !== name) {
+        fail(c, `misuse of region in goroutine ${c.evG}: region end "${name ?? ''}" does not match the innermost region start "${s.name ?? ''}"`);
       }
       stack.pop();
     }
@@ -1165,19 +1437,22 @@ const CHECK: readonly CheckHandler[] = (() => {
   return t;
 })();
 
-function checkStates(st: EventStore): void {
-  const c: Checker = { st, gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), inGC: false, inSTW: false, i: 0, code: 0, evG: 0, evP: 0, ao: 0 };
+function newChecker(netpoll: number[]): Checker {
+  const c: Checker = { gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, st: null as unknown as EventStore, i: 0, pos: 0, code: 0, evG: 0, evP: 0, ao: 0 };
   c.gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
-  const order = st.order!;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    c.i = i;
-    c.code = st.code[i]!;
-    c.evG = st.g.get(i);
-    c.evP = st.p.get(i);
-    c.ao = st.argOff[i]!;
-    CHECK[c.code]!(c);
-  }
+  return c;
+}
+
+/** Step 4 on event i of `st`, at position `pos` of the order. */
+function checkEvent(c: Checker, st: EventStore, i: number, pos: number): void {
+  c.st = st;
+  c.i = i;
+  c.pos = pos;
+  c.code = st.code[i]!;
+  c.evG = st.g.get(i);
+  c.evP = st.p.get(i);
+  c.ao = st.argOff[i]!;
+  CHECK[c.code]!(c);
 }
 
 export { ALL_ONES };

@@ -5,7 +5,7 @@
 
 import { TraceError, readHeader } from './common.js';
 import type { ParsedTrace } from './common.js';
-import { parseOldFormat, parseOldStore } from './old_format.js';
+import { iterateOld, parseOldFormat } from './old_format.js';
 import { NewFormatReader, parseNewFormat } from './new_format.js';
 
 import { TraceEvent } from './common.js';
@@ -45,7 +45,8 @@ export function readTrace(bytes: Uint8Array): ParsedTrace {
  * Iterate events in order. For the new format this is streaming (one
  * generation is decoded at a time, events come out as they are ordered;
  * `tsNs` is then absolute trace-clock ns, not rebased). For the old format the
- * whole trace must be read before the first event can be ordered. Each event is
+ * whole trace must be ordered (and checked) before the first event comes out;
+ * the events are then decoded again from the input as they come out. Each event is
  * a new TraceEvent (callers may keep them). Nothing is read before the first
  * `next()`; errors are TraceErrors thrown from `next()`.
  */
@@ -85,7 +86,7 @@ class TraceIterator implements IterableIterator<TraceEvent> {
     const h = check(bytes);
     try {
       if (h.isNew) this.r = new NewFormatReader(bytes, h.version);
-      else this.old = parseOldStore(bytes, h.version).store.iterate();
+      else this.old = iterateOld(bytes, h.version);
     } catch (e) {
       throw asTraceError(e);
     }
