@@ -24,7 +24,7 @@
 // Core module: no `node:*` imports.
 
 import type { ParsedTrace } from './common.js';
-import { callSite, startFunc, traceSteps, type InitialState, type TraceFacts } from './steps.js';
+import { callSite, startFunc, traceSteps, type InitialState, type StackTable, type Step, type TraceFacts } from './steps.js';
 
 export type Action =
   | { readonly a: 'compute'; ns: number }
@@ -167,49 +167,175 @@ const PEER_MIN_SHARE = 0.8;
 
 export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
   const { steps, facts, stacks } = traceSteps(t);
-  const isNew = t.format === 'new';
-  const t0 = facts.firstNs;
-  const gs = new Map<number, Gs>();
-  const edges = new Map<string, number>();
-  const sites = new Map<string, number>();
-  let order = 0;
-  let syscalls = 0;
-  let lostP = 0;
-  let lastStep = t0;
-  let gcBegin = -1;
-  /** The goroutine of the latest start or other event (old format: who started a GC). */
-  let lastActive = -1;
-  let gcUnattributed = 0;
-  const gcDurations: number[] = [];
-  const bursts: Burst[] = [];
-  const fdWrites: FdWrite[] = [];
-  const netWaits: NetWait[] = [];
-  const locs = new Map<number, string>();
-  /** A stack as a code location, equal across generations (stack ids are per generation). */
-  const locOf = (stack: number, what: string): string => {
-    if (stack === 0) return what;
-    let l = locs.get(stack);
-    if (l === undefined) locs.set(stack, (l = stacks.frames(stack).map((f) => `${f.func}:${f.line}`).join('<')));
-    return l;
-  };
+  const b = new WorkloadBuilder(t.format === 'new', facts.firstNs, stacks);
+  for (const st of steps) b.step(st);
+  return b.finish(t, facts);
+}
 
-  const get = (g: number, at: number, atStart: boolean, initial: InitialState | 'created', func = ''): Gs => {
-    let s = gs.get(g);
+type SyscallAction = Extract<Action, { a: 'syscall' }>;
+
+/** Turns the steps of a trace into each goroutine's actions, one step at a time. */
+class WorkloadBuilder {
+  private readonly gs = new Map<number, Gs>();
+  private readonly edges = new Map<string, number>();
+  private readonly sites = new Map<string, number>();
+  /** Goroutines in the order first seen. */
+  private order = 0;
+  private syscalls = 0;
+  private lostP = 0;
+  private lastStep: number;
+  private gcBegin = -1;
+  /** The goroutine of the latest start or other event (old format: who started a GC). */
+  private lastActive = -1;
+  private gcUnattributed = 0;
+  private readonly gcDurations: number[] = [];
+  private readonly bursts: Burst[] = [];
+  private readonly fdWrites: FdWrite[] = [];
+  private readonly netWaits: NetWait[] = [];
+  private readonly locs = new Map<number, string>();
+
+  constructor(
+    private readonly isNew: boolean,
+    /** The trace's first event (ns). */
+    private readonly t0: number,
+    private readonly stacks: StackTable,
+  ) {
+    this.lastStep = t0;
+  }
+
+  step(st: Step): void {
+    switch (st.k) {
+      case 'initial':
+        this.onInitial(st);
+        break;
+      case 'create':
+        this.onCreate(st);
+        break;
+      case 'start': {
+        this.lastActive = st.g;
+        const s = this.get(st.g, st.t, true, 'runnable');
+        s.running = true;
+        s.mark = st.t;
+        this.seen(s, st.t);
+        break;
+      }
+      case 'stop': {
+        const s = this.gs.get(st.g);
+        if (s === undefined) break;
+        this.flush(s, st.t, st.yield ? 'yield' : 'preempt');
+        if (st.yield) s.actions.push({ a: 'yield' });
+        s.running = false;
+        break;
+      }
+      case 'block': {
+        const s = this.gs.get(st.g) ?? this.get(st.g, st.t, true, 'running');
+        this.flush(s, st.t, this.locOf(st.stack, `block ${st.reason}`));
+        this.block(s, st.t, st.sleep, st.reason === 'network');
+        break;
+      }
+      case 'unblock':
+        this.onUnblock(st);
+        break;
+      case 'end': {
+        const s = this.gs.get(st.g);
+        if (s === undefined) break;
+        this.flush(s, st.t, 'end');
+        s.running = false;
+        break;
+      }
+      case 'sysBegin':
+        this.onSysBegin(st);
+        break;
+      case 'lostP':
+        this.onLostP(st);
+        break;
+      case 'sysEnd':
+        this.onSysEnd(st);
+        break;
+      case 'touch': {
+        this.lastActive = st.g;
+        const s = this.gs.get(st.g);
+        if (s !== undefined) this.seen(s, st.t);
+        break;
+      }
+      case 'gcBegin':
+        this.onGcBegin(st);
+        break;
+      case 'gcEnd':
+        if (this.gcBegin >= 0) this.gcDurations.push(st.t - this.gcBegin);
+        this.gcBegin = -1;
+        break;
+      case 'pUse':
+        break;
+    }
+  }
+
+  /** The end: running goroutines compute up to their last step; unresolved waits end a program. */
+  finish(t: ParsedTrace, facts: TraceFacts): DerivedWorkload {
+    const t0 = this.t0;
+    for (const s of this.gs.values()) {
+      if (s.running) this.flush(s, s.last, 'trace end');
+      if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
+    }
+    const deinflated = deinflateBursts(this.bursts);
+    const linked = linkNetWaits(this.netWaits, this.gs, this.edges);
+    const list = [...this.gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
+    const gcDurations = this.gcDurations.sort((a, b) => a - b);
+    const gc = gcDurations.length === 0 ? null : { cycles: gcDurations.length, medianNs: gcDurations[Math.floor((gcDurations.length - 1) / 2)]! };
+    return {
+      format: t.format,
+      version: t.version,
+      goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
+      trace: traceFigures(facts, this.lastStep - t0, this.syscalls, this.lostP),
+      edges: this.edges,
+      sites: this.sites,
+      gc,
+      deinflated,
+      netWaits: { linked, total: this.netWaits.length },
+      notes: this.notes(deinflated, linked),
+    };
+  }
+
+  private notes(deinflated: DerivedWorkload['deinflated'], linked: number): string[] {
+    const notes: string[] = [];
+    if (!this.isNew) notes.push('old trace format: syscalls that kept their P have no recorded duration; they replay as zero-length calls with the time up to the next event as compute.');
+    if (deinflated.bursts > 0)
+      notes.push(
+        `${deinflated.bursts} running burst(s) over ${BURST_OUTLIER_FACTOR}× their code path's median replay at the median: ${(deinflated.removedNs / 1e6).toFixed(1)} ms of ${(deinflated.runningNs / 1e6).toFixed(1)} ms running time removed (the OS took the thread away while Go counted the goroutine as running).`,
+      );
+    const waits = this.netWaits.length;
+    if (waits > 0) notes.push(`${linked} of ${waits} network wait(s) replay after their peer's socket write; the others at their traced time.`);
+    if (this.gcUnattributed > 0) notes.push(`${this.gcUnattributed} GC cycle(s) started outside any replayed goroutine (sysmon's forced GC, a mark worker): not replayed.`);
+    return notes;
+  }
+
+  /** A stack as a code location, equal across generations (stack ids are per generation). */
+  private locOf(stack: number, what: string): string {
+    if (stack === 0) return what;
+    let l = this.locs.get(stack);
+    if (l === undefined) this.locs.set(stack, (l = this.stacks.frames(stack).map((f) => `${f.func}:${f.line}`).join('<')));
+    return l;
+  }
+
+  private get(g: number, at: number, atStart: boolean, initial: InitialState | 'created', func = ''): Gs {
+    let s = this.gs.get(g);
     if (s === undefined) {
-      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: order++, gcWorker: false, loc: '(start)', blockedNet: false, sysBeginAt: -1, burstNs: 0, burstAct: null };
-      gs.set(g, s);
+      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: this.order++, gcWorker: false, loc: '(start)', blockedNet: false, sysBeginAt: -1, burstNs: 0, burstAct: null };
+      this.gs.set(g, s);
     }
     return s;
-  };
-  const seen = (s: Gs, at: number) => {
+  }
+
+  private seen(s: Gs, at: number): void {
     if (at > s.last) s.last = at;
-    if (at > lastStep) lastStep = at;
-  };
+    if (at > this.lastStep) this.lastStep = at;
+  }
+
   /**
    * The running time up to `at` becomes compute; `loc` is where it ended (the goroutine's new
    * location). A preemption does not end the burst: the code runs on from where it was.
    */
-  const flush = (s: Gs, at: number, loc: string) => {
+  private flush(s: Gs, at: number, loc: string): void {
     if (s.running && at > s.mark) {
       const ns = at - s.mark;
       const prev = s.actions[s.actions.length - 1];
@@ -219,23 +345,27 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
     }
     if (s.running) s.mark = at;
     if (loc !== 'preempt') {
-      if (s.burstAct !== null) bursts.push({ act: s.burstAct, ns: s.burstNs, path: `${s.func}|${s.loc}>${loc}` });
+      if (s.burstAct !== null) this.bursts.push({ act: s.burstAct, ns: s.burstNs, path: `${s.func}|${s.loc}>${loc}` });
       s.burstAct = null;
       s.burstNs = 0;
       s.loc = loc;
     }
-    seen(s, at);
-  };
-  const block = (s: Gs, at: number, sleep: boolean, net = false) => {
+    this.seen(s, at);
+  }
+
+  /** The goroutine waits; what it waits for (a waker, or a sleep) is known when it is unblocked. */
+  private block(s: Gs, at: number, sleep: boolean, net = false): void {
     s.running = false;
     s.blockedAt = at;
     s.blockedSleep = sleep;
     s.blockedNet = net;
     s.blockIdx = s.actions.length;
     s.actions.push({ a: 'wait', from: PLACEHOLDER });
-  };
+  }
+
   /** The writes of goroutines other than `reader` that began in [fromNs, toNs]: each writer's first, and who wrote last. */
-  const writesDuring = (reader: number, fromNs: number, toNs: number): Map<number, { act: FdWrite['act']; last: boolean }> => {
+  private writesDuring(reader: number, fromNs: number, toNs: number): Map<number, { act: FdWrite['act']; last: boolean }> {
+    const fdWrites = this.fdWrites;
     const cands = new Map<number, { act: FdWrite['act']; last: boolean }>();
     let lastG = -1;
     for (let i = fdWrites.length - 1; i >= 0 && fdWrites[i]!.beginNs >= fromNs; i--) {
@@ -245,194 +375,120 @@ export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
       cands.set(w.g, { act: w.act, last: w.g === lastG });
     }
     return cands;
-  };
+  }
 
-  for (const st of steps) {
+  /** A syscall of goroutine s entered at `begin` with the stack `stackKey`; returns its action. */
+  private enterSyscall(s: Gs, stackKey: number, begin: number): SyscallAction {
+    const frames = this.stacks.frames(stackKey);
+    const act: SyscallAction = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
+    s.actions.push(act);
+    s.sys = { act, begin };
+    this.syscalls++;
+    this.sites.set(act.site, (this.sites.get(act.site) ?? 0) + 1);
+    return act;
+  }
+
+  private onInitial(st: Extract<Step, { k: 'initial' }>): void {
+    const stacks = this.stacks;
+    const s = this.get(st.g, st.t, true, st.state, st.stack !== 0 && st.state === 'runnable' && !this.isNew ? startFunc(stacks.frames(st.stack)) : '');
+    if (st.stack !== 0 && isGcWorker(stacks.frames(st.stack))) s.gcWorker = true;
+    if (st.state === 'running') {
+      s.running = true;
+      s.mark = st.t;
+    } else if (st.state === 'waiting') this.block(s, this.t0, false);
+    else if (st.state === 'syscall') this.enterSyscall(s, st.stack, this.t0);
+  }
+
+  private onCreate(st: Extract<Step, { k: 'create' }>): void {
     const at = st.t;
-    switch (st.k) {
-      case 'initial': {
-        const s = get(st.g, at, true, st.state, st.stack !== 0 && st.state === 'runnable' && !isNew ? startFunc(stacks.frames(st.stack)) : '');
-        if (st.stack !== 0 && isGcWorker(stacks.frames(st.stack))) s.gcWorker = true;
-        if (st.state === 'running') {
-          s.running = true;
-          s.mark = at;
-        } else if (st.state === 'waiting') block(s, t0, false);
-        else if (st.state === 'syscall') {
-          const frames = stacks.frames(st.stack);
-          const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
-          s.actions.push(act);
-          s.sys = { act, begin: t0 };
-          syscalls++;
-          sites.set(act.site, (sites.get(act.site) ?? 0) + 1);
-        }
-        break;
-      }
-      case 'create': {
-        const fn = st.startStack !== 0 ? startFunc(stacks.frames(st.startStack)) : '';
-        const by = st.by >= 0 ? gs.get(st.by) : undefined;
-        const s = get(st.g, at, by === undefined, 'created', fn);
-        if (st.startStack !== 0 && isGcWorker(stacks.frames(st.startStack))) {
-          s.gcWorker = true;
-          break;
-        }
-        if (by !== undefined) {
-          flush(by, at, locOf(st.stack, 'go'));
-          by.actions.push({ a: 'go', g: st.g });
-        } else if (at > t0) s.actions.push({ a: 'sleep', ns: at - t0 });
-        break;
-      }
-      case 'start': {
-        lastActive = st.g;
-        const s = get(st.g, at, true, 'runnable');
-        s.running = true;
-        s.mark = at;
-        seen(s, at);
-        break;
-      }
-      case 'stop': {
-        const s = gs.get(st.g);
-        if (s === undefined) break;
-        flush(s, at, st.yield ? 'yield' : 'preempt');
-        if (st.yield) s.actions.push({ a: 'yield' });
-        s.running = false;
-        break;
-      }
-      case 'block': {
-        const s = gs.get(st.g) ?? get(st.g, at, true, 'running');
-        flush(s, at, locOf(st.stack, `block ${st.reason}`));
-        block(s, at, st.sleep, st.reason === 'network');
-        break;
-      }
-      case 'unblock': {
-        const s = gs.get(st.g);
-        if (s === undefined || s.blockIdx < 0) break;
-        const w = st.by >= 0 && st.by !== st.g ? gs.get(st.by) : undefined;
-        // A wake by a GC mark worker (the end of a GC assist) is a wake from outside the replay.
-        if (w !== undefined && !s.blockedSleep && !w.gcWorker && !s.gcWorker) {
-          flush(w, at, locOf(st.stack, 'wake'));
-          w.actions.push({ a: 'wake', g: s.g });
-          s.actions[s.blockIdx] = { a: 'wait', from: w.g };
-          const key = `${w.g}>${s.g}`;
-          edges.set(key, (edges.get(key) ?? 0) + 1);
-        } else {
-          s.actions[s.blockIdx] = { a: 'sleep', ns: Math.max(0, at - s.blockedAt) };
-          // The netpoller readied it: some goroutine's write in the meantime may have been the cause.
-          if (s.blockedNet && st.by < 0) netWaits.push({ reader: s, idx: s.blockIdx, cands: writesDuring(s.g, s.sysBeginAt >= 0 ? s.sysBeginAt : s.blockedAt, at) });
-        }
-        s.blockIdx = -1;
-        seen(s, at);
-        break;
-      }
-      case 'end': {
-        const s = gs.get(st.g);
-        if (s === undefined) break;
-        flush(s, at, 'end');
-        s.running = false;
-        break;
-      }
-      case 'sysBegin': {
-        const s = gs.get(st.g) ?? get(st.g, at, true, 'running');
-        flush(s, at, locOf(st.stack, 'syscall'));
-        s.sysBeginAt = at;
-        const frames = stacks.frames(st.stack);
-        const act: Extract<Action, { a: 'syscall' }> = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
-        s.actions.push(act);
-        s.sys = { act, begin: at };
-        syscalls++;
-        sites.set(act.site, (sites.get(act.site) ?? 0) + 1);
-        if (isFdWrite(frames)) fdWrites.push({ g: s.g, act, beginNs: at });
-        // New format: the goroutine is in the kernel until the End event. Old format: it may have kept
-        // its P without an end event, so its time stays compute until its next event.
-        if (isNew) s.running = false;
-        break;
-      }
-      case 'lostP': {
-        const s = gs.get(st.g);
-        if (s?.sys == null || s.sys.act.lostP) break;
-        s.sys.act.lostP = true;
-        lostP++;
-        // Old format: the call is in the kernel from GoSysCall on (no compute after it).
-        if (!isNew) s.running = false;
-        break;
-      }
-      case 'sysEnd': {
-        const s = gs.get(st.g);
-        if (s?.sys == null) break;
-        const { act, begin } = s.sys;
-        act.ns = Math.max(0, at - begin);
-        act.timed = true;
-        if (st.blocked && !act.lostP) {
-          act.lostP = true;
-          lostP++;
-        }
-        s.sys = null;
-        seen(s, at);
-        if (st.blocked) s.running = false;
-        else {
-          s.running = true;
-          s.mark = at;
-        }
-        break;
-      }
-      case 'touch': {
-        lastActive = st.g;
-        const s = gs.get(st.g);
-        if (s !== undefined) seen(s, at);
-        break;
-      }
-      case 'gcBegin': {
-        gcBegin = at;
-        // Old format: GCStart is on the GC's pseudo-P and names no goroutine; the goroutine that
-        // started the cycle is the running one with the latest event (its HeapAlloc, just before).
-        const latest = gs.get(lastActive);
-        const s = st.g >= 0 ? gs.get(st.g) : latest?.running === true ? latest : undefined;
-        if (s === undefined || s.gcWorker) {
-          gcUnattributed++;
-          break;
-        }
-        flush(s, at, locOf(st.stack, 'gc'));
-        s.actions.push({ a: 'gc', wait: st.stack !== 0 && stacks.frames(st.stack).some((f) => f.func === 'runtime.GC' || f.func.endsWith('.runtime.GC')) });
-        break;
-      }
-      case 'gcEnd':
-        if (gcBegin >= 0) gcDurations.push(at - gcBegin);
-        gcBegin = -1;
-        break;
-      case 'pUse':
-        break;
+    const fn = st.startStack !== 0 ? startFunc(this.stacks.frames(st.startStack)) : '';
+    const by = st.by >= 0 ? this.gs.get(st.by) : undefined;
+    const s = this.get(st.g, at, by === undefined, 'created', fn);
+    if (st.startStack !== 0 && isGcWorker(this.stacks.frames(st.startStack))) {
+      s.gcWorker = true;
+      return;
+    }
+    if (by !== undefined) {
+      this.flush(by, at, this.locOf(st.stack, 'go'));
+      by.actions.push({ a: 'go', g: st.g });
+    } else if (at > this.t0) s.actions.push({ a: 'sleep', ns: at - this.t0 });
+  }
+
+  private onUnblock(st: Extract<Step, { k: 'unblock' }>): void {
+    const at = st.t;
+    const s = this.gs.get(st.g);
+    if (s === undefined || s.blockIdx < 0) return;
+    const w = st.by >= 0 && st.by !== st.g ? this.gs.get(st.by) : undefined;
+    // A wake by a GC mark worker (the end of a GC assist) is a wake from outside the replay.
+    if (w !== undefined && !s.blockedSleep && !w.gcWorker && !s.gcWorker) {
+      this.flush(w, at, this.locOf(st.stack, 'wake'));
+      w.actions.push({ a: 'wake', g: s.g });
+      s.actions[s.blockIdx] = { a: 'wait', from: w.g };
+      const key = `${w.g}>${s.g}`;
+      this.edges.set(key, (this.edges.get(key) ?? 0) + 1);
+    } else {
+      s.actions[s.blockIdx] = { a: 'sleep', ns: Math.max(0, at - s.blockedAt) };
+      // The netpoller readied it: some goroutine's write in the meantime may have been the cause.
+      if (s.blockedNet && st.by < 0) this.netWaits.push({ reader: s, idx: s.blockIdx, cands: this.writesDuring(s.g, s.sysBeginAt >= 0 ? s.sysBeginAt : s.blockedAt, at) });
+    }
+    s.blockIdx = -1;
+    this.seen(s, at);
+  }
+
+  private onSysBegin(st: Extract<Step, { k: 'sysBegin' }>): void {
+    const at = st.t;
+    const s = this.gs.get(st.g) ?? this.get(st.g, at, true, 'running');
+    this.flush(s, at, this.locOf(st.stack, 'syscall'));
+    s.sysBeginAt = at;
+    const act = this.enterSyscall(s, st.stack, at);
+    if (isFdWrite(this.stacks.frames(st.stack))) this.fdWrites.push({ g: s.g, act, beginNs: at });
+    // New format: the goroutine is in the kernel until the End event. Old format: it may have kept
+    // its P without an end event, so its time stays compute until its next event.
+    if (this.isNew) s.running = false;
+  }
+
+  private onLostP(st: Extract<Step, { k: 'lostP' }>): void {
+    const s = this.gs.get(st.g);
+    if (s?.sys == null || s.sys.act.lostP) return;
+    s.sys.act.lostP = true;
+    this.lostP++;
+    // Old format: the call is in the kernel from GoSysCall on (no compute after it).
+    if (!this.isNew) s.running = false;
+  }
+
+  private onSysEnd(st: Extract<Step, { k: 'sysEnd' }>): void {
+    const at = st.t;
+    const s = this.gs.get(st.g);
+    if (s?.sys == null) return;
+    const { act, begin } = s.sys;
+    act.ns = Math.max(0, at - begin);
+    act.timed = true;
+    if (st.blocked && !act.lostP) {
+      act.lostP = true;
+      this.lostP++;
+    }
+    s.sys = null;
+    this.seen(s, at);
+    if (st.blocked) s.running = false;
+    else {
+      s.running = true;
+      s.mark = at;
     }
   }
 
-  // The end: running goroutines compute up to their last step; unresolved waits end a program.
-  for (const s of gs.values()) {
-    if (s.running) flush(s, s.last, 'trace end');
-    if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
+  private onGcBegin(st: Extract<Step, { k: 'gcBegin' }>): void {
+    this.gcBegin = st.t;
+    // Old format: GCStart is on the GC's pseudo-P and names no goroutine; the goroutine that
+    // started the cycle is the running one with the latest event (its HeapAlloc, just before).
+    const latest = this.gs.get(this.lastActive);
+    const s = st.g >= 0 ? this.gs.get(st.g) : latest?.running === true ? latest : undefined;
+    if (s === undefined || s.gcWorker) {
+      this.gcUnattributed++;
+      return;
+    }
+    this.flush(s, st.t, this.locOf(st.stack, 'gc'));
+    s.actions.push({ a: 'gc', wait: st.stack !== 0 && this.stacks.frames(st.stack).some((f) => f.func === 'runtime.GC' || f.func.endsWith('.runtime.GC')) });
   }
-  const deinflated = deinflateBursts(bursts);
-  const linked = linkNetWaits(netWaits, gs, edges);
-  const list = [...gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
-  const notes: string[] = [];
-  if (!isNew) notes.push('old trace format: syscalls that kept their P have no recorded duration; they replay as zero-length calls with the time up to the next event as compute.');
-  if (deinflated.bursts > 0)
-    notes.push(
-      `${deinflated.bursts} running burst(s) over ${BURST_OUTLIER_FACTOR}× their code path's median replay at the median: ${(deinflated.removedNs / 1e6).toFixed(1)} ms of ${(deinflated.runningNs / 1e6).toFixed(1)} ms running time removed (the OS took the thread away while Go counted the goroutine as running).`,
-    );
-  if (netWaits.length > 0) notes.push(`${linked} of ${netWaits.length} network wait(s) replay after their peer's socket write; the others at their traced time.`);
-  if (gcUnattributed > 0) notes.push(`${gcUnattributed} GC cycle(s) started outside any replayed goroutine (sysmon's forced GC, a mark worker): not replayed.`);
-  gcDurations.sort((a, b) => a - b);
-  const gc = gcDurations.length === 0 ? null : { cycles: gcDurations.length, medianNs: gcDurations[Math.floor((gcDurations.length - 1) / 2)]! };
-  return {
-    format: t.format,
-    version: t.version,
-    goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
-    trace: traceFigures(facts, lastStep - t0, syscalls, lostP),
-    edges,
-    sites,
-    gc,
-    deinflated,
-    netWaits: { linked, total: netWaits.length },
-    notes,
-  };
 }
 
 function median(xs: readonly number[]): number {
