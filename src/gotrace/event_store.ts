@@ -151,7 +151,7 @@ export class EventStore implements EventSource {
   clear(): void {
     this.n = 0;
     this.nArgs = 0;
-    this.sargs.clear();
+    if (this.sargs.size > 0) this.sargs.clear(); // (clearing an empty Map is not free)
   }
 
   setSargs(i: number, v: readonly string[]): void {

@@ -908,7 +908,7 @@ class ByteList implements MergeList {
     const cur = d.cur;
     const buf = d.bytes;
     d.scratch.clear();
-    d.userLogValues.clear();
+    if (d.userLogValues.size > 0) d.userLogValues.clear();
     for (;;) {
       if (cur.pos >= cur.end) {
         if (!this.jump()) return false;
