@@ -1,6 +1,10 @@
 // The one seeded random source of a simulation (xoroshiro128+ from pure-rand). Every random choice
 // the model makes — steal order, select case order, distributions — is drawn from it, in event order.
-import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
+// The two modules used, by pure-rand's published subpaths: its main entry loads every generator and
+// distribution (~20 files), paid at every start-up.
+import { unsafeUniformIntDistribution } from "pure-rand/distribution/UnsafeUniformIntDistribution";
+import { xoroshiro128plus } from "pure-rand/generator/XoroShiro";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 /** Seeds are integers in [0, 2^53): every bit of them counts (2^32 + 1 is not seed 1). */
 export const maxSeed = Number.MAX_SAFE_INTEGER;

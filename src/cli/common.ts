@@ -1,13 +1,19 @@
 // Shared by the CLI commands: reading scenario files, overrides from flags, printing.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { GoschedError } from "../base/errors.js";
 import { maxScenarioBytes } from "../base/limits.js";
-import { parseScenario, usePrecompiledValidator, type Override, type ParsedScenario } from "../scenario/index.js";
+import { parseScenario, useAjv, usePrecompiledValidator, type Override, type ParsedScenario } from "../scenario/core.js";
+import type { AjvClass } from "../scenario/load.js";
 import { optionTable, type CliOptions } from "./options.js";
 
 /** examples/default.yaml of the installed package (dist/src/cli → package root). */
 export const defaultScenarioPath = (): string => fileURLToPath(new URL("../../../examples/default.yaml", import.meta.url));
+
+// ajv explains a document the precompiled validator rejects (and validates without one): required
+// then, synchronously, not loaded at start-up (scenario/core.ts).
+useAjv(() => (createRequire(import.meta.url)("ajv") as { Ajv: AjvClass }).Ajv);
 
 /**
  * Loads the scenario validator precompiled at build time (tools/gen-schema-validator.mjs) instead

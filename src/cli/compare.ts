@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { seedRange } from "../base/distribution.js";
 import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
-import { compileScenario, type CompiledRun, type Override } from "../scenario/index.js";
+import { compileScenario, type CompiledRun, type Override } from "../scenario/core.js";
 import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, parseAssignment, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";

@@ -32,7 +32,7 @@ const actions: Record<TopCommandName, Action> = {
   validate: async (_a, o) => (await import("./validate.js")).validateCommand(o),
   calibrate: async (_a, o) => (await import("./calibrate.js")).calibrateCommand(o),
   schema: async () => {
-    const { scenarioSchema } = await import("../scenario/index.js");
+    const { scenarioSchema } = await import("../scenario/core.js");
     (await import("./common.js")).out(JSON.stringify(scenarioSchema, null, 2));
     return exitCodes.ok;
   },

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { seedRange } from "../base/distribution.js";
 import { GoschedError } from "../base/errors.js";
 import { formatReport } from "../observers/report.js";
-import { compileScenario, parseDuration, type CompiledScenario } from "../scenario/index.js";
+import { compileScenario, parseDuration, type CompiledScenario } from "../scenario/core.js";
 import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";

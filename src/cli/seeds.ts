@@ -5,7 +5,7 @@
 import { distributionsOf, seedRange, type Distribution } from "../base/distribution.js";
 import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
-import type { Override } from "../scenario/index.js";
+import type { Override } from "../scenario/core.js";
 import type { SweepResult, SweepTask } from "./sweep_task.js";
 
 /** --seeds as given (undefined: one run per configuration, the single-seed output). */

@@ -3,7 +3,7 @@
 import type { Metrics } from "../observers/metrics.js";
 import { SchedtraceObserver } from "../observers/schedtrace.js";
 import type { Runtime } from "../runtime/runtime.js";
-import type { CompiledRun } from "../scenario/index.js";
+import type { CompiledRun } from "../scenario/core.js";
 import { simulate, simulateSliced, type ObserverSpec, type SimulateOptions, type Simulation } from "../simulate.js";
 
 export interface RunOptions {

@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
 import { seedRange } from "../base/distribution.js";
-import { compileScenario, type Override, type ParsedScenario } from "../scenario/index.js";
+import { compileScenario, type Override, type ParsedScenario } from "../scenario/core.js";
 import { out, overridesFrom, readScenario } from "./common.js";
 import { formatMetric } from "./compare.js";
 import { exitCodes, type CliOptions } from "./options.js";

@@ -1,6 +1,6 @@
 // One grid point of a sweep: compile the scenario with the point's overrides and simulate. Pure
 // function of its input, so results do not depend on which worker runs it or in what order.
-import { parseScenario, compileScenario, type Override } from "../scenario/index.js";
+import { parseScenario, compileScenario, type Override } from "../scenario/core.js";
 import type { Costs, Machine } from "../runtime/config.js";
 import { simulate } from "../simulate.js";
 import { flattenMetrics } from "./simulation.js";

@@ -1,67 +1,8 @@
-// Scenario files: YAML → validated, positioned, compiled runs (one per variant). Pure: no node:*
-// imports, so the web UI's editor can use it; reading files is the CLI's job.
-import { compileRun, type CompiledRun } from "./compile.js";
-import { buildRunDoc, checkVariantNames, parseScenario, topString, validateDoc, variantNames, type Override, type ParsedScenario } from "./load.js";
-import { ScenarioError } from "./errors.js";
+// Scenario files, with ajv loaded: what the web UI, the tests and library users import (core.ts is
+// the same without loading ajv up front, for the CLI's start-up).
+import { Ajv } from "ajv";
+import { useAjv } from "./load.js";
 
-export { ScenarioError, type Where } from "./errors.js";
-export { scenarioSchema } from "./schema.js";
-export { parseDuration, parseRate, parseSize } from "./units.js";
-export type { CompiledRun } from "./compile.js";
-export type { Override, ParsedScenario } from "./load.js";
-export { parseScenario, usePrecompiledValidator } from "./load.js";
+useAjv(() => Ajv);
 
-export interface CompiledScenario {
-  readonly file: string;
-  readonly name: string;
-  readonly description: string;
-  readonly variants: readonly string[];
-  readonly runs: readonly CompiledRun[];
-}
-
-export interface CompileOptions {
-  /** Only these variants (by name), in this order; default: all (or the base when there are none). */
-  readonly variants?: readonly string[];
-  readonly overrides?: readonly Override[];
-}
-
-/** Compiles every selected configuration (each variant, or the base scenario when it has none). */
-export function compileScenario(ps: ParsedScenario, o: CompileOptions = {}): CompiledScenario {
-  checkVariantNames(ps);
-  const names = variantNames(ps);
-  const name = topString(ps, "name") ?? baseName(ps.file);
-  const description = topString(ps, "description") ?? "";
-  // Validate the base document first so mistakes outside variants are reported once, plainly.
-  const base = buildRunDoc(ps, -1, names.length === 0 ? (o.overrides ?? []) : []);
-  validateDoc(base);
-  let picks: number[];
-  if (names.length === 0) {
-    if (o.variants !== undefined && o.variants.length > 0) {
-      throw new ScenarioError("OPTION_INVALID", { file: ps.file, line: 0, col: 0, source: `--variant ${o.variants[0]!}` }, "", "this scenario has no variants");
-    }
-    return { file: ps.file, name, description, variants: [], runs: [compileRun(base, name)] };
-  }
-  if (o.variants !== undefined && o.variants.length > 0) {
-    picks = o.variants.map((v) => {
-      const i = names.indexOf(v);
-      if (i < 0) throw new ScenarioError("OPTION_INVALID", { file: ps.file, line: 0, col: 0, source: `--variant ${v}` }, "", `unknown variant '${v}' (variants: ${names.join(", ")})`);
-      return i;
-    });
-  } else picks = names.map((_, i) => i);
-  const runs = picks.map((i) => {
-    const loc = buildRunDoc(ps, i, o.overrides ?? []);
-    validateDoc(loc);
-    return compileRun(loc, names[i]!);
-  });
-  return { file: ps.file, name, description, variants: names, runs };
-}
-
-/** Parses and compiles scenario text in one step. */
-export function loadScenario(text: string, file: string, o: CompileOptions = {}): CompiledScenario {
-  return compileScenario(parseScenario(text, file), o);
-}
-
-function baseName(file: string): string {
-  const b = file.split(/[\\/]/).pop() ?? file;
-  return b.replace(/\.ya?ml$/, "");
-}
+export * from "./core.js";

@@ -2,7 +2,7 @@
 // params substituted, overrides applied, and every value's position remembered so that errors found
 // later (schema, compiler) can name the line and column. No node:* imports: it runs in browsers too.
 import { InvariantError } from "../base/assert.js";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse as parseYamlValue, parseDocument, type Document, type Node } from "yaml";
 import { maxNesting, maxYamlNodes } from "../base/limits.js";
 import { ScenarioError, displayPath, pointerJoin, type Where } from "./errors.js";
@@ -382,11 +382,19 @@ function convert(node: Node | null, ptr: string, subst: Subst | null, out: Locat
 
 // ─── Schema validation ─────────────────────────────────────────────────────────────────────────
 
+/** ajv's class, as its entry gives it (scenario/index.ts imports it; the CLI requires it on first need). */
+export type AjvClass = new (options: typeof validatorOptions) => { compile(schema: object): ValidateFunction };
+let loadAjv: (() => AjvClass) | null = null;
+export function useAjv(load: () => AjvClass): void {
+  loadAjv = load;
+}
+
 let validator: ValidateFunction | null = null;
 function getValidator(): ValidateFunction {
   if (validator === null) {
-    const ajv = new Ajv(validatorOptions);
-    validator = ajv.compile(scenarioSchema);
+    if (loadAjv === null) throw new InvariantError("scenario validation: ajv was not given (import scenario/index.js, or useAjv)");
+    const Ajv = loadAjv();
+    validator = new Ajv(validatorOptions).compile(scenarioSchema);
   }
   return validator;
 }
