@@ -4,22 +4,18 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { GoschedError } from "../base/errors.js";
-import { maxDurationNs, maxProcs, maxSeed } from "../base/limits.js";
+import { maxProcs, maxSeed } from "../base/limits.js";
 import { parsePolicy } from "../policies/index.js";
 import { formatNs } from "../base/time.js";
 import { analyzeSyscalls, formatSyscallAnalysis } from "../gotrace/analyze.js";
 import { dumpTrace } from "../gotrace/dump.js";
 import { detectTraceInput, readTraceInput, traceInputLabel } from "../gotrace/input.js";
 import { SUPPORTED_RANGE, TraceError, type ParsedTrace } from "../gotrace/reader.js";
-import { deriveWorkload, scaleSite, type DerivedWorkload } from "../gotrace/replay.js";
 import { formatReport } from "../observers/report.js";
-import { profileNames } from "../profiles/index.js";
-import type { ProfileName } from "../runtime/config.js";
-import { simulate, type ObserverSpec, type Simulation } from "../simulate.js";
-import { buildReplayPrograms } from "../workloads/trace_replay.js";
 import { out } from "./common.js";
 import { addOptions, exitCodes, subcommandTable } from "./options.js";
 import { runJson } from "./simulation.js";
+import { checkProfile, replayTrace, type ReplayResult } from "../whatif.js";
 
 /**
  * Reads and parses a trace file: binary, the text form `trace dump` prints, a txtar `.test` case,
@@ -44,141 +40,9 @@ export function loadTrace(file: string): ParsedTrace {
   }
 }
 
-// ---- replay -------------------------------------------------------------------------------------
+// ---- replay (the library's src/whatif.ts; re-exported for the CLI's users) -------------------------
 
-export interface ReplayOverrides {
-  readonly gomaxprocs?: number;
-  readonly profile?: string;
-  readonly policy?: string;
-  /** site substring → factor for its syscalls' durations. */
-  readonly scaleSites?: readonly (readonly [string, number])[];
-  readonly seed?: number;
-  /** Check the model's invariants after every event (tests). */
-  readonly check?: boolean;
-  /** Extra observers of the what-if run (e.g. per-site syscall latencies). */
-  readonly whatIfObservers?: readonly ObserverSpec[];
-}
-
-export interface ComparisonRow {
-  readonly metric: string;
-  readonly trace: number | null;
-  readonly replay: number;
-  /** replay − trace relative to trace (null when the trace has no figure). */
-  readonly relErr: number | null;
-  /** The stated band this row must be within, in words, and whether it is. */
-  readonly band: string;
-  readonly withinBand: boolean | null;
-}
-
-export interface ReplayResult {
-  readonly workload: DerivedWorkload;
-  /** The replay with the trace's own settings. */
-  readonly baseline: Simulation;
-  readonly baselineSettings: { readonly gomaxprocs: number; readonly profile: string; readonly policy: string };
-  readonly comparison: readonly ComparisonRow[];
-  /** The replay with the overrides, when any are given. */
-  readonly whatIf: Simulation | null;
-  readonly whatIfSettings: { readonly gomaxprocs: number; readonly profile: string; readonly policy: string; readonly scaled: readonly string[] } | null;
-}
-
-/**
- * Bands a replay with the trace's own settings must reproduce (measured on the traced program of
- * testdata/go/traced with Go 1.19–1.27, see docs/trace-replay.md).
- */
-export const replayBands = {
-  makespanRel: 0.25,
-  syscallsAbs: 0,
-  lostPRel: 0.25,
-  lostPAbs: 3,
-  threadsAbs: 3,
-} as const;
-
-/**
- * The simulator profile closest to the trace's Go version (`--profile auto`): the newest profile not
- * newer than the header. A "go 1.26 trace" may come from Go 1.26 or 1.27 (1.27 writes 1.26's format);
- * it gets go1.26, which go1.27 equals on every modeled path (docs/profiles.md).
- */
-export function profileFor(version: number): string {
-  const names = profileNames as readonly string[];
-  const candidates = names
-    .map((n) => [n, Number(n.replace(/^go1\./, ""))] as const)
-    .filter(([, minor]) => Number.isFinite(minor) && 1000 + minor <= version)
-    .sort((a, b) => b[1] - a[1]);
-  return candidates[0]?.[0] ?? names[0] ?? "go1.19";
-}
-
-function checkProfile(p: string): ProfileName {
-  if (!(profileNames as readonly string[]).includes(p)) throw new GoschedError("OPTION_INVALID", `--profile ${p}: expected one of ${profileNames.join(", ")}`);
-  return p as ProfileName;
-}
-
-function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false, observers: readonly ObserverSpec[] = []): Simulation {
-  const { main } = buildReplayPrograms(w);
-  // A traced GC cycle's mark phase lasts what the trace's cycles lasted (median GCBegin → GCEnd).
-  const gcCosts = w.gc !== null ? { costs: { gcMarkNs: w.gc.medianNs } } : {};
-  const opts = { main, gomaxprocs, profile: checkProfile(profile), policy, seed, check, observers, ...gcCosts, maxTimeNs: Math.min(maxDurationNs, Math.max(60e9, w.trace.makespanNs * 100)) };
-  return simulate(opts as Parameters<typeof simulate>[0]);
-}
-
-/** Derives the workload, replays it with the trace's settings and, with overrides, again with them. */
-export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResult {
-  const base = deriveWorkload(t);
-  // Check the what-if's site names before any simulation runs.
-  const w = deriveWorkload(t);
-  const scaled: string[] = [];
-  for (const [site, factor] of o.scaleSites ?? []) {
-    const n = scaleSite(w, site, factor);
-    if (n === 0) throw new GoschedError("OPTION_INVALID", `--scale-site ${site}=${factor}: no syscall site contains "${site}"; sites: ${[...w.sites.keys()].join("; ")}`);
-    scaled.push(`${site}×${factor} (${n} calls)`);
-  }
-  const gmp = base.trace.gomaxprocs > 0 ? base.trace.gomaxprocs : 1;
-  const profile = profileFor(t.version);
-  const seed = o.seed ?? 1;
-  const baseline = runReplay(base, gmp, profile, "sysmon-retake", seed, o.check);
-  const m = baseline.metrics;
-  const tr = base.trace;
-  const rel = (a: number, b: number | null) => (b === null || b === 0 ? null : (a - b) / b);
-  const mk = rel(m.makespanNs, tr.makespanNs);
-  const lp = rel(m.syscalls.lostP, tr.lostP);
-  const comparison: ComparisonRow[] = [
-    {
-      metric: "makespanNs",
-      trace: tr.makespanNs,
-      replay: m.makespanNs,
-      relErr: mk,
-      band: `±${replayBands.makespanRel * 100}%`,
-      withinBand: mk === null ? null : Math.abs(mk) <= replayBands.makespanRel,
-    },
-    { metric: "syscalls", trace: tr.syscalls, replay: m.syscalls.total, relErr: rel(m.syscalls.total, tr.syscalls), band: "exact", withinBand: m.syscalls.total === tr.syscalls },
-    {
-      metric: "lostP",
-      trace: tr.lostP,
-      replay: m.syscalls.lostP,
-      relErr: lp,
-      band: `±${replayBands.lostPRel * 100}% or ±${replayBands.lostPAbs}`,
-      withinBand: Math.abs(m.syscalls.lostP - tr.lostP) <= Math.max(replayBands.lostPAbs, replayBands.lostPRel * tr.lostP),
-    },
-    {
-      metric: "threads",
-      trace: tr.threads,
-      replay: m.threadsPeak,
-      relErr: rel(m.threadsPeak, tr.threads),
-      band: tr.threads === null ? "n/a (old format records no threads)" : `±${replayBands.threadsAbs}`,
-      withinBand: tr.threads === null ? null : Math.abs(m.threadsPeak - tr.threads) <= replayBands.threadsAbs,
-    },
-  ];
-  // --profile auto is the trace's own profile: not a what-if by itself.
-  const whatIfProfile = o.profile === "auto" ? undefined : o.profile;
-  const overridden = o.gomaxprocs !== undefined || whatIfProfile !== undefined || o.policy !== undefined || (o.scaleSites?.length ?? 0) > 0;
-  let whatIf: Simulation | null = null;
-  let whatIfSettings: ReplayResult["whatIfSettings"] = null;
-  if (overridden) {
-    const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: whatIfProfile ?? profile, policy: o.policy ?? "sysmon-retake" };
-    whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check, o.whatIfObservers);
-    whatIfSettings = { ...s, scaled };
-  }
-  return { workload: base, baseline, baselineSettings: { gomaxprocs: gmp, profile, policy: "sysmon-retake" }, comparison, whatIf, whatIfSettings };
-}
+export { checkProfile, profileFor, replayBands, replayTrace, SiteLatency, type ComparisonRow, type ReplayOverrides, type ReplayResult } from "../whatif.js";
 
 function fmtCell(metric: string, v: number | null): string {
   if (v === null) return "n/a";

@@ -7,39 +7,13 @@ import { cpus, loadavg, setPriority, tmpdir } from "node:os";
 import path from "node:path";
 import { GoschedError } from "../base/errors.js";
 import { profileNames } from "../profiles/index.js";
-import type { Observer, RuntimeEvent } from "../runtime/events.js";
 import { changeOf, formatReplayMarkdown, formatReplayText, gapOf, judgeReplayMetric, replayPairs, type PairMetric, type PairResult, type Real, type ReplayPair } from "../validation/replay_family.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
-import { loadTrace, profileFor, replayTrace } from "./trace.js";
+import { loadTrace, profileFor, replayTrace, SiteLatency } from "./trace.js";
 import { loadGoRunner, type GoRunner } from "./validate.js";
 
 const goBinOf = (minor: number) => `/usr/lib/go-1.${minor}/bin/go`;
-
-/** Per call site syscall latency (entersyscall → exitsyscall of the same goroutine) in a simulation. */
-class SiteLatency implements Observer {
-  readonly bySite = new Map<string, number[]>();
-  private readonly open = new Map<number, { site: string; t: number }>();
-  onEvent(e: Readonly<RuntimeEvent>): void {
-    if (e.fn === "entersyscall" || e.fn === "entersyscallblock") this.open.set(e.goid, { site: e.site, t: e.timeNs });
-    else if (e.fn === "exitsyscall") {
-      const o = this.open.get(e.goid);
-      if (o === undefined) return;
-      this.open.delete(e.goid);
-      let xs = this.bySite.get(o.site);
-      if (xs === undefined) this.bySite.set(o.site, (xs = []));
-      xs.push(e.timeNs - o.t);
-    }
-  }
-  /** p-quantile of the sites whose label is the Go function main.<name> (any file:line). */
-  quantile(name: string, q: number): number | null {
-    const xs: number[] = [];
-    for (const [site, v] of this.bySite) if (site === `main.${name}` || site.startsWith(`main.${name} `)) xs.push(...v);
-    if (xs.length === 0) return null;
-    xs.sort((a, b) => a - b);
-    return xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-  }
-}
 
 function programFlags(p: ReplayPair, s: ReplayPair["a"]): string[] {
   return ["-kind", p.kind, "-procs", String(s.procs), ...p.flags, ...(s.flags ?? [])];
