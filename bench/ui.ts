@@ -6,7 +6,9 @@
 // longest task ≤ 50 ms. The last line is the summary:
 //   ui frame ms: median M p95 P events E lanes L longest-task T
 // Usage: npm run bench:ui  (CHROMIUM=/path overrides /usr/bin/chromium)
-import { existsSync } from "node:fs";
+//   BENCH_UI_PROFILE=<file.cpuprofile>: a V8 CPU profile of the page's main thread over the 360
+//   frames (open in Chromium's DevTools, Performance), and its top functions by self time printed.
+import { existsSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,6 +43,23 @@ const quantile = (xs: number[], q: number): number => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 
+/** The functions with the most self time in a V8 CPU profile, one line each. */
+function topSelfTime(p: { nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[]; startTime: number; endTime: number }, n = 20): string {
+  const total = p.samples?.length ?? 0;
+  const msPerSample = total > 0 ? (p.endTime - p.startTime) / 1000 / total : 0;
+  const by = new Map<string, number>();
+  for (const node of p.nodes) {
+    const f = node.callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\//, "")}:${f.lineNumber + 1}`;
+    by.set(key, (by.get(key) ?? 0) + (node.hitCount ?? 0));
+  }
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, hits]) => `  ${(hits * msPerSample).toFixed(0).padStart(6)} ms ${((hits / Math.max(1, total)) * 100).toFixed(1).padStart(5)} %  ${k}\n`)
+    .join("");
+}
+
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     process.stderr.write(`bench:ui: ${CHROMIUM} is missing (apt-get install -y chromium)\n`);
@@ -67,6 +86,13 @@ async function main(): Promise<void> {
     await waitFor(page, "document.body.dataset.ready === '1' && document.body.dataset.running === '0'", 300_000);
     const info = (await page.evaluate("({ events: gosched.runs[0].data.log.n, lanes: gosched.runs[0].data.lanes.length })")) as { events: number; lanes: number };
     process.stdout.write(`1 M run ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${info.events} events, ${info.lanes} lanes\n`);
+    const profileFile = process.env.BENCH_UI_PROFILE;
+    const cdp = profileFile !== undefined ? await ctx.newCDPSession(page) : null;
+    if (cdp !== null) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+      await cdp.send("Profiler.start");
+    }
     // 360 frames: zoom in 90, pan 90, scroll lanes 90, zoom out 90 (with a wheel-like factor).
     const frames = (await page.evaluate(`new Promise((done) => {
       const g = globalThis.gosched;
@@ -96,6 +122,11 @@ async function main(): Promise<void> {
       };
       requestAnimationFrame(tick);
     })`)) as { frames: number[]; phases: [number, number][]; draws: number[]; parts: Record<string, number[]> };
+    if (cdp !== null && profileFile !== undefined) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(profileFile, JSON.stringify(profile));
+      process.stdout.write(`CPU profile: ${profileFile}; top self time:\n${topSelfTime(profile)}`);
+    }
     process.stdout.write(`timeline draw parts, p95 (ms): ${Object.entries(frames.parts).map(([k, xs]) => `${k} ${quantile(xs, 0.95).toFixed(1)}`).join(", ")}\n`);
     const phaseNames = ["zoom in", "pan", "scroll lanes", "zoom out"];
     process.stdout.write(

@@ -1,6 +1,7 @@
 // The step-through's words: which catalog entry explains an event, and what the event changed.
 // Pure (no DOM): tested in node.
 import { explain, type Explanation } from "../explain/catalog.js";
+import { formatTime } from "./layout.js";
 import type { EventLog } from "./model.js";
 
 const gNames: Record<number, string> = { 0: "_Gidle", 1: "_Grunnable", 2: "_Grunning", 3: "_Gsyscall", 4: "_Gwaiting", 6: "_Gdead", 9: "_Gpreempted" };
@@ -73,7 +74,8 @@ export function changesOf(log: EventLog, i: number): string[] {
   if (log.pFrom[i]! >= 0 && log.pTo[i]! >= 0 && p >= 0) out.push(`P${p}: ${pStatus(log.pFrom[i]!)} → ${pStatus(log.pTo[i]!)}`);
   const reason = log.reasons[log.reason[i]!] ?? "";
   if (reason !== "") out.push(`reason: ${reason}`);
-  if (log.arg[i]! !== 0) out.push(`arg: ${log.arg[i]!}`);
+  const field = log.valueFields[log.valueField[i]!] ?? "";
+  if (field !== "") out.push(`${field}: ${formatValue(field, log.value[i]!)}`);
   const before = i > 0 ? i - 1 : -1;
   const counter = (name: string, a: Int32Array) => {
     const now = a[i]!;
@@ -90,6 +92,18 @@ export function changesOf(log: EventLog, i: number): string[] {
     ].join(" · "),
   );
   return out;
+}
+
+/** A numeric field's value in its unit: durations by their name's suffix (`Ns`, `Us`). */
+export function formatValue(field: string, v: number): string {
+  if (field.endsWith("Ns") && v >= 0) return formatTime(v);
+  if (field.endsWith("Us") && v >= 0) return formatTime(v * 1000);
+  return String(v);
+}
+
+/** The stack logged with event i (leaf first), or [] when it has none. */
+export function stackOf(log: EventLog, i: number): readonly string[] {
+  return log.stacks[log.stack[i]!] ?? [];
 }
 
 /** Index of the next (dir 1) or previous (dir -1) event after `from` whose fn is `fn` (or any fn when ""), or -1. */

@@ -88,9 +88,34 @@ export interface Run {
  */
 export function lodRuns(start: ArrayLike<number>, end: ArrayLike<number>, kinds: ArrayLike<number>, goid: ArrayLike<number>, v: Viewport): Run[] {
   const out: Run[] = [];
+  lodEach(start, end, kinds, goid, v, (x0, x1, kind, g, merged, index) => out.push({ x0, x1, kind, goid: g, index, merged }));
+  return out;
+}
+
+/** lodRuns without the objects: each rectangle goes to `emit` (the frame loop's hot path). */
+export function lodEach(
+  start: ArrayLike<number>,
+  end: ArrayLike<number>,
+  kinds: ArrayLike<number>,
+  goid: ArrayLike<number>,
+  v: Viewport,
+  emit: (x0: number, x1: number, kind: number, goid: number, merged: number, index: number) => void,
+): void {
   const n = start.length;
-  if (n === 0 || v.width <= 0) return out;
+  if (n === 0 || v.width <= 0) return;
   const nsPerPx = (v.t1 - v.t0) / v.width;
+  // A folded column is held back while the next columns may extend it.
+  let pending = false;
+  let px0 = 0;
+  let px1 = 0;
+  let pKind = 0;
+  let pGoid = 0;
+  let pIndex = 0;
+  let pMerged = 0;
+  const flush = () => {
+    if (pending) emit(px0, px1, pKind, pGoid, pMerged, pIndex);
+    pending = false;
+  };
   // First span that ends after t0 (ends are sorted too: spans do not overlap).
   let i = upperBound(end, v.t0);
   while (i < n) {
@@ -99,7 +124,8 @@ export function lodRuns(start: ArrayLike<number>, end: ArrayLike<number>, kinds:
     const x0 = Math.max(0, (s - v.t0) / nsPerPx);
     const x1 = Math.min(v.width, (end[i]! - v.t0) / nsPerPx);
     if (x1 - x0 >= 1) {
-      out.push({ x0, x1, kind: kinds[i]!, goid: goid[i]!, index: i, merged: 1 });
+      flush();
+      emit(x0, x1, kinds[i]!, goid[i]!, 1, i);
       i++;
       continue;
     }
@@ -110,14 +136,22 @@ export function lodRuns(start: ArrayLike<number>, end: ArrayLike<number>, kinds:
     // Spans are disjoint, so only the last one starting in this column can reach past it: that one
     // is not folded away but drawn next (e.g. a 20 µs run followed by a 10 ms syscall).
     if (j - 1 > i && end[j - 1]! > colEndT + nsPerPx) j--;
-    const last = out[out.length - 1];
-    if (last !== undefined && last.merged > 1 && last.x1 >= col && last.kind === kinds[i]) {
-      last.x1 = col + 1;
-      last.merged += j - i;
-    } else out.push({ x0: col, x1: col + 1, kind: kinds[i]!, goid: goid[i]!, index: i, merged: j - i });
+    if (pending && pMerged > 1 && px1 >= col && pKind === kinds[i]) {
+      px1 = col + 1;
+      pMerged += j - i;
+    } else {
+      flush();
+      pending = true;
+      px0 = col;
+      px1 = col + 1;
+      pKind = kinds[i]!;
+      pGoid = goid[i]!;
+      pIndex = i;
+      pMerged = j - i;
+    }
     i = j;
   }
-  return out;
+  flush();
 }
 
 /** Index of the span of a lane covering time t, or -1. */

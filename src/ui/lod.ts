@@ -3,7 +3,7 @@
 // zoomed-out frame then reads one level (one to four buckets per pixel) instead of the spans, so
 // its cost follows the canvas width, not the number of events. Zoomed in (few spans per pixel) the
 // spans are drawn exactly (layout.ts lodRuns). Pure; built in the worker before the hand-over.
-import { lodRuns, upperBound, type Run, type Viewport } from "./layout.js";
+import { lodEach, upperBound, type Run, type Viewport } from "./layout.js";
 import type { Lane, LodLevel } from "./model.js";
 
 /** Coarsest level: at most this many buckets across the run. */
@@ -98,7 +98,7 @@ export function forEachRun(lane: Lane, v: Viewport, emit: RunSink): void {
       }
     }
   }
-  for (const r of lodRuns(lane.start, lane.end, lane.kinds, lane.goid, v)) emit(r.x0, r.x1, r.kind, r.goid, r.merged, r.index);
+  lodEach(lane.start, lane.end, lane.kinds, lane.goid, v, emit);
 }
 
 /** Rectangles from a level: runs of equal buckets merged. */

@@ -6,11 +6,11 @@ import { compileScenario, parseScenario, ScenarioError } from "../scenario/index
 import { plainPolicyNames } from "../policies/index.js";
 import { ChartsView } from "./charts.js";
 import { Editor } from "./editor.js";
-import { findEvent } from "./explain.js";
+import { findEvent, stackOf } from "./explain.js";
 import { centerOn, clampViewport, formatTime, lowerBound, panBy, timeToX, zoomAt, type Viewport } from "./layout.js";
 import { ArrowKind, SpanKind, spanKindNames, type TimelineData } from "./model.js";
 import { arrowColors, goroutinePalette, kindColors } from "./palette.js";
-import type { RunOutput, UiOverride, WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { RunOutput, UiOverride, WhatIfRow, WorkerRequest, WorkerResponse } from "./protocol.js";
 import { StepList } from "./steps.js";
 import { AXIS_H, LABEL_W, TimelineView, type SharedView, type SliceInfo } from "./timeline.js";
 import { downloadFormats } from "./downloads.js";
@@ -335,6 +335,7 @@ function showRuns(rs: readonly RunOutput[], report: string): void {
   updateRangeInfo();
   updateSearch();
   showWhatIf(a);
+  renderWhatIfTable(rs[1]);
   drawAll();
   performance.measure("gosched:show-timeline", "gosched:result");
   setTimeout(() => {
@@ -407,6 +408,33 @@ function renderMetrics(rs: readonly RunOutput[]): void {
     return h("tr", { "data-metric": k }, h("td", {}, k), ...cells);
   });
   t.replaceChildren(head, ...body);
+}
+
+/** Trace vs prediction (a what-if's result): the library's figures, as src/whatif.ts computed them. */
+function renderWhatIfTable(pred: RunOutput | undefined): void {
+  const rows = pred?.whatIf;
+  $("wi-compare").hidden = rows === undefined;
+  if (rows === undefined) return;
+  const fmt = (r: WhatIfRow, v: number | null) => (v === null ? "–" : r.unit === "ns" ? formatTime(v) : String(v));
+  const change = (r: WhatIfRow): Node | string => {
+    if (r.trace === null || r.prediction === null || r.trace === 0) return "";
+    const d = (r.prediction - r.trace) / r.trace;
+    return h("span", { class: `delta ${d > 0 ? "up" : "down"}` }, `${d > 0 ? "+" : ""}${(d * 100).toFixed(0)}%`);
+  };
+  const head = h("tr", {}, h("th", {}, "figure"), h("th", {}, "trace"), h("th", { title: "the trace replayed in the model at its own settings" }, "replay"), h("th", {}, "prediction"), h("th", {}, "vs trace"));
+  const body = rows.map((r) =>
+    h(
+      "tr",
+      { "data-figure": r.label },
+      h("td", r.site !== undefined ? { title: `${r.site}: ${r.traceSample ?? 0} calls timed in the trace` } : {}, r.label),
+      h("td", {}, fmt(r, r.trace)),
+      h("td", {}, fmt(r, r.replay)),
+      h("td", {}, fmt(r, r.prediction)),
+      h("td", {}, change(r)),
+    ),
+  );
+  $<HTMLTableElement>("wi-table").replaceChildren(head, ...body);
+  $("wi-note").textContent = "replay: the trace replayed at its own settings (how close the model gets); prediction: under the what-if settings. Latency: syscall entry → return per call site (old-format traces time only the calls that lost their P).";
 }
 
 const stepFnSel = $<HTMLSelectElement>("step-fn");
@@ -680,7 +708,34 @@ function showDetails(s: SliceInfo | null, v: TimelineView = tlA): void {
   const zoom = h("button", { type: "button" }, "zoom to slice");
   zoom.addEventListener("click", () => zoomTo(s.startNs, s.endNs));
   parts.push(zoom);
+  const st = run !== undefined ? sliceStack(run.data, s) : null;
+  if (st !== null) {
+    const frames = h("ol", { class: "stack", tabindex: "0", "aria-label": "stack" }, ...st.frames.map((f) => h("li", {}, f)));
+    const what = run!.data.source === "trace" ? "leaf first" : "the program's call site";
+    parts.push(h("div", { class: "stack-box" }, h("span", { class: "k" }, `stack ${st.where} (${st.fn}, ${what})`), frames));
+  }
   box.replaceChildren(...parts);
+}
+
+/**
+ * The stack of the event that began the slice on its lane (a syscall: where it was called), else of
+ * the one that ended it (a running slice: where the goroutine blocked or entered the kernel). Real
+ * traces record whole stacks; a simulation's "stack" is the program's call site.
+ */
+function sliceStack(d: TimelineData, s: SliceInfo): { frames: readonly string[]; where: string; fn: string } | null {
+  const log = d.log;
+  const onLane = (i: number) => (s.lane.kind === "P" ? log.p[i] : log.m[i]) === s.lane.id || (s.goid >= 0 && log.goid[i] === s.goid);
+  for (const [t, where] of [
+    [s.startNs, "where it began"],
+    [s.endNs, "where it ended"],
+  ] as const) {
+    const lo = lowerBound(log.time, t);
+    for (let i = lo; i < log.n && log.time[i] === t && i < lo + 64; i++) {
+      if (log.stack[i] === 0 || !onLane(i)) continue;
+      return { frames: stackOf(log, i), where, fn: log.fnNames[log.fn[i]!] ?? "" };
+    }
+  }
+  return null;
 }
 
 /** The reason/call site logged at the slice's start on its lane (syscalls: where it was called). */

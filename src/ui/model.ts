@@ -111,7 +111,16 @@ export interface EventLog {
   readonly pFrom: Int16Array;
   readonly pTo: Int16Array;
   readonly reason: Uint16Array;
-  readonly arg: Float64Array;
+  /** The event's numeric payload field (a count, an id, a duration), named by `valueField`. */
+  readonly value: Float64Array;
+  /** Index into `valueFields`: the name of `value` (0: the event has none). */
+  readonly valueField: Uint8Array;
+  /** Names of the numeric fields (runtime/events.ts eventSpec names; trace argument names); [0] is "". */
+  readonly valueFields: readonly string[];
+  /** Index into `stacks` of the event's stack (0: none). */
+  readonly stack: Int32Array;
+  /** Stacks, leaf first, as `func file:line` (a trace's), or the program's call site (a simulation's); [0] is empty. */
+  readonly stacks: readonly (readonly string[])[];
   /** Counters after the event (threads, idle Ps, spinning Ms, global and local run queue lengths). */
   readonly threads: Int32Array;
   readonly idleP: Int32Array;
@@ -264,9 +273,14 @@ export class TimelineBuilder {
     pFrom: i16(1024),
     pTo: i16(1024),
     reason: u16(1024),
-    arg: f64(1024),
+    value: f64(1024),
+    valueField: u8(1024),
+    stack: i32(1024),
     c: [i32(1024), i32(1024), i32(1024), i32(1024), i32(1024)],
   };
+  readonly valueFieldIndex = new Map<string, number>([["", 0]]);
+  readonly valueFields: string[] = [""];
+  readonly stacks: (readonly string[])[] = [[]];
   truncated = false;
 
   constructor(
@@ -297,6 +311,25 @@ export class TimelineBuilder {
       this.reasonIndex.set(r, i);
     }
     return i;
+  }
+
+  /** The index of a numeric field's name (at most 255 names). */
+  valueFieldId(name: string): number {
+    let i = this.valueFieldIndex.get(name);
+    if (i === undefined) {
+      if (this.valueFields.length >= 256) return 0;
+      i = this.valueFields.length;
+      this.valueFields.push(name);
+      this.valueFieldIndex.set(name, i);
+    }
+    return i;
+  }
+
+  /** Adds a stack (the caller interns: one call per distinct stack) and returns its index. */
+  addStack(frames: readonly string[]): number {
+    if (frames.length === 0) return 0;
+    this.stacks.push(frames);
+    return this.stacks.length - 1;
   }
 
   p(id: number): LaneBuilder {
@@ -374,7 +407,11 @@ export class TimelineBuilder {
     for (let i = 0; i < 5; i++) last[i] = v[i]!;
   }
 
-  logEvent(t: number, fn: number, goid: number, m: number, p: number, gFrom: number, gTo: number, pFrom: number, pTo: number, reason: string, arg: number, counters: readonly number[]): void {
+  /**
+   * Logs one event: `reason` is its label (reason, call site…), `value` its numeric field named by
+   * `valueField` (valueFieldId; 0 = none), `stack` an index from addStack (0 = none).
+   */
+  logEvent(t: number, fn: number, goid: number, m: number, p: number, gFrom: number, gTo: number, pFrom: number, pTo: number, reason: string, value: number, valueField: number, stack: number, counters: readonly number[]): void {
     const L = this.log;
     if (L.time.length >= this.maxLog) {
       this.truncated = true;
@@ -390,7 +427,9 @@ export class TimelineBuilder {
     L.pFrom.push(pFrom);
     L.pTo.push(pTo);
     L.reason.push(this.reasonId(reason));
-    L.arg.push(arg);
+    L.value.push(value);
+    L.valueField.push(valueField);
+    L.stack.push(stack);
     for (let i = 0; i < 5; i++) L.c[i]!.push(counters[i]!);
   }
 
@@ -441,7 +480,11 @@ export class TimelineBuilder {
         pFrom: L.pFrom.done(),
         pTo: L.pTo.done(),
         reason: L.reason.done(),
-        arg: L.arg.done(),
+        value: L.value.done(),
+        valueField: L.valueField.done(),
+        valueFields: this.valueFields,
+        stack: L.stack.done(),
+        stacks: this.stacks,
         threads: L.c[0]!.done(),
         idleP: L.c[1]!.done(),
         spinning: L.c[2]!.done(),
@@ -466,6 +509,6 @@ export function transferables(d: TimelineData): ArrayBuffer[] {
   const s = d.series;
   [s.time, s.threads, s.idleP, s.spinning, s.runqGlobal, s.runqLocal].forEach(add);
   const L = d.log;
-  [L.time, L.fn, L.fnCounts, L.goid, L.m, L.p, L.gFrom, L.gTo, L.pFrom, L.pTo, L.reason, L.arg, L.threads, L.idleP, L.spinning, L.runqGlobal, L.runqLocal].forEach(add);
+  [L.time, L.fn, L.fnCounts, L.goid, L.m, L.p, L.gFrom, L.gTo, L.pFrom, L.pTo, L.reason, L.value, L.valueField, L.stack, L.threads, L.idleP, L.spinning, L.runqGlobal, L.runqLocal].forEach(add);
   return out;
 }

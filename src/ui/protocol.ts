@@ -70,8 +70,22 @@ export interface RunOutput {
   readonly result: { readonly stoppedBy: string; readonly endTimeNs: number; readonly eventCount: number; readonly fatal: string | null } | null;
   /** The run's full JSON (as `gosched run --json` prints a run), for downloads. */
   readonly json: object | null;
+  /** A prediction from a trace: the trace vs the replay at its settings vs the prediction (src/whatif.ts). */
+  readonly whatIf?: readonly WhatIfRow[];
   /** A real trace: its syscall call sites (for the what-if) and its GOMAXPROCS. */
   readonly trace?: { readonly sites: readonly { readonly site: string; readonly calls: number }[]; readonly gomaxprocs: number; readonly version: number };
+}
+
+/** One figure of a trace what-if: the trace's, the replay's at the trace's settings, the prediction's (null: none). */
+export interface WhatIfRow {
+  readonly label: string;
+  readonly unit: "ns" | "count";
+  readonly trace: number | null;
+  readonly replay: number | null;
+  readonly prediction: number | null;
+  /** Latency rows: the call site, and how many of its calls the trace timed (the sample). */
+  readonly site?: string;
+  readonly traceSample?: number;
 }
 
 export type WorkerResponse =

@@ -2,7 +2,7 @@
 // counters) that turns runtime events into the UI's TimelineData: a lane per P and per M, arrows for
 // retakes and handoffs, sysmon wake-ups, stop-the-world bands, counters and the full event log.
 import type { Observer, RuntimeEvent } from "../runtime/events.js";
-import { eventLabel, eventNumber, runtimeFns } from "../runtime/events.js";
+import { eventLabel, eventNumber, eventNumberField, runtimeFns } from "../runtime/events.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { _Grunning, _Pgcstop, _Pidle, _Psyscall } from "../runtime/runtime2.js";
 import { ArrowKind, MarkKind, SpanKind, TimelineBuilder, type TimelineData } from "./model.js";
@@ -15,6 +15,8 @@ export class TimelineRecorder implements Observer {
   private readonly counters = [0, 0, 0, 0, 0];
   private lastHandoffP = -1;
   private endNs = 0;
+  /** A simulated event's "stack" is its program's call site (the workload's label): one per site. */
+  private readonly siteStacks = new Map<string, number>();
 
   constructor(
     private readonly rt: Runtime,
@@ -143,7 +145,14 @@ export class TimelineRecorder implements Observer {
     if (e.fn !== "handoffp" && e.fn !== "startm" && e.fn !== "newm") this.lastHandoffP = e.fn === "notewakeup" ? this.lastHandoffP : -1;
     const c = this.readCounters();
     b.sample(t, c);
-    b.logEvent(t, b.fnId(e.fn), g, e.m, e.p, e.gFrom, e.gTo, e.pFrom, e.pTo, eventLabel(e), eventNumber(e), c);
+    const field = eventNumberField(e);
+    const site = (e as { readonly site?: string }).site ?? ""; // undefined for functions without a site field
+    let stack = 0;
+    if (site !== "") {
+      stack = this.siteStacks.get(site) ?? -1;
+      if (stack < 0) this.siteStacks.set(site, (stack = b.addStack([site])));
+    }
+    b.logEvent(t, b.fnId(e.fn), g, e.m, e.p, e.gFrom, e.gTo, e.pFrom, e.pTo, eventLabel(e), field === null ? 0 : eventNumber(e), field === null ? 0 : b.valueFieldId(field), stack, c);
   }
 
   onEnd(endTimeNs: number): void {

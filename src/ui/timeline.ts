@@ -14,6 +14,9 @@ export const LABEL_W = 92;
 export const AXIS_H = 22;
 const LANE_H = 18;
 const GAP = 8;
+/** All wake-up flows are drawn while there is at most one per this many pixels (else counted). */
+const FLOW_PX = 12;
+const FLOW_BLOCK_BITS = 8;
 
 /** Shared between the timelines of a side by side, the charts and the step-through. */
 export interface SharedView {
@@ -55,6 +58,10 @@ export interface FrameModel {
   arrowBins: { lane: number; x: number; kind: number; count: number }[];
   marks: { x: number; lane: number; kind: number }[];
   flows: number;
+  /** The goroutine of each flow drawn. */
+  flowGoids: number[];
+  /** Flows in view not drawn (too many for the zoom: zoom in to see them), or 0. */
+  flowsSkipped: number;
   /** Time spent per part of the frame (ms): lanes, labels, marks, arrows, flows and axis. */
   ms: Record<string, number>;
 }
@@ -72,6 +79,8 @@ export class TimelineView {
   private cssW = 800;
   private cssH = 300;
   private flowCache: { g: number; idx: number[] } = { g: -1, idx: [] };
+  /** Per block of 2^FLOW_BLOCK_BITS flows: the earliest t0, and the earliest of it and all later blocks. */
+  private flowBlocks: { min: Float64Array; suffixMin: Float64Array } = { min: new Float64Array(0), suffixMin: new Float64Array(0) };
   data: TimelineData | null = null;
   heading = "";
   /** The selected slice (outlined on the overlay). */
@@ -127,6 +136,7 @@ export class TimelineView {
     this.head.hidden = heading === "";
     this.selected = null;
     this.flowCache = { g: -1, idx: [] };
+    this.flowBlocks = flowBlocks(d?.flows.t0 ?? new Float64Array(0));
     this.boxes = d === null ? [] : layoutLanes(d.lanes.map((l) => l.kind), AXIS_H + 2, LANE_H, GAP);
     this.scroller.scrollTop = 0;
     this.resize();
@@ -212,7 +222,7 @@ export class TimelineView {
     const v: Viewport = { ...this.shared.viewport, width: this.plotWidth };
     const sy = this.scrollY;
     const [first, last] = this.visibleLanes();
-    const model: FrameModel = { lanes: [], rects: 0, colors: 0, arrows: [], arrowBins: [], marks: [], flows: 0, ms: {} };
+    const model: FrameModel = { lanes: [], rects: 0, colors: 0, arrows: [], arrowBins: [], marks: [], flows: 0, flowGoids: [], flowsSkipped: 0, ms: {} };
     let tPart = performance.now();
     const part = (name: string): void => {
       const now = performance.now();
@@ -300,7 +310,8 @@ export class TimelineView {
     part("marks");
     this.drawArrows(ctx, d, v, first, last, model);
     part("arrows");
-    if (highlight >= 0) this.drawFlows(ctx, d, v, model);
+    this.drawFlows(ctx, d, v, first, last, model);
+    part("flows");
     ctx.restore();
     // The axis, on top: lanes scroll under it.
     ctx.fillStyle = "#f6f8fa";
@@ -315,6 +326,15 @@ export class TimelineView {
       if (x < LABEL_W - 1) continue;
       ctx.fillRect(Math.round(x), AXIS_H - 6, 1, 5);
       ctx.fillText(formatTime(t), x + 3, AXIS_H / 2 - 1);
+    }
+    if (model.flowsSkipped > 0) {
+      const note = `${model.flowsSkipped.toLocaleString()} wake-up flows: zoom in to draw them`;
+      ctx.font = "10px system-ui, sans-serif";
+      const w = ctx.measureText(note).width + 8;
+      ctx.fillStyle = "#f6f8fa";
+      ctx.fillRect(W - w, 1, w, AXIS_H - 3);
+      ctx.fillStyle = "#57606a";
+      ctx.fillText(note, W - w + 4, AXIS_H / 2 - 1);
     }
     // Lane labels.
     ctx.fillStyle = "#f6f7f9";
@@ -489,33 +509,72 @@ export class TimelineView {
     }
   }
 
-  /** Wake-up flows of the highlighted goroutine: from the waker's lane to where it next ran. */
-  private drawFlows(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, model: FrameModel): void {
+  /**
+   * Wake-up flows: a curve from the lane that readied a goroutine to where it next ran. With a
+   * goroutine highlighted, its flows only (bold); otherwise every flow in view, thin, while there are
+   * at most one per FLOW_PX pixels — zoomed out they would paint the lanes over, so they are counted
+   * instead (`flowsSkipped`, and a note on the axis).
+   */
+  private drawFlows(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, first: number, last: number, model: FrameModel): void {
     const F = d.flows;
     const sy = this.scrollY;
+    const g = this.shared.highlightG;
+    let list: readonly number[];
+    if (g >= 0) list = this.flowsOf(g);
+    else {
+      // t1 never decreases (a flow is closed when its goroutine runs): the flows ending in view are
+      // one index range; those crossing the right edge (t0 ≤ v.t1 < t1) are found by blocks, skipping
+      // blocks whose earliest t0 is after the view and stopping where no later one starts before it.
+      const lo = lowerBound(F.t1, v.t0);
+      const j = lowerBound(F.t1, v.t1);
+      if (j - lo > v.width / FLOW_PX) {
+        model.flowsSkipped = j - lo;
+        return;
+      }
+      const idx: number[] = [];
+      for (let i = lo; i < j; i++) idx.push(i);
+      const { min, suffixMin } = this.flowBlocks;
+      for (let blk = j >> FLOW_BLOCK_BITS; blk < min.length && suffixMin[blk]! <= v.t1; blk++) {
+        if (min[blk]! > v.t1) continue;
+        const end = Math.min(F.t0.length, (blk + 1) << FLOW_BLOCK_BITS);
+        for (let i = Math.max(j, blk << FLOW_BLOCK_BITS); i < end; i++) if (F.t0[i]! <= v.t1) idx.push(i);
+      }
+      list = idx;
+    }
     ctx.strokeStyle = FLOW_COLOR;
     ctx.fillStyle = FLOW_COLOR;
-    ctx.lineWidth = 1.5;
-    let n = 0;
-    for (const i of this.flowsOf(this.shared.highlightG)) {
+    ctx.lineWidth = g >= 0 ? 1.5 : 1;
+    ctx.globalAlpha = g >= 0 ? 1 : 0.7;
+    const r = g >= 0 ? 2.5 : 1.8;
+    const dots: number[] = [];
+    // One path for all the curves and one for their dots: one stroke and one fill per frame.
+    ctx.beginPath();
+    for (const i of list) {
       if (F.t1[i]! < v.t0 || F.t0[i]! > v.t1) continue;
-      const a = this.boxes[F.lane0[i]!];
-      const b = this.boxes[F.lane1[i]!];
+      const la = F.lane0[i]!;
+      const lb = F.lane1[i]!;
+      if ((la < first || la >= last) && (lb < first || lb >= last)) continue;
+      const a = this.boxes[la];
+      const b = this.boxes[lb];
       if (a === undefined || b === undefined) continue;
       const x0 = LABEL_W + timeToX(v, F.t0[i]!);
       const x1 = LABEL_W + Math.max(timeToX(v, F.t1[i]!), timeToX(v, F.t0[i]!) + 1);
       const y0 = a.y - sy + a.h / 2;
       const y1 = b.y - sy + (y0 > b.y - sy ? b.h - 2 : 2);
-      ctx.beginPath();
       ctx.moveTo(x0, y0);
       ctx.bezierCurveTo((x0 + x1) / 2, y0, (x0 + x1) / 2, y1, x1, y1);
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.arc(x0, y0, 2.5, 0, Math.PI * 2);
-      ctx.fill();
-      n++;
+      dots.push(x0, y0);
+      model.flows++;
+      model.flowGoids.push(F.goid[i]!);
     }
-    model.flows = n;
+    ctx.stroke();
+    ctx.globalAlpha = 1; // the dots (where a wake-up came from) opaque, over the curves
+    ctx.beginPath();
+    for (let k = 0; k < dots.length; k += 2) {
+      ctx.moveTo(dots[k]! + r, dots[k + 1]!);
+      ctx.arc(dots[k]!, dots[k + 1]!, r, 0, Math.PI * 2);
+    }
+    ctx.fill();
   }
 
   /** The overlay: cursor, hover guide, selected range, selected slice. Cheap; redrawn on mouse moves. */
@@ -641,6 +700,20 @@ export class TimelineView {
     });
     return best;
   }
+}
+
+/** The earliest t0 per block of flows, and its suffix minimum (see drawFlows). */
+function flowBlocks(t0: Float64Array): { min: Float64Array; suffixMin: Float64Array } {
+  const nb = (t0.length + (1 << FLOW_BLOCK_BITS) - 1) >> FLOW_BLOCK_BITS;
+  const min = new Float64Array(nb).fill(Infinity);
+  for (let i = 0; i < t0.length; i++) {
+    const b = i >> FLOW_BLOCK_BITS;
+    if (t0[i]! < min[b]!) min[b] = t0[i]!;
+  }
+  const suffixMin = new Float64Array(nb);
+  let m = Infinity;
+  for (let b = nb - 1; b >= 0; b--) suffixMin[b] = m = Math.min(m, min[b]!);
+  return { min, suffixMin };
 }
 
 /** Small canvases with a label's text, one per (text, colour, scale), reused frame after frame. */

@@ -12,16 +12,54 @@ const MAX_P = 4096;
 /** Events whose call site (first user frame of the stack) the step list shows as the reason. */
 const sited = new Set(["GoSyscallBegin", "GoSysCall", "GoCreate", "GoBlock", "GoBlockSend", "GoBlockRecv", "GoBlockSelect", "GoBlockSync", "GoBlockCond", "GoBlockNet", "GoSleep"]);
 
-/** The call site of an event's stack, memoized per stack (ids are per generation in the new format). */
-function siteNamer(t: ParsedTrace): (e: TraceEvent) => string {
-  const memo = new Map<string, string>();
+/**
+ * The name of an event's first argument (`args[0]`, after the timestamp), where the step-through
+ * shows it: Go's names (internal/trace's event tables; old format: its parser's), else none.
+ */
+const firstArg: Readonly<Record<string, { readonly old: string; readonly new: string }>> = {
+  ProcStart: { old: "thread", new: "p" },
+  ProcSteal: { old: "", new: "p" },
+  GoCreate: { old: "newG", new: "newG" },
+  GoCreateSyscall: { old: "", new: "newG" },
+  GoCreateBlocked: { old: "", new: "newG" },
+  GoStart: { old: "g", new: "g" },
+  GoStartLocal: { old: "g", new: "g" },
+  GoStartLabel: { old: "g", new: "g" },
+  GoUnblock: { old: "g", new: "g" },
+  GoUnblockLocal: { old: "g", new: "g" },
+  GoSysExit: { old: "g", new: "" },
+  GoSysExitLocal: { old: "g", new: "" },
+  GoWaiting: { old: "g", new: "" },
+  GoInSyscall: { old: "g", new: "" },
+  GoStatus: { old: "", new: "g" },
+  GoSyscallBegin: { old: "", new: "pSeq" },
+  Gomaxprocs: { old: "procs", new: "" },
+  ProcsChange: { old: "", new: "procs" },
+  GCStart: { old: "seq", new: "" },
+  GCBegin: { old: "", new: "seq" },
+  GCEnd: { old: "", new: "seq" },
+  HeapAlloc: { old: "bytes", new: "bytes" },
+  HeapGoal: { old: "bytes", new: "bytes" },
+};
+
+interface StackNames {
+  /** The call site (first frame outside the runtime and the standard library's syscall wrappers). */
+  readonly site: string;
+  /** Index of the whole stack in the log's stacks, or 0. */
+  readonly stack: number;
+}
+
+/** An event's call site and stack, memoized per stack (ids are per generation in the new format). */
+function stackNamer(t: ParsedTrace, b: TimelineBuilder): (e: TraceEvent) => StackNames {
+  const none: StackNames = { site: "", stack: 0 };
+  const memo = new Map<string, StackNames>();
   return (e) => {
-    if (e.stackId === 0) return "";
+    if (e.stackId === 0) return none;
     const key = `${e.gen}:${e.stackId}`;
     let s = memo.get(key);
     if (s === undefined) {
       const frames: readonly Frame[] | undefined = t.format === "old" ? t.stacks.get(e.stackId) : t.generations.find((g) => g.gen === e.gen)?.stacks.get(e.stackId);
-      s = frames === undefined || frames.length === 0 ? "" : callSite(frames);
+      s = frames === undefined || frames.length === 0 ? none : { site: callSite(frames), stack: b.addStack(frames.map((f) => `${f.func} ${f.file}:${f.line}`)) };
       memo.set(key, s);
     }
     return s;
@@ -42,7 +80,7 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
     return m;
   };
   const busyP = new Set<number>();
-  const site = siteNamer(t);
+  const stackOf = stackNamer(t, b);
   // Old format: GoSysCall marks entersyscall without an end; only a following GoSysBlock on the
   // same P (the P handed off while the thread blocks) tells that the call lasted until then.
   const sysCallAt = new Map<number, { t: number; g: number; m: number }>();
@@ -158,7 +196,10 @@ export function traceToTimeline(t: ParsedTrace, title: string, maxLog = 2_000_00
     c[3] = runnable;
     c[4] = 0;
     b.sample(ts, c);
-    b.logEvent(ts, b.fnId(e.type), g, m, p, -1, -1, -1, -1, sited.has(e.type) ? site(e) : (e.sargs[0] ?? ""), e.args[0] ?? 0, c);
+    const st = stackOf(e);
+    const argName = firstArg[e.type]?.[t.format] ?? "";
+    const value = argName !== "" ? e.args[0] : undefined;
+    b.logEvent(ts, b.fnId(e.type), g, m, p, -1, -1, -1, -1, sited.has(e.type) ? st.site : (e.sargs[0] ?? ""), value ?? 0, value !== undefined ? b.valueFieldId(argName) : 0, st.stack, c);
   }
   b.stats = { syscalls, lostP, threadsPeak: isNew ? threadsPeak : null };
   b.threadsEstimated = !isNew;

@@ -5,14 +5,16 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { simulate } from "../../src/simulate.js";
 import { loadScenario } from "../../src/scenario/index.js";
-import { changesOf, explanationFor, findEvent } from "../../src/ui/explain.js";
+import { changesOf, explanationFor, findEvent, stackOf } from "../../src/ui/explain.js";
 import { centerOn, clampViewport, decimateSeries, formatTime, laneAtY, layoutLanes, lodRuns, lowerBound, niceTicks, panBy, seriesAt, spanAt, timeToX, upperBound, visibleInstants, xToTime, zoomAt } from "../../src/ui/layout.js";
 import { ArrowKind, LaneBuilder, MarkKind, SpanKind, type TimelineData } from "../../src/ui/model.js";
 import { TimelineRecorder } from "../../src/ui/recorder.js";
 import { buildLod, laneRuns, levelRuns } from "../../src/ui/lod.js";
 import { readTrace } from "../../src/gotrace/reader.js";
+import { deriveWorkload } from "../../src/gotrace/replay.js";
 import { traceToTimeline } from "../../src/ui/trace_import.js";
-import { predict, profileForVersion, traceSites } from "../../src/ui/whatif.js";
+import { predict, traceSites } from "../../src/ui/whatif.js";
+import { profileFor } from "../../src/whatif.js";
 import { profileNames } from "../../src/profiles/index.js";
 import { contrast, goroutinePalette, kindColors, labelColor } from "../../src/ui/palette.js";
 
@@ -267,6 +269,32 @@ describe("the recorder on the default scenario", () => {
     assert.equal(findEvent(log, i, "", 1), i + 1);
   });
 
+  test("the step-through names each event's number by its field; a syscall's stack is its call site", () => {
+    // The same run, observed directly: entersyscall's named fields as the runtime reports them.
+    const text = readFileSync(new URL("../../../examples/default.yaml", import.meta.url), "utf8");
+    const cr = loadScenario(text, "default.yaml", { variants: ["Syscall"] }).runs[0]!;
+    const seen: { tick: number; site: string; t: number }[] = [];
+    let rec: TimelineRecorder | null = null;
+    simulate({ ...cr.options, observers: [(rt) => (rec = new TimelineRecorder(rt)), { onEvent: (e) => void (e.fn === "entersyscall" && seen.push({ tick: e.syscalltick, site: e.site, t: e.timeNs })) }] });
+    const log = rec!.build("x").log;
+    assert.ok(seen.length > 0 && seen.every((x) => x.site !== ""), "the default scenario's syscalls have call sites");
+    let k = 0;
+    for (let i = findEvent(log, -1, "entersyscall", 1); i >= 0; i = findEvent(log, i, "entersyscall", 1), k++) {
+      assert.equal(log.valueFields[log.valueField[i]!], "syscalltick");
+      assert.equal(log.value[i], seen[k]!.tick);
+      assert.equal(log.time[i], seen[k]!.t);
+      assert.deepEqual(stackOf(log, i), [seen[k]!.site]);
+      assert.ok(changesOf(log, i).includes(`syscalltick: ${seen[k]!.tick}`), changesOf(log, i).join("\n"));
+    }
+    assert.equal(k, seen.length);
+    // Durations in their unit; no anonymous "arg" anywhere.
+    const c = findEvent(log, -1, "compute", 1);
+    assert.equal(log.valueFields[log.valueField[c]!], "durationNs");
+    assert.ok(changesOf(log, c).includes(`durationNs: ${formatTime(log.value[c]!)}`), changesOf(log, c).join("\n"));
+    for (let i = 0; i < log.n; i += 97) assert.ok(!changesOf(log, i).some((l) => l.startsWith("arg")));
+    assert.equal(log.stack[findEvent(log, -1, "execute", 1)], 0, "execute has no call site");
+  });
+
   test("every runtime function of the run, and the trace events, have an explanation (or are plain bookkeeping)", () => {
     const log = sys.data.log;
     const missing = new Set<string>();
@@ -417,16 +445,63 @@ describe("real traces in the UI's model (trace_import.ts) and the what-if (whati
     assert.ok(Math.max(...d.series.threads) > 1, "threads chart is not flat 1");
     assert.ok(d.flows.t0.length > 0, "GoUnblock → GoStart flows");
   });
+  test("trace events keep their whole stack (as the trace records it) and their first argument by name", () => {
+    const t = oldTrace("stress_1_19_good");
+    const log = traceToTimeline(t, "stress").log;
+    const evs = t.events.filter((e) => e.type !== "CPUSample");
+    assert.equal(log.n, evs.length);
+    let stacked = 0;
+    evs.forEach((e, i) => {
+      const frames = e.stackId !== 0 ? (t.stacks.get(e.stackId) ?? []) : [];
+      assert.deepEqual(stackOf(log, i), frames.map((f) => `${f.func} ${f.file}:${f.line}`), `${e.type} #${i}`);
+      if (frames.length > 1) stacked++;
+      const name = log.valueFields[log.valueField[i]!];
+      if (e.type === "GoUnblock" || e.type === "GoStart") {
+        assert.equal(name, "g");
+        assert.equal(log.value[i], e.args[0]);
+      }
+      if (e.type === "ProcStart") assert.equal(name, "thread");
+      if (e.type === "GoSysBlock") assert.equal(name, "");
+    });
+    assert.ok(stacked > 0, "some events have multi-frame stacks");
+  });
+
+  test("what-if table: the library's figures; at the trace's own settings the prediction is the replay", () => {
+    const t = oldTrace("http_1_19_good");
+    const w = deriveWorkload(t);
+    const p = predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: null, profile: "", policy: "", site: "", factor: 1 });
+    const rows = p.whatIf!;
+    const row = (label: string) => rows.find((r) => r.label === label)!;
+    assert.equal(row("makespan").trace, w.trace.makespanNs);
+    assert.equal(row("syscalls").trace, w.trace.syscalls);
+    assert.equal(row("syscalls that lost their P").trace, w.trace.lostP);
+    assert.equal(row("threads (peak)").trace, null, "old format: no threads");
+    assert.equal(row("makespan").prediction, p.metrics!.makespanNs);
+    assert.equal(row("syscalls that lost their P").prediction, p.metrics!.syscalls.lostP);
+    // Same settings, same seed: the what-if run is the replay (deterministic), row by row.
+    for (const r of rows) assert.equal(r.prediction, r.replay, r.label);
+    // Latency rows for the most called sites; the trace times only the calls that lost their P here.
+    const top = [...w.sites].sort((a, b) => b[1] - a[1])[0];
+    if (top !== undefined) {
+      const lat = rows.filter((r) => r.site === top[0]);
+      assert.deepEqual(lat.map((r) => r.label), [`${top[0]} latency p50`, `${top[0]} latency p99`]);
+      const timed = w.goroutines.flatMap((g) => g.actions).filter((a) => a.a === "syscall" && a.site === top[0] && a.timed).map((a) => (a as { ns: number }).ns).sort((a, b) => a - b);
+      assert.equal(lat[0]!.traceSample, timed.length);
+      if (timed.length > 0) assert.equal(lat[0]!.trace, timed[Math.floor(timed.length / 2)]);
+      assert.ok(lat[0]!.prediction !== null && lat[1]!.prediction! >= lat[0]!.prediction!, "p99 ≥ p50");
+    }
+  });
+
   test("what-if: the trace replayed at GOMAXPROCS=1 is recorded as a timeline with that many Ps", () => {
     const t = oldTrace("http_1_19_good");
-    assert.equal(profileForVersion(1019), "go1.19");
-    assert.equal(profileForVersion(1021), "go1.19");
-    assert.equal(profileForVersion(1099), [...profileNames].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).pop());
+    assert.equal(profileFor(1019), "go1.19");
+    assert.equal(profileFor(1021), "go1.19");
+    assert.equal(profileFor(1099), [...profileNames].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).pop());
     const sites = traceSites(t);
     const p = predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: 1, profile: "", policy: "", site: "", factor: 1 });
     assert.equal(p.data.nP, 1);
     assert.match(p.label, /GOMAXPROCS=1 go1\.19 sysmon-retake/);
     assert.ok(p.metrics!.makespanNs > 0);
-    if (sites.length > 0) assert.throws(() => predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: null, profile: "", policy: "", site: "no such site at all", factor: 2 }), /no syscall call site/);
+    if (sites.length > 0) assert.throws(() => predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: null, profile: "", policy: "", site: "no such site at all", factor: 2 }), /no syscall site contains/);
   });
 });

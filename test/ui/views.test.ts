@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { readTrace } from "../../src/gotrace/reader.js";
 import { axeSerious, CHROMIUM, haveChromium, openUi, ready, root, waitFor, type OpenUi, type Page } from "./chromium.js";
 
 const oldTrace = (name: string) => join(root, "testdata", "go-trace", "old-format", name);
@@ -15,6 +16,8 @@ interface Frame {
   arrowBins: { lane: number; x: number; kind: number; count: number }[];
   marks: { x: number; lane: number; kind: number }[];
   flows: number;
+  flowGoids: number[];
+  flowsSkipped: number;
 }
 
 /** Sets the shared viewport, draws, and returns the frame model of timeline `view` (0: A, 1: B). */
@@ -118,6 +121,19 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     const y = (await page.evaluate(`gosched.views[0].laneCenterY(${s.li})`)) as number;
     const px = await pixel(page, LABEL_W + plotW / 2, y + 3);
     assert.ok(near(px, "#f0a030"), `syscall pixel ${px.join(",")}`);
+    // A click on it: the details show the GoSysCall's whole stack, as the trace file records it.
+    const box = (await page.locator("#timeline-a").boundingBox())!;
+    await page.mouse.click(box.x + LABEL_W + plotW / 2, box.y + y);
+    assert.match(await page.locator("#details").innerText(), /stack where it began \(GoSysCall, leaf first\)/);
+    const shown = await page.locator("#details ol.stack li").allInnerTexts();
+    const t = readTrace(new Uint8Array(readFileSync(oldTrace("stress_1_19_good"))));
+    const p = (await page.evaluate(`gosched.runs[0].data.lanes[${s.li}].id`)) as number;
+    const ev = t.events.find((e) => e.type === "GoSysCall" && e.p === p && e.tsNs === s.s);
+    assert.ok(ev !== undefined && ev.stackId !== 0, "the span began at a GoSysCall with a stack");
+    const frames = t.stacks.get(ev.stackId)!;
+    assert.ok(frames.length > 1);
+    assert.deepEqual(shown, frames.map((f) => `${f.func} ${f.file}:${f.line}`));
+    await page.keyboard.press("Escape");
   });
 
   test("what-if: Predict replays the open trace at GOMAXPROCS=1, shown side by side with the trace", async () => {
@@ -131,6 +147,21 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     assert.equal(await page.evaluate("gosched.runs[1].data.nP"), 1);
     assert.match(await page.locator(".tl-pane[data-run='b'] .tl-head").innerText(), /^B: prediction: GOMAXPROCS=1/);
     assert.match(await page.locator("#stat-makespan").innerText(), /\| /);
+    // Trace vs prediction: the trace's figures (the summary counts them from the trace on its own),
+    // the prediction's (its metrics, as the summary shows them), per-site latency rows.
+    assert.equal(await page.locator("#wi-compare").isVisible(), true);
+    const cells = async (label: string) => page.locator(`#wi-table tr[data-figure="${label}"] td`).allInnerTexts();
+    const summary = async (id: string) => (await page.locator(`#${id}`).innerText()).split(" | ");
+    const tSys = (await summary("stat-syscalls"))[0];
+    const tLost = (await summary("stat-retakes"))[0];
+    const tMk = (await summary("stat-makespan"))[1];
+    assert.equal((await cells("syscalls"))[1], tSys);
+    assert.equal((await cells("syscalls that lost their P"))[1], tLost);
+    assert.equal((await cells("makespan"))[3], tMk, "the prediction's makespan is the one the summary shows for B");
+    assert.equal((await cells("threads (peak)"))[1], "–", "old format: no threads recorded");
+    const site = await page.locator("#wi-site option").nth(1).getAttribute("value");
+    if (site !== null) assert.equal((await cells(`${site} latency p50`)).length, 5);
+    assert.deepEqual(await axeSerious(page), []);
   });
 
   test("many arrows zoomed out are counted per lane, not painted solid", async () => {
@@ -214,6 +245,54 @@ describe("web UI views in Chromium", { skip: haveChromium ? false : `${CHROMIUM}
     assert.ok(v.t0 <= r.t0 && v.t1 >= r.t1 && v.t1 - v.t0 < (r.t1 - r.t0) * 1.2, `viewport ${v.t0}–${v.t1} for range ${r.t0}–${r.t1}`);
     await page.keyboard.press("Escape");
     assert.equal(await page.evaluate("gosched.shared.range"), null);
+  });
+
+  test("wake-up flows: every goroutine's when zoomed in, counted when zoomed out; a highlight keeps its own", async () => {
+    // A channel ping-pong: every receive wakes a goroutine, hundreds of wake-ups.
+    const yaml = ["name: many-wakeups", "settings: { gomaxprocs: 2, seed: 1 }", "channels: { ping: 0 }", "programs:", "  tx:", "    - repeat: { count: 400, do: [ { compute: 2us }, { send: ping } ] }", "  rx:", "    - repeat: { count: 200, do: [ { recv: ping }, { compute: 3us } ] }", "goroutines:", "  - { program: tx }", "  - { program: rx, count: 2 }"].join("\n");
+    await loadYaml(page, yaml, "many-wakeups");
+    const end = (await page.evaluate("gosched.shared.endNs")) as number;
+    const all = (await page.evaluate("gosched.runs[0].data.flows.t0.length")) as number;
+    const plotW = (await page.evaluate("gosched.views[0].plotWidth")) as number;
+    assert.ok(all > plotW / 12, `flows: ${all}`);
+    await page.evaluate("gosched.views[0].scroller.scrollTop = 0");
+    const out = await frameAt(page, 0, end);
+    assert.equal(out.flows, 0, "zoomed out: too many to draw");
+    assert.ok(out.flowsSkipped > 0);
+    // Zoomed in to the first few wake-ups: all of them drawn, of several goroutines.
+    const t = (await page.evaluate("gosched.runs[0].data.flows.t1[Math.min(gosched.runs[0].data.flows.t1.length - 1, 12)]")) as number;
+    const f = await frameAt(page, 0, t);
+    assert.equal(f.flowsSkipped, 0);
+    assert.ok(f.flows > 0 && new Set(f.flowGoids).size > 1, `flows drawn: ${f.flows} of ${JSON.stringify([...new Set(f.flowGoids)])}`);
+    // Pixels: a drawn flow's dot (the waker's lane, at the wake-up) is the flow colour.
+    const dot = (await page.evaluate(`(() => { const d = gosched.runs[0].data.flows; const v = gosched.views[0]; const s = gosched.shared.viewport; const [a, b] = v.visibleLanes(); for (let i = 0; i < d.t0.length; i++) if (d.t0[i] >= s.t0 && d.t0[i] < s.t1 && d.lane0[i] >= a && d.lane0[i] < b) return { x: ${LABEL_W} + (d.t0[i] - s.t0) / (s.t1 - s.t0) * v.plotWidth, y: v.laneCenterY(d.lane0[i]) }; return null; })()`)) as { x: number; y: number } | null;
+    assert.ok(dot !== null);
+    const px = await pixel(page, dot.x, dot.y);
+    assert.ok(near(px, "#0b7285", 10), `flow dot pixel ${px.join(",")}`);
+    // Highlighted: only that goroutine's.
+    const g = f.flowGoids[0]!;
+    await page.evaluate(`gosched.shared.highlightG = ${g}`);
+    const h = await frameAt(page, 0, t);
+    assert.ok(h.flows > 0 && h.flowGoids.every((x) => x === g), JSON.stringify(h.flowGoids));
+    await page.evaluate("gosched.shared.highlightG = -1");
+  });
+
+  test("a simulated syscall's details show the program's call site as its stack", async () => {
+    const yaml = ["name: stack-site", "settings: { gomaxprocs: 2, seed: 1 }", "programs:", "  w:", '    - repeat: { count: 3, do: [ { compute: 20us }, { syscall: { duration: 2ms, site: "main.readConfig (config.go:42)" } } ] }', "goroutines:", "  - { program: w, count: 4 }"].join("\n");
+    await loadYaml(page, yaml, "stack-site");
+    const s = (await page.evaluate(`(() => { let best = null; gosched.runs[0].data.lanes.forEach((l, li) => { if (l.kind !== "M") return; for (let i = 0; i < l.kinds.length; i++) if (l.kinds[i] === 2 && (best === null || l.end[i] - l.start[i] > best.e - best.s)) best = { li, s: l.start[i], e: l.end[i] }; }); return best; })()`)) as { li: number; s: number; e: number } | null;
+    assert.ok(s !== null, "an M lane is in a syscall");
+    const w = s.e - s.s;
+    await frameAt(page, s.s - w, s.e + w);
+    await page.evaluate(`gosched.views[0].revealLane(${s.li}); gosched.drawAll()`);
+    await page.evaluate("new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))");
+    const box = (await page.locator("#timeline-a").boundingBox())!;
+    const plotW = (await page.evaluate("gosched.views[0].plotWidth")) as number;
+    const y = (await page.evaluate(`gosched.views[0].laneCenterY(${s.li})`)) as number;
+    await page.mouse.click(box.x + LABEL_W + plotW / 2, box.y + y);
+    assert.match(await page.locator("#details").innerText(), /stack where it began \(entersyscall, the program's call site\)/);
+    assert.deepEqual(await page.locator("#details ol.stack li").allInnerTexts(), ["main.readConfig (config.go:42)"]);
+    await page.keyboard.press("Escape");
   });
 
   test("keyboard: Esc then Tab leaves the editor; the file opener is a button; the step list is a listbox", async () => {
