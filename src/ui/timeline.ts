@@ -6,6 +6,7 @@
 // range and the selected slice go on an overlay canvas, so moving the mouse redraws only that.
 // Layout decisions live in layout.ts (pure, tested).
 import { forEachRun } from "./lod.js";
+import { blend, LaneRaster, pixelOf } from "./raster.js";
 import { formatTime, laneAtY, layoutLanes, lowerBound, niceTicks, spanAt, timeToX, upperBound, xToTime, type LaneBox, type Viewport } from "./layout.js";
 import { ArrowKind, MarkKind, SpanKind, spanKindNames, type Lane, type TimelineData } from "./model.js";
 import { arrowColors, colorIndex, FLOW_COLOR, labelColor, spanColor } from "./palette.js";
@@ -88,8 +89,10 @@ export class TimelineView {
   /** The last frame's drawing, for tests. */
   frame: FrameModel | null = null;
   private readonly labels = new LabelSprites();
-  /** Rectangles per colour index (x, y, w, h, …), reused across frames. */
-  private readonly batches: number[][] = [];
+  /** The lanes' pixel buffer, reused across frames. */
+  private readonly raster = new LaneRaster();
+  /** Per colour index: its pixel, its darker top edge (syscalls), its label colour. */
+  private readonly pixelOfColor: { fill: number; edge: number; label: string }[] = [];
 
   constructor(
     host: HTMLElement,
@@ -234,26 +237,26 @@ export class TimelineView {
     ctx.beginPath();
     ctx.rect(LABEL_W, AXIS_H, v.width, H - AXIS_H);
     ctx.clip();
-    // Grid lines under everything.
-    ctx.fillStyle = "#eceff3";
-    for (const t of ticks) ctx.fillRect(Math.round(LABEL_W + timeToX(v, t)), AXIS_H, 1, H);
-    // Stop-the-world bands.
-    ctx.fillStyle = "rgba(155, 109, 214, 0.18)";
+    // Lanes, over the grid lines and the stop-the-world bands: rasterized into a pixel buffer
+    // (raster.ts) and put with one putImageData, instead of a fillRect per rectangle.
+    const dpr = this.dpr;
+    const R = this.raster;
+    R.resize(Math.round(v.width * dpr), Math.round((H - AXIS_H) * dpr));
+    const bandXs: number[] = [];
     for (let i = lowerBound(d.bands.end, v.t0); i < d.bands.start.length && d.bands.start[i]! < v.t1; i++) {
       const x0 = Math.max(0, timeToX(v, d.bands.start[i]!));
       const x1 = Math.min(v.width, timeToX(v, d.bands.end[i]!));
-      ctx.fillRect(LABEL_W + x0, AXIS_H, Math.max(2, x1 - x0), H);
+      bandXs.push(Math.round(x0 * dpr), Math.round((x0 + Math.max(2, x1 - x0)) * dpr));
     }
-    // Lanes: rectangles batched by colour into arrays reused frame after frame (no allocation
-    // per rectangle), then one fillStyle per colour and plain fillRects: Skia rasterizes each as a
-    // rectangle, where one path of thousands of rects would be scan-converted as a polygon.
-    const batches = this.batches;
-    batches.forEach((b) => (b.length = 0));
-    const colorOf: string[] = [];
+    const gridXs = ticks.map((t) => Math.round(Math.round(LABEL_W + timeToX(v, t)) * dpr) - Math.round(LABEL_W * dpr));
+    R.background("#ffffff", gridXs, "#eceff3", bandXs, "#9b6dd6", 0.18);
+    const pixelOfColor = this.pixelOfColor;
     const hi: number[] = [];
-    const edges: number[] = [];
     const labels: { x: number; y: number; text: string; color: string }[] = [];
     const highlight = this.shared.highlightG;
+    const used = new Uint8Array(64);
+    const minW = Math.max(1, Math.round(dpr));
+    const top = AXIS_H * dpr;
     for (let li = first; li < last; li++) {
       const lane = d.lanes[li]!;
       const box = this.boxes[li]!;
@@ -261,32 +264,33 @@ export class TimelineView {
       const by = box.y - sy;
       const hSmall = box.h * 0.45;
       const hFull = box.h - 3;
+      R.beginLane();
       forEachRun(lane, v, (x0, x1, kind, goid, merged) => {
         const small = kind === SpanKind.Sched || kind === SpanKind.Starting;
-        const h = small ? hSmall : hFull;
-        const y = by + (box.h - h) / 2;
         const w = Math.max(1, x1 - x0);
         const ci = colorIndex(kind, goid);
-        let arr = batches[ci];
-        if (arr === undefined) arr = batches[ci] = [];
-        if (colorOf[ci] === undefined) colorOf[ci] = spanColor(kind, goid);
-        arr.push(LABEL_W + x0, y, w, h);
-        if (highlight >= 0 && goid === highlight) hi.push(LABEL_W + x0, y, w, h);
-        if ((kind === SpanKind.Syscall || kind === SpanKind.Raw) && w >= 3) edges.push(LABEL_W + x0, y, w, 2);
-        if (merged === 1 && w > 34 && goid >= 0) labels.push({ x: LABEL_W + Math.max(x0, 0) + 3, y: by + box.h / 2, text: `G${goid}`, color: labelColor(colorOf[ci]!) });
+        let pc = pixelOfColor[ci];
+        if (pc === undefined) pc = pixelOfColor[ci] = colorPixels(spanColor(kind, goid));
+        used[ci] = 1;
+        const px0 = Math.round(x0 * dpr);
+        R.rect(px0, Math.max(px0 + minW, Math.round(x1 * dpr)), pc.fill, small, (kind === SpanKind.Syscall || kind === SpanKind.Raw) && w >= 3 ? pc.edge : pc.fill);
+        if (highlight >= 0 && goid === highlight) {
+          const h = small ? hSmall : hFull;
+          hi.push(LABEL_W + x0, by + (box.h - h) / 2, w, h);
+        }
+        if (merged === 1 && w > 34 && goid >= 0) labels.push({ x: LABEL_W + Math.max(x0, 0) + 3, y: by + box.h / 2, text: `G${goid}`, color: pc.label });
         model.rects++;
       });
+      const fullTop = Math.round((by + 1.5) * dpr - top);
+      const smallTop = Math.round((by + (box.h - hSmall) / 2) * dpr - top);
+      R.endLane({
+        full: [fullTop, Math.round((by + 1.5 + hFull) * dpr - top)],
+        edge: [fullTop, fullTop + Math.round(2 * dpr)],
+        small: [smallTop, Math.round((by + (box.h + hSmall) / 2) * dpr - top)],
+      });
     }
-    let colors = 0;
-    batches.forEach((a, ci) => {
-      if (a.length === 0) return;
-      colors++;
-      ctx.fillStyle = colorOf[ci]!;
-      for (let i = 0; i < a.length; i += 4) ctx.fillRect(a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!);
-    });
-    model.colors = colors;
-    ctx.fillStyle = "rgba(0,0,0,0.28)";
-    for (let i = 0; i < edges.length; i += 4) ctx.fillRect(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!);
+    ctx.putImageData(new ImageData(R.bytes, R.width, R.height), Math.round(LABEL_W * dpr), Math.round(top));
+    model.colors = used.reduce((n, u) => n + u, 0);
     if (highlight >= 0) {
       // Everything else fades; the goroutine's own spans stay and get an outline.
       ctx.fillStyle = "rgba(255,255,255,0.6)";
@@ -700,6 +704,12 @@ export class TimelineView {
     });
     return best;
   }
+}
+
+/** A fill colour's pixel, its syscall top edge (28 % black over it) and its label colour. */
+function colorPixels(fill: string): { fill: number; edge: number; label: string } {
+  const p = pixelOf(fill);
+  return { fill: p, edge: blend(p, "#000000", 0.28), label: labelColor(fill) };
 }
 
 /** The earliest t0 per block of flows, and its suffix minimum (see drawFlows). */

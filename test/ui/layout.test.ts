@@ -17,6 +17,7 @@ import { predict, traceSites } from "../../src/ui/whatif.js";
 import { profileFor } from "../../src/whatif.js";
 import { profileNames } from "../../src/profiles/index.js";
 import { contrast, goroutinePalette, kindColors, labelColor } from "../../src/ui/palette.js";
+import { blend, LaneRaster, pixelOf } from "../../src/ui/raster.js";
 
 const f64 = (a: number[]) => Float64Array.from(a);
 
@@ -503,5 +504,50 @@ describe("real traces in the UI's model (trace_import.ts) and the what-if (whati
     assert.match(p.label, /GOMAXPROCS=1 go1\.19 sysmon-retake/);
     assert.ok(p.metrics!.makespanNs > 0);
     if (sites.length > 0) assert.throws(() => predict(t, { type: "whatif", id: 1, name: "http", bytes: new ArrayBuffer(0), gomaxprocs: null, profile: "", policy: "", site: "no such site at all", factor: 2 }), /no syscall site contains/);
+  });
+});
+
+describe("lanes rasterized into a pixel buffer (raster.ts)", () => {
+  const rgba = (r: LaneRaster, x: number, y: number) => Array.from(r.bytes.subarray((y * r.width + x) * 4, (y * r.width + x) * 4 + 4));
+  test("pixels are RGBA bytes; blending is source-over", () => {
+    const r = new LaneRaster();
+    r.resize(4, 1);
+    r.background("#10ff80", [], "#000000", [], "#000000", 0);
+    assert.deepEqual(rgba(r, 0, 0), [0x10, 0xff, 0x80, 255]);
+    r.pixels[1] = blend(pixelOf("#ffffff"), "#9b6dd6", 0.18);
+    // 255·0.82 + 155·0.18 = 237, 255·0.82 + 109·0.18 = 228.7, 255·0.82 + 214·0.18 = 247.6
+    assert.deepEqual(rgba(r, 1, 0), [237, 229, 248, 255]);
+  });
+  test("background: grid columns, then bands blended over; every row starts as it", () => {
+    const r = new LaneRaster();
+    r.resize(10, 3);
+    r.background("#ffffff", [2, 5], "#eceff3", [4, 7], "#000000", 0.5);
+    assert.deepEqual(rgba(r, 0, 2), [255, 255, 255, 255]);
+    assert.deepEqual(rgba(r, 2, 1), [0xec, 0xef, 0xf3, 255]);
+    assert.deepEqual(rgba(r, 4, 0), [128, 128, 128, 255]);
+    assert.deepEqual(rgba(r, 5, 0), [118, 120, 122, 255], "grid under the band");
+    assert.deepEqual(rgba(r, 7, 0), [255, 255, 255, 255], "bands are [x0, x1)");
+  });
+  test("a lane: full-height spans on their rows, the top edge darker, half-height spans only in the middle band", () => {
+    const r = new LaneRaster();
+    r.resize(10, 12);
+    r.background("#ffffff", [], "#ffffff", [], "#000000", 0);
+    r.beginLane();
+    const sys = pixelOf("#f0a030");
+    r.rect(1, 4, sys, false, blend(sys, "#000000", 0.28));
+    r.rect(4, 6, pixelOf("#c9ced6"), true, pixelOf("#c9ced6"));
+    r.rect(8, 20, pixelOf("#1f5f8b"), false, pixelOf("#1f5f8b")); // clipped at the right
+    r.endLane({ full: [1, 11], edge: [1, 3], small: [4, 8] });
+    assert.deepEqual(rgba(r, 2, 0), [255, 255, 255, 255], "above the lane");
+    assert.deepEqual(rgba(r, 2, 1), [173, 115, 35, 255], "edge row: 28 % black over orange");
+    assert.deepEqual(rgba(r, 2, 5), [0xf0, 0xa0, 0x30, 255]);
+    assert.deepEqual(rgba(r, 2, 10), [0xf0, 0xa0, 0x30, 255]);
+    assert.deepEqual(rgba(r, 2, 11), [255, 255, 255, 255], "below the lane");
+    assert.deepEqual(rgba(r, 4, 2), [255, 255, 255, 255], "half-height span: not on the edge rows");
+    assert.deepEqual(rgba(r, 5, 3), [255, 255, 255, 255]);
+    assert.deepEqual(rgba(r, 5, 4), [0xc9, 0xce, 0xd6, 255]);
+    assert.deepEqual(rgba(r, 5, 8), [255, 255, 255, 255]);
+    assert.deepEqual(rgba(r, 9, 6), [0x1f, 0x5f, 0x8b, 255]);
+    assert.deepEqual(rgba(r, 6, 6), [255, 255, 255, 255], "a gap between spans");
   });
 });
