@@ -806,15 +806,14 @@ function resolveProfileStrings(d: Decoder): void {
 
 /** Resolves the string arguments of event i of `st` (UserLog's value is in the record itself). */
 function resolveStrings(st: EventStore, i: number, strings: Map<number, string>, logValue: string | undefined): void {
-  const str = (id: number): string => strings.get(id) ?? '';
   switch (st.code[i]) {
     case EvGoStartLabel:
     case EvUserTaskCreate:
     case EvUserRegion:
-      st.setSargs(i, [str(st.args[st.argOff[i]! + 2]!)]);
+      st.setSargs(i, [strings.get(st.args[st.argOff[i]! + 2]!) ?? '']);
       break;
     case EvUserLog:
-      st.setSargs(i, [str(st.args[st.argOff[i]! + 1]!), logValue ?? '']);
+      st.setSargs(i, [strings.get(st.args[st.argOff[i]! + 1]!) ?? '', logValue ?? '']);
       break;
   }
 }
