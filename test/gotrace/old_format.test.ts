@@ -92,6 +92,16 @@ test('old format: GoSysExit real ticks move the exit back; too early is rejected
   const t = readTrace(hex(base));
   const exit = t.events.find((e) => e.type === 'GoSysExit')!;
   assert.equal(exit.tsNs, 25536);
+  // A stable sort by ticks in which only the exit moved: it goes back to its time, between the
+  // ProcStop and the next ProcStart; on a tie it stays after the events it followed in the merge.
+  const order = (realTicksHex: string): string[] =>
+    readTrace(hex(MINIMAL_V1_HEX.replace('dd0401010200', `dd050101 02${realTicksHex}`))).events.map((e) => `${e.type}@${e.tsNs}`);
+  const head = ['ProcStart@0', 'Gomaxprocs@64', 'GoCreate@192', 'GoStart@320', 'GoSysCall@960'];
+  const tail = ['ProcStart@85056', 'GoStart@85184', 'GoEnd@85504', 'ProcStop@85568'];
+  assert.deepEqual(order('f80a'), [...head, 'GoSysBlock@20992', 'ProcStop@21056', 'GoSysExit@25536', ...tail]);
+  // 1330 ticks: the ProcStop's time (1329 is the GoSysBlock's; 64 ns per tick).
+  assert.deepEqual(order('b20a'), [...head, 'GoSysBlock@20992', 'ProcStop@21056', 'GoSysExit@21056', ...tail]);
+  assert.deepEqual(order('b10a'), [...head, 'GoSysBlock@20992', 'GoSysExit@20992', 'ProcStop@21056', ...tail]);
   // realticks 1200 is before the GoSysBlock at tick 1329.
   const bad = MINIMAL_V1_HEX.replace('dd0401010200', 'dd050101 02b009');
   assert.throws(() => readTrace(hex(bad)), (e: unknown) => e instanceof TraceError && /time stamps out of order/.test(e.message));
