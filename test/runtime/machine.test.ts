@@ -100,6 +100,20 @@ test("cost profiles carry the measured spreads; a malformed spread is a clear er
   assert.equal(bimodal.costs.futexWakeNs, undefined);
   assert.equal(bimodal.machine.futexWakeSpread, undefined);
   assert.match(String((bimodal.measured as Record<string, unknown>).futexWakeNs), /not written/);
+  // Measured at load 7: thread starts of 70–280 µs and of 2.5–3.8 ms in the same processes. The median
+  // is a thread start's; the slow mode is not, and its spread is not written.
+  const twoModes = costProfileFrom(
+    {
+      enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
+      sleepOverheadNs: [[1000, 66_760]], timerSlackNs: 50_000, ncpu: 2,
+      spawnNewNs: 142_521, spawnIdleNs: 89_132,
+      spawnNewQuantilesNs: { min: 79_000, p50: 142_521, p75: 2_862_000, p90: 3_836_000, p99: 3_848_000, max: 3_848_000 },
+    },
+    { goVersion: "go1.26", date: "2026-12-06" },
+  );
+  assert.equal(twoModes.costs.threadStartNs, 142_521 - 69_760);
+  assert.equal(twoModes.machine.threadStartSpread, undefined);
+  assert.match(String((twoModes.measured as Record<string, unknown>).threadStartSpread), /two modes/);
   assert.throws(
     () => parseCostProfile({ format: "gosched-costs/1", machine: { futexWakeSpread: [[0.5, 0], [0.2, 10]] } }, "costs.json"),
     /costs\.json: machine\.futexWakeSpread must be \[\[p, offsetNs\], …\] with p in \[0, 1\] and both ascending/,
