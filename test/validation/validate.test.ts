@@ -3,12 +3,12 @@
 // as distributions (10 seeds vs 5 processes). Every run prints its share of metric cells inside
 // tolerance and every miss with which half of the pass rule failed.
 //
-// What is asserted: no regression below a floor of 25 % of metric cells inside. The live figure
-// moves with the machine: one clean-clone CI run on this VM (2026-12-06, load average 2–5, other
-// work running beside it for part of the time) gave 57.1 / 44.9 / 34.7 / 55.1 % for Go 1.19 / 1.23
-// / 1.26 / 1.27, because the real measurements themselves move (docs/validation.md, "Where gosched
-// misses today"); the floor sits below that spread. Issue #14's goal is 90 %: it is not met, and
-// each run prints its figure. Raise the floor as the model improves; never lower it to pass.
+// What is asserted: no regression below a floor of 30 % of metric cells inside. The live figure
+// moves with the machine (docs/validation.md, "Where gosched misses today"): with the calibration
+// fixes and the kernel's previous-CPU rule (2026-12-06) one live run for Go 1.26 gave 63.3 % at load
+// average 4.9; before them, clean-clone runs gave 34.7–73.5 %, and a calibration taken under load
+// (bimodal spawn spreads) 42.9 %. Issue #14's goal is 90 %: it is not met, and each run prints its
+// figure. Raise the floor as the model improves; never lower it to pass.
 // About 1–2 min per toolchain. Without a toolchain the test is skipped with how to install it; it
 // never passes without having run.
 import assert from "node:assert/strict";
@@ -31,7 +31,7 @@ const toolchains = [
 const install = "install it with `sudo tools/install-go.sh` (Debian golang-1.19-go; golang-1.23-go from bookworm-backports; golang-1.26-go and golang-1.27-go from trixie-backports; plus gcc)";
 
 /** The regression floor (see the header): the share of metric cells that must stay inside. */
-const accuracyFloor = 0.25;
+const accuracyFloor = 0.30;
 
 interface Out {
   summary: Summary;
