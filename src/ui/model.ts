@@ -139,6 +139,8 @@ export interface TimelineData {
   readonly lanes: readonly Lane[];
   readonly arrows: { readonly time: Float64Array; readonly from: Int32Array; readonly to: Int32Array; readonly kind: Uint8Array };
   readonly marks: { readonly time: Float64Array; readonly lane: Int32Array; readonly kind: Uint8Array };
+  /** The marks' times grouped by lane·4 + kind (built in the worker: the timeline searches them per lane). */
+  readonly marksByLane: readonly { readonly key: number; readonly time: Float64Array }[];
   /** Stop-the-world bands. */
   readonly bands: { readonly start: Float64Array; readonly end: Float64Array };
   /** Wake-ups: from the lane that readied goroutine `goid` (at t0) to the lane it next ran on (t1). */
@@ -439,6 +441,7 @@ export class TimelineBuilder {
     const resolve = (key: number): number => (key >= 0 ? key : nP + (-1 - key));
     const lanes = [...this.pLanes.map((l) => l.build(endNs)), ...this.mLanes.map((l) => l.build(endNs))];
     for (const l of lanes) l.lod = buildLod(l, endNs);
+    const marks = { time: this.markTime.done(), lane: this.markLane.done().map(resolve), kind: this.markKind.done() };
     const from = this.arrowFrom.done().map(resolve);
     const to = this.arrowTo.done().map(resolve);
     const L = this.log;
@@ -452,7 +455,8 @@ export class TimelineBuilder {
       nP,
       lanes,
       arrows: { time: this.arrowTime.done(), from, to, kind: this.arrowKind.done() },
-      marks: { time: this.markTime.done(), lane: this.markLane.done().map(resolve), kind: this.markKind.done() },
+      marks,
+      marksByLane: groupMarks(marks),
       bands: { start: this.bandStart.done(), end: this.bandEnd.done() },
       flows: { t0: this.flowT0.done(), lane0: this.flowLane0.done().map(resolve), t1: this.flowT1.done(), lane1: this.flowLane1.done().map(resolve), goid: this.flowG.done() },
       stats: this.stats,
@@ -496,6 +500,22 @@ export class TimelineBuilder {
   }
 }
 
+/** Mark times grouped by lane·4 + kind, each in time order (the marks are). */
+function groupMarks(m: TimelineData["marks"]): { key: number; time: Float64Array }[] {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < m.time.length; i++) {
+    const key = m.lane[i]! * 4 + (m.kind[i]! & 3);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const groups = new Map<number, { key: number; time: Float64Array; n: number }>();
+  for (const [key, n] of counts) groups.set(key, { key, time: new Float64Array(n), n: 0 });
+  for (let i = 0; i < m.time.length; i++) {
+    const g = groups.get(m.lane[i]! * 4 + (m.kind[i]! & 3))!;
+    g.time[g.n++] = m.time[i]!;
+  }
+  return [...groups.values()].map((g) => ({ key: g.key, time: g.time }));
+}
+
 /** The typed arrays of a timeline, for postMessage's transfer list. */
 export function transferables(d: TimelineData): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -505,6 +525,7 @@ export function transferables(d: TimelineData): ArrayBuffer[] {
     for (const lv of l.lod ?? []) [lv.kinds, lv.goid].forEach(add);
   }
   [d.flows.t0, d.flows.lane0, d.flows.t1, d.flows.lane1, d.flows.goid].forEach(add);
+  for (const g of d.marksByLane) add(g.time);
   [d.arrows.time, d.arrows.from, d.arrows.to, d.arrows.kind, d.marks.time, d.marks.lane, d.marks.kind, d.bands.start, d.bands.end].forEach(add);
   const s = d.series;
   [s.time, s.threads, s.idleP, s.spinning, s.runqGlobal, s.runqLocal].forEach(add);

@@ -18,6 +18,8 @@ const GAP = 8;
 /** All wake-up flows are drawn while there is at most one per this many pixels (else counted). */
 const FLOW_PX = 12;
 const FLOW_BLOCK_BITS = 8;
+/** The arrow counts' font (zoomed out). */
+const COUNT_FONT = "9px system-ui, sans-serif";
 
 /** Shared between the timelines of a side by side, the charts and the step-through. */
 export interface SharedView {
@@ -80,6 +82,8 @@ export class TimelineView {
   private cssW = 800;
   private cssH = 300;
   private flowCache: { g: number; idx: number[] } = { g: -1, idx: [] };
+  /** Mark times per lane·4 + kind (sorted), for drawMarks. */
+  private marksByLane = new Map<number, Float64Array>();
   /** Per block of 2^FLOW_BLOCK_BITS flows: the earliest t0, and the earliest of it and all later blocks. */
   private flowBlocks: { min: Float64Array; suffixMin: Float64Array } = { min: new Float64Array(0), suffixMin: new Float64Array(0) };
   data: TimelineData | null = null;
@@ -140,6 +144,7 @@ export class TimelineView {
     this.selected = null;
     this.flowCache = { g: -1, idx: [] };
     this.flowBlocks = flowBlocks(d?.flows.t0 ?? new Float64Array(0));
+    this.marksByLane = new Map((d?.marksByLane ?? []).map((g) => [g.key, g.time]));
     this.boxes = d === null ? [] : layoutLanes(d.lanes.map((l) => l.kind), AXIS_H + 2, LANE_H, GAP);
     this.scroller.scrollTop = 0;
     this.resize();
@@ -310,7 +315,7 @@ export class TimelineView {
       ctx.drawImage(sprite, l.x, l.y - sprite.height / this.dpr / 2, sprite.width / this.dpr, sprite.height / this.dpr);
     }
     part("labels");
-    this.drawMarks(ctx, d, v, first, last, model);
+    this.drawMarks(ctx, v, first, last, model);
     part("marks");
     this.drawArrows(ctx, d, v, first, last, model);
     part("arrows");
@@ -365,28 +370,32 @@ export class TimelineView {
     this.drawOverlay();
   }
 
-  /** sysmon wake-ups and thread creations: one per lane, kind and pixel column. */
-  private drawMarks(ctx: CanvasRenderingContext2D, d: TimelineData, v: Viewport, first: number, last: number, model: FrameModel): void {
+  /**
+   * sysmon wake-ups and thread creations: one per lane, kind and pixel column. Each visible lane's
+   * marks of a kind are searched column by column (marksByLane), so a zoomed-out frame costs
+   * O(width · log n), not the number of marks in view.
+   */
+  private drawMarks(ctx: CanvasRenderingContext2D, v: Viewport, first: number, last: number, model: FrameModel): void {
     const nsPerPx = (v.t1 - v.t0) / v.width;
-    const seen = new Int32Array(d.lanes.length * 4).fill(-1); // lane·4+kind → last column drawn
     const sy = this.scrollY;
     const ticks: number[] = [];
     const grey: number[] = [];
     const tris: number[] = [];
-    for (let i = lowerBound(d.marks.time, v.t0); i < d.marks.time.length && d.marks.time[i]! < v.t1; i++) {
-      const li = d.marks.lane[i]!;
-      if (li < first || li >= last) continue;
-      const k = d.marks.kind[i]!;
-      const col = Math.floor((d.marks.time[i]! - v.t0) / nsPerPx);
-      const key = li * 4 + (k & 3);
-      if (seen[key] === col) continue;
-      seen[key] = col;
+    for (let li = first; li < last; li++) {
       const box = this.boxes[li]!;
-      const x = LABEL_W + col;
       const y = box.y - sy;
-      if (k === MarkKind.ThreadCreate) tris.push(x, y);
-      else (k === MarkKind.SysmonWake ? ticks : grey).push(x, y + 3, box.h - 6);
-      model.marks.push({ x: col, lane: li, kind: k });
+      for (let k = 1; k <= 3; k++) {
+        const times = this.marksByLane.get(li * 4 + k);
+        if (times === undefined) continue;
+        for (let i = lowerBound(times, v.t0); i < times.length && times[i]! < v.t1; ) {
+          const col = Math.floor((times[i]! - v.t0) / nsPerPx);
+          const x = LABEL_W + col;
+          if (k === MarkKind.ThreadCreate) tris.push(x, y);
+          else (k === MarkKind.SysmonWake ? ticks : grey).push(x, y + 3, box.h - 6);
+          model.marks.push({ x: col, lane: li, kind: k });
+          i = lowerBound(times, v.t0 + (col + 1) * nsPerPx, i + 1);
+        }
+      }
     }
     for (const [arr, color] of [
       [ticks, "#3b5bdb"],
@@ -450,7 +459,9 @@ export class TimelineView {
           }
         }
       }
-      // Counts where there is room: per lane, bins merged into runs of 48 px.
+      // Counts where there is room: per lane, bins merged into runs of 48 px. The numbers are
+      // cached sprites (text shaped once), their white boxes one batch.
+      const tags: { x: number; y: number; sprite: HTMLCanvasElement }[] = [];
       for (const [k, c] of counts) {
         for (let li = first; li < last; li++) {
           const box = this.boxes[li]!;
@@ -458,14 +469,14 @@ export class TimelineView {
             let n = 0;
             for (let j = b; j < Math.min(nBins, b + 6); j++) n += c[li * nBins + j]!;
             if (n < 2) continue;
-            const label = `${k === ArrowKind.Retake ? "⤓" : "→"}${n}`;
-            ctx.fillStyle = "rgba(255,255,255,0.85)";
-            ctx.fillRect(LABEL_W + b * BIN, box.y - sy + 3, ctx.measureText(label).width + 3, 10);
-            ctx.fillStyle = arrowColors[k] ?? "#000";
-            ctx.fillText(label, LABEL_W + b * BIN + 1, box.y - sy + 4);
+            const sprite = this.labels.get(`${k === ArrowKind.Retake ? "⤓" : "→"}${n}`, arrowColors[k] ?? "#000000", this.dpr, COUNT_FONT, 10);
+            tags.push({ x: LABEL_W + b * BIN, y: box.y - sy + 3, sprite });
           }
         }
       }
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      for (const t of tags) ctx.fillRect(t.x, t.y, t.sprite.width / this.dpr + 1, 10);
+      for (const t of tags) ctx.drawImage(t.sprite, t.x + 1, t.y, t.sprite.width / this.dpr, t.sprite.height / this.dpr);
       ctx.textBaseline = "middle";
       return;
     }
@@ -729,24 +740,23 @@ function flowBlocks(t0: Float64Array): { min: Float64Array; suffixMin: Float64Ar
 /** Small canvases with a label's text, one per (text, colour, scale), reused frame after frame. */
 class LabelSprites {
   private readonly cache = new Map<string, HTMLCanvasElement>();
-  get(text: string, color: string, dpr: number): HTMLCanvasElement {
-    const key = `${text}|${color}|${dpr}`;
+  get(text: string, color: string, dpr: number, font = "11px system-ui, sans-serif", height = 14): HTMLCanvasElement {
+    const key = `${text}|${color}|${dpr}|${font}`;
     let c = this.cache.get(key);
     if (c === undefined) {
       if (this.cache.size > 4096) this.cache.clear();
       c = document.createElement("canvas");
-      const font = "11px system-ui, sans-serif";
       const m = c.getContext("2d")!;
       m.font = font;
       const w = Math.ceil(m.measureText(text).width) + 2;
       c.width = Math.ceil(w * dpr);
-      c.height = Math.ceil(14 * dpr);
+      c.height = Math.ceil(height * dpr);
       const ctx = c.getContext("2d")!;
       ctx.scale(dpr, dpr);
       ctx.font = font;
       ctx.textBaseline = "middle";
       ctx.fillStyle = color;
-      ctx.fillText(text, 0, 7);
+      ctx.fillText(text, 0, height / 2);
       this.cache.set(key, c);
     }
     return c;

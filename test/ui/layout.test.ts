@@ -243,6 +243,17 @@ describe("the recorder on the default scenario", () => {
     assert.equal(Array.from(d.marks.kind).filter((k) => k === MarkKind.SysmonWake).length, sys.metrics.sysmon.wakeups);
   });
 
+  test("marks grouped by lane and kind (what the timeline searches per lane) hold every mark, in time order", () => {
+    const m = sys.data.marks;
+    const want = new Map<number, number[]>();
+    for (let i = 0; i < m.time.length; i++) {
+      const key = m.lane[i]! * 4 + m.kind[i]!;
+      want.set(key, [...(want.get(key) ?? []), m.time[i]!]);
+    }
+    assert.deepEqual(new Map(sys.data.marksByLane.map((g) => [g.key, Array.from(g.time)])), want);
+    assert.ok(want.size >= 2, "sysmon wake-ups and thread creations");
+  });
+
   test("Syscall leaves Ps in _Psyscall; RawSyscall keeps them running the call", () => {
     const kinds = (d: TimelineData, laneKind: "P" | "M") => new Set(d.lanes.filter((l) => l.kind === laneKind).flatMap((l) => Array.from(l.kinds)));
     assert.ok(kinds(sys.data, "P").has(SpanKind.Syscall));
