@@ -4,7 +4,6 @@
 // This module is part of the core: no `node:*` imports, input is a Uint8Array.
 
 import { GoschedError } from '../base/errors.js';
-import type { EventStore } from './event_store.js';
 
 /**
  * Error thrown for any malformed trace input, or a valid header of a version this reader does not
@@ -200,10 +199,11 @@ export interface ParsedTrace {
   readonly ticksPerSec: number;
   /**
    * Events in Go's consistent order; `tsNs` is relative to the trace start.
-   * A lazy read-only array: each access creates a new TraceEvent. Old format:
-   * over `store`; new format: decoded again from `bytes` on each walk (no
-   * per-event storage). Walk it in order (for…of, Array methods); positions far
-   * behind the last one read make the new format start again from the beginning.
+   * A lazy read-only array: each access creates a new TraceEvent, decoded again
+   * from `bytes` on each walk (nothing is stored per event but, in the old
+   * format, a byte saying which P's list it came from). Walk it in order
+   * (for…of, Array methods); positions far behind the last one read start a
+   * new walk from the beginning.
    */
   readonly events: TraceEvent[];
   /** Old format: the global string table. New format: the union over generations is NOT kept; see `generations`. */
@@ -214,10 +214,8 @@ export interface ParsedTrace {
   readonly generations: readonly GenerationInfo[];
   /** New format: absolute trace-clock time (ns) that `tsNs` 0 corresponds to. */
   readonly startNs: number;
-  /** The input bytes (kept for dumping). */
+  /** The input bytes (kept for dumping, and decoded again on each walk of `events`). */
   readonly bytes: Uint8Array;
-  /** Old format: the columns behind `events` (`events` creates a TraceEvent per access). New format: absent. */
-  readonly store?: EventStore;
 }
 
 type Decoder = { decode(b: Uint8Array): string };
