@@ -1,6 +1,10 @@
 // The metrics report, computed from runtime events alone (names as in docs/cli.md and docs/validation-programs.md, the same that
 // the validation suite reads from real Go programs).
-import { build, type Histogram } from "hdr-histogram-js";
+import type { Histogram } from "hdr-histogram-js";
+// The histogram class alone: hdr-histogram-js's main entry also loads its WebAssembly build, log
+// reader and writer and pako (44 files), and the log writer creates an Intl.NumberFormat at load —
+// ICU's first use, ~35 ms of every start-up on this machine.
+import * as int32HistogramModule from "hdr-histogram-js/dist/Int32Histogram.js";
 import { _Grunnable, _Grunning } from "../runtime/runtime2.js";
 import type { Observer, RuntimeEvent } from "../runtime/events.js";
 
@@ -43,8 +47,17 @@ export interface Metrics {
   readonly gc: { readonly cycles: number; readonly forced: number; readonly stwTotalNs: number };
 }
 
-function histogram(): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 44, numberOfSignificantValueDigits: 3 });
+type HistogramClass = new (lowestDiscernibleValue: number, highestTrackableValue: number, numberOfSignificantValueDigits: number) => Histogram;
+// A CommonJS module with exports.default: Node's ESM import gives its exports object as the default,
+// the web UI's bundler gives exports.default itself.
+const int32Default = (int32HistogramModule as { default: unknown }).default;
+const Int32Histogram = (typeof int32Default === "function" ? int32Default : (int32Default as { default: unknown }).default) as HistogramClass;
+
+/** What hdr-histogram-js's build({ lowestDiscernibleValue: 1, highestTrackableValue: 2^44, 3 digits }) makes: an Int32Histogram (its default 32-bit buckets) that resizes. */
+export function latencyHistogram(): Histogram {
+  const h = new Int32Histogram(1, 2 ** 44, 3);
+  h.autoResize = true;
+  return h;
 }
 
 function summarize(h: Histogram): LatencySummary {
@@ -83,8 +96,8 @@ export class MetricsObserver implements Observer {
   private readonly syscallSince = new Map<number, number>();
   private readonly busySince: number[];
   private busyTotalNs = 0;
-  private readonly sched = histogram();
-  private readonly syscall = histogram();
+  private readonly sched = latencyHistogram();
+  private readonly syscall = latencyHistogram();
 
   constructor(private readonly gomaxprocs: number) {
     this.busySince = new Array<number>(gomaxprocs).fill(-1);
