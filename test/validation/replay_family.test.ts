@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { loadGoRunner } from "../../src/cli/validate.js";
 import { readTrace } from "../../src/gotrace/reader.js";
 import { deriveWorkload } from "../../src/gotrace/replay.js";
-import { formatReplayMarkdown, judgeReplayMetric, replayPairs, type PairResult } from "../../src/validation/replay_family.js";
+import { formatReplayMarkdown, gapOf, judgeReplayMetric, replayGaps, replayPairs, type PairResult } from "../../src/validation/replay_family.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const bin = resolve(repo, "bin/gosched.js");
@@ -41,6 +41,26 @@ test("replay goal bands: makespan ±15 %, threads ±20 %, lost P ±20 % or ±3",
     { id: "x", trace: "T", change: "GOMAXPROCS 2 → 4", realRuns: 3, traces: 1, seeds: 2, pass: true, skipped: null, gap: null, metrics: [judgeReplayMetric("makespanNs", [2e6], [2.1e6, 2e6, 2.5e6])] },
   ]);
   assert.match(md, /\| T \| GOMAXPROCS 2 → 4 \| makespan \| 2\.0 ms \| 2\.1 ms \[2\.0 ms–2\.5 ms\] \| -5 % \| ok \|/);
+});
+
+test("replay gaps: each names existing pairs and a judged metric with a reason; a miss is excused only if every missed metric has one", () => {
+  const ids = new Set(replayPairs().map((p) => p.id));
+  for (const g of replayGaps) {
+    for (const id of g.pairs) assert.ok(ids.has(id), `gap for unknown pair ${id}`);
+    assert.ok(["makespanNs", "threadsPeak", "syscalls.lostP"].includes(g.metric), g.metric);
+    assert.ok(g.reason.length > 40, "a reason, not a label");
+  }
+  const g = replayGaps[0]!;
+  const pair = g.pairs[0]!;
+  const miss = judgeReplayMetric(g.metric, [1e9], [1, 1, 1]);
+  assert.equal(miss.verdict, "MISS");
+  const unlisted = ["makespanNs", "threadsPeak", "syscalls.lostP"].find((k) => !replayGaps.some((x) => x.metric === k && x.pairs.includes(pair)))!;
+  const otherMiss = judgeReplayMetric(unlisted, [1e9], [1, 1, 1]);
+  const ok = judgeReplayMetric(unlisted, [1], [1, 1, 1]);
+  assert.ok(gapOf(pair, [miss, ok])?.includes(g.reason), "a listed miss is excused with its reason");
+  assert.equal(gapOf(pair, [miss, otherMiss]), null, "an unlisted miss beside it is not");
+  assert.equal(gapOf("no such pair", [miss]), null);
+  assert.equal(gapOf(pair, [ok]), null, "nothing missed: no gap");
 });
 
 test("validate --family replay --quick: predictions from real Go 1.23 traces", { timeout: 10 * 60_000 }, (t) => {
