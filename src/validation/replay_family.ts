@@ -83,10 +83,16 @@ export const replayGaps: readonly ReplayGap[] = [
       "replay derivation: the trace's happens-before edges keep which worker took which item (a channel hands items to whichever worker is free; the trace does not name channels), so the busiest worker of trace A bounds the what-if — the 1-P trace's workers took 23–76 items (mean 50); its what-if needs 41 ms even at GOMAXPROCS 64 (no P contention) against 20 ms real at 8, and a 2-P trace's 29 ms at 64 against 24 ms real at 4",
   },
   {
-    pairs: ["pool 1→8"],
+    pairs: ["pool 1→8", "pipeline 1→8"],
     metric: "syscalls.lostP",
     reason:
-      "replay derivation, the same edges: from the 1-P trace fewer workers are runnable at once at 8 Ps, Ps stay idle, and sysmon does not retake a P in a syscall while one is idle (proc.go retake) — 120–418 lost against 740 real; a trace taken at 8 and replayed at 8 loses 646–673 against its own 651 (the model is right when the concurrency is)",
+      "replay derivation, the same edges: from a 1-P trace fewer goroutines are runnable at once at 8 Ps, Ps stay idle, and sysmon does not retake a P in a syscall while one is idle (proc.go retake) — pool: 120–418 lost against 670–770 real, pipeline: 3–32 against 34–139; a trace taken at 8 and replayed at 8 loses 646–673 against its own 651 (pool) and 38–101 against its own 71 (pipeline): the model is right when the concurrency is",
+  },
+  {
+    pairs: ["pool 1→8"],
+    metric: "threadsPeak",
+    reason:
+      "replay derivation, the same edges: fewer workers in syscalls at once need fewer Ms — 17–18 threads from the 1-P trace against 22–23 real; a pool trace taken at 8 and replayed at 8 peaks at 21–23 threads against its own 23",
   },
 ];
 
