@@ -32,6 +32,8 @@ export class ChartsView {
   data: readonly TimelineData[] = [];
   /** Per run, the x (CSS px, plot coordinates) where its lines stopped in the last frame. */
   lineEnds: number[] = [];
+  /** The overlay canvas is clear (drawOverlay skips it while there is nothing to draw). */
+  private overlayEmpty = false;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -130,6 +132,10 @@ export class ChartsView {
   }
 
   drawOverlay(): void {
+    // Nothing to show and nothing shown: leave the canvas alone (no new frame of its layer).
+    const empty = this.data.length === 0 || (this.shared.range === null && this.shared.cursorNs < 0 && this.shared.hoverNs < 0);
+    if (empty && this.overlayEmpty) return;
+    this.overlayEmpty = empty;
     const ctx = this.overlay.getContext("2d");
     if (ctx === null) return;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);

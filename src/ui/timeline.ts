@@ -93,6 +93,8 @@ export class TimelineView {
   /** The last frame's drawing, for tests. */
   frame: FrameModel | null = null;
   private readonly labels = new LabelSprites();
+  /** The overlay canvas is clear (drawOverlay skips it while there is nothing to draw). */
+  private overlayEmpty = false;
   /** The lanes' pixel buffer, reused across frames. */
   private readonly raster = new LaneRaster();
   /** Per colour index: its pixel, its darker top edge (syscalls), its label colour. */
@@ -594,6 +596,11 @@ export class TimelineView {
 
   /** The overlay: cursor, hover guide, selected range, selected slice. Cheap; redrawn on mouse moves. */
   drawOverlay(): void {
+    // Nothing to show and nothing shown: leave the canvas alone (a cleared canvas is still a new
+    // frame of its layer for the compositor, every frame of a zoom).
+    const empty = this.data === null || (this.shared.range === null && this.selected === null && this.shared.cursorNs < 0 && this.shared.hoverNs < 0);
+    if (empty && this.overlayEmpty) return;
+    this.overlayEmpty = empty;
     const ctx = this.overlay.getContext("2d");
     if (ctx === null) return;
     const H = this.cssH;
