@@ -152,14 +152,14 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
 }
 
 /**
- * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer with soft expiry softDelayNs from
- * now and hard expiry slackNs later; its interrupt comes at the hard expiry, then the thread is
+ * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer whose interrupt comes at its hard
+ * expiry, hardDelayNs from now (machine.ts sleepHardNs: soft expiry + slack); then the thread is
  * runnable after wakeLatencyNs, runs workNs, then its event.
  */
-export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, slackNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
+export function kSleepTimer(rt: Runtime, t: KThread, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
   setStep(t, kind, target, token);
   t.timed = true;
-  t.sleepNs = softDelayNs + slackNs;
+  t.sleepNs = hardDelayNs;
   t.wakeLatencyNs = wakeLatencyNs;
   t.wakeWorkNs = workNs;
   t.gen++;

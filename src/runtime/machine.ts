@@ -17,12 +17,13 @@ export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number
 
 /**
  * A timed sleep as the kernel runs it (hrtimer with the thread's timer slack): the timer's soft
- * expiry is request + the measured extra of long sleeps; its hard expiry, when the interrupt fires it
- * (kernel.ts), is timerSlackNs later; after it the thread is runnable after a drawn wake-up latency
- * (sleepWakeLatencyNs). The sum is sleepNs's: request + extra + slack + base overhead + spread.
+ * expiry is request + the measured extra of long sleeps; its interrupt comes at the hard expiry,
+ * timerSlackNs later (kernel.ts: no coalescing across threads). This is the delay to that hard expiry;
+ * after it the thread is runnable after a drawn wake-up latency (sleepWakeLatencyNs). The sum is
+ * sleepNs's: request + extra + slack + base overhead + spread.
  */
-export function sleepSoftNs(m: Machine, requestNs: number): number {
-  return sleepActualNs(m, requestNs) - m.timerSlackNs - m.sleepBaseOverheadNs;
+export function sleepHardNs(m: Machine, requestNs: number): number {
+  return sleepActualNs(m, requestNs) - m.sleepBaseOverheadNs;
 }
 
 /** The wake-up latency after a sleep's timer fired: the base overhead + the sleep spread. */
