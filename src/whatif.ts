@@ -7,7 +7,7 @@
 import { GoschedError } from "./base/errors.js";
 import { maxDurationNs } from "./base/limits.js";
 import type { ParsedTrace } from "./gotrace/common.js";
-import { deriveWorkload, scaleSite, type DerivedWorkload } from "./gotrace/replay.js";
+import { actionLists, deriveWorkload, scaleSite, type DerivedWorkload } from "./gotrace/replay.js";
 import { profileNames } from "./profiles/index.js";
 import type { ProfileName } from "./runtime/config.js";
 import type { Observer, RuntimeEvent } from "./runtime/events.js";
@@ -100,6 +100,11 @@ export function checkProfile(p: string): ProfileName {
   return p as ProfileName;
 }
 
+/** A replay with consumer pools that deadlocked. */
+const deadlocked = (sim: Simulation, w: DerivedWorkload): boolean => w.pools.length > 0 && sim.result.stoppedBy === "deadlock";
+
+const withNote = (w: DerivedWorkload, note: string): DerivedWorkload => ({ ...w, notes: [...w.notes, note] });
+
 function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, policy: string, seed: number, check = false, observers: readonly ObserverSpec[] = []): Simulation {
   const { main } = buildReplayPrograms(w);
   // A traced GC cycle's mark phase lasts what the trace's cycles lasted (median GCBegin → GCEnd).
@@ -108,22 +113,38 @@ function runReplay(w: DerivedWorkload, gomaxprocs: number, profile: string, poli
   return simulate(opts as Parameters<typeof simulate>[0]);
 }
 
-/** Derives the workload, replays it with the trace's settings and, with overrides, again with them. */
-export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResult {
-  const base = deriveWorkload(t);
-  // Check the what-if's site names before any simulation runs.
-  const w = deriveWorkload(t);
+/** The workload with the what-if's call sites scaled; the scaled sites in words. */
+function scaledWorkload(t: ParsedTrace, o: ReplayOverrides, pools: boolean): { readonly w: DerivedWorkload; readonly scaled: string[] } {
+  const w = deriveWorkload(t, { pools });
   const scaled: string[] = [];
   for (const [site, factor] of o.scaleSites ?? []) {
     const n = scaleSite(w, site, factor);
     if (n === 0) throw new GoschedError("OPTION_INVALID", `--scale-site ${site}=${factor}: no syscall site contains "${site}"; sites: ${[...w.sites.keys()].join("; ")}`);
     scaled.push(`${site}×${factor} (${n} calls)`);
   }
+  return { w, scaled };
+}
+
+const UNPOOLED_NOTE = "the replay with consumer pools deadlocked (an item waited for a wake-up its reordering withheld): replayed with each goroutine's own traced work instead.";
+
+/**
+ * Derives the workload, replays it with the trace's settings and, with overrides, again with them.
+ * A replay whose consumer pools (gotrace/replay.ts poolConsumers) deadlock runs again without them.
+ */
+export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResult {
+  let base = deriveWorkload(t);
+  // Check the what-if's site names before any simulation runs.
+  let { w, scaled } = scaledWorkload(t, o, true);
   const gmp = base.trace.gomaxprocs > 0 ? base.trace.gomaxprocs : 1;
   const profile = profileFor(t.version);
   const seed = o.seed ?? 1;
-  const baseSites = new SiteLatency();
-  const baseline = runReplay(base, gmp, profile, "sysmon-retake", seed, o.check, [baseSites, ...(o.baselineObservers ?? [])]);
+  let baseSites = new SiteLatency();
+  let baseline = runReplay(base, gmp, profile, "sysmon-retake", seed, o.check, [baseSites, ...(o.baselineObservers ?? [])]);
+  if (deadlocked(baseline, base)) {
+    base = withNote(deriveWorkload(t, { pools: false }), UNPOOLED_NOTE);
+    baseSites = new SiteLatency();
+    baseline = runReplay(base, gmp, profile, "sysmon-retake", seed, o.check, [baseSites, ...(o.baselineObservers ?? [])]);
+  }
   const m = baseline.metrics;
   const tr = base.trace;
   const rel = (a: number, b: number | null) => (b === null || b === 0 ? null : (a - b) / b);
@@ -160,11 +181,17 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
   const whatIfProfile = o.profile === "auto" ? undefined : o.profile;
   const overridden = o.gomaxprocs !== undefined || whatIfProfile !== undefined || o.policy !== undefined || (o.scaleSites?.length ?? 0) > 0;
   let whatIf: Simulation | null = null;
-  const whatIfSites = new SiteLatency();
+  let whatIfSites = new SiteLatency();
   let whatIfSettings: ReplayResult["whatIfSettings"] = null;
   if (overridden) {
     const s = { gomaxprocs: o.gomaxprocs ?? gmp, profile: whatIfProfile ?? profile, policy: o.policy ?? "sysmon-retake" };
     whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check, [whatIfSites, ...(o.whatIfObservers ?? [])]);
+    if (deadlocked(whatIf, w)) {
+      ({ w, scaled } = scaledWorkload(t, o, false));
+      whatIfSites = new SiteLatency();
+      whatIf = runReplay(w, s.gomaxprocs, s.profile, s.policy, seed, o.check, [whatIfSites, ...(o.whatIfObservers ?? [])]);
+      if (!base.notes.includes(UNPOOLED_NOTE)) base = withNote(base, `what-if: ${UNPOOLED_NOTE}`);
+    }
     whatIfSettings = { ...s, scaled };
   }
   const siteLatency = siteLatencyRows(base, baseSites, whatIf !== null ? whatIfSites : null);
@@ -214,8 +241,8 @@ function quantileOf(values: readonly number[], q: number): number | null {
  */
 function siteLatencyRows(w: DerivedWorkload, replay: SiteLatency, whatIf: SiteLatency | null): SiteLatencyRow[] {
   const timed = new Map<string, number[]>();
-  for (const g of w.goroutines) {
-    for (const a of g.actions) {
+  for (const acts of actionLists(w)) {
+    for (const a of acts) {
       if (a.a !== "syscall" || !a.timed) continue;
       let xs = timed.get(a.site);
       if (xs === undefined) timed.set(a.site, (xs = []));

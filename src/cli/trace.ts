@@ -15,6 +15,7 @@ import { formatReport } from "../observers/report.js";
 import { out } from "./common.js";
 import { addOptions, exitCodes, subcommandTable } from "./options.js";
 import { runJson } from "./simulation.js";
+import { actionLists } from "../gotrace/replay.js";
 import { checkProfile, replayTrace, type ReplayResult } from "../whatif.js";
 
 /**
@@ -52,7 +53,7 @@ function fmtCell(metric: string, v: number | null): string {
 export function formatReplay(r: ReplayResult, file: string): string {
   const w = r.workload;
   const lines: string[] = [];
-  const nOps = w.goroutines.reduce((s, g) => s + g.actions.length, 0);
+  const nOps = actionLists(w).reduce((s, acts) => s + acts.length, 0);
   lines.push(`${file}: go 1.${w.version - 1000} trace (${w.format} format); replaying ${w.goroutines.length} goroutines, ${nOps} actions, ${w.edges.size} wake edges`);
   const b = r.baselineSettings;
   lines.push(`trace's own settings: GOMAXPROCS=${b.gomaxprocs} profile=${b.profile} policy=${b.policy}`);
@@ -143,6 +144,7 @@ export function replayCommand(file: string, o: TraceCliOptions): number {
           trace: w.trace,
           goroutines: w.goroutines.length,
           edges: w.edges.size,
+          pools: w.pools.map((p) => ({ func: p.func, members: p.members.length, items: p.items.length, anchor: p.anchor })),
           baselineSettings: r.baselineSettings,
           comparison: r.comparison,
           replay: runJson("replay", null, r.baseline),

@@ -31,10 +31,15 @@ export type Action =
   /** `via`: how the call entered the runtime, from its stack — a cgo call (runtime.cgocall) or syscall.Syscall & co. */
   | { readonly a: 'syscall'; ns: number; readonly site: string; readonly via: 'syscall' | 'cgo'; lostP: boolean; timed: boolean }
   | { readonly a: 'go'; readonly g: number }
-  /** Wake goroutine g (the other end of its `wait`). */
-  | { readonly a: 'wake'; readonly g: number }
-  /** Wait until goroutine `from` wakes this one. */
-  | { readonly a: 'wait'; readonly from: number }
+  /**
+   * Wake goroutine g (the other end of its `wait`). `chan`: the replay channel's key,
+   * `${waker}>${wakee}` with a consumer pool's id for its members (poolConsumers).
+   */
+  | { readonly a: 'wake'; readonly g: number; chan: string }
+  /** Wait until goroutine `from` wakes this one (through `chan`, as for `wake`). */
+  | { readonly a: 'wait'; readonly from: number; chan: string }
+  /** A consumer pool's member takes the pool's items, one at a time, until none is left (poolConsumers). */
+  | { readonly a: 'pool'; readonly pool: string }
   | { readonly a: 'sleep'; readonly ns: number }
   | { readonly a: 'yield' }
   /** A GC cycle starts here: runtime.GC() (`wait`: the goroutine waits for the cycle) or an allocation. */
@@ -76,8 +81,10 @@ export interface DerivedWorkload {
   readonly goroutines: readonly DerivedGoroutine[];
   /** The trace's own figures to compare a replay with. */
   readonly trace: TraceFigures;
-  /** Wake edges per (waker, wakee) pair: `${from}>${to}` → count. */
+  /** The replay's wake channels (a wake action's `chan`: `${waker}>${wakee}`, pools by their id) → wake-ups. */
   readonly edges: ReadonlyMap<string, number>;
+  /** Goroutines replayed as consumers of one channel (poolConsumers). */
+  readonly pools: readonly ConsumerPool[];
   /** Call sites of the syscalls with their counts (for --scale-site). */
   readonly sites: ReadonlyMap<string, number>;
   /** GC cycles in the trace and their median duration (GCBegin → GCEnd), or null without any. */
@@ -111,6 +118,8 @@ interface Gs {
   loc: string;
   /** The current block is a network wait (netpoller). */
   blockedNet: boolean;
+  /** The current block's channel-receive site (recvSiteOf), or null. */
+  blockRecv: string | null;
   /** Start of the latest syscall (a network wait's failed read attempt). */
   sysBeginAt: number;
   /** The running burst so far (across preemptions) and its compute action. */
@@ -165,19 +174,33 @@ const BURST_MIN_EXCESS_NS = 50_000;
 /** A writer is a reader's peer if it wrote during at least this share of the reader's network waits. */
 const PEER_MIN_SHARE = 0.8;
 
-export function deriveWorkload(t: ParsedTrace): DerivedWorkload {
+/**
+ * `pools: false` replays every goroutine with exactly the work it did in the trace (no consumer
+ * pools, see poolConsumers): the fallback when a pooled replay deadlocks.
+ */
+export function deriveWorkload(t: ParsedTrace, o: { readonly pools?: boolean } = {}): DerivedWorkload {
   const { steps, facts, stacks } = traceSteps(t);
   const b = new WorkloadBuilder(t.format === 'new', facts.firstNs, stacks);
   for (const st of steps) b.step(st);
-  return b.finish(t, facts);
+  return b.finish(t, facts, o.pools ?? true);
 }
 
 type SyscallAction = Extract<Action, { a: 'syscall' }>;
+type WakeAction = Extract<Action, { a: 'wake' }>;
+type WaitAction = Extract<Action, { a: 'wait' }>;
+
+/** A wait that another goroutine ended: by whom, and its wake action. */
+interface WaitInfo {
+  readonly waker: number;
+  readonly wake: WakeAction;
+}
+
+/** Go's channel receive (`<-c`, `v, ok := <-c` and `for range c`); a simulator-written trace prefixes `main.`. */
+const CHANRECV = /(^|\.)runtime\.chanrecv[12]?$/;
 
 /** Turns the steps of a trace into each goroutine's actions, one step at a time. */
 class WorkloadBuilder {
   private readonly gs = new Map<number, Gs>();
-  private readonly edges = new Map<string, number>();
   private readonly sites = new Map<string, number>();
   /** Goroutines in the order first seen. */
   private order = 0;
@@ -193,6 +216,15 @@ class WorkloadBuilder {
   private readonly fdWrites: FdWrite[] = [];
   private readonly netWaits: NetWait[] = [];
   private readonly locs = new Map<number, string>();
+  /** When each action began (trace time, ns): orders a consumer pool's items. */
+  private readonly at = new Map<Action, number>();
+  /** The waits a goroutine ended, with their waker. */
+  private readonly waits = new Map<WaitAction, WaitInfo>();
+  /**
+   * Channel receives the trace shows, by their site: a wait blocked receiving, and a wake made by
+   * a receive (it took from a full channel and readied a blocked sender).
+   */
+  private readonly recvs = new Map<Action, string>();
 
   constructor(
     private readonly isNew: boolean,
@@ -223,14 +255,14 @@ class WorkloadBuilder {
         const s = this.gs.get(st.g);
         if (s === undefined) break;
         this.flush(s, st.t, st.yield ? 'yield' : 'preempt');
-        if (st.yield) s.actions.push({ a: 'yield' });
+        if (st.yield) this.push(s, { a: 'yield' }, st.t);
         s.running = false;
         break;
       }
       case 'block': {
         const s = this.gs.get(st.g) ?? this.get(st.g, st.t, true, 'running');
         this.flush(s, st.t, this.locOf(st.stack, `block ${st.reason}`));
-        this.block(s, st.t, st.sleep, st.reason === 'network');
+        this.block(s, st.t, st.sleep, st.reason, st.stack);
         break;
       }
       case 'unblock':
@@ -271,15 +303,18 @@ class WorkloadBuilder {
   }
 
   /** The end: running goroutines compute up to their last step; unresolved waits end a program. */
-  finish(t: ParsedTrace, facts: TraceFacts): DerivedWorkload {
+  finish(t: ParsedTrace, facts: TraceFacts, pools: boolean): DerivedWorkload {
     const t0 = this.t0;
     for (const s of this.gs.values()) {
       if (s.running) this.flush(s, s.last, 'trace end');
       if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
     }
     const deinflated = deinflateBursts(this.bursts);
-    const linked = linkNetWaits(this.netWaits, this.gs, this.edges);
+    const linked = linkNetWaits(this.netWaits, this.gs);
     const list = [...this.gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
+    const consumerPools = pools ? poolConsumers(list, this.waits, this.recvs, this.at) : [];
+    const edges = new Map<string, number>();
+    for (const acts of [...list.map((s) => s.actions), ...consumerPools.flatMap((p) => p.items)]) for (const a of acts) if (a.a === 'wake') edges.set(a.chan, (edges.get(a.chan) ?? 0) + 1);
     const gcDurations = this.gcDurations.sort((a, b) => a - b);
     const gc = gcDurations.length === 0 ? null : { cycles: gcDurations.length, medianNs: gcDurations[Math.floor((gcDurations.length - 1) / 2)]! };
     return {
@@ -287,16 +322,17 @@ class WorkloadBuilder {
       version: t.version,
       goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
       trace: traceFigures(facts, this.lastStep - t0, this.syscalls, this.lostP),
-      edges: this.edges,
+      edges,
+      pools: consumerPools,
       sites: this.sites,
       gc,
       deinflated,
       netWaits: { linked, total: this.netWaits.length },
-      notes: this.notes(deinflated, linked),
+      notes: this.notes(deinflated, linked, consumerPools),
     };
   }
 
-  private notes(deinflated: DerivedWorkload['deinflated'], linked: number): string[] {
+  private notes(deinflated: DerivedWorkload['deinflated'], linked: number, pools: readonly ConsumerPool[]): string[] {
     const notes: string[] = [];
     if (!this.isNew) notes.push('old trace format: syscalls that kept their P have no recorded duration; they replay as zero-length calls with the time up to the next event as compute.');
     if (deinflated.bursts > 0)
@@ -305,8 +341,23 @@ class WorkloadBuilder {
       );
     const waits = this.netWaits.length;
     if (waits > 0) notes.push(`${linked} of ${waits} network wait(s) replay after their peer's socket write; the others at their traced time.`);
+    for (const p of pools)
+      notes.push(
+        `${p.members.length} goroutines of ${p.func} replay as consumers of one channel (they receive at the same site, with a goroutine in common): any free one takes the next of their ${p.items.length} items${p.anchor !== null ? ` (an item starts at a receive the trace shows or a ${p.anchor} call)` : ' (an item starts at a receive the trace shows)'}.`,
+      );
     if (this.gcUnattributed > 0) notes.push(`${this.gcUnattributed} GC cycle(s) started outside any replayed goroutine (sysmon's forced GC, a mark worker): not replayed.`);
     return notes;
+  }
+
+  /** A channel receive's site: the code location of its caller (the frames below runtime.chanrecv), or null. */
+  private recvSiteOf(stack: number): string | null {
+    if (stack === 0) return null;
+    const frames = this.stacks.frames(stack);
+    let i = -1;
+    frames.forEach((f, k) => {
+      if (CHANRECV.test(f.func)) i = k;
+    });
+    return i < 0 || i === frames.length - 1 ? null : frames.slice(i + 1).map((f) => `${f.func}:${f.line}`).join('<');
   }
 
   /** A stack as a code location, equal across generations (stack ids are per generation). */
@@ -320,7 +371,7 @@ class WorkloadBuilder {
   private get(g: number, at: number, atStart: boolean, initial: InitialState | 'created', func = ''): Gs {
     let s = this.gs.get(g);
     if (s === undefined) {
-      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: this.order++, gcWorker: false, loc: '(start)', blockedNet: false, sysBeginAt: -1, burstNs: 0, burstAct: null };
+      s = { g, func, atStart, initial, actions: [], running: false, mark: at, first: at, last: at, blockedAt: -1, blockedSleep: false, blockIdx: -1, sys: null, order: this.order++, gcWorker: false, loc: '(start)', blockedNet: false, blockRecv: null, sysBeginAt: -1, burstNs: 0, burstAct: null };
       this.gs.set(g, s);
     }
     return s;
@@ -340,7 +391,10 @@ class WorkloadBuilder {
       const ns = at - s.mark;
       const prev = s.actions[s.actions.length - 1];
       if (prev !== undefined && prev.a === 'compute') (s.burstAct = prev).ns += ns;
-      else s.actions.push((s.burstAct = { a: 'compute', ns }));
+      else {
+        s.actions.push((s.burstAct = { a: 'compute', ns }));
+        this.at.set(s.burstAct, s.mark);
+      }
       s.burstNs += ns;
     }
     if (s.running) s.mark = at;
@@ -354,13 +408,14 @@ class WorkloadBuilder {
   }
 
   /** The goroutine waits; what it waits for (a waker, or a sleep) is known when it is unblocked. */
-  private block(s: Gs, at: number, sleep: boolean, net = false): void {
+  private block(s: Gs, at: number, sleep: boolean, reason: string, stack = 0): void {
     s.running = false;
     s.blockedAt = at;
     s.blockedSleep = sleep;
-    s.blockedNet = net;
+    s.blockedNet = reason === 'network';
+    s.blockRecv = this.recvSiteOf(stack);
     s.blockIdx = s.actions.length;
-    s.actions.push({ a: 'wait', from: PLACEHOLDER });
+    s.actions.push({ a: 'wait', from: PLACEHOLDER, chan: '' });
   }
 
   /** The writes of goroutines other than `reader` that began in [fromNs, toNs]: each writer's first, and who wrote last. */
@@ -381,7 +436,7 @@ class WorkloadBuilder {
   private enterSyscall(s: Gs, stackKey: number, begin: number): SyscallAction {
     const frames = this.stacks.frames(stackKey);
     const act: SyscallAction = { a: 'syscall', ns: 0, site: callSite(frames), via: viaOf(frames), lostP: false, timed: false };
-    s.actions.push(act);
+    this.push(s, act, begin);
     s.sys = { act, begin };
     this.syscalls++;
     this.sites.set(act.site, (this.sites.get(act.site) ?? 0) + 1);
@@ -395,7 +450,7 @@ class WorkloadBuilder {
     if (st.state === 'running') {
       s.running = true;
       s.mark = st.t;
-    } else if (st.state === 'waiting') this.block(s, this.t0, false);
+    } else if (st.state === 'waiting') this.block(s, this.t0, false, 'initial');
     else if (st.state === 'syscall') this.enterSyscall(s, st.stack, this.t0);
   }
 
@@ -410,7 +465,7 @@ class WorkloadBuilder {
     }
     if (by !== undefined) {
       this.flush(by, at, this.locOf(st.stack, 'go'));
-      by.actions.push({ a: 'go', g: st.g });
+      this.push(by, { a: 'go', g: st.g }, at);
     } else if (at > this.t0) s.actions.push({ a: 'sleep', ns: at - this.t0 });
   }
 
@@ -422,10 +477,16 @@ class WorkloadBuilder {
     // A wake by a GC mark worker (the end of a GC assist) is a wake from outside the replay.
     if (w !== undefined && !s.blockedSleep && !w.gcWorker && !s.gcWorker) {
       this.flush(w, at, this.locOf(st.stack, 'wake'));
-      w.actions.push({ a: 'wake', g: s.g });
-      s.actions[s.blockIdx] = { a: 'wait', from: w.g };
-      const key = `${w.g}>${s.g}`;
-      this.edges.set(key, (this.edges.get(key) ?? 0) + 1);
+      const wake: WakeAction = { a: 'wake', g: s.g, chan: `${w.g}>${s.g}` };
+      w.actions.push(wake);
+      this.at.set(wake, at);
+      const wait: WaitAction = { a: 'wait', from: w.g, chan: wake.chan };
+      s.actions[s.blockIdx] = wait;
+      this.waits.set(wait, { waker: w.g, wake });
+      if (s.blockRecv !== null) this.recvs.set(wait, s.blockRecv);
+      const wakerRecv = this.recvSiteOf(st.stack);
+      if (wakerRecv !== null) this.recvs.set(wake, wakerRecv);
+      this.at.set(wait, at);
     } else {
       s.actions[s.blockIdx] = { a: 'sleep', ns: Math.max(0, at - s.blockedAt) };
       // The netpoller readied it: some goroutine's write in the meantime may have been the cause.
@@ -487,7 +548,12 @@ class WorkloadBuilder {
       return;
     }
     this.flush(s, st.t, this.locOf(st.stack, 'gc'));
-    s.actions.push({ a: 'gc', wait: st.stack !== 0 && this.stacks.frames(st.stack).some((f) => f.func === 'runtime.GC' || f.func.endsWith('.runtime.GC')) });
+    this.push(s, { a: 'gc', wait: st.stack !== 0 && this.stacks.frames(st.stack).some((f) => f.func === 'runtime.GC' || f.func.endsWith('.runtime.GC')) }, st.t);
+  }
+
+  private push(s: Gs, act: Action, at: number): void {
+    s.actions.push(act);
+    this.at.set(act, at);
   }
 }
 
@@ -539,7 +605,7 @@ function deinflateBursts(bursts: readonly Burst[]): DerivedWorkload['deinflated'
  * other). Each wait during which the peer wrote becomes `wait peer` after the peer's first write in
  * the wait; the others stay sleeps of the traced time (an accept, data from outside the process).
  */
-function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>, edges: Map<string, number>): number {
+function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): number {
   const score = new Map<number, Map<number, [number, number]>>();
   const total = new Map<number, number>();
   for (const w of waits) {
@@ -572,12 +638,10 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>, ed
     if (p === undefined || peer.get(p) !== r.g) continue;
     const c = w.cands.get(p);
     if (c === undefined || !alive.has(c.act) || r.actions[w.idx]?.a !== 'sleep') continue;
-    r.actions[w.idx] = { a: 'wait', from: p };
+    r.actions[w.idx] = { a: 'wait', from: p, chan: `${p}>${r.g}` };
     let xs = wakesAfter.get(c.act);
     if (xs === undefined) wakesAfter.set(c.act, (xs = []));
     xs.push(r.g);
-    const key = `${p}>${r.g}`;
-    edges.set(key, (edges.get(key) ?? 0) + 1);
     linked++;
   }
   if (linked === 0) return 0;
@@ -586,12 +650,176 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>, ed
     const out: Action[] = [];
     for (const a of s.actions) {
       out.push(a);
-      for (const g of wakesAfter.get(a) ?? []) out.push({ a: 'wake', g });
+      for (const g of wakesAfter.get(a) ?? []) out.push({ a: 'wake', g, chan: `${s.g}>${g}` });
     }
     s.actions.length = 0;
     for (const a of out) s.actions.push(a);
   }
   return linked;
+}
+
+/** Goroutines replayed as consumers of one channel: any free member takes the next item. */
+export interface ConsumerPool {
+  /** The pool's end of its wake channels (`chan` keys: `pool0`, `g>pool0`, `pool0>g`, `g>pool0.end`). */
+  readonly id: string;
+  readonly func: string;
+  /** Where the members block receiving (a stack as a code location). */
+  readonly site: string;
+  readonly members: readonly number[];
+  /** The members' items in the order the trace took them. */
+  readonly items: readonly (readonly Action[])[];
+  /** The syscall site an item starts with (how items taken without blocking are found), or null. */
+  readonly anchor: string | null;
+}
+
+/**
+ * Worker pools. A trace does not name channels, so the wake edges pin each item to the goroutine
+ * that took it in the trace; under another setting Go's channel hands the next item to whichever
+ * worker is free (a GOMAXPROCS=1 trace of 16 workers had them take 23–76 items each). The trace
+ * shows some of a goroutine's channel receives: one that blocked (GoBlock in runtime.chanrecv), and
+ * one that took from a full channel and readied a blocked sender (GoUnblock in runtime.chanrecv);
+ * their site is the caller's code location. Goroutines of one function whose most frequent receive
+ * site is the same, where some goroutine woke two or more of them there or two or more of them woke
+ * one goroutine from there, are taken for consumers of one channel: their work is cut into items
+ * and any free member takes the next (src/workloads/trace_replay.ts), in the order the trace took
+ * them. An item starts at a receive the trace shows, or — a receive that neither blocked nor woke
+ * anyone leaves no event — at the anchor: the syscall site that most often comes first after a
+ * shown receive (with the running burst just before the call, which holds the receive). Each
+ * member keeps what it did before its first item, and from its last blocked receive on when no
+ * anchor follows it (the loop's end, woken by close; that wake gets a channel of its own, so a
+ * member that is done cannot take a wake-up an item waits for). The members' waits and wakes use
+ * the pool as their end: any member's wake ends a wait on the pool, a wake for a member goes to
+ * whichever member waits. Limits: a loop body without a syscall is cut only at the receives the
+ * trace shows; a body with its anchor site twice is cut twice; per-worker channels fed by one
+ * dispatcher (same function, same site) are pooled as one; an item that did not wait for its
+ * producer in the trace does not wait for it in the replay.
+ */
+function poolConsumers(list: readonly Gs[], waits: ReadonlyMap<WaitAction, WaitInfo>, recvs: ReadonlyMap<Action, string>, at: ReadonlyMap<Action, number>): ConsumerPool[] {
+  // Each goroutine's most frequent receive site; the groups by function and site.
+  const groups = new Map<string, Gs[]>();
+  for (const s of list) {
+    if (s.func === '' || TRACER_FUNC.test(s.func)) continue;
+    const n = new Map<string, number>();
+    for (const a of s.actions) {
+      const r = recvs.get(a);
+      if (r !== undefined) n.set(r, (n.get(r) ?? 0) + 1);
+    }
+    let best = '';
+    let bn = 0;
+    for (const [r, c] of n) if (c > bn) [best, bn] = [r, c];
+    if (bn === 0) continue;
+    const key = `${s.func}\n${best}`;
+    let xs = groups.get(key);
+    if (xs === undefined) groups.set(key, (xs = []));
+    xs.push(s);
+  }
+  interface Cut {
+    readonly s: Gs;
+    readonly starts: number[];
+    readonly epilogue: number;
+  }
+  const pools: { pool: ConsumerPool; cuts: Cut[] }[] = [];
+  const poolOf = new Map<number, string>();
+  for (const [key, members] of groups) {
+    if (members.length < 2) continue;
+    const site = key.slice(key.indexOf('\n') + 1);
+    const isRecv = (a: Action) => recvs.get(a) === site;
+    // One channel: a goroutine woke two or more members there, or two or more woke one from there.
+    const peers = new Map<string, Set<number>>();
+    for (const m of members)
+      for (const a of m.actions) {
+        if (!isRecv(a)) continue;
+        const k = a.a === 'wait' ? `by ${waits.get(a)?.waker}` : a.a === 'wake' ? `woke ${a.g}` : '';
+        let xs = peers.get(k);
+        if (xs === undefined) peers.set(k, (xs = new Set()));
+        xs.add(m.g);
+      }
+    if (![...peers.values()].some((xs) => xs.size >= 2)) continue;
+    // The anchor: the syscall site first after most shown receives (each member's last excluded).
+    const first = new Map<string, number>();
+    let samples = 0;
+    for (const m of members) {
+      const idx = m.actions.flatMap((a, i) => (isRecv(a) ? [i] : []));
+      for (const i of idx.slice(0, -1)) {
+        samples++;
+        for (let j = i + 1; j < m.actions.length && !isRecv(m.actions[j]!); j++) {
+          const a = m.actions[j]!;
+          if (a.a !== 'syscall') continue;
+          first.set(a.site, (first.get(a.site) ?? 0) + 1);
+          break;
+        }
+      }
+    }
+    let anchor: string | null = null;
+    let an = 0;
+    for (const [callSite, c] of first) if (c > an) [anchor, an] = [callSite, c];
+    if (an * 2 < samples) anchor = null;
+    const isAnchor = (a: Action) => anchor !== null && a.a === 'syscall' && a.site === anchor;
+    const cuts: Cut[] = [];
+    for (const m of members) {
+      const acts = m.actions;
+      const starts: number[] = [];
+      let cur = -1;
+      let anchored = false;
+      let lastRecv = -1;
+      for (let i = 0; i < acts.length; i++) {
+        const a = acts[i]!;
+        if (isRecv(a)) {
+          starts.push((cur = lastRecv = i));
+          anchored = false;
+        } else if (isAnchor(a)) {
+          if (cur < 0 || anchored) {
+            // The running burst before the call holds the receive (and the previous item's tail).
+            const j = i - 1 > cur && acts[i - 1]!.a === 'compute' ? i - 1 : i;
+            starts.push((cur = j));
+          }
+          anchored = true;
+        }
+      }
+      let epilogue = acts.length;
+      if (lastRecv >= 0 && acts[lastRecv]!.a === 'wait' && !acts.slice(lastRecv + 1).some(isAnchor)) {
+        epilogue = lastRecv;
+        starts.pop();
+      }
+      cuts.push({ s: m, starts, epilogue });
+    }
+    if (cuts.reduce((n, c) => n + c.starts.length, 0) < 2) continue;
+    const id = `pool${pools.length}`;
+    for (const m of members) poolOf.set(m.g, id);
+    pools.push({ pool: { id, func: members[0]!.func, site, members: members.map((m) => m.g), items: [], anchor }, cuts });
+  }
+  if (pools.length === 0) return [];
+  // Every wake channel by its ends, a pool for its members; a member's last wait (the loop's end) on a channel of its own.
+  const ep = (g: number) => poolOf.get(g) ?? String(g);
+  for (const s of list)
+    for (const a of s.actions) {
+      if (a.a === 'wake') a.chan = `${ep(s.g)}>${ep(a.g)}`;
+      else if (a.a === 'wait') a.chan = `${ep(a.from)}>${ep(s.g)}`;
+    }
+  const out: ConsumerPool[] = [];
+  for (const { pool, cuts } of pools) {
+    const items: { acts: Action[]; t: number; k: number }[] = [];
+    for (const { s, starts, epilogue } of cuts) {
+      const acts = s.actions;
+      const end = acts[epilogue];
+      if (end !== undefined && end.a === 'wait') {
+        const i = waits.get(end);
+        if (i !== undefined) end.chan = i.wake.chan = `${ep(i.waker)}>${pool.id}.end`;
+      }
+      for (const [n, from] of starts.entries()) {
+        const item = acts.slice(from, starts[n + 1] ?? epilogue);
+        // When the item was taken: its receive (a blocked one's end), or its first action.
+        const t = item.map((a) => at.get(a)).find((x) => x !== undefined) ?? Infinity;
+        items.push({ acts: item, t, k: items.length });
+      }
+      const rest = [...acts.slice(0, starts[0] ?? epilogue), { a: 'pool' as const, pool: pool.id }, ...acts.slice(epilogue)];
+      acts.length = 0;
+      for (const a of rest) acts.push(a);
+    }
+    items.sort((a, b) => a.t - b.t || a.k - b.k);
+    out.push({ ...pool, items: items.map((x) => x.acts) });
+  }
+  return out;
 }
 
 /**
@@ -608,6 +836,11 @@ function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP
   return { makespanNs, syscalls, lostP, threads: f.threads, gomaxprocs: f.gomaxprocs };
 }
 
+/** Every replayed action: each goroutine's, and the items of its consumer pools. */
+export function actionLists(w: DerivedWorkload): (readonly Action[])[] {
+  return [...w.goroutines.map((g) => g.actions), ...w.pools.flatMap((p) => p.items)];
+}
+
 /**
  * Makes the syscalls whose call site contains `match` `factor` times slower; returns how many matched.
  * What scales is the site's typical (median) duration: each timed call gets (factor − 1) × median
@@ -617,7 +850,7 @@ function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP
  */
 export function scaleSite(w: DerivedWorkload, match: string, factor: number): number {
   const calls: Extract<Action, { a: 'syscall' }>[] = [];
-  for (const g of w.goroutines) for (const a of g.actions) if (a.a === 'syscall' && a.site.includes(match)) calls.push(a);
+  for (const acts of actionLists(w)) for (const a of acts) if (a.a === 'syscall' && a.site.includes(match)) calls.push(a);
   const timed = calls.filter((a) => a.timed).map((a) => a.ns).sort((x, y) => x - y);
   const medianNs = timed.length === 0 ? 0 : timed.length % 2 === 1 ? timed[(timed.length - 1) / 2]! : (timed[timed.length / 2 - 1]! + timed[timed.length / 2]!) / 2;
   for (const a of calls) if (a.timed) a.ns = Math.max(0, Math.round(a.ns + (factor - 1) * medianNs));

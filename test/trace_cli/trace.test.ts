@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { analyzeSyscalls } from "../../src/gotrace/analyze.js";
 import { readTrace } from "../../src/gotrace/reader.js";
-import { deriveWorkload } from "../../src/gotrace/replay.js";
+import { actionLists, deriveWorkload } from "../../src/gotrace/replay.js";
 import { formatReplay, profileFor, replayTrace } from "../../src/cli/trace.js";
 import { goBinary, goToolchains, repoRoot, runTracedDid, runTraced, traceHeaderOf, type GoVersion, type TracedDid } from "./go_helpers.js";
 
@@ -132,7 +132,7 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     const w = deriveWorkload(parsed);
     assert.ok(w.gc !== null && w.gc.cycles >= 3, `GC cycles in the trace: ${w.gc?.cycles ?? 0}`);
     assert.ok(!w.goroutines.some((g) => g.func.endsWith("gcBgMarkWorker")), "the mark workers are the model's, not replayed goroutines");
-    const started = w.goroutines.flatMap((g) => g.actions.filter((a) => a.a === "gc")).length;
+    const started = actionLists(w).flatMap((acts) => acts.filter((a) => a.a === "gc")).length;
     assert.ok(started >= w.gc.cycles - 2, `${started} of ${w.gc.cycles} cycles attributed to the goroutine that started them`);
     const r = replayTrace(parsed, { check: true });
     assert.equal(r.baseline.result.stoppedBy, "main-exited");

@@ -11,7 +11,7 @@ import { ArrowKind, LaneBuilder, MarkKind, SpanKind, type TimelineData } from ".
 import { TimelineRecorder } from "../../src/ui/recorder.js";
 import { buildLod, laneRuns, levelRuns } from "../../src/ui/lod.js";
 import { readTrace } from "../../src/gotrace/reader.js";
-import { deriveWorkload } from "../../src/gotrace/replay.js";
+import { actionLists, deriveWorkload } from "../../src/gotrace/replay.js";
 import { traceToTimeline } from "../../src/ui/trace_import.js";
 import { predict, traceSites } from "../../src/ui/whatif.js";
 import { profileFor } from "../../src/whatif.js";
@@ -497,7 +497,7 @@ describe("real traces in the UI's model (trace_import.ts) and the what-if (whati
     if (top !== undefined) {
       const lat = rows.filter((r) => r.site === top[0]);
       assert.deepEqual(lat.map((r) => r.label), [`${top[0]} latency p50`, `${top[0]} latency p99`]);
-      const timed = w.goroutines.flatMap((g) => g.actions).filter((a) => a.a === "syscall" && a.site === top[0] && a.timed).map((a) => (a as { ns: number }).ns).sort((a, b) => a - b);
+      const timed = actionLists(w).flat().filter((a) => a.a === "syscall" && a.site === top[0] && a.timed).map((a) => (a as { ns: number }).ns).sort((a, b) => a - b);
       assert.equal(lat[0]!.traceSample, timed.length);
       if (timed.length > 0) assert.equal(lat[0]!.trace, timed[Math.floor(timed.length / 2)]);
       assert.ok(lat[0]!.prediction !== null && lat[1]!.prediction! >= lat[0]!.prediction!, "p99 ≥ p50");

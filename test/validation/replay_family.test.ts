@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { loadGoRunner } from "../../src/cli/validate.js";
 import { readTrace } from "../../src/gotrace/reader.js";
-import { deriveWorkload } from "../../src/gotrace/replay.js";
+import { deriveWorkload, type Action } from "../../src/gotrace/replay.js";
 import { formatReplayMarkdown, gapOf, judgeReplayMetric, replayGaps, replayPairs, type PairResult } from "../../src/validation/replay_family.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -118,7 +118,7 @@ test("a loopback server traced with Go 1.23: each network wait replays after its
   assert.equal(conns.length, clients);
   const peers = new Set<number>();
   for (const c of cs) {
-    const from = c.actions.filter((a): a is { a: "wait"; from: number } => a.a === "wait").map((a) => a.from);
+    const from = c.actions.filter((a): a is Extract<Action, { a: "wait" }> => a.a === "wait").map((a) => a.from);
     // 50 requests: a reply wait each (a reply already there when read needs no wait).
     assert.ok(from.length >= 25, `client g${c.g}: ${from.length} waits replayed after a write`);
     const who = new Set(from);
@@ -127,7 +127,7 @@ test("a loopback server traced with Go 1.23: each network wait replays after its
     assert.equal(funcOf.get(peer), "main.server.func1.1");
     peers.add(peer);
     // And the connection goroutine's requests come from this client (its other waits: sitesMu at the end).
-    const back = w.goroutines.find((g) => g.g === peer)!.actions.filter((a): a is { a: "wait"; from: number } => a.a === "wait").map((a) => a.from);
+    const back = w.goroutines.find((g) => g.g === peer)!.actions.filter((a): a is Extract<Action, { a: "wait" }> => a.a === "wait").map((a) => a.from);
     assert.ok(back.filter((g) => g === c.g).length >= 25 && back.filter((g) => g !== c.g).length <= 1, `g${peer} waits on ${back.join(", ")}`);
   }
   assert.equal(peers.size, clients, "a different connection per client");
