@@ -599,10 +599,10 @@ function deinflateBursts(bursts: readonly Burst[]): DerivedWorkload['deinflated'
 /**
  * A network wait ended by the netpoller has no waker in the trace, only its time — which under
  * another setting is wrong: the peer that wrote to the socket may run later (fewer Ps) or sooner.
- * A reader's peer is the goroutine that wrote (internal/poll's Write, a connect, a close) during at
- * least PEER_MIN_SHARE of its waits (ties: the one that wrote last before the wake more often), and
- * whose own peer, by the same rule, is the reader (a conversation: requests one way, replies the
- * other). Each wait during which the peer wrote becomes `wait peer` after the peer's first write in
+ * Two goroutines are peers (a conversation: requests one way, replies the other) when each wrote
+ * (internal/poll's Write, a connect, a close) during at least PEER_MIN_SHARE of the other's waits;
+ * a goroutine has at most one peer, pairs matched best first (the smaller share, then how often
+ * each wrote last before the other's wake). Each wait during which the peer wrote becomes `wait peer` after the peer's first write in
  * the wait; the others stay sleeps of the traced time (an accept, data from outside the process).
  */
 function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): number {
@@ -620,13 +620,20 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): n
       m.set(g, sc);
     }
   }
+  // Pairs where each wrote during PEER_MIN_SHARE of the other's waits, matched one to one, best
+  // first: the smaller of the two shares, then how often each wrote last before the other's wake.
+  // (On one busy P every writer may write during a long wait: shares alone tie.)
+  const share = (r: number, g: number) => (score.get(r)?.get(g)?.[0] ?? 0) / (total.get(r) ?? 1);
+  const lasts = (r: number, g: number) => (score.get(r)?.get(g)?.[1] ?? 0) + (score.get(g)?.get(r)?.[1] ?? 0);
+  const pairs: [number, number, number, number][] = [];
+  for (const [r, m] of score) for (const g of m.keys()) if (r < g && share(r, g) >= PEER_MIN_SHARE && share(g, r) >= PEER_MIN_SHARE) pairs.push([r, g, Math.min(share(r, g), share(g, r)), lasts(r, g)]);
+  pairs.sort((x, y) => y[2] - x[2] || y[3] - x[3] || x[0] - y[0] || x[1] - y[1]);
   const peer = new Map<number, number>();
-  for (const [r, m] of score) {
-    let best = -1;
-    let bs: [number, number] = [0, 0];
-    for (const [g, sc] of m) if (sc[0] > bs[0] || (sc[0] === bs[0] && sc[1] > bs[1])) [best, bs] = [g, sc];
-    if (best >= 0 && bs[0] >= PEER_MIN_SHARE * total.get(r)!) peer.set(r, best);
-  }
+  for (const [r, g] of pairs)
+    if (!peer.has(r) && !peer.has(g)) {
+      peer.set(r, g);
+      peer.set(g, r);
+    }
   // Writes that survived the end-of-trace truncation (a write after a never-ended wait cannot be).
   const alive = new Set<Action>();
   for (const s of gs.values()) for (const a of s.actions) alive.add(a);
