@@ -3,13 +3,15 @@
 // in ui.perfetto.dev and chrome://tracing) or as Perfetto's protobuf format (perfetto_proto.ts).
 //
 // Processes and tracks:
-//   pid 1 "Ps"          a track per P: "G<id> <program>" while a goroutine runs on it (green),
-//                       "syscall G<id>" while the P sits in _Psyscall attached to a thread in the
+//   pid 1 "Ps"          a track per P: "<program>" while a goroutine runs on it (green),
+//                       "syscall <site>" while the P sits in _Psyscall attached to a thread in the
 //                       kernel (orange); "GC" and "STW" tracks; counters "runqueue" (global and per-P
 //                       run-queue lengths) and "threads" (running / in syscall / idle Ms).
-//   pid 2 "Ms"          a track per M: "P<n>" while it holds a P, "syscall <site> G<id>" while it is
+//   pid 2 "Ms"          a track per M: "P<n>" while it holds a P, "syscall <site>" while it is
 //                       in the kernel through entersyscall, "rawsyscall <site>", "idle" parked on
 //                       m.park; sysmon's track has an instant per retake.
+// A slice about a goroutine carries its id as the argument `goid`, not in its name: names repeat
+// (one per program or call site, not per goroutine), so the protobuf form interns each once.
 //   pid 3 "Goroutines"  a track per goroutine, one slice per state: runnable, running, syscall,
 //                       syscall (P lost), waiting (<reason>), coloured by state.
 // Flow arrows ("s"/"f", category "handoff"): from the thread whose syscall lost its P (sysmon
@@ -45,6 +47,8 @@ const waitReasons = ["", "chan send", "chan receive", "select", "semacquire (Wai
 
 interface Open {
   name: string;
+  /** The goroutine the slice is about (its `goid` argument), or -1. */
+  goid: number;
 }
 
 export interface PerfettoOptions {
@@ -195,18 +199,25 @@ export class PerfettoObserver implements Observer {
   private slice(pid: number, tid: number, ns: number, name: string | null, cname?: string, args?: TraceArgs): void {
     const key = `${pid}:${tid}`;
     const cur = this.open.get(key);
+    const goid = typeof args?.goid === "number" ? args.goid : -1;
     if (cur !== undefined) {
-      if (name === cur.name) return;
+      if (name === cur.name && goid === cur.goid) return;
       this.enc.end(pid, tid, ns, cur.name);
       this.open.delete(key);
     }
     if (name === null) return;
     this.enc.begin(pid, tid, ns, name, pid === PID_P ? "p" : pid === PID_M ? "m" : "g", cname, args);
-    this.open.set(key, { name });
+    this.open.set(key, { name, goid });
   }
 
   private gName(goid: number): string {
     return `G${goid}${this.names.has(goid) ? ` ${this.names.get(goid)!}` : ""}`;
+  }
+
+  /** A P's slice while goroutine goid runs on it: its program (the goid is the slice's argument). */
+  private runName(goid: number): string {
+    const program = this.names.get(goid);
+    return program === undefined || program === "" ? "goroutine" : program;
   }
 
   private gState(goid: number, ns: number, state: string | null, cname?: string): void {
@@ -277,7 +288,7 @@ export class PerfettoObserver implements Observer {
         this.slice(PID_M, e.m, t, "idle", colour.idle);
         break;
       case "execute":
-        this.slice(PID_P, e.p, t, this.gName(e.goid), colour.running, { goid: e.goid });
+        this.slice(PID_P, e.p, t, this.runName(e.goid), colour.running, { goid: e.goid });
         this.gState(e.goid, t, "running", colour.running);
         break;
       case "goexit0":
@@ -301,11 +312,11 @@ export class PerfettoObserver implements Observer {
       case "entersyscallblock": {
         const site = e.site;
         this.mSite.set(e.m, site);
-        this.slice(PID_M, e.m, t, `syscall ${site} G${e.goid}`, colour.syscall, { goid: e.goid, site });
+        this.slice(PID_M, e.m, t, `syscall ${site}`, colour.syscall, { goid: e.goid });
         this.gState(e.goid, t, "syscall", colour.syscall);
         if (e.fn === "entersyscall") {
           this.pSyscallG[e.p] = e.goid;
-          this.slice(PID_P, e.p, t, `syscall G${e.goid}`, colour.syscall, { goid: e.goid, site });
+          this.slice(PID_P, e.p, t, `syscall ${site}`, colour.syscall, { goid: e.goid });
         } else {
           this.slice(PID_P, e.p, t, null);
           this.gState(e.goid, t, "syscall (P lost)", colour.lost);
@@ -357,7 +368,7 @@ export class PerfettoObserver implements Observer {
           this.inSyscall--;
           this.slice(PID_M, e.m, t, `P${e.p}`, colour.running);
           if (this.pSyscallG[e.p] === e.goid) this.pSyscallG[e.p] = 0;
-          this.slice(PID_P, e.p, t, this.gName(e.goid), colour.running, { goid: e.goid });
+          this.slice(PID_P, e.p, t, this.runName(e.goid), colour.running, { goid: e.goid });
           this.gState(e.goid, t, "running", colour.running);
         }
         break;

@@ -3,14 +3,16 @@
 // Written by hand (a few fields of a few messages, on the hot path); checked in a test by decoding
 // with protobufjs against Perfetto's own .proto definitions (testdata/perfetto-protos/).
 //
-// What makes it small: every event name, category and debug-annotation name is interned (sent once
-// in the packet's InternedData, then referred to by a small id); timestamps are deltas from the
+// What makes it small: every event name, category, debug-annotation name and string value is
+// interned (sent once in the packet's InternedData, then referred to by a small id); names repeat
+// because the goroutine a slice is about is its `goid` argument, not part of its name; timestamps are deltas from the
 // previous packet's, on a sequence-scoped incremental clock (ClockSnapshot.Clock.is_incremental,
 // made the sequence's default by TracePacketDefaults); all packets are on one sequence whose first
 // packet clears the incremental state (SEQ_INCREMENTAL_STATE_CLEARED) and whose event packets
 // declare they need it (SEQ_NEEDS_INCREMENTAL_STATE); tracks get small sequential uuids; a slice's
-// end carries no name and a slice no category (the JSON's p/m/g is the track's process); a counter series is written only when its value changes, and then inside the
-// TrackEvent of the same instant (extra_counter_track_uuids / extra_counter_values) when there is one.
+// end carries no name and a slice no category (the JSON's p/m/g is the track's process); a counter
+// series is written only when its value changes, and then inside the TrackEvent of the same instant
+// (extra_counter_track_uuids / extra_counter_values) when there is one, once: its last value there.
 //
 // Mapping from the JSON form: a pid is a process track (ProcessDescriptor), a tid a named child
 // track of it; B/E → TYPE_SLICE_BEGIN/END; an instant → TYPE_INSTANT; a flow's start and end are
@@ -60,10 +62,11 @@ const TYPE_COUNTER = 4;
 const A_NAME_IID = 1;
 const A_INT_VALUE = 4;
 const A_DOUBLE_VALUE = 5;
-const A_STRING_VALUE = 6;
+const A_STRING_VALUE_IID = 17;
 const I_EVENT_CATEGORIES = 1;
 const I_EVENT_NAMES = 2;
 const I_DEBUG_ANNOTATION_NAMES = 3;
+const I_DEBUG_ANNOTATION_STRING_VALUES = 29;
 const D_UUID = 1;
 const D_NAME = 2;
 const D_PROCESS = 3;
@@ -203,6 +206,7 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
   private readonly names = new Interner();
   private readonly categories = new Interner();
   private readonly argNames = new Interner();
+  private readonly argStrings = new Interner();
   /** Track uuids: per pid, per tid (sequential: small varints). Process tracks are uuid = pid slot. */
   private readonly tracks = new Map<number, number[]>();
   private readonly processUuid = new Map<number, number>();
@@ -214,6 +218,8 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
   private lastNs = 0;
   /** The last TrackEvent packet, still open for counter values at its time. */
   private open: { packet: number; event: number; ns: number } | null = null;
+  /** Counter values for the open packet, by track uuid: written when it closes, once per series (the last value of that instant). */
+  private readonly openCounters = new Map<number, number>();
   count = 0;
 
   constructor(
@@ -330,13 +336,15 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     const n = this.names.fresh;
     const c = this.categories.fresh;
     const a = this.argNames.fresh;
-    if (n.length + c.length + a.length === 0) return;
+    const v = this.argStrings.fresh;
+    if (n.length + c.length + a.length + v.length === 0) return;
     const w = this.w;
     const mark = w.begin(P_INTERNED_DATA);
     for (const [field, list] of [
       [I_EVENT_CATEGORIES, c],
       [I_EVENT_NAMES, n],
       [I_DEBUG_ANNOTATION_NAMES, a],
+      [I_DEBUG_ANNOTATION_STRING_VALUES, v],
     ] as const) {
       for (const [iid, name] of list) {
         const m = w.begin(field);
@@ -349,6 +357,7 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     this.names.fresh = [];
     this.categories.fresh = [];
     this.argNames.fresh = [];
+    this.argStrings.fresh = [];
   }
 
   /**
@@ -360,7 +369,8 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     // Interning first, so the packet's new entries precede the event that uses them.
     const nameIid = name === null ? 0 : this.names.iid(name);
     const catIid = cat === null ? 0 : this.categories.iid(cat);
-    const argList = args === undefined ? [] : Object.entries(args).map(([k, v]) => [this.argNames.iid(k), v] as const);
+    // A string argument's value is interned too (a retake's reason: a few distinct values).
+    const argList = args === undefined ? [] : Object.entries(args).map(([k, v]) => ({ name: this.argNames.iid(k), value: v, valueIid: typeof v === "string" ? this.argStrings.iid(v) : 0 }));
     const p = this.packet();
     this.timestamp(ns);
     w.uint(P_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
@@ -370,10 +380,10 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     w.uint(E_TRACK_UUID, uuid);
     if (nameIid !== 0) w.uint(E_NAME_IID, nameIid);
     if (catIid !== 0) w.uint(E_CATEGORY_IIDS, catIid);
-    for (const [iid, v] of argList) {
+    for (const { name: iid, value: v, valueIid } of argList) {
       const a = w.begin(E_DEBUG_ANNOTATIONS);
       w.uint(A_NAME_IID, iid);
-      if (typeof v === "string") w.string(A_STRING_VALUE, v);
+      if (typeof v === "string") w.uint(A_STRING_VALUE_IID, valueIid);
       else if (Number.isInteger(v)) w.uint(A_INT_VALUE, v);
       else w.double(A_DOUBLE_VALUE, v);
       w.end(a);
@@ -388,6 +398,11 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     const o = this.open;
     if (o === null) return;
     this.open = null;
+    for (const [uuid, v] of this.openCounters) {
+      this.w.uint(E_EXTRA_COUNTER_TRACK_UUIDS, uuid);
+      this.w.uint(E_EXTRA_COUNTER_VALUES, v);
+    }
+    this.openCounters.clear();
     this.w.end(o.event);
     this.endPacket(o.packet);
   }
@@ -438,8 +453,7 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
       this.counterLast.set(uuid, v);
       const w = this.w;
       if (this.open !== null && this.open.ns === Math.round(ns) && Number.isInteger(v)) {
-        w.uint(E_EXTRA_COUNTER_TRACK_UUIDS, uuid);
-        w.uint(E_EXTRA_COUNTER_VALUES, v);
+        this.openCounters.set(uuid, v);
         continue;
       }
       const p = this.packet();

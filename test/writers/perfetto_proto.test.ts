@@ -4,7 +4,7 @@
 // the same slices on the same tracks at the same times, the same counters, the same flows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import protobuf from "protobufjs";
 import { PerfettoObserver } from "../../src/observers/perfetto.js";
@@ -27,7 +27,7 @@ interface Packet {
   firstPacketOnSequence?: boolean;
   clockSnapshot?: { clocks: { clockId: number; timestamp: number | protobuf.Long; isIncremental?: boolean }[] };
   tracePacketDefaults?: { timestampClockId?: number };
-  internedData?: { eventCategories?: Named[]; eventNames?: Named[]; debugAnnotationNames?: Named[] };
+  internedData?: { eventCategories?: Named[]; eventNames?: Named[]; debugAnnotationNames?: Named[]; debugAnnotationStringValues?: { iid: number | protobuf.Long; str: Uint8Array }[] };
   trackDescriptor?: { uuid: number | protobuf.Long; parentUuid?: number | protobuf.Long; name?: string; process?: { pid: number; processName: string }; counter?: object };
   trackEvent?: {
     type: number;
@@ -39,7 +39,7 @@ interface Packet {
     extraCounterValues?: (number | protobuf.Long)[];
     flowIds?: (number | protobuf.Long)[];
     terminatingFlowIds?: (number | protobuf.Long)[];
-    debugAnnotations?: { nameIid: number | protobuf.Long; intValue?: number | protobuf.Long; stringValue?: string }[];
+    debugAnnotations?: { nameIid: number | protobuf.Long; intValue?: number | protobuf.Long; stringValue?: string; stringValueIid?: number | protobuf.Long }[];
   };
 }
 
@@ -90,13 +90,15 @@ for (const [example, variant] of [
     const names = new Map<number, string>();
     const cats = new Map<number, string>();
     const argNames = new Map<number, string>();
+    const argStrings = new Map<number, string>();
     const tracks = new Map<number, { name: string; parent: number; counter: boolean; pid?: number }>();
     let nowNs = num(clock.timestamp);
-    type Ev = { ns: number; kind: string; name: string };
+    type Ev = { ns: number; kind: string; name: string; args?: Record<string, number | string> };
     const byTrack = new Map<number, Ev[]>();
     const counterValues = new Map<number, number>();
     const flowsStarted = new Set<number>();
     const flowsEnded = new Set<number>();
+    const instants: string[] = [];
     for (const p of packets) {
       assert.equal(p.trustedPacketSequenceId, 1);
       for (const [list, map] of [
@@ -108,6 +110,10 @@ for (const [example, variant] of [
           assert.ok(!map.has(num(e.iid)), `iid ${num(e.iid)} interned twice`);
           map.set(num(e.iid), e.name);
         }
+      }
+      for (const e of p.internedData?.debugAnnotationStringValues ?? []) {
+        assert.ok(!argStrings.has(num(e.iid)), `string value iid ${num(e.iid)} interned twice`);
+        argStrings.set(num(e.iid), Buffer.from(e.str).toString("utf8"));
       }
       if (p.trackDescriptor !== undefined) {
         const d = p.trackDescriptor;
@@ -134,12 +140,22 @@ for (const [example, variant] of [
       const name = e.nameIid === undefined ? "" : names.get(num(e.nameIid));
       assert.ok(name !== undefined, `name iid ${num(e.nameIid)} not interned before use`);
       for (const c of e.categoryIids ?? []) assert.ok(cats.has(num(c)));
-      for (const a of e.debugAnnotations ?? []) assert.ok(argNames.has(num(a.nameIid)));
+      const args: Record<string, number | string> = {};
+      for (const a of e.debugAnnotations ?? []) {
+        const key = argNames.get(num(a.nameIid));
+        assert.ok(key !== undefined, `annotation name iid ${num(a.nameIid)} not interned before use`);
+        const str = a.stringValueIid === undefined ? a.stringValue : argStrings.get(num(a.stringValueIid));
+        if (a.stringValueIid !== undefined) assert.ok(str !== undefined, `string value iid ${num(a.stringValueIid)} not interned before use`);
+        args[key] = str ?? num(a.intValue);
+      }
       for (const f of e.flowIds ?? []) flowsStarted.add(num(f));
       for (const f of e.terminatingFlowIds ?? []) flowsEnded.add(num(f));
-      if (e.type === 3) continue;
+      if (e.type === 3) {
+        if ((e.flowIds ?? []).length + (e.terminatingFlowIds ?? []).length === 0) instants.push(`${nowNs} ${track.name} ${name} ${JSON.stringify(args)}`);
+        continue;
+      }
       if (!byTrack.has(uuid)) byTrack.set(uuid, []);
-      byTrack.get(uuid)!.push({ ns: nowNs, kind: e.type === 1 ? "B" : "E", name });
+      byTrack.get(uuid)!.push({ ns: nowNs, kind: e.type === 1 ? "B" : "E", name, ...(e.type === 1 && Object.keys(args).length > 0 ? { args } : {}) });
     }
 
     // The JSON of the same run, track by track: pid → process track, tid → its named child.
@@ -151,7 +167,7 @@ for (const [example, variant] of [
       if (ev.ph !== "B" && ev.ph !== "E") continue;
       const k = `${ev.pid}:${ev.tid!}`;
       if (!jsonByTrack.has(k)) jsonByTrack.set(k, []);
-      jsonByTrack.get(k)!.push({ ns: Math.round(ev.ts * 1000), kind: ev.ph, name: ev.ph === "B" ? ev.name : "" });
+      jsonByTrack.get(k)!.push({ ns: Math.round(ev.ts * 1000), kind: ev.ph, name: ev.ph === "B" ? ev.name : "", ...(ev.args !== undefined ? { args: ev.args } : {}) });
     }
     const pidOf = new Map<number, number>();
     for (const [uuid, t] of tracks) if (t.pid !== undefined) pidOf.set(uuid, t.pid);
@@ -175,6 +191,10 @@ for (const [example, variant] of [
     for (const [uuid, v] of counterValues) assert.equal(v, lastJson.get(tracks.get(uuid)!.name), tracks.get(uuid)!.name);
     assert.equal(counterValues.size, lastJson.size);
 
+    // Instants (sysmon's retakes): the same times, tracks, names and arguments.
+    const jsonInstants = doc.traceEvents.filter((ev) => ev.ph === "i").map((ev) => `${Math.round(ev.ts * 1000)} ${trackName.get(`${ev.pid}:${ev.tid!}`)!} ${ev.name} ${JSON.stringify(ev.args)}`);
+    assert.deepEqual(instants.sort(), jsonInstants.sort());
+
     // Flows: as many as the JSON's, each started and terminated.
     const jsonFlows = doc.traceEvents.filter((ev) => ev.ph === "s").length;
     assert.equal(flowsStarted.size, jsonFlows);
@@ -183,7 +203,7 @@ for (const [example, variant] of [
   });
 }
 
-test("Perfetto protobuf: at most a fifth of the JSON on a run with many repeated names is not asserted here (a benchmark, docs/outputs.md); the encoder streams in chunks", () => {
+test("Perfetto protobuf: the encoder streams in chunks", () => {
   const file = path.join(repoRoot, "examples", "file-server.yaml");
   const sc = loadScenario(readFileSync(file, "utf8"), file, { variants: [] });
   const sizes: number[] = [];
@@ -191,4 +211,67 @@ test("Perfetto protobuf: at most a fifth of the JSON on a run with many repeated
   assert.ok(sizes.length > 10, "written in many chunks, not at the end");
   // A chunk is cut after the packet that crosses the threshold: never much larger.
   assert.ok(Math.max(...sizes) < 4096 + 1024, `largest chunk ${Math.max(...sizes)} B`);
+});
+
+// A size goal (issue 17: the protobuf at most a fifth of the JSON), checked on every run of every
+// example: sizes are deterministic (same scenario and seed, same bytes), so this is not a timing.
+// Runs under 64 KB of JSON (a few dozen slices) are held to 1/3.5 instead: their protobuf is mostly
+// fixed costs — track descriptors, each name's first use, the clock snapshot — on which the JSON
+// spends little more (docs/outputs.md: 1/3.6–1/4.7 there).
+const SMALL_JSON_BYTES = 64 * 1024;
+test("Perfetto protobuf: at most a fifth of the JSON's size on every run of every example above 64 KB of JSON, 1/3.5 below", () => {
+  const dir = path.join(repoRoot, "examples");
+  const rows: { run: string; jsonBytes: number; protoBytes: number }[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+    const file = path.join(dir, name);
+    const sc = loadScenario(readFileSync(file, "utf8"), file, { variants: [] });
+    for (const cr of sc.runs) {
+      let jsonBytes = 0;
+      let protoBytes = 0;
+      // JSON text is ASCII (names and values are), so characters are bytes.
+      simulate({ ...cr.options, metrics: false, observers: [(rt) => new PerfettoObserver(rt, (s) => (jsonBytes += s.length))] });
+      simulate({ ...cr.options, metrics: false, observers: [(rt) => new PerfettoObserver(rt, new PerfettoProtoEncoder((c) => (protoBytes += c.length)))] });
+      assert.ok(protoBytes > 0 && jsonBytes > 0);
+      rows.push({ run: `${name} ${cr.label}`, jsonBytes, protoBytes });
+    }
+  }
+  const table = rows.map((r) => `${r.run}: JSON ${r.jsonBytes} B, protobuf ${r.protoBytes} B, 1/${(r.jsonBytes / r.protoBytes).toFixed(2)}`).join("\n");
+  if (process.env.GOSCHED_PRINT_SIZES !== undefined) process.stdout.write(`${table}\n`);
+  assert.ok(rows.length >= 20, table);
+  const large = rows.filter((r) => r.jsonBytes >= SMALL_JSON_BYTES);
+  assert.ok(large.length >= 15, table);
+  assert.deepEqual(large.filter((r) => r.protoBytes * 5 > r.jsonBytes).map((r) => r.run), [], `runs above a fifth:\n${table}`);
+  assert.deepEqual(rows.filter((r) => r.protoBytes * 3.5 > r.jsonBytes).map((r) => r.run), [], `small runs above 1/3.5:\n${table}`);
+});
+
+// Slice names repeat across goroutines (the goroutine is the slice's goid argument): two goroutines
+// of one program running back to back on a P are still two slices. Checked against the goroutines'
+// own tracks: while a P's slice for goroutine X is open (in the file's order), X's track changes
+// only into "running" or "syscall" — the observer ends a P's slice before it moves the goroutine's state.
+test("Perfetto JSON: a P's running slice is its goroutine's running state (goid argument, not the name)", () => {
+  const file = path.join(repoRoot, "examples", "file-server.yaml");
+  const { text } = run(readFileSync(file, "utf8"), file, [], true);
+  const doc = JSON.parse(text) as { traceEvents: JsonEvent[] };
+  /** Per P: the goid of its open running slice. */
+  const open = new Map<number, number>();
+  const onP = new Map<number, number>();
+  let checked = 0;
+  for (const ev of doc.traceEvents) {
+    if (ev.pid === 1 && ev.tid! < 100000 && ev.ph === "B") {
+      if (ev.name.startsWith("syscall ")) continue;
+      const goid = ev.args!.goid as number;
+      assert.equal(typeof goid, "number", `P${ev.tid!} slice "${ev.name}" without a goid`);
+      assert.ok(!onP.has(goid), `G${goid} on two Ps at ${ev.ts}`);
+      open.set(ev.tid!, goid);
+      onP.set(goid, ev.tid!);
+      checked++;
+    } else if (ev.pid === 1 && ev.ph === "E" && open.has(ev.tid!)) {
+      onP.delete(open.get(ev.tid!)!);
+      open.delete(ev.tid!);
+    } else if (ev.pid === 3 && ev.ph === "B" && onP.has(ev.tid!)) {
+      // (entersyscall moves the goroutine into "syscall" just before the P's slice becomes the call's.)
+      assert.ok(ev.name === "running" || ev.name === "syscall", `G${ev.tid!} goes ${ev.name} at ${ev.ts} while P${onP.get(ev.tid!)!}'s slice for it is open`);
+    }
+  }
+  assert.ok(checked > 1000, `${checked} slices checked`);
 });
