@@ -72,6 +72,30 @@ export class Cursor {
    * truncation or a value that does not fit in 64 bits.
    */
   uv(what: string): number {
+    // Values of one to three bytes (most of a trace's) here, small enough to be inlined; the rest below.
+    const pos = this.pos;
+    if (pos + 2 < this.end) {
+      const buf = this.buf;
+      const b0 = buf[pos]!;
+      if (b0 < 0x80) {
+        this.pos = pos + 1;
+        return b0;
+      }
+      const b1 = buf[pos + 1]!;
+      if (b1 < 0x80) {
+        this.pos = pos + 2;
+        return (b0 & 0x7f) | (b1 << 7);
+      }
+      const b2 = buf[pos + 2]!;
+      if (b2 < 0x80) {
+        this.pos = pos + 3;
+        return (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+      }
+    }
+    return this.uvLong(what);
+  }
+
+  private uvLong(what: string): number {
     const buf = this.buf;
     const end = this.end;
     let pos = this.pos;

@@ -298,6 +298,10 @@ function processBatch(bytes: Uint8Array, g: Generation, b: Batch, version: numbe
 /** Per-M cursor over the M's batches of a generation. */
 class MCursor {
   m: number;
+  /** The M's index in the generation's batchMs (what a GenerationPlan's steps name). */
+  slot = 0;
+  /** The M's state in the ordering machine (found on the first advance). */
+  ms: MState | undefined = undefined;
   batches: Batch[];
   idx = 0;
   pos = 0;
@@ -338,7 +342,8 @@ class MCursor {
     const dt = cur.uv('timestamp delta');
     const n = spec.args.length - 1;
     const args = this.args;
-    for (let i = 0; i < n; i++) args[i] = cur.uv(`argument ${spec.args[i + 1]} of ${spec.name}`);
+    const labels = spec.argLabels;
+    for (let i = 0; i < n; i++) args[i] = cur.uv(labels[i]!);
     this.nargs = n;
     this.typ = typ;
     this.off = off;
@@ -391,13 +396,39 @@ class EvQueue {
   nargs: number[] = [];
   args: number[] = [];
   nArgs = 0;
-  sargs: (readonly string[] | null)[] = [];
+}
+
+/** Ids below this are array indices in an IdMap. */
+const SMALL_ID = 1 << 16;
+
+/**
+ * Goroutine or proc id -> state: an array slot for small ids (procs always, goroutines in most
+ * traces: Go numbers them from 1), a Map for the others. A Map lookup per event was a tenth of
+ * the reader's time on a syscall-heavy trace.
+ */
+class IdMap<T> {
+  private readonly small = new Array<T | undefined>(SMALL_ID);
+  private readonly large = new Map<number, T>();
+  get(id: number): T | undefined {
+    return id >= 0 && id < SMALL_ID ? this.small[id] : this.large.get(id);
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  set(id: number, v: T): void {
+    if (id >= 0 && id < SMALL_ID) this.small[id] = v;
+    else this.large.set(id, v);
+  }
+  delete(id: number): void {
+    if (id >= 0 && id < SMALL_ID) this.small[id] = undefined;
+    else this.large.delete(id);
+  }
 }
 
 /** The scheduler-state ordering machine. */
 class Ordering {
-  gStates = new Map<number, GState>();
-  pStates = new Map<number, PState>();
+  gStates = new IdMap<GState>();
+  pStates = new IdMap<PState>();
   mStates = new Map<number, MState>();
   activeTasks = new Map<number, string>();
   gcSeq = 0;
@@ -447,7 +478,6 @@ class Ordering {
     q.off[k] = c.off;
     q.time[k] = c.time;
     q.argOff[k] = q.nArgs;
-    q.sargs[k] = null;
     q.stack[k] = 0;
     if (args !== null) {
       for (let i = 0; i < args.length; i++) q.args[q.nArgs++] = args[i]!;
@@ -501,11 +531,12 @@ class Ordering {
       this.ctxP = NO;
       this.ctxG = NO;
     } else {
-      ms = this.mStates.get(m);
+      ms = c.ms ?? this.mStates.get(m);
       if (ms === undefined) {
         ms = { g: NO, p: NO };
         this.mStates.set(m, ms);
       }
+      c.ms = ms;
       this.ctxM = m;
       this.ctxP = ms.p;
       this.ctxG = ms.g;
@@ -561,6 +592,49 @@ function endRange(o: Ordering, ranges: number[], key: number): void {
 
 // ---------------------------------------------------------------------------
 // The streaming reader.
+
+type Steps = Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * How the first read ordered one generation, kept so that a later walk only decodes (#17): the
+ * generation's batch index and CPU samples, and its steps — per ordering step, the index (in
+ * `g.batchMs`) of the M whose event advanced, or `g.batchMs.length` for a CPU sample. A byte per
+ * step (two above 255 Ms); an event takes at least two bytes of input, so this is at most half
+ * the input's size, and about a quarter in practice.
+ */
+interface GenerationPlan {
+  readonly g: Generation;
+  /** The steps in chunks of STEP_CHUNK (the last one shorter): recorded without copies. */
+  readonly steps: readonly Steps[];
+}
+
+const STEP_CHUNK = 1 << 16;
+
+/** Room for n steps of a generation with `ms` Ms (step values 0..ms). */
+function newSteps(ms: number, n: number): Steps {
+  return ms < 0x100 ? new Uint8Array(n) : ms < 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
+}
+
+/** The steps of the generation being read, noted as they are taken. */
+class StepRecorder {
+  private readonly full: Steps[] = [];
+  private chunk: Steps;
+  private n = 0;
+  constructor(private readonly ms: number) {
+    this.chunk = newSteps(ms, STEP_CHUNK);
+  }
+  add(step: number): void {
+    if (this.n === STEP_CHUNK) {
+      this.full.push(this.chunk);
+      this.chunk = newSteps(this.ms, STEP_CHUNK);
+      this.n = 0;
+    }
+    this.chunk[this.n++] = step;
+  }
+  take(): Steps[] {
+    return [...this.full, this.chunk.subarray(0, this.n)];
+  }
+}
 
 function heapLess(a: MCursor, b: MCursor): boolean {
   return a.time < b.time;
@@ -647,13 +721,31 @@ export class NewFormatReader {
   private lastTs = 0;
   private done = false;
   private budget = 0;
+  /** Recording (`plans` given to a first read): each generation's plan, appended when it is read. */
+  private readonly record: GenerationPlan[] | null;
+  private recorder: StepRecorder | null = null;
+  /** Replaying (a walk after the first read): the plans, the current one and the position in it. */
+  private readonly replay: readonly GenerationPlan[] | null;
+  private planIdx = -1;
+  private chunks: readonly Steps[] = [];
+  private chunkIdx = 0;
+  private steps: Steps = new Uint8Array(0);
+  private stepIdx = 0;
+  private cursors: MCursor[] = [];
 
-  constructor(bytes: Uint8Array, version: number) {
+  /**
+   * `plans`: with `mode` 'record', each generation's plan is appended to it as the generation is
+   * read; with 'replay', the plans of an earlier (recording) read of the same bytes: the events
+   * come out in the same order, decoded but not searched for nor checked again.
+   */
+  constructor(bytes: Uint8Array, version: number, plans?: { mode: 'record' | 'replay'; plans: GenerationPlan[] }) {
     this.bytes = bytes;
     this.version = version;
     this.specs = S.specsFor(version);
     this.cur = new Cursor(bytes, 16, bytes.length);
     this.order = new Ordering(this.specs);
+    this.record = plans?.mode === 'record' ? plans.plans : null;
+    this.replay = plans?.mode === 'replay' ? plans.plans : null;
   }
 
   /** The next event in order, or undefined at the end. Throws TraceError. */
@@ -676,8 +768,8 @@ export class NewFormatReader {
       const a = q.args;
       ev.args = na === 1 ? [a[o]!] : na === 2 ? [a[o]!, a[o + 1]!] : na === 3 ? [a[o]!, a[o + 1]!, a[o + 2]!] : a.slice(o, o + na);
     }
-    const sargs = q.sargs[k];
-    if (sargs !== null && sargs !== undefined) ev.sargs = sargs;
+    const spec = this.specs[code]!;
+    if (code !== S.EvCPUSample && spec.stringArgs.length > 0) ev.sargs = this.strings(spec, q.argOff[k]!);
     return ev;
   }
 
@@ -698,6 +790,7 @@ export class NewFormatReader {
     q.n = 0;
     q.nArgs = 0;
     this.qIdx = 0;
+    if (this.replay !== null) return this.fillReplay();
     for (;;) {
       if (q.n > 0) {
         this.finish(0);
@@ -705,6 +798,7 @@ export class NewFormatReader {
       }
       if (this.done) return false;
       if (this.frontier.length === 0 && this.cpuIdx >= this.cpu.length) {
+        this.endRecording();
         if (this.spillErr) throw this.spillErr;
         if (this.version < 1026 && this.gen !== null && this.spill === null) {
           this.done = true;
@@ -720,18 +814,8 @@ export class NewFormatReader {
       if (this.cpuIdx < this.cpu.length) {
         const s = this.cpu[this.cpuIdx]!;
         if (this.frontier.length === 0 || s.time < this.frontier[0]!.time) {
-          this.cpuIdx++;
-          const k = q.n++;
-          q.m[k] = s.m;
-          q.p[k] = s.p;
-          q.g[k] = s.g;
-          q.typ[k] = S.EvCPUSample;
-          q.off[k] = s.offset;
-          q.time[k] = s.time;
-          q.stack[k] = s.stack;
-          q.argOff[k] = 0;
-          q.nargs[k] = 0;
-          q.sargs[k] = null;
+          this.pushCpuSample();
+          this.recorder?.add(g.batchMs.length);
           continue;
         }
       }
@@ -754,10 +838,85 @@ export class NewFormatReader {
     }
   }
 
+  /** Queues the next CPU sample of the generation. */
+  private pushCpuSample(): void {
+    const q = this.order.queue;
+    const s = this.cpu[this.cpuIdx++]!;
+    const k = q.n++;
+    q.m[k] = s.m;
+    q.p[k] = s.p;
+    q.g[k] = s.g;
+    q.typ[k] = S.EvCPUSample;
+    q.off[k] = s.offset;
+    q.time[k] = s.time;
+    q.stack[k] = s.stack;
+    q.argOff[k] = 0;
+    q.nargs[k] = 0;
+  }
+
+  /** Recording: the generation just ordered becomes a plan. */
+  private endRecording(): void {
+    if (this.recorder === null) return;
+    const g = this.gen!;
+    // What a replay needs of the generation: its batch index, samples, clock and strings.
+    g.stackPcs = new Map();
+    g.pcs = new Map();
+    this.record!.push({ g, steps: this.recorder.take() });
+    this.recorder = null;
+  }
+
+  /** Replaying: the next step of the plans (the queue is empty). */
+  private fillReplay(): boolean {
+    const q = this.order.queue;
+    while (this.stepIdx >= this.steps.length) {
+      if (++this.chunkIdx < this.chunks.length) {
+        this.steps = this.chunks[this.chunkIdx]!;
+        this.stepIdx = 0;
+        continue;
+      }
+      if (++this.planIdx >= this.replay!.length) return false;
+      this.startPlan(this.replay![this.planIdx]!);
+    }
+    const step = this.steps[this.stepIdx++]!;
+    if (step === this.cursors.length) {
+      this.pushCpuSample();
+    } else {
+      const c = this.cursors[step]!;
+      // The first read took this step here: it cannot wait nor fail now.
+      if (!this.order.advance(c, this.gen!)) throw new Error(`internal error: the walk left the first read's order at byte ${c.off}`);
+      c.next(this.specs, this.gen!.nsPerTick);
+    }
+    this.finish(0);
+    return q.n > 0;
+  }
+
+  /** Replaying: sets up the cursors of a plan's generation, as loadGeneration does. */
+  private startPlan(plan: GenerationPlan): void {
+    const g = plan.g;
+    this.gen = g;
+    this.cpu = g.cpuSamples;
+    this.cpuIdx = 0;
+    this.chunks = plan.steps;
+    this.chunkIdx = 0;
+    this.steps = plan.steps[0]!;
+    this.stepIdx = 0;
+    this.cursors = g.batchMs.map((m) => {
+      const c = new MCursor(this.bytes, m, g.batches.get(m)!);
+      c.next(this.specs, g.nsPerTick);
+      return c;
+    });
+    if (this.planIdx === 0) {
+      this.lastTs = Math.trunc(g.minTs * g.nsPerTick);
+      this.startNs = this.lastTs;
+    }
+    this.lastTs += 1;
+  }
+
   private tryAdvance(i: number): boolean {
     const c = this.frontier[i]!;
     if (--this.budget < 0) throw new TraceError(c.off, 'giving up: ordering the events takes too long (trace is likely corrupt)');
     if (!this.order.advance(c, this.gen!)) return false;
+    this.recorder?.add(c.slot);
     if (c.next(this.specs, this.gen!.nsPerTick)) {
       if (siftUp(this.frontier, i) === i) siftDown(this.frontier, i);
     } else {
@@ -770,7 +929,8 @@ export class NewFormatReader {
   private finish(k: number): void {
     const q = this.order.queue;
     const code = q.typ[k]!;
-    if (code !== S.EvCPUSample) {
+    // (A replay's ids were checked by the first read, which then let go of the pc tables.)
+    if (code !== S.EvCPUSample && this.replay === null) {
       const spec = this.specs[code]!;
       const g = this.gen!;
       const o = q.argOff[k]!;
@@ -778,25 +938,25 @@ export class NewFormatReader {
         const id = spec.args[ai] === 'stack' ? q.stack[k]! : q.args[o + ai - 1]!;
         if (id !== 0 && !g.stackPcs.has(id)) throw new TraceError(q.off[k]!, `found invalid stack ID ${id} for event ${spec.name}`);
       }
-      if (spec.stringArgs.length > 0) {
-        const sargs: string[] = [];
-        for (const ai of spec.stringArgs) {
-          const id = q.args[o + ai - 1]!;
-          if (id === 0) {
-            sargs.push('');
-            continue;
-          }
-          const s = g.strings.get(id);
-          if (s === undefined) throw new TraceError(q.off[k]!, `found invalid string ID ${id} for event ${spec.name}`);
-          sargs.push(s);
-        }
-        q.sargs[k] = sargs;
+      for (const ai of spec.stringArgs) {
+        const id = q.args[o + ai - 1]!;
+        if (id !== 0 && !g.strings.has(id)) throw new TraceError(q.off[k]!, `found invalid string ID ${id} for event ${spec.name}`);
       }
     }
     let t = q.time[k]!;
     if (t <= this.lastTs) t = this.lastTs + 1;
     q.time[k] = t;
     this.lastTs = t;
+  }
+
+  /** The string arguments of a queued event (ids checked by finish()). */
+  private strings(spec: V2Spec, argOff: number): string[] {
+    const q = this.order.queue;
+    const g = this.gen!;
+    return spec.stringArgs.map((ai) => {
+      const id = q.args[argOff + ai - 1]!;
+      return id === 0 ? '' : g.strings.get(id)!;
+    });
   }
 
   /** Reads the next generation; false when there is none (Go 1.26+: end of input after a marker). */
@@ -820,8 +980,10 @@ export class NewFormatReader {
     this.cpuIdx = 0;
     this.budget = 64 * g.eventBytes + 100000;
     this.frontier = [];
-    for (const m of g.batchMs) {
+    if (this.record !== null) this.recorder = new StepRecorder(g.batchMs.length);
+    for (const [slot, m] of g.batchMs.entries()) {
       const c = new MCursor(this.bytes, m, g.batches.get(m)!);
+      c.slot = slot;
       if (!c.next(this.specs, g.nsPerTick)) continue;
       this.frontier.push(c);
       siftUp(this.frontier, this.frontier.length - 1);
@@ -847,12 +1009,15 @@ export class NewFormatReader {
 /**
  * Parse a whole v2 trace. `tsNs` of events is relative to `startNs`.
  *
- * The trace is read (ordered and checked) once here, keeping only the generations' tables; the
- * events are not stored: each walk of `events` runs the reader again over the input (it cannot
- * fail the second time), so memory stays that of streaming, about the input's size (#17).
+ * The trace is read (ordered and checked) once here, keeping the generations' tables and how each
+ * generation was ordered (a GenerationPlan: a byte per event, which M's event came next); the
+ * events are not stored: each walk of `events` decodes them again from the input in that order,
+ * with neither the search for the next event nor the checks (they passed), so memory stays that
+ * of streaming plus a quarter of the input (#17).
  */
 export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace {
-  const r = new NewFormatReader(bytes, version);
+  const plans: GenerationPlan[] = [];
+  const r = new NewFormatReader(bytes, version, { mode: 'record', plans });
   let n = 0;
   while (r.skip()) n++;
   const start = r.startNs;
@@ -860,7 +1025,7 @@ export function parseNewFormat(bytes: Uint8Array, version: number): ParsedTrace 
     format: 'new',
     version,
     ticksPerSec: r.generations[0]?.ticksPerSec ?? 0,
-    events: eventList(new WalkedEvents(n, () => new RebasedEvents(new NewFormatReader(bytes, version), start))),
+    events: eventList(new WalkedEvents(n, () => new RebasedEvents(new NewFormatReader(bytes, version, { mode: 'replay', plans }), start))),
     strings: new Map(),
     stacks: new Map(),
     generations: r.generations,

@@ -16,6 +16,8 @@ export interface V2Spec {
   readonly stackIdx: number;
   /** Event type that starts the range this event ends/marks active (0 if none). */
   readonly startEv: number;
+  /** What each argument after the first is called in an error message (made once, not per event). */
+  readonly argLabels: readonly string[];
 }
 
 export const EvEventBatch = 1;
@@ -97,6 +99,7 @@ function mk(
     stringArgs,
     stackIdx: args.indexOf('stack'),
     startEv: o.startEv ?? 0,
+    argLabels: args.slice(1).map((a) => `argument ${a} of ${name}`),
   };
 }
 

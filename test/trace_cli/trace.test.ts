@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { analyzeSyscalls } from "../../src/gotrace/analyze.js";
-import { readTrace } from "../../src/gotrace/reader.js";
+import { formatEvent } from "../../src/gotrace/dump.js";
+import { iterateTrace, readTrace } from "../../src/gotrace/reader.js";
 import { actionLists, deriveWorkload } from "../../src/gotrace/replay.js";
 import { formatReplay, profileFor, replayTrace } from "../../src/cli/trace.js";
 import { goBinary, goToolchains, repoRoot, runTracedDid, runTraced, traceHeaderOf, type GoVersion, type TracedDid } from "./go_helpers.js";
@@ -98,6 +99,20 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
       assert.equal(a.syscalls.total, theirs, "our syscalls vs go tool trace's Running->Syscall transitions");
     });
   }
+
+  test(`go${v}: readTrace's events, walked again after the read, are the streaming reader's`, { skip }, () => {
+    // New format: a walk replays the order the read noted (GenerationPlan) instead of searching it again.
+    const bytes = new Uint8Array(readFileSync(traceOf(v)));
+    const t = readTrace(bytes);
+    const walked = t.events.map(formatEvent);
+    const streamed = [...iterateTrace(bytes)].map((e) => {
+      if (format === "new") e.tsNs -= t.startNs;
+      return formatEvent(e);
+    });
+    assert.ok(walked.length > 1000, `${walked.length} events`);
+    assert.deepEqual(walked, streamed);
+    assert.deepEqual([...t.events].map(formatEvent), walked, "a second walk");
+  });
 
   test(`go${v}: trace replay derives the workload and reproduces the trace's figures within the bands`, { skip }, (t) => {
     const parsed = readTrace(new Uint8Array(readFileSync(traceOf(v))));
