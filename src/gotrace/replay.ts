@@ -310,7 +310,7 @@ class WorkloadBuilder {
       if (s.blockIdx >= 0) s.actions.length = s.blockIdx;
     }
     const deinflated = deinflateBursts(this.bursts);
-    const linked = linkNetWaits(this.netWaits, this.gs);
+    const linked = linkNetWaits(this.netWaits, this.gs, this.waits);
     const list = [...this.gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
     const consumerPools = pools ? poolConsumers(list, this.waits, this.recvs, this.at) : [];
     const edges = new Map<string, number>();
@@ -605,7 +605,7 @@ function deinflateBursts(bursts: readonly Burst[]): DerivedWorkload['deinflated'
  * each wrote last before the other's wake). Each wait during which the peer wrote becomes `wait peer` after the peer's first write in
  * the wait; the others stay sleeps of the traced time (an accept, data from outside the process).
  */
-function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): number {
+function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>, waitInfo: Map<WaitAction, WaitInfo>): number {
   const score = new Map<number, Map<number, [number, number]>>();
   const total = new Map<number, number>();
   for (const w of waits) {
@@ -637,7 +637,7 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): n
   // Writes that survived the end-of-trace truncation (a write after a never-ended wait cannot be).
   const alive = new Set<Action>();
   for (const s of gs.values()) for (const a of s.actions) alive.add(a);
-  const wakesAfter = new Map<Action, number[]>();
+  const wakesAfter = new Map<Action, { readonly wait: WaitAction; readonly g: number }[]>();
   let linked = 0;
   for (const w of waits) {
     const r = w.reader;
@@ -645,10 +645,11 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): n
     if (p === undefined || peer.get(p) !== r.g) continue;
     const c = w.cands.get(p);
     if (c === undefined || !alive.has(c.act) || r.actions[w.idx]?.a !== 'sleep') continue;
-    r.actions[w.idx] = { a: 'wait', from: p, chan: `${p}>${r.g}` };
+    const wait: WaitAction = { a: 'wait', from: p, chan: `${p}>${r.g}` };
+    r.actions[w.idx] = wait;
     let xs = wakesAfter.get(c.act);
     if (xs === undefined) wakesAfter.set(c.act, (xs = []));
-    xs.push(r.g);
+    xs.push({ wait, g: r.g });
     linked++;
   }
   if (linked === 0) return 0;
@@ -657,7 +658,11 @@ function linkNetWaits(waits: readonly NetWait[], gs: ReadonlyMap<number, Gs>): n
     const out: Action[] = [];
     for (const a of s.actions) {
       out.push(a);
-      for (const g of wakesAfter.get(a) ?? []) out.push({ a: 'wake', g, chan: `${s.g}>${g}` });
+      for (const { wait, g } of wakesAfter.get(a) ?? []) {
+        const wake: WakeAction = { a: 'wake', g, chan: wait.chan };
+        waitInfo.set(wait, { waker: s.g, wake });
+        out.push(wake);
+      }
     }
     s.actions.length = 0;
     for (const a of out) s.actions.push(a);
@@ -693,10 +698,12 @@ export interface ConsumerPool {
  * anyone leaves no event — at the anchor: the syscall site that most often comes first after a
  * shown receive (with the running burst just before the call, which holds the receive). Each
  * member keeps what it did before its first item, and from its last blocked receive on when no
- * anchor follows it (the loop's end, woken by close; that wake gets a channel of its own, so a
- * member that is done cannot take a wake-up an item waits for). The members' waits and wakes use
- * the pool as their end: any member's wake ends a wait on the pool, a wake for a member goes to
- * whichever member waits. Limits: a loop body without a syscall is cut only at the receives the
+ * anchor follows it (the loop's end, woken by close) — or, when its loop ended without blocking,
+ * what follows the syscalls an item has (their median count) in its last item. The waits and wakes inside items use the pool
+ * as their end (any member's wake ends a wait on the pool, a wake for a member goes to whichever
+ * member waits); what a member keeps keeps its own channels (a member that is done cannot take a
+ * wake-up an item waits for), and so does a wake from one member to another (a chain of mutex
+ * hand-offs as the members finish stays a chain). Limits: a loop body without a syscall is cut only at the receives the
  * trace shows; a body with its anchor site twice is cut twice; per-worker channels fed by one
  * dispatcher (same function, same site) are pooled as one; an item that did not wait for its
  * producer in the trace does not wait for it in the replay.
@@ -790,29 +797,48 @@ function poolConsumers(list: readonly Gs[], waits: ReadonlyMap<WaitAction, WaitI
       }
       cuts.push({ s: m, starts, epilogue });
     }
+    // A member whose loop ended without a blocked receive (the channel was closed when it looked)
+    // has its end in its last item: that item keeps the syscalls an item has (the median of the
+    // other items), the rest is the member's own.
+    const counts = cuts.flatMap(({ s: m, starts, epilogue }) => starts.slice(0, -1).map((from, n) => m.actions.slice(from, starts[n + 1] ?? epilogue).filter((a) => a.a === 'syscall').length));
+    const perItem = counts.length === 0 ? 0 : median(counts);
+    if (anchor !== null && perItem > 0)
+      for (const c of cuts) {
+        const from = c.starts[c.starts.length - 1];
+        if (from === undefined || c.epilogue < c.s.actions.length) continue;
+        let calls = 0;
+        for (let i = from; i < c.s.actions.length; i++)
+          if (c.s.actions[i]!.a === 'syscall' && ++calls === perItem) {
+            (c as { epilogue: number }).epilogue = i + 1;
+            break;
+          }
+      }
     if (cuts.reduce((n, c) => n + c.starts.length, 0) < 2) continue;
     const id = `pool${pools.length}`;
     for (const m of members) poolOf.set(m.g, id);
     pools.push({ pool: { id, func: members[0]!.func, site, members: members.map((m) => m.g), items: [], anchor }, cuts });
   }
   if (pools.length === 0) return [];
-  // Every wake channel by its ends, a pool for its members; a member's last wait (the loop's end) on a channel of its own.
-  const ep = (g: number) => poolOf.get(g) ?? String(g);
+  // Every wake channel by its ends: a member's end is its pool for the actions of its items (whoever
+  // runs them), itself for what it keeps; a wake from one member to another of the same pool keeps
+  // its pair (a chain of mutex hand-offs as the members finish stays a chain: tokens any member
+  // could take would let the last of the chain take the first's, and the middle one wait forever).
+  const moved = new Set<Action>();
+  for (const { cuts } of pools) for (const { s, starts, epilogue } of cuts) for (let i = starts[0] ?? epilogue; i < epilogue; i++) moved.add(s.actions[i]!);
+  const end = (g: number, a: Action) => (moved.has(a) ? poolOf.get(g)! : String(g));
   for (const s of list)
     for (const a of s.actions) {
-      if (a.a === 'wake') a.chan = `${ep(s.g)}>${ep(a.g)}`;
-      else if (a.a === 'wait') a.chan = `${ep(a.from)}>${ep(s.g)}`;
+      if (a.a !== 'wait') continue;
+      const i = waits.get(a);
+      if (i === undefined) continue;
+      const own = poolOf.has(s.g) && poolOf.get(s.g) === poolOf.get(i.waker);
+      a.chan = i.wake.chan = own ? `${i.waker}>${s.g}` : `${end(i.waker, i.wake)}>${end(s.g, a)}`;
     }
   const out: ConsumerPool[] = [];
   for (const { pool, cuts } of pools) {
     const items: { acts: Action[]; t: number; k: number }[] = [];
     for (const { s, starts, epilogue } of cuts) {
       const acts = s.actions;
-      const end = acts[epilogue];
-      if (end !== undefined && end.a === 'wait') {
-        const i = waits.get(end);
-        if (i !== undefined) end.chan = i.wake.chan = `${ep(i.waker)}>${pool.id}.end`;
-      }
       for (const [n, from] of starts.entries()) {
         const item = acts.slice(from, starts[n + 1] ?? epilogue);
         // When the item was taken: its receive (a blocked one's end), or its first action.

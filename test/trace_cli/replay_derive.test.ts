@@ -10,7 +10,7 @@ import { GoTraceObserver } from "../../src/observers/gotrace_writer.js";
 import { Syscall, cgocall, compute, ms, simulate, us } from "../../src/index.js";
 import { buildReplayPrograms } from "../../src/workloads/trace_replay.js";
 import { concat } from "../writers/helpers.js";
-import { Chan, WaitGroup, type Instr, type OpArrayProgram } from "../../src/runtime/ops.js";
+import { Chan, Mutex, WaitGroup, type Instr, type OpArrayProgram } from "../../src/runtime/ops.js";
 import type { Observer } from "../../src/runtime/events.js";
 import { replayTrace } from "../../src/whatif.js";
 
@@ -107,15 +107,28 @@ test("a running burst far over its code path's median (the OS took the thread aw
 
 test("workers receiving from one channel replay as a pool: any free worker takes the next item", () => {
   // 4 workers of one program take items from one channel (each item: 20 µs of compute and a 500 µs
-  // call), a worker taking 4 or 20 items (its loop count, drawn per worker); traced at GOMAXPROCS=1.
+  // call), a worker taking 4 or 20 items (its loop count, drawn per worker), then each holds a mutex
+  // over a 2 ms call (the workers that end together hand it on: a chain of wakes among them);
+  // traced at GOMAXPROCS=1.
   const chunks: Uint8Array[] = [];
   const enc = new V1Writer((c) => chunks.push(c.slice()));
   const items = new Chan(4, "items");
   const wg = new WaitGroup();
+  const mu = new Mutex();
   const worker: OpArrayProgram = {
     kind: "ops",
     name: "worker",
-    code: [{ op: "loop", count: { dist: "empirical", valuesNs: [4, 20] }, register: 0, endPc: 4 }, { op: "recv", chan: items }, compute(us(20)) as Instr, Syscall(us(500), { site: "main.diskRead" }) as Instr, { op: "endloop", startPc: 0, register: 0 }, { op: "wgAdd", wg, delta: -1 }],
+    code: [
+      { op: "loop", count: { dist: "empirical", valuesNs: [4, 20] }, register: 0, endPc: 4 },
+      { op: "recv", chan: items },
+      compute(us(20)) as Instr,
+      Syscall(us(500), { site: "main.diskRead" }) as Instr,
+      { op: "endloop", startPc: 0, register: 0 },
+      { op: "lock", mutex: mu },
+      Syscall(ms(2), { site: "main.flush" }) as Instr,
+      { op: "unlock", mutex: mu },
+      { op: "wgAdd", wg, delta: -1 },
+    ],
     registers: 1,
   };
   const producer: OpArrayProgram = { kind: "ops", name: "producer", code: [{ op: "loop", count: 200, register: 0, endPc: 2 }, { op: "send", chan: items }, { op: "endloop", startPc: 0, register: 0 }], registers: 1 };
@@ -126,7 +139,8 @@ test("workers receiving from one channel replay as a pool: any free worker takes
   const perWorker = new Map<number, number>();
   const funcOf = new Map(deriveWorkload(t, { pools: false }).goroutines.map((g) => [g.g, g.func]));
   for (const e of t.events) if (e.type === "GoSysCall" && funcOf.get(e.g) === "main.worker") perWorker.set(e.g, (perWorker.get(e.g) ?? 0) + 1);
-  const traced = [...perWorker.values()];
+  // (Each worker's last call is main.flush.)
+  const traced = [...perWorker.values()].map((n) => n - 1);
   const total = traced.reduce((a, b) => a + b, 0);
   assert.ok(Math.max(...traced) - Math.min(...traced) >= 10, `items per worker in the trace: ${traced.join(", ")}`);
   const w = deriveWorkload(t);
@@ -147,12 +161,15 @@ test("workers receiving from one channel replay as a pool: any free worker takes
   const per = new PerG();
   const r = replayTrace(t, { gomaxprocs: 4, check: true, whatIfObservers: [per as unknown as Observer] });
   assert.equal(r.whatIf!.result.stoppedBy, "main-exited");
-  assert.equal(r.whatIf!.metrics.syscalls.total, total);
+  assert.ok(!r.workload.notes.some((n) => n.includes("deadlocked")), r.workload.notes.join("\n"));
+  assert.ok(w.edges.size > 0 && actionLists(w).flat().some((a) => a.a === "wait" && /^\d+>\d+$/.test(a.chan) && pool.members.includes(a.from)), "the mutex hand-offs among the workers keep their pairs");
+  assert.equal(r.whatIf!.metrics.syscalls.total, total + 4);
   const split = [...per.calls.values()];
   assert.equal(split.length, 4);
   assert.ok(Math.max(...split) - Math.min(...split) <= 2, `calls per worker in the what-if: ${split.join(", ")}`);
-  // Independently: 4 workers, `total` items of ≥ 520 µs each → at least total/4 × 520 µs; the
-  // busiest traced worker alone needs max × 520 µs.
+  // Independently: 4 workers, `total` items of ≥ 520 µs each → at least total/4 × 520 µs (+ the
+  // last worker's 2 ms call under the mutex); at most the busiest traced worker's share and the 4
+  // calls under the mutex one after the other.
   const m = r.whatIf!.metrics.makespanNs;
-  assert.ok(m >= (total / 4) * us(520) && m < Math.max(...traced) * us(520), `makespan ${m} ns for ${total} items (traced split ${traced.join(", ")})`);
+  assert.ok(m >= (total / 4) * us(520) + ms(2) && m < Math.max(...traced) * us(520) + 4 * ms(2), `makespan ${m} ns for ${total} items (traced split ${traced.join(", ")})`);
 });
