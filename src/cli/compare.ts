@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { seedRange } from "../base/distribution.js";
 import { GoschedError } from "../base/errors.js";
 import { formatNs } from "../base/time.js";
-import { compileScenario, type CompiledRun, type Override } from "../scenario/core.js";
+import { compileScenario, variantNames, type CompiledRun, type Override } from "../scenario/core.js";
 import type { Simulation } from "../simulate.js";
 import { out, overridesFrom, parseAssignment, readScenario } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
@@ -22,10 +22,12 @@ export async function compareCommand(file: string, o: CliOptions): Promise<numbe
   const specs: { variant: string | null; overrides: Override[] }[] = [];
   // --policy a,b,…: one column per policy, the rest of the configuration shared.
   const policies = (o.policy ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  // With --vs or several policies, the first configuration is one variant: --variant's, or the first.
+  const oneVariant = (o.variant ?? []).length > 0 ? o.variant! : variantNames(parsed).slice(0, 1);
   if (policies.length > 1) {
     const shared = base.filter((ov) => ov.key !== "policy");
-    const first = compileScenario(parsed, { variants: o.variant ?? [], overrides: shared }).runs[0]!;
-    const variant = first.label === "" ? [] : (o.variant ?? []).length > 0 ? o.variant! : [];
+    const first = compileScenario(parsed, { variants: oneVariant, overrides: shared }).runs[0]!;
+    const variant = first.label === "" ? [] : oneVariant;
     for (const p of policies) {
       const overrides = [...shared, { key: "policy", value: p, source: `--policy ${p}` }];
       const c = compileScenario(parsed, { variants: variant, overrides }).runs[0]!;
@@ -33,7 +35,7 @@ export async function compareCommand(file: string, o: CliOptions): Promise<numbe
       specs.push({ variant: variant[0] ?? null, overrides });
     }
   } else if ((o.vs ?? []).length > 0) {
-    const sc = compileScenario(parsed, { variants: o.variant ?? [], overrides: base });
+    const sc = compileScenario(parsed, { variants: oneVariant, overrides: base });
     const first = sc.runs[0]!;
     const variant = sc.variants.length > 0 ? [first.label] : [];
     configs.push(first);

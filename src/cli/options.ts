@@ -33,7 +33,7 @@ const sim: CommandName[] = ["run", "compare", "sweep"];
 
 export const optionTable = [
   { key: "json", flags: "--json", kind: "boolean", commands: ["run", "compare", "sweep", "merge", "explain", "validate", "calibrate", "trace analyze", "trace replay"], description: "print JSON instead of the human report" },
-  { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable)" },
+  { key: "variant", flags: "--variant <name>", kind: "repeatable", commands: sim, description: "run only this variant of the scenario (repeatable); needed to override what the variants set (e.g. --gomaxprocs on variants that differ in GOMAXPROCS)" },
   { key: "gomaxprocs", flags: "--gomaxprocs <n>", kind: "int", commands: sim, setting: "gomaxprocs", description: "override GOMAXPROCS" },
   { key: "seed", flags: "--seed <n>", kind: "int", commands: sim, setting: "seed", description: "override the random seed" },
   { key: "profile", flags: "--profile <name>", kind: "string", commands: sim, setting: "profile", description: `override the Go version profile (${profileNames.join(", ")})` },

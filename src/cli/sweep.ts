@@ -69,6 +69,14 @@ export function planSweep(file: string, o: CliOptions): SweepPlan {
   const hasVariantDim = dims.some((d) => d.key === "variant");
   if (!hasVariantDim && probe.variants.length > 0) dims.push({ key: "variant", values: probe.runs.map((r) => r.label) });
   if (dims.length === 0) throw new GoschedError("OPTION_INVALID", `${file}: nothing to sweep: give --param key=v1,v2,… (e.g. --param gomaxprocs=1,2,4,8)`);
+  // A swept key the variants set makes them one configuration at every point (gomaxprocs over the
+  // seed workload's P1…P32): refused as run refuses the override (scenario/core.ts), checked once
+  // with each swept key at its first value.
+  const variantDim = dims.find((d) => d.key === "variant");
+  if (variantDim !== undefined && variantDim.values.length > 1) {
+    const swept = dims.filter((d) => d.key !== "variant").map((d) => ({ key: d.key, value: d.values[0]!, source: `--param ${d.key}=${d.values.join(",")}` }));
+    compileScenario(parsed, { variants: variantDim.values, overrides: [...base, ...swept] });
+  }
 
   // The grid, first param varying slowest.
   let grid: Record<string, string>[] = [{}];

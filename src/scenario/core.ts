@@ -4,7 +4,7 @@
 // the rest; the CLI imports this module and loads ajv only for a document its precompiled
 // validator rejects (cli/common.ts), so a plain run does not load ajv's ~80 files.
 import { compileRun, type CompiledRun } from "./compile.js";
-import { buildRunDoc, checkVariantNames, parseScenario, topString, validateDoc, variantNames, type Override, type ParsedScenario } from "./load.js";
+import { buildRunDoc, checkVariantNames, parseScenario, topString, validateDoc, variantNames, variantSets, type JsonObject, type Override, type ParsedScenario } from "./load.js";
 import { ScenarioError } from "./errors.js";
 
 export { ScenarioError, type Where } from "./errors.js";
@@ -12,7 +12,7 @@ export { scenarioSchema } from "./schema.js";
 export { parseDuration, parseRate, parseSize } from "./units.js";
 export type { CompiledRun } from "./compile.js";
 export type { Override, ParsedScenario } from "./load.js";
-export { parseScenario, useAjv, usePrecompiledValidator } from "./load.js";
+export { parseScenario, useAjv, usePrecompiledValidator, variantNames } from "./load.js";
 
 export interface CompiledScenario {
   readonly file: string;
@@ -51,12 +51,51 @@ export function compileScenario(ps: ParsedScenario, o: CompileOptions = {}): Com
       return i;
     });
   } else picks = names.map((_, i) => i);
+  const docs: JsonObject[] = [];
   const runs = picks.map((i) => {
     const loc = buildRunDoc(ps, i, o.overrides ?? []);
     validateDoc(loc);
+    docs.push(loc.value);
     return compileRun(loc, names[i]!);
   });
+  refuseMergedVariants(ps, picks, names, docs, o.overrides ?? []);
   return { file: ps.file, name, description, variants: names, runs };
+}
+
+/**
+ * An override of what the variants set (`run seed-workload.yaml --gomaxprocs 4`, whose variants
+ * differ only in GOMAXPROCS) would run the same configuration under several labels: refused (exit
+ * 2), naming the overrides and the variants, rather than printing identical columns.
+ */
+function refuseMergedVariants(ps: ParsedScenario, picks: readonly number[], names: readonly string[], docs: readonly JsonObject[], overrides: readonly Override[]): void {
+  if (overrides.length === 0 || picks.length < 2) return;
+  const byConfig = new Map<string, number[]>();
+  docs.forEach((d, k) => {
+    const key = canonicalJson(d);
+    byConfig.set(key, [...(byConfig.get(key) ?? []), picks[k]!]);
+  });
+  const merged = [...byConfig.values()].filter((g) => g.length > 1);
+  if (merged.length === 0) return;
+  const culprits = overrides.filter((ov) => merged.some((g) => g.some((i) => variantSets(ps, i, ov.key))));
+  const source = (culprits.length > 0 ? culprits : overrides).map((ov) => ov.source).join(" ");
+  const groups = merged.map((g) => g.map((i) => names[i]!).join(", ")).join("; ");
+  const one = names[merged[0]![0]!]!;
+  throw new ScenarioError(
+    "OPTION_INVALID",
+    { file: ps.file, line: 0, col: 0, source },
+    "",
+    `overrides what the variants set, so variants ${groups} would run the same configuration: choose one with --variant (e.g. --variant ${one}), or vary the setting with gosched sweep --variant ${one} --param <key>=v1,v2,…`,
+  );
+}
+
+/** JSON with object keys sorted: two documents that differ only in key order give the same text. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /** Parses and compiles scenario text in one step. */

@@ -192,6 +192,23 @@ export function checkVariantNames(ps: ParsedScenario): void {
   });
 }
 
+/**
+ * Whether variant `variant` (index into `variants`) sets what the override `key` overrides, read as
+ * buildRunDoc reads it: a declared param (`call`, `params.call`) or a setting (`gomaxprocs`,
+ * `settings.costs.futexWakeNs`).
+ */
+export function variantSets(ps: ParsedScenario, variant: number, key: string): boolean {
+  const variants = topValue(ps, "variants");
+  if (!isSeq(variants)) return false;
+  const v = variants.items[variant];
+  const node = isAlias(v) ? v.resolve(ps.doc) : v;
+  if (!isMap(node)) return false;
+  const parts = key.split(".");
+  const isParam = (parts[0] === "params" && parts.length > 1) || baseParams(ps).has(key);
+  const path = isParam ? ["params", parts[0] === "params" ? parts.slice(1).join(".") : key] : ["settings", ...(parts[0] === "settings" ? parts.slice(1) : parts)];
+  return node.hasIn(path);
+}
+
 /** A top-level value as a node (aliases resolved; checkStructure made sure they resolve). */
 export function topValue(ps: ParsedScenario, key: string): Node | null {
   const root = ps.doc.contents;

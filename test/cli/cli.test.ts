@@ -101,6 +101,29 @@ test("bad input: exit 2, file:line:col and the field path, no stack trace", () =
   assert.match(badVariant.stderr, /unknown variant 'Nope' \(variants: Syscall, RawSyscall, entersyscallblock\)/);
 });
 
+test("an override of what every variant sets is refused (exit 2), not run as identical columns", () => {
+  // seed-workload.yaml's variants P1…P32 differ only in GOMAXPROCS: --gomaxprocs 4 would make six identical runs.
+  const r = gosched("run", example("seed-workload.yaml"), "--gomaxprocs", "4", "--max-events", "1");
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /seed-workload\.yaml: --gomaxprocs 4: overrides what the variants set, so variants P1, P2, P4, P8, P16, P32 would run the same configuration: choose one with --variant \(e\.g\. --variant P1\)/);
+  assert.equal(r.stdout, "");
+  // The same for sweep (a swept setting), --seeds and compare's variant columns.
+  const sweep = gosched("sweep", example("seed-workload.yaml"), "--param", "gomaxprocs=1,2", "--workers", "0");
+  assert.equal(sweep.code, 2, sweep.stderr);
+  assert.match(sweep.stderr, /--param gomaxprocs=1,2: overrides what the variants set/);
+  assert.equal(gosched("compare", example("seed-workload.yaml"), "--gomaxprocs", "4").code, 2);
+  // One variant chosen, or an override the variants do not set (default.yaml's differ in a param): runs.
+  const one = runJson(example("seed-workload.yaml"), "--variant", "P4", "--gomaxprocs", "2", "--max-events", "1000");
+  assert.equal(one.length, 1);
+  assert.equal(one[0]!.config.gomaxprocs, 2);
+  const all = runJson(example("default.yaml"), "--gomaxprocs", "4", "--max-events", "1000");
+  assert.deepEqual(all.map((x) => [x.label, x.config.gomaxprocs]), [["Syscall", 4], ["RawSyscall", 4], ["entersyscallblock", 4]]);
+  // An override of what some variants set still runs when it leaves them different: --set call=… makes default.yaml's three one.
+  const param = gosched("run", example("default.yaml"), "--set", "call=syscall");
+  assert.equal(param.code, 2);
+  assert.match(param.stderr, /--set call=syscall: overrides what the variants set, so variants Syscall, RawSyscall, entersyscallblock would run/);
+});
+
 test("fatal runtime conditions exit 1: deadlock, thread exhaustion", () => {
   const d = gosched("run", fixture("deadlock.yaml"));
   assert.equal(d.code, 1);

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { loadScenario, parseDuration, parseRate, parseSize, scenarioSchema } from "../../src/scenario/index.js";
+import { ScenarioError, loadScenario, parseDuration, parseRate, parseSize, scenarioSchema } from "../../src/scenario/index.js";
 import { simulate } from "../../src/simulate.js";
 import type { Instr, OpArrayProgram } from "../../src/runtime/ops.js";
 
@@ -184,6 +184,32 @@ test("overrides apply to settings and params", () => {
   assert.equal(o.gomaxprocs, 4);
   assert.equal(o.costs?.futexWakeNs, 5000);
   assert.equal(o.maxTimeNs, 1e9);
+});
+
+test("an override that makes variants the same configuration is refused, naming it and them", () => {
+  const doc = `
+programs: { w: [{ compute: 1ms }] }
+goroutines: [{ program: w }]
+variants:
+  - { name: a, settings: { gomaxprocs: 1, seed: 2 } }
+  - { name: b, settings: { seed: 2, gomaxprocs: 2 } }
+  - { name: c, settings: { gomaxprocs: 1, seed: 3 } }
+`;
+  const gmp = { key: "gomaxprocs", value: "4", source: "--gomaxprocs 4" };
+  // a and b differ only in GOMAXPROCS (their keys in another order): merged; c keeps its seed.
+  assert.throws(
+    () => loadScenario(doc, "v.yaml", { overrides: [gmp, { key: "maxTime", value: "1s", source: "--max-time 1s" }] }),
+    (e: unknown) => e instanceof ScenarioError && e.code === "OPTION_INVALID" && e.message === "v.yaml: --gomaxprocs 4: overrides what the variants set, so variants a, b would run the same configuration: choose one with --variant (e.g. --variant a), or vary the setting with gosched sweep --variant a --param <key>=v1,v2,…",
+  );
+  // Every pair merged by two overrides: both named, both groups listed.
+  assert.throws(
+    () => loadScenario(doc, "v.yaml", { overrides: [gmp, { key: "seed", value: "1", source: "--seed 1" }] }),
+    (e: unknown) => e instanceof ScenarioError && /^v\.yaml: --gomaxprocs 4 --seed 1: .* variants a, b, c would run/.test(e.message),
+  );
+  // Distinct configurations, or one variant chosen: compiled.
+  assert.equal(loadScenario(doc, "v.yaml", { variants: ["a", "c"], overrides: [gmp] }).runs.length, 2);
+  assert.equal(loadScenario(doc, "v.yaml", { variants: ["a"], overrides: [gmp] }).runs[0]!.options.gomaxprocs, 4);
+  assert.equal(loadScenario(doc, "v.yaml").runs.length, 3);
 });
 
 test("timer: a select times out through a time.After channel", () => {
