@@ -4,6 +4,12 @@
 // compiling gosched's modules; on Node 20 it does not exist and this does nothing.
 const nodeModule = await import("node:module");
 nodeModule.enableCompileCache?.();
+// A run is over in a fraction of a second, before V8's optimizing compiler (TurboFan, on a background
+// thread) has paid off: with its default inlining budget (460 bytes of bytecode per inlined function)
+// it spends more CPU compiling the model's hot functions than running them. A smaller budget makes
+// those compilations cheaper and earlier: the seed workload's first run in a process takes ≈ 30 % less
+// CPU, later runs the same (docs/performance.md). Flags change speed only, never results.
+(await import("node:v8")).setFlagsFromString("--max-inlined-bytecode-size=100");
 let cli;
 try {
   cli = await import("../dist/src/cli/main.js");
