@@ -5,11 +5,15 @@
 //      `gosched run examples/seed-workload.yaml --variant P4` vs `syscall -procs 4 -g 256 -d 1000 -n 100`;
 //   2. a 16-value GOMAXPROCS sweep of it: one `gosched sweep … --param gomaxprocs=1,…,16` vs the
 //      real program run 16 times, one GOMAXPROCS each.
+//   3. the same sweep in gosched's own thread (--workers 0: one module load and one JIT warm-up
+//      instead of one per worker thread);
+//   4. the floor under any gosched command: `node -e 0`, and `gosched run` of a one-goroutine
+//      scenario (Node's start-up plus loading the CLI, no simulation to speak of).
 // Wall-clock seconds, whole processes (start-up included). The load average is printed: on a
 // loaded machine a CPU-bound process (gosched) is slowed far more than a sleeping one (the Go
 // program mostly waits in nanosleep), so compare ratios taken on a quiet machine.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -59,15 +63,27 @@ function compare(label: string, a: string[][], b: string[][]): void {
   console.log(`${label}: gosched ${median(ta).toFixed(3)} s, real Go ${median(tb).toFixed(3)} s; gosched is ${median(ratio).toFixed(2)}× faster (median of ${runs} pairs; ratio min ${Math.min(...ratio).toFixed(2)}, max ${Math.max(...ratio).toFixed(2)})`);
 }
 
+function floor(label: string, cmd: string[]): void {
+  wallSeconds([cmd]);
+  const t = Array.from({ length: Math.max(runs, 5) }, () => wallSeconds([cmd]));
+  console.log(`${label}: ${median(t).toFixed(3)} s (median of ${t.length}; min ${Math.min(...t).toFixed(3)})`);
+}
+
 const gosched = [process.execPath, join(root, "bin", "gosched.js")];
 const scenario = join(root, "examples", "seed-workload.yaml");
 const prog = buildSyscallProgram();
 console.log(`node ${process.version}, ${goBin}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} (before)`);
 compare("seed workload, GOMAXPROCS 4", [[...gosched, "run", scenario, "--variant", "P4"]], [[prog, "-procs", "4", "-g", "256", "-d", "1000", "-n", "100"]]);
 const procs = Array.from({ length: 16 }, (_, i) => i + 1);
-compare(
-  "16-value GOMAXPROCS sweep",
-  [[...gosched, "sweep", scenario, "--variant", "P4", "--param", `gomaxprocs=${procs.join(",")}`]],
-  procs.map((p) => [prog, "-procs", String(p), "-g", "256", "-d", "1000", "-n", "100"]),
-);
+const sweep = [...gosched, "sweep", scenario, "--variant", "P4", "--param", `gomaxprocs=${procs.join(",")}`];
+const goSweep = procs.map((p) => [prog, "-procs", String(p), "-g", "256", "-d", "1000", "-n", "100"]);
+compare("16-value GOMAXPROCS sweep", [sweep], goSweep);
+compare("16-value GOMAXPROCS sweep, --workers 0", [[...sweep, "--workers", "0"]], goSweep);
+// The floor: Node alone, and gosched with (almost) nothing to simulate.
+const tinyDir = mkdtempSync(join(tmpdir(), "gosched-bench-"));
+const tiny = join(tinyDir, "tiny.yaml");
+writeFileSync(tiny, "name: tiny\nprograms:\n  w: [{ compute: 1us }]\ngoroutines: [{ program: w }]\n");
+floor("node -e 0", [process.execPath, "-e", "0"]);
+floor("gosched run of a one-goroutine scenario", [...gosched, "run", tiny]);
+rmSync(tinyDir, { recursive: true, force: true });
 console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} (after)`);
