@@ -100,11 +100,37 @@ export function planSweep(file: string, o: CliOptions): SweepPlan {
 }
 
 export async function sweepCommand(file: string, o: CliOptions): Promise<number> {
-  const plan = planSweep(file, o);
-  if (o.shard !== undefined) return runShard(plan, parseShard(o.shard), o);
-  checkFormat(o);
-  const results = await runTasks(plan.units, Math.min(o.workers ?? availableParallelism(), plan.units.length));
-  return writeSweepOutputs(plan, results, o);
+  // The worker threads start loading the CLI while this thread reads and compiles the grid (at most
+  // one per core now; any more, and the ones the grid does not need, are settled once it is known).
+  const wanted = o.shard === undefined ? (o.workers ?? availableParallelism()) : 0;
+  const early = startWorkers(Math.min(wanted, availableParallelism()));
+  try {
+    const plan = planSweep(file, o);
+    if (o.shard !== undefined) return await runShard(plan, parseShard(o.shard), o);
+    checkFormat(o);
+    const n = Math.min(wanted, plan.units.length);
+    for (const w of early.slice(n)) void w.terminate();
+    const results = await runTasks(plan.units, n, undefined, "sweep", early.slice(0, n));
+    return writeSweepOutputs(plan, results, o);
+  } finally {
+    for (const w of early) void w.terminate();
+  }
+}
+
+const workerUrl = (): URL => new URL("./sweep_worker.js", import.meta.url);
+
+/** An error a worker raised before runTasks listened (it failed to load), by worker. */
+const earlyErrors = new WeakMap<Worker, unknown>();
+
+/** Worker threads started ahead of their tasks; runTasks takes them. */
+function startWorkers(n: number): Worker[] {
+  return Array.from({ length: Math.max(0, n) }, () => {
+    const w = new Worker(workerUrl());
+    w.once("error", (e) => {
+      if (!earlyErrors.has(w)) earlyErrors.set(w, e);
+    });
+    return w;
+  });
 }
 
 /** --format is csv or json (checked before any work). */
@@ -165,6 +191,7 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
   workers: number,
   local: (t: T) => R = runSweepTask as unknown as (t: T) => R,
   label = "sweep",
+  started: readonly Worker[] = [],
 ): Promise<R[]> {
   // By index, not position: a shard runs a subset of the units (indices not 0…n−1).
   const byIndex = new Map<number, R>();
@@ -179,12 +206,14 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
     progress?.done();
     return tasks.map((t) => byIndex.get(t.index)!);
   }
-  const url = new URL("./sweep_worker.js", import.meta.url);
   let next = 0;
   await new Promise<void>((resolve, reject) => {
     let live = 0;
-    const start = (): void => {
-      const w = new Worker(url);
+    const start = (w: Worker): void => {
+      if (earlyErrors.has(w)) {
+        reject(earlyErrors.get(w));
+        return;
+      }
       live++;
       const feed = (): void => {
         if (next < tasks.length) w.postMessage(tasks[next++]);
@@ -207,7 +236,7 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
       });
       feed();
     };
-    for (let i = 0; i < workers; i++) start();
+    for (let i = 0; i < workers; i++) start(started[i] ?? new Worker(workerUrl()));
   });
   progress?.done();
   if (done !== tasks.length) throw new GoschedError("OPTION_INVALID", `sweep: ${tasks.length - done} points did not finish`);
