@@ -312,6 +312,7 @@ class WorkloadBuilder {
     const deinflated = deinflateBursts(this.bursts);
     const linked = linkNetWaits(this.netWaits, this.gs, this.waits);
     const list = [...this.gs.values()].filter((s) => !s.gcWorker).sort((a, b) => (a.atStart !== b.atStart ? (a.atStart ? -1 : 1) : a.atStart ? a.g - b.g : a.order - b.order));
+    const tracerOwn = this.dropTracerSyscalls(list);
     const consumerPools = pools ? poolConsumers(list, this.waits, this.recvs, this.at) : [];
     const edges = new Map<string, number>();
     for (const acts of [...list.map((s) => s.actions), ...consumerPools.flatMap((p) => p.items)]) for (const a of acts) if (a.a === 'wake') edges.set(a.chan, (edges.get(a.chan) ?? 0) + 1);
@@ -321,7 +322,7 @@ class WorkloadBuilder {
       format: t.format,
       version: t.version,
       goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
-      trace: traceFigures(facts, this.lastStep - t0, this.syscalls, this.lostP),
+      trace: traceFigures(facts, this.lastStep - t0, this.syscalls - tracerOwn.calls, this.lostP - tracerOwn.lostP),
       edges,
       pools: consumerPools,
       sites: this.sites,
@@ -330,6 +331,31 @@ class WorkloadBuilder {
       netWaits: { linked, total: this.netWaits.length },
       notes: this.notes(deinflated, linked, consumerPools),
     };
+  }
+
+  /**
+   * The tracer's own writes (runtime/trace's writer) are not the program's: an untraced run — what a
+   * what-if predicts — makes none, and whether the replay would reach the last one (written as the
+   * trace stops) is a race with the program's end. They are not replayed, nor counted in the
+   * trace's figures.
+   */
+  private dropTracerSyscalls(list: readonly Gs[]): { calls: number; lostP: number } {
+    const own = { calls: 0, lostP: 0 };
+    for (const s of list) {
+      if (!TRACER_FUNC.test(s.func)) continue;
+      const kept = s.actions.filter((a) => a.a !== 'syscall');
+      for (const a of s.actions) {
+        if (a.a !== 'syscall') continue;
+        own.calls++;
+        if (a.lostP) own.lostP++;
+        const n = (this.sites.get(a.site) ?? 1) - 1;
+        if (n > 0) this.sites.set(a.site, n);
+        else this.sites.delete(a.site);
+      }
+      s.actions.length = 0;
+      for (const a of kept) s.actions.push(a);
+    }
+    return own;
   }
 
   private notes(deinflated: DerivedWorkload['deinflated'], linked: number, pools: readonly ConsumerPool[]): string[] {
