@@ -23,7 +23,11 @@ export interface ReplayOverrides {
   readonly seed?: number;
   /** Check the model's invariants after every event (tests). */
   readonly check?: boolean;
-  /** Extra observers of the what-if run (e.g. per-site syscall latencies). */
+  /**
+   * Extra observers of the what-if run (e.g. per-site syscall latencies). A pooled replay that
+   * deadlocks runs again without pools: an observer given as an instance sees both runs, one given
+   * as a factory gets a fresh instance per run.
+   */
   readonly whatIfObservers?: readonly ObserverSpec[];
   /** Extra observers of the replay with the trace's own settings. */
   readonly baselineObservers?: readonly ObserverSpec[];

@@ -51,13 +51,14 @@ function runPair(runner: GoRunner, p: ReplayPair, traces: number, reps: number, 
   };
   for (const parsed of parsedA)
   for (let seed = 1; seed <= seeds; seed++) {
-    const sites = new SiteLatency();
+    // A fresh observer per simulation (a pooled replay that deadlocks runs again, src/whatif.ts).
+    let sites = new SiteLatency();
     const r = replayTrace(parsed, {
       gomaxprocs: p.b.procs,
       profile: profileB,
       seed,
       ...(p.scaleSite !== undefined ? { scaleSites: [p.scaleSite] } : {}),
-      whatIfObservers: [sites],
+      whatIfObservers: [() => (sites = new SiteLatency())],
     });
     const m = r.whatIf!.metrics;
     if (r.whatIf!.result.fatal !== null) return skip(`the replay failed: ${r.whatIf!.result.fatal}`);
