@@ -37,7 +37,9 @@ function currentBundle() {
   try {
     const builtMs = statSync(join(root, "dist/src/bundle/main.js")).mtimeMs;
     const inputs = JSON.parse(readFileSync(join(root, "dist/src/bundle/inputs.json"), "utf8"));
-    return inputs.every((f) => statSync(join(root, f)).mtimeMs <= builtMs);
+    // An input that is not there cannot be newer: an installed package's dependencies live in the
+    // node_modules above it (and npm gives every file of a package the same time).
+    return inputs.every((f) => (statSync(join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? 0) <= builtMs);
   } catch {
     return false;
   }
