@@ -51,7 +51,7 @@ export const optionTable = [
   { key: "vs", flags: "--vs <key=value,...>", kind: "repeatable", commands: ["compare"], description: "a configuration to compare against the scenario: overrides separated by commas (repeatable)" },
   { key: "param", flags: "--param <key=v1,v2,...>", kind: "repeatable", commands: ["sweep"], description: "a swept parameter and its values (repeatable; the grid is their product)" },
   { key: "metric", flags: "--metric <name>", kind: "string", commands: ["sweep", "merge"], description: "metric to plot (default makespanNs), e.g. threadsCreated, schedLatencyNs.p99Ns" },
-  { key: "workers", flags: "--workers <n>", kind: "int", range: [0, 256], commands: ["run", "compare", "sweep", "validate"], description: "worker threads for sweep points, seeds and validate's predictions (default: one per core; 0 = run in this thread)" },
+  { key: "workers", flags: "--workers <n>", kind: "int", range: [0, 256], commands: ["run", "compare", "sweep", "validate"], description: "threads for sweep points, seeds and validate's predictions: this one and n−1 worker threads (default: one per core; 0 or 1 = this thread alone)" },
   { key: "format", flags: "--format <csv|json>", kind: "string", commands: ["sweep", "merge"], description: "results on stdout as csv (default) or json" },
   { key: "out", flags: "--out <file>", kind: "string", commands: ["sweep", "merge"], description: "also write the results to a file (.csv or .json); with --shard: the part file" },
   { key: "shard", flags: "--shard <i/n>", kind: "string", commands: ["sweep"], description: "run only shard i of n (0 ≤ i < n) of the grid × seeds and write a part file for gosched merge" },

@@ -100,17 +100,16 @@ export function planSweep(file: string, o: CliOptions): SweepPlan {
 }
 
 export async function sweepCommand(file: string, o: CliOptions): Promise<number> {
-  // The worker threads start loading the CLI while this thread reads and compiles the grid (at most
-  // one per core now; any more, and the ones the grid does not need, are settled once it is known).
+  // The worker threads start loading the CLI while this thread reads and compiles the grid (this
+  // thread is one of the `--workers` threads: at most one per other core now; any more, and the ones
+  // the grid does not need, are settled once it is known).
   const wanted = o.shard === undefined ? (o.workers ?? availableParallelism()) : 0;
-  const early = startWorkers(Math.min(wanted, availableParallelism()));
+  const early = startWorkers(Math.min(wanted, availableParallelism()) - 1);
   try {
     const plan = planSweep(file, o);
     if (o.shard !== undefined) return await runShard(plan, parseShard(o.shard), o);
     checkFormat(o);
-    const n = Math.min(wanted, plan.units.length);
-    for (const w of early.slice(n)) void w.terminate();
-    const results = await runTasks(plan.units, n, undefined, "sweep", early.slice(0, n));
+    const results = await runTasks(plan.units, Math.min(wanted, plan.units.length), undefined, "sweep", early);
     return writeSweepOutputs(plan, results, o);
   } finally {
     for (const w of early) void w.terminate();
@@ -183,12 +182,15 @@ function checkSweepOutputs(file: string, o: CliOptions): void {
 }
 
 /**
- * Runs the tasks over `workers` threads (0: in this thread); results in the order of `tasks`. Sweep points by
- * default; `local` runs another kind of task in this thread (sweep_worker.ts dispatches on `kind`).
+ * Runs the tasks on `threads` threads — this one and threads − 1 worker threads (0 or 1: this thread
+ * alone); results in the order of `tasks`. This thread is loaded and starts at once, while a worker
+ * first loads the CLI and warms up its own JIT (each worker is kept two tasks ahead, so it does not
+ * wait while this thread runs one). Sweep points by default; `local` runs another kind of task in
+ * this thread (sweep_worker.ts dispatches on `kind`). `started`: worker threads already loading.
  */
 export async function runTasks<T extends { readonly index: number } = SweepTask, R extends { readonly index: number } = SweepResult>(
   tasks: readonly T[],
-  workers: number,
+  threads: number,
   local: (t: T) => R = runSweepTask as unknown as (t: T) => R,
   label = "sweep",
   started: readonly Worker[] = [],
@@ -197,46 +199,67 @@ export async function runTasks<T extends { readonly index: number } = SweepTask,
   const byIndex = new Map<number, R>();
   const progress = Progress.enabled() ? new Progress(label) : null;
   let done = 0;
-  if (workers <= 0) {
-    for (const t of tasks) {
-      byIndex.set(t.index, local(t));
-      done++;
-      progress?.bar(done, tasks.length);
-    }
-    progress?.done();
-    return tasks.map((t) => byIndex.get(t.index)!);
-  }
   let next = 0;
+  const finishOne = (r: R): void => {
+    byIndex.set(r.index, r);
+    done++;
+    progress?.bar(done, tasks.length);
+  };
+  const workers = started.slice(0, Math.max(0, threads - 1));
+  for (let i = workers.length; i < threads - 1; i++) workers.push(new Worker(workerUrl()));
+  for (const w of started.slice(workers.length)) void w.terminate();
   await new Promise<void>((resolve, reject) => {
-    let live = 0;
-    const start = (w: Worker): void => {
+    let live = workers.length;
+    let localDone = false;
+    let failed = false;
+    const fail = (e: unknown): void => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    const settle = (): void => {
+      if (!failed && localDone && live === 0) resolve();
+    };
+    for (const w of workers) {
       if (earlyErrors.has(w)) {
-        reject(earlyErrors.get(w));
+        fail(earlyErrors.get(w));
         return;
       }
-      live++;
+      let closed = false;
       const feed = (): void => {
+        if (closed) return;
         if (next < tasks.length) w.postMessage(tasks[next++]);
-        else w.postMessage(null);
+        else {
+          w.postMessage(null);
+          closed = true;
+        }
       };
       w.on("message", (m: { ok: true; result: R } | { ok: false; index: number; error: string }) => {
         if (!m.ok) {
-          reject(new GoschedError("OPTION_INVALID", `sweep point ${m.index}: ${m.error}`));
-          void w.terminate();
+          fail(new GoschedError("OPTION_INVALID", `sweep point ${m.index}: ${m.error}`));
           return;
         }
-        byIndex.set(m.result.index, m.result);
-        done++;
-        progress?.bar(done, tasks.length);
+        finishOne(m.result);
         feed();
       });
-      w.on("error", reject);
+      w.on("error", fail);
       w.on("exit", () => {
-        if (--live === 0) resolve();
+        live--;
+        settle();
       });
       feed();
-    };
-    for (let i = 0; i < workers; i++) start(started[i] ?? new Worker(workerUrl()));
+      feed();
+    }
+    // This thread's share: a task at a time, taking the workers' results between tasks.
+    void (async () => {
+      while (!failed && next < tasks.length) {
+        finishOne(local(tasks[next++]!));
+        if (workers.length > 0) await new Promise<void>((ok) => setImmediate(ok));
+      }
+      localDone = true;
+      settle();
+    })().catch(fail);
   });
   progress?.done();
   if (done !== tasks.length) throw new GoschedError("OPTION_INVALID", `sweep: ${tasks.length - done} points did not finish`);
