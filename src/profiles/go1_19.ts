@@ -122,6 +122,9 @@ export const thisMachine: Machine = {
   // CPU time per nanosleep(1 ms) round trip of 16, 64, 256 C threads (getrusage / calls): 5.2, 4.6,
   // 5.3 µs (measured 2026-12-06 on this VM, load average ~18; see docs/model.md).
   wakeCpuNs: 5_000,
+  // RawSyscall(nanosleep 20 µs), p50 of 3000 calls: 93.8–99.5 µs with both CPUs idle, 83.8–86.3 µs
+  // with both busy (two threads spinning), 2 runs each (2026-12-06 on this VM, load average 7).
+  idleExitNs: 12_000,
 };
 
 /**
@@ -138,6 +141,7 @@ export const exactMachine: Machine = {
   preemptSignalSpread: [],
   contextSwitchNs: 0,
   wakeCpuNs: 0,
+  idleExitNs: 0,
 };
 
 export const defaultGc: GcSettings = {

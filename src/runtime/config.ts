@@ -99,6 +99,12 @@ export interface Machine {
   readonly contextSwitchNs: number;
   /** The kernel's CPU work to block a thread and wake it again (schedule out and in, the timer or futex). */
   readonly wakeCpuNs: number;
+  /**
+   * A CPU's exit from idle: a thread woken onto an idle CPU runs only after it. The sleep and futex-wake
+   * latencies are measured with idle CPUs and include one; a thread woken while its CPU is busy does not
+   * pay it (kernel.ts kTimer, machine.ts futexWakeNs).
+   */
+  readonly idleExitNs: number;
 }
 
 export interface GcSettings {

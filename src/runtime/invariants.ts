@@ -128,6 +128,15 @@ function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never)
   if (Math.abs(sumVr - k.sumVr) > 1e-3 * Math.max(1, Math.abs(sumVr)) || Math.abs(sumSeg - k.sumSeg) > 1e-3 * Math.max(1, Math.abs(sumSeg))) {
     fail("kernel: vruntime sums", `Σvruntime ${sumVr} vs ${k.sumVr}, Σseg ${sumSeg} vs ${k.sumSeg}`);
   }
+  for (let c = 0; c < k.ncpu; c++) {
+    const list = k.timers[c]!;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      if (t.timerCpu !== c || t.timerIdx !== i || t.state !== KState.Sleeping) fail("kernel: timers", `thread ${t.id} on CPU${c}'s timer queue at ${i} (timerCpu ${t.timerCpu}, timerIdx ${t.timerIdx}, state ${t.state})`);
+      const parent = i > 0 ? list[(i - 1) >> 1]! : null;
+      if (parent !== null && (parent.hardNs > t.hardNs || (parent.hardNs === t.hardNs && parent.timerSeq > t.timerSeq))) fail("kernel: timers", `CPU${c}'s timer heap out of order at ${i}`);
+    }
+  }
 }
 
 function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) => never): void {

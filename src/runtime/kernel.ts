@@ -19,18 +19,17 @@
 //   an eligible current thread on its CPU until its deadline);
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
-//   (kernel/time/hrtimer.c): soft expiry = the request, hard expiry = soft + slack; with nothing else
-//   on the CPU's timer queue the interrupt comes at the hard expiry, and the thread is runnable a
-//   wake-up latency later;
-// - a waking thread goes back to its previous CPU when that one is idle (select_idle_sibling).
+//   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
+//   soft + slack; the interrupt comes at the CPU's earliest hard expiry and fires, in hard-expiry order,
+//   every timer whose soft expiry has passed up to the first that has not (__hrtimer_run_queues) — so
+//   sleepers of one CPU wake together, and sysmon's usleep(20) is cut short by the syscalls' timers;
+// - select_task_rq runs when the thread is woken: its previous CPU when idle (select_idle_sibling),
+//   else an idle one — for threads one interrupt wakes, each sees the CPUs taken by those before it;
+// - a woken thread runnable on an idle CPU pays that CPU's exit from idle (Machine.idleExitNs; the
+//   measured sleep and futex-wake latencies include one), on a busy CPU it queues without it.
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
-// no migration cost or cache effects); slice ends are exact (no tick granularity); the lag is not scaled
-// by PLACE_LAG's (W + w)/W; no cgroups, no other processes. Timers are not coalesced across threads
-// (__hrtimer_run_queues fires every timer of a CPU whose soft expiry has passed): measured on the
-// reference VM, a Syscall(nanosleep 1 µs) lasts longer with 16 goroutines calling than with one (p50
-// 79 vs 72 µs, Go 1.26) where coalescing would cut sleeps short, and a per-CPU coalescing model broke
-// the exitsyscall P-taking chains real Go keeps (lost P 0.05 predicted vs 0.72 measured at -procs 1
-// -g 16 -d 1). Each sleep fires at its own hard expiry.
+// no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
+// firing timers); the lag is not scaled by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -73,8 +72,13 @@ export class KThread {
   then = Then.Fire;
   sleepNs = 0;
   wakeWorkNs = 0;
-  /** A timed sleep (hrtimer): its wake-up latency after the interrupt. */
+  /** A timed sleep (hrtimer): its soft and hard expiry (relative until armed, then absolute), the CPU queue it is armed on (−1: none) and its place there, its wake-up latency after the interrupt. */
   timed = false;
+  softNs = 0;
+  hardNs = 0;
+  timerCpu = -1;
+  timerIdx = -1;
+  timerSeq = 0;
   wakeLatencyNs = 0;
   evKind = 0;
   evTarget = 0;
@@ -100,6 +104,12 @@ export class Kernel {
   current: KThread | null = null;
   /** Context switches so far (a CPU going from one thread straight to another). */
   switches = 0;
+  /** Armed hrtimers of timed sleeps, per CPU (the CPU the thread slept on): binary heaps by hard expiry. */
+  readonly timers: KThread[][];
+  /** Arming order, the tie-break between equal hard expiries. */
+  timerSeq = 0;
+  /** The CPUs chosen so far for the threads one timer interrupt wakes (kTimer's scratch). */
+  readonly batchCpus: number[] = [];
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
@@ -110,6 +120,7 @@ export class Kernel {
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
     this.cpuGen = new Int32Array(ncpu);
     this.sliceArmed = new Uint8Array(ncpu);
+    this.timers = Array.from({ length: ncpu }, () => []);
   }
 
   thread(id: number): KThread {
@@ -126,6 +137,7 @@ export class Kernel {
 
 /** The thread wants workNs of CPU, then its event fires. A parked thread becomes runnable now. */
 export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
   setStep(t, kind, target, token);
   t.workNs = workNs + t.debtNs;
   t.debtNs = 0;
@@ -140,6 +152,7 @@ export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, targ
 
 /** The thread leaves the CPU for offNs (a sleep, a wake-up latency), then runs workNs, then its event. */
 export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
   t.timed = false;
   setStep(t, kind, target, token);
   t.sleepNs = offNs;
@@ -152,14 +165,17 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
 }
 
 /**
- * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer whose interrupt comes at its hard
- * expiry, hardDelayNs from now (machine.ts sleepHardNs: soft expiry + slack); then the thread is
- * runnable after wakeLatencyNs, runs workNs, then its event.
+ * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer on the CPU the thread sleeps from,
+ * soft expiry softDelayNs from now, hard expiry hardDelayNs from now (machine.ts sleepSoftNs /
+ * sleepHardNs: the slack between them). When it fires the thread is runnable after wakeLatencyNs,
+ * runs workNs, then its event.
  */
-export function kSleepTimer(rt: Runtime, t: KThread, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
+export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
+  cancelTimer(rt, t);
   setStep(t, kind, target, token);
   t.timed = true;
-  t.sleepNs = hardDelayNs;
+  t.softNs = softDelayNs;
+  t.hardNs = hardDelayNs;
   t.wakeLatencyNs = wakeLatencyNs;
   t.wakeWorkNs = workNs;
   t.gen++;
@@ -167,21 +183,122 @@ export function kSleepTimer(rt: Runtime, t: KThread, hardDelayNs: number, wakeLa
   armTimer(rt, t);
 }
 
-/** Ev.KTimer: a timed sleep's interrupt; its thread is runnable a wake-up latency later. */
+/**
+ * Ev.KTimer: the interrupt at a timer's hard expiry. __hrtimer_run_queues (kernel/time/hrtimer.c)
+ * walks the CPU's timers in hard-expiry order and fires each whose soft expiry has passed, stopping
+ * at the first that has not: sleepers of one CPU wake together. select_task_rq runs in the interrupt
+ * for each woken thread in turn (batchWakeCpu). Its drawn wake-up latency includes one exit from idle
+ * (measured on idle CPUs): it pays the interrupted CPU's only if that CPU was idle, and the exit of the
+ * other idle CPU it is sent to, if any.
+ */
 export function kTimer(rt: Runtime, id: number, token: number): void {
   const t = rt.kernel.threads[id]!;
-  if (token !== t.gen || t.state !== KState.Sleeping) return;
-  rt.queue.push(rt.nowNs + t.wakeLatencyNs, Ev.KWake, t.id, t.gen);
+  if (token !== t.gen || t.state !== KState.Sleeping || t.timerCpu < 0) return;
+  const k = rt.kernel;
+  const irqCpu = t.timerCpu;
+  const heap = k.timers[irqCpu]!;
+  const now = rt.nowNs;
+  const idleExitNs = rt.config.machine.idleExitNs;
+  const irqCpuExitNs = k.idleCpus.includes(irqCpu) ? idleExitNs : 0;
+  const chosen = k.batchCpus;
+  chosen.length = 0;
+  while (heap.length > 0 && heap[0]!.softNs <= now) {
+    const s = heap[0]!;
+    heapRemove(heap, 0);
+    const cpu = batchWakeCpu(k, s.prevCpu);
+    let latencyNs = s.wakeLatencyNs - idleExitNs + irqCpuExitNs;
+    if (cpu >= 0) {
+      if (cpu !== irqCpu && k.idleCpus.includes(cpu)) latencyNs += idleExitNs;
+      s.prevCpu = cpu;
+      chosen.push(cpu);
+    }
+    rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
+  }
 }
 
+/**
+ * select_idle_sibling for a thread woken by a timer interrupt: its previous CPU if idle and not taken
+ * by an earlier thread of the same interrupt (Kernel.batchCpus), else another such idle CPU, else its
+ * previous CPU (it will queue).
+ */
+function batchWakeCpu(k: Kernel, prevCpu: number): number {
+  const free = (c: number): boolean => !k.batchCpus.includes(c) && k.idleCpus.includes(c);
+  if (prevCpu >= 0 && free(prevCpu)) return prevCpu;
+  for (let i = k.idleCpus.length - 1; i >= 0; i--) if (free(k.idleCpus[i]!)) return k.idleCpus[i]!;
+  return prevCpu;
+}
+
+/** Arms the timer on the CPU the thread sleeps from (its last CPU if it is not running). */
 function armTimer(rt: Runtime, t: KThread): void {
+  const k = rt.kernel;
+  const cpu = t.state === KState.Running ? t.cpu : Math.max(0, t.prevCpu);
   t.hasWork = false;
   leave(rt, t, KState.Sleeping);
-  rt.queue.push(rt.nowNs + t.sleepNs, Ev.KTimer, t.id, t.gen);
+  t.softNs += rt.nowNs;
+  t.hardNs += rt.nowNs;
+  t.timerSeq = k.timerSeq++;
+  t.timerCpu = cpu;
+  heapInsert(k.timers[cpu]!, t);
+  rt.queue.push(t.hardNs, Ev.KTimer, t.id, t.gen);
+}
+
+/** A sleeping thread woken otherwise (netpollBreak, notewakeup) leaves its CPU's timer queue. */
+function cancelTimer(rt: Runtime, t: KThread): void {
+  if (t.timerCpu >= 0) heapRemove(rt.kernel.timers[t.timerCpu]!, t.timerIdx);
+}
+
+// A CPU's timer queue: a binary heap by (hard expiry, arming order); each thread knows its index.
+function timerBefore(a: KThread, b: KThread): boolean {
+  return a.hardNs < b.hardNs || (a.hardNs === b.hardNs && a.timerSeq < b.timerSeq);
+}
+
+function heapInsert(heap: KThread[], t: KThread): void {
+  heap.push(t);
+  siftUp(heap, heap.length - 1, t);
+}
+
+function heapRemove(heap: KThread[], i: number): void {
+  const t = heap[i]!;
+  const last = heap.pop()!;
+  t.timerCpu = -1;
+  t.timerIdx = -1;
+  if (last === t) return;
+  if (i > 0 && timerBefore(last, heap[(i - 1) >> 1]!)) siftUp(heap, i, last);
+  else siftDown(heap, i, last);
+}
+
+function siftUp(heap: KThread[], i: number, t: KThread): void {
+  while (i > 0) {
+    const pi = (i - 1) >> 1;
+    const parent = heap[pi]!;
+    if (!timerBefore(t, parent)) break;
+    heap[i] = parent;
+    parent.timerIdx = i;
+    i = pi;
+  }
+  heap[i] = t;
+  t.timerIdx = i;
+}
+
+function siftDown(heap: KThread[], i: number, t: KThread): void {
+  const n = heap.length;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && timerBefore(heap[c + 1]!, heap[c]!)) c++;
+    const child = heap[c]!;
+    if (!timerBefore(child, t)) break;
+    heap[i] = child;
+    child.timerIdx = i;
+    i = c;
+  }
+  heap[i] = t;
+  t.timerIdx = i;
 }
 
 /** The thread parks (futex wait) until kRun or kSleep gives it a step. */
 export function kBlock(rt: Runtime, t: KThread): void {
+  cancelTimer(rt, t);
   t.gen++;
   if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Block);
   t.hasWork = false;

@@ -17,13 +17,19 @@ export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number
 
 /**
  * A timed sleep as the kernel runs it (hrtimer with the thread's timer slack): the timer's soft
- * expiry is request + the measured extra of long sleeps; its interrupt comes at the hard expiry,
- * timerSlackNs later (kernel.ts: no coalescing across threads). This is the delay to that hard expiry;
- * after it the thread is runnable after a drawn wake-up latency (sleepWakeLatencyNs). The sum is
- * sleepNs's: request + extra + slack + base overhead + spread.
+ * expiry is the request + the measured extra of long sleeps; its hard expiry is timerSlackNs later.
+ * The interrupt that fires it comes at its hard expiry or earlier, at another timer's interrupt on
+ * the same CPU (kernel.ts kTimer); after it the thread is runnable after a drawn wake-up latency
+ * (sleepWakeLatencyNs). With no other timer on the CPU the sum is sleepNs's: request + extra + slack
+ * + base overhead + spread.
  */
 export function sleepHardNs(m: Machine, requestNs: number): number {
   return sleepActualNs(m, requestNs) - m.sleepBaseOverheadNs;
+}
+
+/** The soft expiry of a timed sleep, from now (see sleepHardNs). */
+export function sleepSoftNs(m: Machine, requestNs: number): number {
+  return sleepHardNs(m, requestNs) - m.timerSlackNs;
 }
 
 /** The wake-up latency after a sleep's timer fired: the base overhead + the sleep spread. */
@@ -63,9 +69,12 @@ export function sleepNs(rt: Runtime, requestNs: number): number {
   return finish(rt, "sleep", sleepActualNs(m, requestNs) + sleepSpreadAt(m, requestNs, rt), requestNs);
 }
 
-/** notewakeup (futex wake) until the woken thread is runnable. */
+/** notewakeup (futex wake) until the woken thread is runnable: drawn, less the idle exit when no CPU is idle. */
 export function futexWakeNs(rt: Runtime): number {
-  return draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
+  const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
+  // The measured wake includes an idle CPU's exit from idle; with every CPU busy the woken thread is
+  // queued at once (select_idle_sibling finds no idle CPU) and pays none.
+  return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.idleExitNs) : ns;
 }
 
 /** newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). */

@@ -6,7 +6,7 @@ import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { Kernel, kBlock, kRun, kSleep, kSleepTimer, type KThread } from "./kernel.js";
-import { sleepHardNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
+import { sleepHardNs, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
 import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -259,7 +259,7 @@ export class Runtime {
   sleepTimer(t: KThread, requestNs: number, cpuNs: number, kind: number, target: number, token: number): void {
     const m = this.config.machine;
     if (this.sleepRequestHook !== null) requestNs = this.sleepRequestHook(requestNs);
-    kSleepTimer(this, t, sleepHardNs(m, requestNs), sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
+    kSleepTimer(this, t, sleepSoftNs(m, requestNs), sleepHardNs(m, requestNs), sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
   }
 
   /** Cancels the M's pending step; its thread parks until someone acts on it. */
