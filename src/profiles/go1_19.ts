@@ -122,9 +122,14 @@ export const thisMachine: Machine = {
   // CPU time per nanosleep(1 ms) round trip of 16, 64, 256 C threads (getrusage / calls): 5.2, 4.6,
   // 5.3 µs (measured 2026-12-06 on this VM, load average ~18; see docs/model.md).
   wakeCpuNs: 5_000,
-  // RawSyscall(nanosleep 20 µs), p50 of 3000 calls: 93.8–99.5 µs with both CPUs idle, 83.8–86.3 µs
-  // with both busy (two threads spinning), 2 runs each (2026-12-06 on this VM, load average 7).
-  idleExitNs: 12_000,
+  // RawSyscall(nanosleep 1 µs), p50 of 3000 calls: 67.1 / 66.4 µs with both CPUs idle, 64.9 / 64.7
+  // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
+  // 2026-12-06 on this VM, load average 5.
+  idleExitNs: 2_000,
+  // notewakeup → the woken goroutine running: 18 µs onto an idle CPU (futexWakeNs), p10 4–6 µs when a
+  // CPU is busy (a goroutine locked to a parked thread, Go 1.26, load 5; handoffs in execution traces
+  // of syscall -procs 2/4 -g 16 -d 1: p10 4.7–4.8 µs, p50 12.9–16.5 µs).
+  ipiWakeNs: 12_000,
 };
 
 /**
@@ -142,6 +147,7 @@ export const exactMachine: Machine = {
   contextSwitchNs: 0,
   wakeCpuNs: 0,
   idleExitNs: 0,
+  ipiWakeNs: 0,
 };
 
 export const defaultGc: GcSettings = {

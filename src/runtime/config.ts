@@ -100,11 +100,18 @@ export interface Machine {
   /** The kernel's CPU work to block a thread and wake it again (schedule out and in, the timer or futex). */
   readonly wakeCpuNs: number;
   /**
-   * A CPU's exit from idle: a thread woken onto an idle CPU runs only after it. The sleep and futex-wake
-   * latencies are measured with idle CPUs and include one; a thread woken while its CPU is busy does not
-   * pay it (kernel.ts kTimer, machine.ts futexWakeNs).
+   * A CPU's exit from idle when its own timer interrupt wakes it. The measured sleep latency (taken
+   * with the CPU idle) includes it; a timer firing on a busy CPU wakes its thread this much sooner
+   * (kernel.ts kTimer).
    */
   readonly idleExitNs: number;
+  /**
+   * Waking a thread onto another CPU that is idle: the inter-processor interrupt and that CPU's exit
+   * from idle. The measured futex wake (taken with idle CPUs) includes it: with no CPU idle the woken
+   * thread queues this much sooner (machine.ts futexWakeNs); a timer interrupt that sends a thread to
+   * another idle CPU adds it (kernel.ts kTimer).
+   */
+  readonly ipiWakeNs: number;
 }
 
 export interface GcSettings {

@@ -25,8 +25,10 @@
 //   sleepers of one CPU wake together, and sysmon's usleep(20) is cut short by the syscalls' timers;
 // - select_task_rq runs when the thread is woken: its previous CPU when idle (select_idle_sibling),
 //   else an idle one — for threads one interrupt wakes, each sees the CPUs taken by those before it;
-// - a woken thread runnable on an idle CPU pays that CPU's exit from idle (Machine.idleExitNs; the
-//   measured sleep and futex-wake latencies include one), on a busy CPU it queues without it.
+// - a CPU woken from idle by its own timer interrupt pays its exit from idle (Machine.idleExitNs); a
+//   thread woken onto another, idle CPU pays the IPI and that CPU's exit (Machine.ipiWakeNs); the
+//   measured sleep and futex-wake latencies include them, and a thread woken with no CPU to wake
+//   queues without them.
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
 // firing timers); the lag is not scaled by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
@@ -187,9 +189,9 @@ export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDe
  * Ev.KTimer: the interrupt at a timer's hard expiry. __hrtimer_run_queues (kernel/time/hrtimer.c)
  * walks the CPU's timers in hard-expiry order and fires each whose soft expiry has passed, stopping
  * at the first that has not: sleepers of one CPU wake together. select_task_rq runs in the interrupt
- * for each woken thread in turn (batchWakeCpu). Its drawn wake-up latency includes one exit from idle
- * (measured on idle CPUs): it pays the interrupted CPU's only if that CPU was idle, and the exit of the
- * other idle CPU it is sent to, if any.
+ * for each woken thread in turn (batchWakeCpu). Its drawn wake-up latency includes the interrupted CPU's
+ * exit from idle (measured on an idle CPU): less Machine.idleExitNs if that CPU was busy; plus
+ * Machine.ipiWakeNs if the thread is sent to another, idle CPU.
  */
 export function kTimer(rt: Runtime, id: number, token: number): void {
   const t = rt.kernel.threads[id]!;
@@ -208,7 +210,7 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     const cpu = batchWakeCpu(k, s.prevCpu);
     let latencyNs = s.wakeLatencyNs - idleExitNs + irqCpuExitNs;
     if (cpu >= 0) {
-      if (cpu !== irqCpu && k.idleCpus.includes(cpu)) latencyNs += idleExitNs;
+      if (cpu !== irqCpu && k.idleCpus.includes(cpu)) latencyNs += rt.config.machine.ipiWakeNs;
       s.prevCpu = cpu;
       chosen.push(cpu);
     }

@@ -69,12 +69,12 @@ export function sleepNs(rt: Runtime, requestNs: number): number {
   return finish(rt, "sleep", sleepActualNs(m, requestNs) + sleepSpreadAt(m, requestNs, rt), requestNs);
 }
 
-/** notewakeup (futex wake) until the woken thread is runnable: drawn, less the idle exit when no CPU is idle. */
+/** notewakeup (futex wake) until the woken thread is runnable: drawn, less the IPI wake when no CPU is idle. */
 export function futexWakeNs(rt: Runtime): number {
   const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
-  // The measured wake includes an idle CPU's exit from idle; with every CPU busy the woken thread is
-  // queued at once (select_idle_sibling finds no idle CPU) and pays none.
-  return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.idleExitNs) : ns;
+  // The measured wake includes the IPI to an idle CPU and its exit from idle; with every CPU busy the
+  // woken thread is queued at once (select_idle_sibling finds no idle CPU) and pays neither.
+  return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.ipiWakeNs) : ns;
 }
 
 /** newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). */

@@ -71,10 +71,10 @@ test("timed sleeps coalesce per CPU: a sleeper whose soft expiry has passed wake
   assert.ok(rets[1]! < softNs(calls[1]!) + 50_000, `the second returned at ${rets[1]}, not at its own hard expiry`);
 });
 
-test("a futex wake pays a CPU's exit from idle only when a CPU is idle", () => {
-  // The measured wake (Costs.futexWakeNs) includes an idle CPU's exit; with every CPU busy the woken
-  // thread is queued at once.
-  const machine = { ...exactMachine, ncpu: 2, idleExitNs: 12_000 };
+test("a futex wake pays the IPI to an idle CPU only when a CPU is idle", () => {
+  // The measured wake (Costs.futexWakeNs) includes the IPI and an idle CPU's exit; with every CPU busy
+  // the woken thread is queued at once.
+  const machine = { ...exactMachine, ncpu: 2, ipiWakeNs: 12_000 };
   const sim = simulate({ gomaxprocs: 1, main: fanOut(1, function* () { yield compute(us(10)); }), machine });
   const rt = sim.runtime;
   const medianNs = rt.config.costs.futexWakeNs;
