@@ -14,7 +14,7 @@
 
 import { formatNs } from '../base/time.js';
 import type { ParsedTrace } from './common.js';
-import { callSite, startFunc, traceSteps, type StackTable, type Step } from './steps.js';
+import { callSite, startFunc, traceSteps, type LostPTaker, type StackTable, type Step } from './steps.js';
 
 export interface DurationSummary {
   readonly count: number;
@@ -72,6 +72,14 @@ export interface SyscallAnalysis {
     readonly durationNsLostP: DurationSummary;
     /** Syscalls whose P was taken while they were in the kernel. */
     readonly lostP: number;
+    /**
+     * New format: who took those Ps — sysmon (its retake; `sysmonTakenBack` of them were then taken
+     * from the thread sysmon handed the P to by the victim's own thread, back from its syscall: a
+     * P-taking chain starts), threads back from a syscall taking their old P (exitsyscall), other
+     * (stop-the-world, forEachP), or not attributed (taken while the trace cannot tell). Null in the
+     * old format.
+     */
+    readonly lostPBy: { readonly sysmon: number; readonly sysmonTakenBack: number; readonly thread: number; readonly other: number; readonly unattributed: number } | null;
     /** Entry → the P being taken (sysmon's retake delay, or a handoff). */
     readonly timeToLoseNs: DurationSummary;
     /** The P being taken → the next goroutine running on that P. */
@@ -134,6 +142,9 @@ class SyscallTally {
   total = 0;
   inProgressAtStart = 0;
   lostCount = 0;
+  /** Lost Ps by taker (see SyscallAnalysis lostPBy), and goroutines whose P sysmon took in their current syscall. */
+  readonly lostBy = { sysmon: 0, sysmonTakenBack: 0, thread: 0, other: 0, unattributed: 0 };
+  readonly sysmonVictims = new Set<number>();
 
   constructor(private readonly stacks: StackTable) {}
 
@@ -159,7 +170,7 @@ class SyscallTally {
         this.enter(s.g, s.t, s.stack);
         break;
       case 'lostP':
-        this.onLostP(s.g, s.p, s.t);
+        this.onLostP(s.g, s.p, s.t, s.by, s.taker);
         break;
       case 'pUse':
         this.onPUse(s.p, s.t);
@@ -208,11 +219,18 @@ class SyscallTally {
     this.siteAcc(o.stack).lostP++;
   }
 
-  private onLostP(g: number, p: number, tNs: number): void {
+  private onLostP(g: number, p: number, tNs: number, by: LostPTaker, taker: number): void {
     const o = this.open.get(g);
     this.pLost.set(p, tNs);
     if (o === undefined || o.lostAt >= 0) return;
     this.lose(g, o, tNs);
+    if (by === 'sysmon') {
+      this.lostBy.sysmon++;
+      this.sysmonVictims.add(g);
+    } else if (by === 'thread') {
+      this.lostBy.thread++;
+      if (this.sysmonVictims.delete(taker)) this.lostBy.sysmonTakenBack++;
+    } else if (by === 'other') this.lostBy.other++;
     if (!Number.isNaN(o.begin)) this.toLose.push(tNs - o.begin);
   }
 
@@ -225,10 +243,14 @@ class SyscallTally {
 
   private onSysEnd(g: number, tNs: number, blocked: boolean): void {
     const o = this.open.get(g);
+    this.sysmonVictims.delete(g);
     if (o === undefined) return;
     this.open.delete(g);
     // New format: EndBlocked without a ProcSteal we could attribute (e.g. taken by STW).
-    if (blocked && o.lostAt < 0) this.lose(g, o, tNs);
+    if (blocked && o.lostAt < 0) {
+      this.lose(g, o, tNs);
+      this.lostBy.unattributed++;
+    }
     if (Number.isNaN(o.begin)) return;
     const d = tNs - o.begin;
     this.all.push(d);
@@ -277,6 +299,7 @@ function syscallFigures(a: SyscallTally, isNew: boolean): SyscallAnalysis['sysca
     durationNsKeptP: isNew ? summarize(a.kept) : null,
     durationNsLostP: summarize(a.lost),
     lostP: a.lostCount,
+    lostPBy: isNew ? { ...a.lostBy } : null,
     timeToLoseNs: summarize(a.toLose),
     pIdleAfterLossNs: summarize(a.pIdle),
     pNotReused: a.pLost.size,
@@ -345,6 +368,13 @@ export function formatSyscallAnalysis(a: SyscallAnalysis, file = ''): string {
   out.push(`  duration, kept P:     ${s.durationNsKeptP === null ? 'unknown (old format records no end for these)' : d(s.durationNsKeptP)}`);
   out.push(`  duration, lost P:     ${d(s.durationNsLostP)}`);
   out.push(`  lost their P: ${s.lostP}${s.total > 0 ? ` (${((100 * s.lostP) / s.total).toFixed(1)}%)` : ''}`);
+  const by = s.lostPBy;
+  if (by !== null && s.lostP > 0) {
+    out.push(`    taken by sysmon: ${by.sysmon}${by.sysmon > 0 ? ` (${by.sysmonTakenBack} then taken back by the victim's thread: a P-taking chain starts)` : ''}`);
+    out.push(`    taken by threads back from a syscall (their old P): ${by.thread}`);
+    if (by.other > 0) out.push(`    taken by stop-the-world / forEachP: ${by.other}`);
+    if (by.unattributed > 0) out.push(`    not attributed: ${by.unattributed}`);
+  }
   out.push(`  entry → P taken:      ${d(s.timeToLoseNs)}`);
   out.push(`  P taken → P used again: ${d(s.pIdleAfterLossNs)}${s.pNotReused > 0 ? `; ${s.pNotReused} not used again before the end` : ''}`);
   out.push('');

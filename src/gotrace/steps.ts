@@ -7,6 +7,9 @@
 
 import type { Frame, ParsedTrace, TraceEvent } from './common.js';
 
+/** Who took a syscall's P (see the 'lostP' step). */
+export type LostPTaker = 'sysmon' | 'thread' | 'other' | 'unknown';
+
 /** Where a goroutine was when the trace started (or when it was first seen). */
 export type InitialState = 'running' | 'runnable' | 'waiting' | 'syscall';
 
@@ -26,8 +29,13 @@ export type Step =
   | { readonly k: 'sysBegin'; readonly t: number; readonly g: number; readonly stack: number; readonly m: number }
   /** The syscall returned. `blocked`: without its P (new format: GoSyscallEndBlocked; old: GoSysExit). */
   | { readonly k: 'sysEnd'; readonly t: number; readonly g: number; readonly blocked: boolean }
-  /** The P of g's syscall was taken (old: GoSysBlock; new: ProcSteal). */
-  | { readonly k: 'lostP'; readonly t: number; readonly g: number; readonly p: number }
+  /**
+   * The P of g's syscall was taken (old: GoSysBlock; new: ProcSteal). `by` (new format): 'sysmon' — a
+   * thread with no goroutine (sysmon's retake); 'thread' — goroutine `taker`'s thread, itself back from
+   * a syscall (exitsyscall taking its old P back); 'other' — a running goroutine's (stop-the-world,
+   * forEachP); 'unknown' in the old format.
+   */
+  | { readonly k: 'lostP'; readonly t: number; readonly g: number; readonly p: number; readonly by: LostPTaker; readonly taker: number }
   /** A P started running goroutines (used to time how long a lost P stayed unused). */
   | { readonly k: 'pUse'; readonly t: number; readonly p: number }
   /** Any other event in g's context while it runs (extends its running time). */
@@ -123,6 +131,8 @@ class StepsBuilder {
   private lastNs = -Infinity;
   /** New format: the goroutine in a syscall on each M. */
   private readonly inSyscallOnM = new Map<number, number>();
+  /** New format: each M's goroutine in a syscall, until its end event (a steal does not clear it). */
+  private readonly syscallOfM = new Map<number, number>();
 
   constructor(
     private readonly isNew: boolean,
@@ -203,7 +213,7 @@ class StepsBuilder {
         this.onSyscallEnd(ev);
         break;
       case 'GoSysBlock':
-        steps.push({ k: 'lostP', t: ts, g, p: ev.p });
+        steps.push({ k: 'lostP', t: ts, g, p: ev.p, by: 'unknown', taker: -1 });
         break;
       case 'GCBegin':
       case 'GCStart':
@@ -237,7 +247,10 @@ class StepsBuilder {
 
   private onSyscallBegin(ev: TraceEvent, sk: number): void {
     this.steps.push({ k: 'sysBegin', t: ev.tsNs, g: ev.g, stack: sk, m: ev.m });
-    if (this.isNew && ev.m >= 0) this.inSyscallOnM.set(ev.m, ev.g);
+    if (this.isNew && ev.m >= 0) {
+      this.inSyscallOnM.set(ev.m, ev.g);
+      this.syscallOfM.set(ev.m, ev.g);
+    }
   }
 
   /** New format: GoSyscallEnd(Blocked) on the goroutine's M; old format: GoSysExit (the call lost its P) names the goroutine. */
@@ -249,6 +262,7 @@ class StepsBuilder {
     }
     this.steps.push({ k: 'sysEnd', t: ev.tsNs, g, blocked: ev.type === 'GoSyscallEndBlocked' });
     if (ev.m >= 0 && this.inSyscallOnM.get(ev.m) === g) this.inSyscallOnM.delete(ev.m);
+    if (ev.m >= 0 && this.syscallOfM.get(ev.m) === g) this.syscallOfM.delete(ev.m);
   }
 
   private onCreate(ev: TraceEvent, sk: number): void {
@@ -277,7 +291,10 @@ class StepsBuilder {
     this.steps.push({ k: 'initial', t: ev.tsNs, g: sg, state, stack: sk });
     if (state === 'syscall') {
       const m = ev.args[1]!;
-      if (m >= 0) this.inSyscallOnM.set(m, sg);
+      if (m >= 0) {
+        this.inSyscallOnM.set(m, sg);
+        this.syscallOfM.set(m, sg);
+      }
     }
   }
 
@@ -289,7 +306,11 @@ class StepsBuilder {
     const sg = this.inSyscallOnM.get(m);
     // A self-steal (reader-synthesised before GoDestroySyscall) has the stealing M == the syscall M.
     if (sg !== undefined && m !== ev.m) {
-      this.steps.push({ k: 'lostP', t: ev.tsNs, g: sg, p });
+      // The taker's own goroutine still in a syscall: exitsyscall taking its old P back (its
+      // GoSyscallEndBlocked follows). No goroutine: sysmon. Otherwise a running goroutine's stop-the-world.
+      const takerInSyscall = ev.g >= 0 && ev.m >= 0 && this.syscallOfM.get(ev.m) === ev.g;
+      const by: LostPTaker = takerInSyscall ? 'thread' : ev.g < 0 ? 'sysmon' : 'other';
+      this.steps.push({ k: 'lostP', t: ev.tsNs, g: sg, p, by, taker: takerInSyscall ? ev.g : -1 });
       this.inSyscallOnM.delete(m);
     }
   }

@@ -74,12 +74,17 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
       assert.equal(a.syscalls.timed, a.syscalls.total - a.syscalls.unfinished);
       assert.ok(a.threads !== null && a.threads >= 3);
       assert.ok(getpid.timed === getpid.syscalls && getpid.timeNs / getpid.timed < 50e3, "getpid is timed and short");
+      // Who took the Ps: every lost P attributed once; 1 ms sleeps lose theirs to sysmon's retake.
+      const by = a.syscalls.lostPBy!;
+      assert.equal(by.sysmon + by.thread + by.other + by.unattributed, a.syscalls.lostP, JSON.stringify(by));
+      assert.ok(by.sysmon >= 1 && by.sysmonTakenBack <= by.sysmon && by.sysmonTakenBack <= by.thread, JSON.stringify(by));
     } else {
       // Old format: only calls that lost their P are timed; threads are not recorded.
       assert.equal(a.syscalls.timed, a.syscalls.lostP - a.syscalls.unfinished);
       assert.equal(a.threads, null);
       assert.equal(getpid.timed, getpid.lostP);
       assert.ok(a.notes.some((n) => n.includes("unknown")));
+      assert.equal(a.syscalls.lostPBy, null, "the old format does not say who took a P");
     }
     assert.equal(a.syscalls.pIdleAfterLossNs.count + a.syscalls.pNotReused, a.syscalls.lostP);
   });
