@@ -8,8 +8,11 @@
 // because the goroutine a slice is about is its `goid` argument, not part of its name; timestamps are deltas from the
 // previous packet's, on a sequence-scoped incremental clock (ClockSnapshot.Clock.is_incremental,
 // made the sequence's default by TracePacketDefaults); all packets are on one sequence whose first
-// packet clears the incremental state (SEQ_INCREMENTAL_STATE_CLEARED) and whose event packets
-// declare they need it (SEQ_NEEDS_INCREMENTAL_STATE); tracks get small sequential uuids; a slice's
+// packet clears the incremental state (SEQ_INCREMENTAL_STATE_CLEARED) — the event packets do not
+// repeat SEQ_NEEDS_INCREMENTAL_STATE (2 bytes a packet): the flag only asks a reader to skip the
+// packet while the sequence's state is invalid after lost data (trace processor's
+// proto_trace_reader.cc ParsePacket), and a file written in one go loses none; the interned data,
+// the defaults and the incremental clock apply either way; tracks get small sequential uuids; a slice's
 // end carries no name and a slice no category (the JSON's p/m/g is the track's process); a counter
 // series is written only when its value changes, and then inside the TrackEvent of the same instant
 // (extra_counter_track_uuids / extra_counter_values) when there is one, once: its last value there.
@@ -43,7 +46,6 @@ const BUILTIN_CLOCK_BOOTTIME = 6;
 /** A sequence-scoped clock (ids 64–127): incremental, ns, starting at 0 = BOOTTIME 0. */
 const DELTA_CLOCK_ID = 64;
 const SEQ_INCREMENTAL_STATE_CLEARED = 1;
-const SEQ_NEEDS_INCREMENTAL_STATE = 2;
 const E_CATEGORY_IIDS = 3;
 const E_DEBUG_ANNOTATIONS = 4;
 const E_TYPE = 9;
@@ -373,7 +375,6 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     const argList = args === undefined ? [] : Object.entries(args).map(([k, v]) => ({ name: this.argNames.iid(k), value: v, valueIid: typeof v === "string" ? this.argStrings.iid(v) : 0 }));
     const p = this.packet();
     this.timestamp(ns);
-    w.uint(P_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
     this.internedData();
     const e = w.begin(P_TRACK_EVENT);
     w.uint(E_TYPE, type);
@@ -458,7 +459,6 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
       }
       const p = this.packet();
       this.timestamp(ns);
-      w.uint(P_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
       const e = w.begin(P_TRACK_EVENT);
       w.uint(E_TYPE, TYPE_COUNTER);
       w.uint(E_TRACK_UUID, uuid);
