@@ -173,6 +173,16 @@ export function replayTrace(t: ParsedTrace, o: ReplayOverrides = {}): ReplayResu
       withinBand: Math.abs(m.syscalls.lostP - tr.lostP) <= Math.max(replayBands.lostPAbs, replayBands.lostPRel * tr.lostP),
     },
     {
+      // Who took the Ps: sysmon's retakes start the P-taking chains; the rest are threads back from a
+      // syscall taking their old P (or a stop-the-world). Information, not judged.
+      metric: "lostPBySysmon",
+      trace: tr.lostPBySysmon,
+      replay: m.handoffs.sysmonRetake,
+      relErr: rel(m.handoffs.sysmonRetake, tr.lostPBySysmon),
+      band: tr.lostPBySysmon === null ? "n/a (old format does not say who took a P)" : "information",
+      withinBand: null,
+    },
+    {
       metric: "threads",
       trace: tr.threads,
       replay: m.threadsPeak,

@@ -69,6 +69,8 @@ export interface TraceFigures {
   readonly makespanNs: number;
   readonly syscalls: number;
   readonly lostP: number;
+  /** Of those, taken by sysmon's retake (new format), or null (old format: not recorded). */
+  readonly lostPBySysmon: number | null;
   /** Threads seen (new format), or null (old format: not recorded). */
   readonly threads: number | null;
   readonly gomaxprocs: number;
@@ -206,6 +208,7 @@ class WorkloadBuilder {
   private order = 0;
   private syscalls = 0;
   private lostP = 0;
+  private lostPBySysmon = 0;
   private lastStep: number;
   private gcBegin = -1;
   /** The goroutine of the latest start or other event (old format: who started a GC). */
@@ -322,7 +325,7 @@ class WorkloadBuilder {
       format: t.format,
       version: t.version,
       goroutines: list.map((s) => ({ g: s.g, func: s.func, atStart: s.atStart, tracer: TRACER_FUNC.test(s.func), initial: s.initial, actions: s.actions, firstNs: s.first - t0, lastNs: s.last - t0 })),
-      trace: traceFigures(facts, this.lastStep - t0, this.syscalls - tracerOwn.calls, this.lostP - tracerOwn.lostP),
+      trace: traceFigures(facts, this.lastStep - t0, this.syscalls - tracerOwn.calls, this.lostP - tracerOwn.lostP, this.isNew ? this.lostPBySysmon : null),
       edges,
       pools: consumerPools,
       sites: this.sites,
@@ -539,6 +542,7 @@ class WorkloadBuilder {
     if (s?.sys == null || s.sys.act.lostP) return;
     s.sys.act.lostP = true;
     this.lostP++;
+    if (st.by === 'sysmon') this.lostPBySysmon++;
     // Old format: the call is in the kernel from GoSysCall on (no compute after it).
     if (!this.isNew) s.running = false;
   }
@@ -891,8 +895,8 @@ function viaOf(frames: readonly { readonly func: string }[]): 'syscall' | 'cgo' 
   return frames.some((f) => f.func === 'runtime.cgocall') ? 'cgo' : 'syscall';
 }
 
-function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP: number): TraceFigures {
-  return { makespanNs, syscalls, lostP, threads: f.threads, gomaxprocs: f.gomaxprocs };
+function traceFigures(f: TraceFacts, makespanNs: number, syscalls: number, lostP: number, lostPBySysmon: number | null): TraceFigures {
+  return { makespanNs, syscalls, lostP, lostPBySysmon, threads: f.threads, gomaxprocs: f.gomaxprocs };
 }
 
 /** Every replayed action: each goroutine's, and the items of its consumer pools. */
