@@ -76,11 +76,11 @@ export interface ReplayGap {
 }
 
 const BIMODAL =
-  "real Go at B is bimodal, and no trace at A can tell which mode a run at B is in: sysmon backs off (after 50 idle passes its sleep doubles up to 10 ms) while the program calibrates before its window, and a sysmon that sleeps longer than a syscall never sees the same call twice and retakes nothing (proc.go retake) — runs at B with 0–180 lost Ps against ~800: pool at 4 Ps 62–64 ms with 6 threads (1 of 12 runs at load 2.7, 2 of 3 at load 2.3) against 18–29 ms, pool at 2 Ps 96.7 ms, pipeline at 1 P 220–271 ms (2 of 8 runs at load 2.4, 3 of 7 at load 7.7) against 100–134 ms; the replay starts sysmon with the trace, retaking";
+  "real Go at B is bimodal, and no trace at A can tell which mode a run at B is in: sysmon backs off (after 50 idle passes its sleep doubles up to 10 ms) while the program calibrates before its window, and a sysmon that sleeps longer than a syscall never sees the same call twice and retakes nothing (proc.go retake) — runs at B with 0–180 lost Ps against ~800: pool at 4 Ps 62–64 ms with 6 threads (1 of 12 runs at load 2.7, 2 of 3 at load 2.3) against 18–29 ms, pool at 2 Ps 96.7 ms, pipeline at 1 P 220–271 ms (2 of 8 runs at load 2.4, 3 of 7 at load 7.7) against 100–134 ms, server at 1 P 185–194 ms with no P lost (Σ syscalltick − calls) and 4 threads (1 of 8 untraced runs and 1 of 4 traced at load 1.9) against 106–150 ms with ~800; the replay starts sysmon with the trace, retaking";
 
 export const replayGaps: readonly ReplayGap[] = [
   {
-    pairs: ["pool 2→4", "pool 4→2"],
+    pairs: ["pool 2→4", "pool 4→2", "server 2→1"],
     metric: "makespanNs",
     reason:
       BIMODAL,
