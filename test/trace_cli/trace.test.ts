@@ -157,9 +157,11 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     const r = replayTrace(parsed, { check: true });
     assert.equal(r.baseline.result.stoppedBy, "main-exited");
     // Each start is a cycle, unless the replay's previous cycle is still running then (gcStart: the
-    // allocation just goes on).
+    // allocation just goes on). The replay's mark phase is the trace's median cycle, so starts the
+    // trace has closer together than that join: on 12 fresh Go 1.19 traces of this program 0.76–1.00
+    // of the starts were cycles (with the kernel model of 2026-12-06 and the one before it alike).
     const cycles = r.baseline.metrics.gc.cycles;
-    assert.ok(cycles <= started && cycles >= 0.8 * started, `${cycles} cycles in the replay for ${started} starts`);
+    assert.ok(cycles <= started && cycles >= 0.7 * started, `${cycles} cycles in the replay for ${started} starts`);
     assert.ok(r.baseline.metrics.gc.stwTotalNs > 0, "the cycles stopped the world");
   });
 
