@@ -224,9 +224,11 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
  * previous CPU (it will queue).
  */
 function batchWakeCpu(k: Kernel, prevCpu: number): number {
-  const free = (c: number): boolean => !k.batchCpus.includes(c) && k.idleCpus.includes(c);
-  if (prevCpu >= 0 && free(prevCpu)) return prevCpu;
-  for (let i = k.idleCpus.length - 1; i >= 0; i--) if (free(k.idleCpus[i]!)) return k.idleCpus[i]!;
+  if (prevCpu >= 0 && k.idleCpus.includes(prevCpu) && !k.batchCpus.includes(prevCpu)) return prevCpu;
+  for (let i = k.idleCpus.length - 1; i >= 0; i--) {
+    const c = k.idleCpus[i]!;
+    if (!k.batchCpus.includes(c)) return c;
+  }
   return prevCpu;
 }
 
