@@ -5,23 +5,29 @@
 //
 // What makes it small: every event name, category, debug-annotation name and string value is
 // interned (sent once in the packet's InternedData, then referred to by a small id); names repeat
-// because the goroutine a slice is about is its `goid` argument, not part of its name; timestamps are deltas from the
-// previous packet's, on a sequence-scoped incremental clock (ClockSnapshot.Clock.is_incremental,
-// made the sequence's default by TracePacketDefaults); all packets are on one sequence whose first
-// packet clears the incremental state (SEQ_INCREMENTAL_STATE_CLEARED) — the event packets do not
-// repeat SEQ_NEEDS_INCREMENTAL_STATE (2 bytes a packet): the flag only asks a reader to skip the
-// packet while the sequence's state is invalid after lost data (trace processor's
-// proto_trace_reader.cc ParsePacket), and a file written in one go loses none; the interned data,
-// the defaults and the incremental clock apply either way; tracks get small sequential uuids; a slice's
-// end carries no name and a slice no category (the JSON's p/m/g is the track's process); a counter
-// series is written only when its value changes, and then inside the TrackEvent of the same instant
-// (extra_counter_track_uuids / extra_counter_values) when there is one, once: its last value there.
+// because the goroutine a slice is about is its `goid` argument, not part of its name; timestamps
+// are deltas from the previous packet's, on a sequence-scoped incremental clock
+// (ClockSnapshot.Clock.is_incremental, made the sequence's default by TracePacketDefaults); all
+// packets are on one sequence whose first packet clears the incremental state
+// (SEQ_INCREMENTAL_STATE_CLEARED) — the event packets do not repeat SEQ_NEEDS_INCREMENTAL_STATE
+// (2 bytes a packet): the flag only asks a reader to skip the packet while the sequence's state is
+// invalid after lost data (trace processor's proto_trace_reader.cc ParsePacket), and a file written
+// in one go loses none; the interned data, the defaults and the incremental clock apply either way.
+// Fixed costs, which dominate a small run: a track is declared on its first event (a track with
+// none, such as GC in a run without a GC, is left out), its descriptor packet without the sequence
+// id; tracks get small sequential uuids in the order they are named (Ps and Ms first: one-byte
+// varints on the busiest tracks); no field equal to its default (the clock snapshot's 0s). A
+// slice's end carries no name and a slice no category (the JSON's p/m/g is the track's process); a
+// counter series is written only when its value changes, and then inside the TrackEvent of the
+// same instant (extra_counter_track_uuids / extra_counter_values) when there is one, once: its
+// last value there (a counter track declared at that instant goes in before the event).
 //
 // Mapping from the JSON form: a pid is a process track (ProcessDescriptor), a tid a named child
-// track of it; B/E → TYPE_SLICE_BEGIN/END; an instant → TYPE_INSTANT; a flow's start and end are
-// instants carrying flow_ids / terminating_flow_ids; a counter group "runqueue" {global, P0, …} is a
-// counter track per series ("runqueue global", …). Colours (cname) and process sort order are
-// JSON-only: Perfetto colours slices by name.
+// track of it; B/E → TYPE_SLICE_BEGIN/END; an instant → TYPE_INSTANT; a flow's start is an instant
+// carrying flow_ids; its end is terminating_flow_ids on the slice that begins on that track at that
+// instant (the slice the JSON's "f" binds to), or on an instant when none does; a counter group
+// "runqueue" {global, P0, …} is a counter track per series ("runqueue global", …). Colours (cname)
+// and process sort order are JSON-only: Perfetto colours slices by name.
 import type { PerfettoEncoder, TraceArgs } from "./perfetto.js";
 
 export type ByteSink = (chunk: Uint8Array) => void;
@@ -40,12 +46,13 @@ const P_FIRST_PACKET_ON_SEQUENCE = 87;
 const DEFAULTS_TIMESTAMP_CLOCK_ID = 58;
 const CS_CLOCKS = 1;
 const CLOCK_ID = 1;
-const CLOCK_TIMESTAMP = 2;
 const CLOCK_IS_INCREMENTAL = 3;
 const BUILTIN_CLOCK_BOOTTIME = 6;
 /** A sequence-scoped clock (ids 64–127): incremental, ns, starting at 0 = BOOTTIME 0. */
 const DELTA_CLOCK_ID = 64;
 const SEQ_INCREMENTAL_STATE_CLEARED = 1;
+/** TrackEventData::kMaxNumExtraCounters in trace processor: an event with more is dropped whole. */
+const MAX_EXTRA_COUNTERS = 8;
 const E_CATEGORY_IIDS = 3;
 const E_DEBUG_ANNOTATIONS = 4;
 const E_TYPE = 9;
@@ -197,6 +204,16 @@ class Interner {
   }
 }
 
+/**
+ * A track. Its uuid is taken when it is named (the tracks named first, Ps and Ms, are the busiest:
+ * one-byte varints); its descriptor is written on its first event.
+ */
+interface Track {
+  readonly uuid: number;
+  name: string;
+  declared: boolean;
+}
+
 export interface PerfettoProtoOptions {
   /** Flush to the sink when the buffer reaches this many bytes (default 64 KiB). */
   readonly chunkBytes?: number;
@@ -209,9 +226,9 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
   private readonly categories = new Interner();
   private readonly argNames = new Interner();
   private readonly argStrings = new Interner();
-  /** Track uuids: per pid, per tid (sequential: small varints). Process tracks are uuid = pid slot. */
-  private readonly tracks = new Map<number, number[]>();
-  private readonly processUuid = new Map<number, number>();
+  /** Tracks per pid, by tid; uuids are sequential, in the order tracks are named (small varints). */
+  private readonly tracks = new Map<number, Track[]>();
+  private readonly processes = new Map<number, Track>();
   private readonly counterUuid = new Map<string, number>();
   private readonly counterLast = new Map<number, number>();
   private nextUuid = 1;
@@ -219,7 +236,7 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
   /** The last timestamp written (ns): the base of the next delta. */
   private lastNs = 0;
   /** The last TrackEvent packet, still open for counter values at its time. */
-  private open: { packet: number; event: number; ns: number } | null = null;
+  private open: { packet: number; event: number; ns: number; uuid: number; type: number } | null = null;
   /** Counter values for the open packet, by track uuid: written when it closes, once per series (the last value of that instant). */
   private readonly openCounters = new Map<number, number>();
   count = 0;
@@ -232,12 +249,21 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     this.start();
   }
 
-  /** Starts a packet on the sequence; the first one clears the incremental state. */
+  /** Starts a packet on the sequence (closing the open event first); the first one clears the incremental state. */
   private packet(): number {
     this.closeOpen();
+    return this.beginPacket();
+  }
+
+  /**
+   * Starts a packet. A TrackDescriptor packet goes without the sequence id: trace processor reads
+   * descriptors from any sequence (track_event_tokenizer.cc TokenizeTrackDescriptorPacket), while
+   * events, interned data, the defaults and the incremental clock need it (proto_trace_reader.cc).
+   */
+  private beginPacket(onSequence = true): number {
     const w = this.w;
     const mark = w.begin(TRACE_PACKET);
-    w.uint(P_SEQUENCE_ID, SEQUENCE_ID);
+    if (onSequence) w.uint(P_SEQUENCE_ID, SEQUENCE_ID);
     if (this.firstPacket) {
       this.firstPacket = false;
       w.uint(P_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
@@ -259,13 +285,11 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     const p = this.packet();
     const cs = w.begin(P_CLOCK_SNAPSHOT);
     const c1 = w.begin(CS_CLOCKS);
-    w.uint(CLOCK_ID, DELTA_CLOCK_ID);
-    w.uint(CLOCK_TIMESTAMP, 0);
+    w.uint(CLOCK_ID, DELTA_CLOCK_ID); // timestamp 0: left out, the default
     w.uint(CLOCK_IS_INCREMENTAL, 1);
     w.end(c1);
     const c2 = w.begin(CS_CLOCKS);
     w.uint(CLOCK_ID, BUILTIN_CLOCK_BOOTTIME);
-    w.uint(CLOCK_TIMESTAMP, 0);
     w.end(c2);
     w.end(cs);
     const d = w.begin(P_TRACE_PACKET_DEFAULTS);
@@ -286,9 +310,14 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     this.w.pos = 0;
   }
 
+  /**
+   * A TrackDescriptor packet. Declared while an event is open (a counter's first value at that
+   * instant), it goes in before that event's packet, which stays open: the value can still join it.
+   */
   private descriptor(uuid: number, name: string, parent: number, process: { pid: number } | null, counter: boolean): void {
     const w = this.w;
-    const p = this.packet();
+    const from = w.pos;
+    const p = this.beginPacket(false);
     const d = w.begin(P_TRACK_DESCRIPTOR);
     w.uint(D_UUID, uuid);
     if (parent !== 0) w.uint(D_PARENT_UUID, parent);
@@ -302,35 +331,58 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     }
     if (counter) w.end(w.begin(D_COUNTER));
     w.end(d);
-    this.endPacket(p);
-  }
-
-  private process(pid: number): number {
-    let uuid = this.processUuid.get(pid);
-    if (uuid === undefined) {
-      uuid = this.nextUuid++;
-      this.processUuid.set(pid, uuid);
-      this.descriptor(uuid, `pid ${pid}`, 0, { pid }, false);
+    w.end(p);
+    this.count++;
+    const o = this.open;
+    if (o === null) {
+      if (w.pos >= this.chunk) this.flush();
+      return;
     }
-    return uuid;
+    // Rotate it in front of the open packet (whose one-byte tag precedes its length mark).
+    const start = o.packet - 1;
+    const bytes = w.buf.slice(from, w.pos);
+    w.buf.copyWithin(start + bytes.length, start, from);
+    w.buf.set(bytes, start);
+    o.packet += bytes.length;
+    o.event += bytes.length;
   }
 
-  /** The track (pid, tid): declared on first use if trackName did not name it. */
-  private track(pid: number, tid: number, name?: string): number {
+  /** The process track of pid, declared on first use. */
+  private process(pid: number): number {
+    let p = this.processes.get(pid);
+    if (p === undefined) {
+      p = { uuid: this.nextUuid++, name: `pid ${pid}`, declared: false };
+      this.processes.set(pid, p);
+    }
+    if (!p.declared) {
+      p.declared = true;
+      this.descriptor(p.uuid, p.name, 0, { pid }, false);
+    }
+    return p.uuid;
+  }
+
+  private trackOf(pid: number, tid: number): Track {
     let byTid = this.tracks.get(pid);
     if (byTid === undefined) {
       byTid = [];
       this.tracks.set(pid, byTid);
     }
-    let uuid = byTid[tid];
-    if (uuid === undefined) {
-      uuid = this.nextUuid++;
-      byTid[tid] = uuid;
-      this.descriptor(uuid, name ?? `${tid}`, this.process(pid), null, false);
-    } else if (name !== undefined) {
-      this.descriptor(uuid, name, this.process(pid), null, false); // renamed: the last name wins
+    let t = byTid[tid];
+    if (t === undefined) {
+      t = { uuid: this.nextUuid++, name: `${tid}`, declared: false };
+      byTid[tid] = t;
     }
-    return uuid;
+    return t;
+  }
+
+  /** The track (pid, tid), declared (with its process) on its first event: a track with none is left out. */
+  private track(pid: number, tid: number): number {
+    const t = this.trackOf(pid, tid);
+    if (!t.declared) {
+      t.declared = true;
+      this.descriptor(t.uuid, t.name, this.process(pid), null, false);
+    }
+    return t.uuid;
   }
 
   /** Writes the interned entries new in this packet (before the packet's end). */
@@ -391,7 +443,7 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     }
     if (flow !== 0) w.fixed64(E_FLOW_IDS, flow);
     if (flowEnd !== 0) w.fixed64(E_TERMINATING_FLOW_IDS, flowEnd);
-    this.open = { packet: p, event: e, ns: Math.round(ns) };
+    this.open = { packet: p, event: e, ns: Math.round(ns), uuid, type };
   }
 
   /** Closes the TrackEvent packet left open by event(). */
@@ -399,30 +451,37 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     const o = this.open;
     if (o === null) return;
     this.open = null;
-    for (const [uuid, v] of this.openCounters) {
-      this.w.uint(E_EXTRA_COUNTER_TRACK_UUIDS, uuid);
-      this.w.uint(E_EXTRA_COUNTER_VALUES, v);
-    }
+    // Trace processor keeps an event's extra counter values only up to the first 0 (the rest read
+    // back as 0: TraceTokenBuffer stores TrackEventData::CountExtraCounterValues() of them) and
+    // drops an event with more than 8 (kMaxNumExtraCounters): zeros go last, and past 8 a value
+    // takes a counter packet of its own.
+    const values = [...this.openCounters].sort((a, b) => Number(a[1] === 0) - Number(b[1] === 0));
     this.openCounters.clear();
+    const inEvent = Math.min(values.length, MAX_EXTRA_COUNTERS);
+    for (let i = 0; i < inEvent; i++) {
+      this.w.uint(E_EXTRA_COUNTER_TRACK_UUIDS, values[i]![0]);
+      this.w.uint(E_EXTRA_COUNTER_VALUES, values[i]![1]);
+    }
     this.w.end(o.event);
     this.endPacket(o.packet);
+    for (let i = inEvent; i < values.length; i++) this.counterPacket(o.ns, values[i]![0], values[i]![1]);
   }
 
   processName(pid: number, name: string): void {
-    const had = this.processUuid.get(pid);
-    if (had !== undefined) {
-      this.descriptor(had, name, 0, { pid }, false);
-      return;
+    const p = this.processes.get(pid);
+    if (p === undefined) this.processes.set(pid, { uuid: this.nextUuid++, name, declared: false });
+    else {
+      p.name = name;
+      if (p.declared) this.descriptor(p.uuid, name, 0, { pid }, false); // renamed: the last name wins
     }
-    const uuid = this.nextUuid++;
-    this.processUuid.set(pid, uuid);
-    this.descriptor(uuid, name, 0, { pid }, false);
   }
   processSortIndex(): void {
     // JSON only (see the header).
   }
   trackName(pid: number, tid: number, name: string): void {
-    this.track(pid, tid, name);
+    const t = this.trackOf(pid, tid);
+    t.name = name;
+    if (t.declared) this.descriptor(t.uuid, name, this.process(pid), null, false); // renamed: the last name wins
   }
   begin(pid: number, tid: number, ns: number, name: string, _cat: string, _cname?: string, args?: TraceArgs): void {
     // A slice's category (p, m, g) is its track's process: left out.
@@ -438,7 +497,12 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
     this.event(ns, this.track(pid, tid), TYPE_INSTANT, name, cat, undefined, id, 0);
   }
   flowEnd(pid: number, tid: number, ns: number, id: number, name: string, cat: string): void {
-    this.event(ns, this.track(pid, tid), TYPE_INSTANT, name, cat, undefined, 0, id);
+    // The arrow ends on the slice that begins on this track at this instant, when one does (the
+    // acquiring M's "P<n>"): the slice the JSON's "f" (bp "e") binds to, without an instant of its own.
+    const uuid = this.track(pid, tid);
+    const o = this.open;
+    if (o !== null && o.uuid === uuid && o.type === TYPE_SLICE_BEGIN && o.ns === Math.round(ns)) this.w.fixed64(E_TERMINATING_FLOW_IDS, id);
+    else this.event(ns, uuid, TYPE_INSTANT, name, cat, undefined, 0, id);
   }
   counter(pid: number, ns: number, name: string, values: Readonly<Record<string, number>>): void {
     for (const [series, v] of Object.entries(values)) {
@@ -452,21 +516,26 @@ export class PerfettoProtoEncoder implements PerfettoEncoder {
         continue;
       }
       this.counterLast.set(uuid, v);
-      const w = this.w;
       if (this.open !== null && this.open.ns === Math.round(ns) && Number.isInteger(v)) {
         this.openCounters.set(uuid, v);
         continue;
       }
-      const p = this.packet();
-      this.timestamp(ns);
-      const e = w.begin(P_TRACK_EVENT);
-      w.uint(E_TYPE, TYPE_COUNTER);
-      w.uint(E_TRACK_UUID, uuid);
-      if (Number.isInteger(v)) w.uint(E_COUNTER_VALUE, v);
-      else w.double(E_DOUBLE_COUNTER_VALUE, v);
-      w.end(e);
-      this.endPacket(p);
+      this.counterPacket(ns, uuid, v);
     }
+  }
+
+  /** A counter value in a TYPE_COUNTER event of its own. */
+  private counterPacket(ns: number, uuid: number, v: number): void {
+    const w = this.w;
+    const p = this.packet();
+    this.timestamp(ns);
+    const e = w.begin(P_TRACK_EVENT);
+    w.uint(E_TYPE, TYPE_COUNTER);
+    w.uint(E_TRACK_UUID, uuid);
+    if (Number.isInteger(v)) w.uint(E_COUNTER_VALUE, v);
+    else w.double(E_DOUBLE_COUNTER_VALUE, v);
+    w.end(e);
+    this.endPacket(p);
   }
   finish(): void {
     this.closeOpen();
