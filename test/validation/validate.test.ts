@@ -117,6 +117,14 @@ test("the quick matrix covers every program kind, short and long calls, 1 and 25
   for (const c of all) for (const m of c.metrics) if (m.gap !== undefined) assert.ok(m.gap.length > 40, `${c.id} ${m.key} needs a reason`);
 });
 
+test("the sysretake lock-in cell's lost-P fraction is a known gap; its other metrics stay asserted", () => {
+  const c = fullMatrix().find((x) => x.id === "syscall -procs 2 -g 1 -d 20")!;
+  const gapped = c.metrics.filter((m) => m.gap !== undefined).map((m) => m.key);
+  assert.deepEqual(gapped, ["lostPFrac"]);
+  // a neighbour of the same program keeps every metric asserted
+  assert.ok(fullMatrix().find((x) => x.id === "syscall -procs 2 -g 1 -d 100")!.metrics.every((m) => m.gap === undefined));
+});
+
 test("a stored measurement is judged like a live one (raw 16 × 1 ms, GOMAXPROCS 1)", () => {
   const c = fullMatrix().find((x) => x.id === "raw -procs 1 -g 16 -d 1000")!;
   const r = validateCase(c, { goVersion: "go1.19.8", profile: "go1.19", measured: { makespanNs: [530e6, 526e6, 532e6], threadsCreated: [0, 0, 0] }, reps: 5, seeds: 1 });

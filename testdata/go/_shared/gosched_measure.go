@@ -47,6 +47,7 @@ func nanotime() int64
 const (
 	pOffID          = 0
 	pOffStatus      = 4
+	pOffSchedtick   = 16
 	pOffSyscalltick = 20
 )
 
@@ -78,10 +79,11 @@ func pLayoutOK() bool {
 
 type tickSnap []uint32
 
-func readTicks() tickSnap {
+// readTicks snapshots the Ps' counter at byte offset off (pOffSyscalltick or pOffSchedtick).
+func readTicks(off uintptr) tickSnap {
 	s := make(tickSnap, len(allp))
 	for i, p := range allp {
-		s[i] = atomic.LoadUint32((*uint32)(unsafe.Add(p, pOffSyscalltick)))
+		s[i] = atomic.LoadUint32((*uint32)(unsafe.Add(p, off)))
 	}
 	return s
 }
@@ -114,12 +116,13 @@ func threadCreateCount() int { return pprof.Lookup("threadcreate").Count() }
 // Window is one measured window: it snapshots threads, syscallticks and the scheduler-latency
 // histogram at Begin and End.
 type Window struct {
-	layoutOK      bool
-	tick0, tick1  tickSnap
-	tc0, tc1      int
-	t0, t1        int64
-	sched0, sched []metrics.Sample
-	gcp0, gcp     []metrics.Sample
+	layoutOK       bool
+	tick0, tick1   tickSnap
+	stick0, stick1 tickSnap // p.schedtick: execute() with a new time slice (not runnext's inherited one)
+	tc0, tc1       int
+	t0, t1         int64
+	sched0, sched  []metrics.Sample
+	gcp0, gcp      []metrics.Sample
 }
 
 func newWindow() *Window {
@@ -133,7 +136,8 @@ func (w *Window) Begin() {
 	metrics.Read(w.sched0)
 	w.tc0 = threadCreateCount()
 	if w.layoutOK {
-		w.tick0 = readTicks()
+		w.tick0 = readTicks(pOffSyscalltick)
+		w.stick0 = readTicks(pOffSchedtick)
 	}
 	w.t0 = nanotime()
 }
@@ -141,7 +145,8 @@ func (w *Window) Begin() {
 func (w *Window) End() {
 	w.t1 = nanotime()
 	if w.layoutOK {
-		w.tick1 = readTicks()
+		w.tick1 = readTicks(pOffSyscalltick)
+		w.stick1 = readTicks(pOffSchedtick)
 	}
 	w.tc1 = threadCreateCount()
 	metrics.Read(w.sched)
@@ -159,6 +164,9 @@ func (w *Window) Report(m map[string]any, syscalls int64) {
 		d := ticksDelta(w.tick0, w.tick1)
 		m["syscalls.lostP"] = d - syscalls
 		m["syscalltickDelta"] = d
+		// Σ Δschedtick: goroutines started with a fresh time slice (after a preemption, the global
+		// queue, a steal); each one restarts sysmon's forcePreemptNS clock for its P.
+		m["schedtickDelta"] = ticksDelta(w.stick0, w.stick1)
 	} else {
 		m["syscalls.lostP"] = nil
 	}
