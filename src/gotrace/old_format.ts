@@ -153,7 +153,7 @@ const MAX_STRING_LEN = 1e6;
 const MAX_STACK_FRAMES = 1000;
 
 // ---------------------------------------------------------------------------
-// Ordering (per-goroutine sequence rules), on event indices of the store.
+// Ordering (per-goroutine sequence rules), on the lists' head events.
 
 const G_DEAD = 0;
 const G_RUNNABLE = 1;
@@ -181,23 +181,21 @@ interface Transition {
 
 const scratchTr: Transition = { key: 0, initSeq: 0, initStatus: 0, nextSeq: 0, nextStatus: 0 };
 
-function stateTransition(st: EventStore, i: number, tr: Transition): void {
-  const a = st.args;
-  const o = st.argOff[i]!;
-  switch (st.code[i]) {
+function stateTransition(r: OldRecord, tr: Transition): void {
+  switch (r.code) {
     case EvGoCreate:
-      set(tr, a[o]!, 0, G_DEAD, 1, G_RUNNABLE);
+      set(tr, r.a0, 0, G_DEAD, 1, G_RUNNABLE);
       return;
     case EvGoWaiting:
     case EvGoInSyscall:
-      set(tr, st.g.get(i), 1, G_RUNNABLE, 2, G_WAITING);
+      set(tr, r.g, 1, G_RUNNABLE, 2, G_WAITING);
       return;
     case EvGoStart:
     case EvGoStartLabel:
-      set(tr, st.g.get(i), a[o + 1]!, G_RUNNABLE, a[o + 1]! + 1, G_RUNNING);
+      set(tr, r.g, r.a1, G_RUNNABLE, r.a1 + 1, G_RUNNING);
       return;
     case EvGoStartLocal:
-      set(tr, st.g.get(i), NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING);
+      set(tr, r.g, NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING);
       return;
     case EvGoBlock:
     case EvGoBlockSend:
@@ -209,22 +207,22 @@ function stateTransition(st: EventStore, i: number, tr: Transition): void {
     case EvGoSleep:
     case EvGoSysBlock:
     case EvGoBlockGC:
-      set(tr, st.g.get(i), NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
+      set(tr, r.g, NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
       return;
     case EvGoSched:
     case EvGoPreempt:
-      set(tr, st.g.get(i), NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE);
+      set(tr, r.g, NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE);
       return;
     case EvGoUnblock:
     case EvGoSysExit:
-      set(tr, a[o]!, a[o + 1]!, G_WAITING, a[o + 1]! + 1, G_RUNNABLE);
+      set(tr, r.a0, r.a1, G_WAITING, r.a1 + 1, G_RUNNABLE);
       return;
     case EvGoUnblockLocal:
     case EvGoSysExitLocal:
-      set(tr, a[o]!, NOSEQ, G_WAITING, SEQINC, G_RUNNABLE);
+      set(tr, r.a0, NOSEQ, G_WAITING, SEQINC, G_RUNNABLE);
       return;
     case EvGCStart:
-      set(tr, KEY_GC, a[o]!, G_DEAD, a[o]! + 1, G_DEAD);
+      set(tr, KEY_GC, r.a0, G_DEAD, r.a0 + 1, G_DEAD);
       return;
     default:
       tr.key = KEY_UNORDERED;
@@ -299,13 +297,13 @@ class FrontierHeap {
   }
 }
 
-/**
- * The events of one P (or of the profile pseudo-P) in file order, as the merge sees them: the
- * head event is index `i` of store `st` (-1: the list is exhausted).
- */
+
+/** The events of one P (or of the profile pseudo-P) in file order, as the merge sees them. */
 interface MergeList {
-  st: EventStore;
-  i: number;
+  /** The head event (while `live`). */
+  readonly head: OldRecord;
+  /** False when the list is exhausted. */
+  live: boolean;
   /** Puts the first event at the head. */
   start(): void;
   /** Puts the next event at the head. */
@@ -316,7 +314,7 @@ interface MergeList {
  * Merges the lists into Go's consistent order (the per-goroutine sequence rules above); `emit`
  * gets each event in order while it is its list's head (the `…Local` codes already folded).
  */
-function orderEvents(lists: MergeList[], total: number, emit: (bi: number, st: EventStore, i: number) => void): void {
+function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: OldRecord) => void): void {
   let nOut = 0;
   const gs = new Map<number, GState>();
   const heap = new FrontierHeap();
@@ -327,11 +325,10 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, st: E
 
   const consider = (bi: number): void => {
     const l = lists[bi]!;
-    const h = l.i;
-    if (h < 0) return;
-    stateTransition(l.st, h, tr);
+    if (!l.live) return;
+    stateTransition(l.head, tr);
     if (ready(tr, gs)) {
-      heap.push(bi, l.st.ts[h]!);
+      heap.push(bi, l.head.ticks);
     } else {
       let w = waiting.get(tr.key);
       if (w === undefined) {
@@ -348,21 +345,20 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, st: E
   while (nOut < total) {
     if (heap.size === 0) {
       // Find an offending event for the message.
-      const l = lists.find((x) => x.i >= 0);
-      throw new TraceError(l === undefined ? -1 : l.st.offset[l.i]!, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
+      const l = lists.find((x) => x.live);
+      throw new TraceError(l === undefined ? -1 : l.head.off, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
     }
     const bi = heap.pop();
     const l = lists[bi]!;
-    const st = l.st;
-    const i = l.i;
-    stateTransition(st, i, tr);
+    const r = l.head;
+    stateTransition(r, tr);
     // Get rid of the "Local" variants, they only serve ordering (their
-    // arguments were stored in the non-Local layout).
-    foldLocal(st, i);
+    // arguments were decoded in the non-Local layout).
+    foldLocal(r);
     if (tr.key !== KEY_UNORDERED) {
       const cur = gs.get(tr.key) ?? DEAD0;
       if (!((tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status)) {
-        throw new TraceError(st.offset[i]!, `event sequences are broken: ${OLD_SPECS[st.code[i]!]!.name} for goroutine ${tr.key} is no longer ready`);
+        throw new TraceError(r.off, `event sequences are broken: ${OLD_NAMES[r.code]!} for goroutine ${tr.key} is no longer ready`);
       }
       let ns = tr.nextSeq;
       if (ns === NOSEQ) ns = cur.seq;
@@ -377,22 +373,22 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, st: E
       if (w !== undefined) {
         waiting.delete(tr.key);
         budget -= w.length;
-        if (budget < 0) throw new TraceError(st.offset[i]!, 'giving up: ordering the events takes too long (trace is likely corrupt)');
+        if (budget < 0) throw new TraceError(r.off, 'giving up: ordering the events takes too long (trace is likely corrupt)');
         for (const wb of w) consider(wb);
       }
     }
-    emit(bi, st, i);
+    emit(bi, r);
     nOut++;
     l.advance();
     consider(bi);
   }
 }
 
-function foldLocal(st: EventStore, i: number): void {
-  const code = st.code[i]!;
-  if (code === EvGoStartLocal) st.code[i] = EvGoStart;
-  else if (code === EvGoUnblockLocal) st.code[i] = EvGoUnblock;
-  else if (code === EvGoSysExitLocal) st.code[i] = EvGoSysExit;
+function foldLocal(r: OldRecord): void {
+  const code = r.code;
+  if (code === EvGoStartLocal) r.code = EvGoStart;
+  else if (code === EvGoUnblockLocal) r.code = EvGoUnblock;
+  else if (code === EvGoSysExitLocal) r.code = EvGoSysExit;
 }
 
 // ---------------------------------------------------------------------------
@@ -400,14 +396,294 @@ function foldLocal(st: EventStore, i: number): void {
 //
 // Nothing is stored per event (#17: memory within 2× the input): step 1 reads the file once,
 // checking every record and noting, per P, the byte offsets of its Batch records; the merge then
-// decodes each P's events again from the input (a `ByteList` per P, with a decoder of its own) and
+// decodes each P's events again from the input (a `ByteList` per P, with a reader of its own) and
 // keeps only which list each event in order came from (a byte per event for up to 256 lists) and
 // the few `GoSysExit`s that move. Every walk over the events (the state check of step 4, then each
 // walk of `events`) replays that: the lists are decoded again and interleaved as the merge chose.
 // Only CPU samples (and events of a Batch of the profile pseudo-P, in garbage) are stored: they are
-// re-sorted by their own time.
+// re-sorted by their own time. An event is decoded into an `OldRecord`, plain fields reused for
+// each event of a list.
 
 const OLD_NAMES: readonly string[] = OLD_SPECS.map((s) => s.name);
+/** Wire argument count of each event type. */
+const WIRE_ARGS: readonly number[] = OLD_SPECS.map(wireArgCount);
+
+const EMPTY_NUMBERS = Object.freeze([]) as unknown as number[];
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+/**
+ * One event decoded from the input: its type, byte offset, tick time, P, goroutine, stack id and
+ * payload (the arguments after the time stamp, without the stack id). The `…Local` variants are in
+ * the argument layout of the event they become (their code is folded when they are ordered).
+ */
+class OldRecord {
+  code = 0;
+  off = 0;
+  ticks = 0;
+  p = 0;
+  g = 0;
+  stack = 0;
+  /** Payload: `na` (≤ 3) arguments a0, a1, a2. */
+  na = 0;
+  a0 = 0;
+  a1 = 0;
+  a2 = 0;
+  /** UserLog's value. */
+  logValue = '';
+  /** Index in the profile store (-1: decoded from the input). */
+  profile = -1;
+}
+
+/** Reads records: the batch's P, clock and current goroutine, and the arguments of the current record. */
+class RecordReader {
+  readonly cur: Cursor;
+  lastP = 0;
+  lastG = 0;
+  lastTs = 0;
+  /** The current record's arguments: args[0, nargs); sarg is UserLog's value. */
+  args: number[] = new Array<number>(64).fill(0);
+  nargs = 0;
+  sarg = '';
+  constructor(readonly bytes: Uint8Array) {
+    this.cur = new Cursor(bytes, 16, bytes.length);
+  }
+}
+
+/** Reads a record's arguments (the header byte `b` at `off` already read) into rd.args. */
+function readArgs(rd: RecordReader, off: number, b: number, typ: number): void {
+  const cur = rd.cur;
+  const narg = (b >> 6) + 1;
+  rd.nargs = 0;
+  if (narg < 4) {
+    for (let i = 0; i < narg; i++) rd.args[rd.nargs++] = cur.uv('event argument');
+  } else {
+    const evLen = cur.uv('event length');
+    if (evLen > cur.remaining) {
+      throw new TraceError(cur.pos, `event length ${evLen} exceeds the ${cur.remaining} remaining bytes`);
+    }
+    const start = cur.pos;
+    const stop = start + evLen;
+    // Read arguments only inside the declared block.
+    const saveEnd = cur.end;
+    cur.end = stop;
+    while (cur.pos < stop) {
+      if (rd.nargs === rd.args.length) rd.args = rd.args.concat(new Array<number>(rd.args.length).fill(0));
+      rd.args[rd.nargs++] = cur.uv('event argument');
+    }
+    cur.end = saveEnd;
+    if (cur.pos !== stop) throw new TraceError(start, `event has wrong length: declared ${evLen}, decoded ${cur.pos - start}`);
+  }
+  if (typ === EvUserLog) {
+    const ln = cur.uv('user log value length');
+    if (ln > MAX_STRING_LEN) throw new TraceError(off, `user log value has too large length ${ln}`);
+    if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated user log value: expected ${ln} bytes`);
+    rd.sarg = decodeUtf8(rd.bytes, cur.pos, cur.pos + ln);
+    cur.pos += ln;
+  }
+}
+
+function checkArity(rd: RecordReader, off: number, typ: number): void {
+  const want = WIRE_ARGS[typ]!;
+  if (rd.nargs !== want) throw new TraceError(off, `${OLD_NAMES[typ]!} has wrong number of arguments: want ${want}, got ${rd.nargs}`);
+}
+
+/**
+ * Decodes event `typ` at `off` from the arguments read into `r`: advances the batch clock and gives
+ * the event its tick time, P and goroutine (Go's attribution rules per type: the batch's P and the
+ * P's current goroutine, which GoStart* set and the events of a goroutine leaving its P clear).
+ */
+function decodeEvent(rd: RecordReader, r: OldRecord, off: number, typ: number): void {
+  checkArity(rd, off, typ);
+  const w = rd.args;
+  const s = OLD_SPECS[typ]!;
+  rd.lastTs += w[0]!;
+  r.code = typ;
+  r.off = off;
+  r.ticks = rd.lastTs;
+  r.p = rd.lastP;
+  r.g = rd.lastG;
+  r.stack = s.stack ? w[rd.nargs - 1]! : 0;
+  const na = s.nargs;
+  r.na = na;
+  r.a0 = na > 0 ? w[1]! : 0;
+  r.a1 = na > 1 ? w[2]! : 0;
+  r.a2 = na > 2 ? w[3]! : 0;
+  switch (typ) {
+    case EvGoStart:
+    case EvGoStartLabel:
+      rd.lastG = r.g = w[1]!;
+      return;
+    case EvGoStartLocal: // in GoStart's layout (g, seq 0)
+      rd.lastG = r.g = w[1]!;
+      r.na = 2;
+      return;
+    case EvGoEnd:
+    case EvGoStop:
+    case EvGoSched:
+    case EvGoPreempt:
+    case EvGoSleep:
+    case EvGoBlock:
+    case EvGoBlockSend:
+    case EvGoBlockRecv:
+    case EvGoBlockSelect:
+    case EvGoBlockSync:
+    case EvGoBlockCond:
+    case EvGoBlockNet:
+    case EvGoSysBlock:
+    case EvGoBlockGC:
+      rd.lastG = 0; // the P's goroutine stops running (end, stop, yield, block)
+      return;
+    case EvGCStart:
+    case EvGCDone:
+    case EvGCSTWDone:
+      r.g = 0; // GC-wide events belong to no goroutine
+      return;
+    case EvGCSTWStart:
+      if (r.a0 !== 0 && r.a0 !== 1) throw new TraceError(off, `unknown STW kind ${r.a0} (expected 0 or 1)`);
+      r.g = 0;
+      return;
+    case EvGoSysExit:
+    case EvGoWaiting:
+    case EvGoInSyscall:
+      r.g = w[1]!; // about another goroutine, the first argument
+      return;
+    case EvGoSysExitLocal: // on the P's goroutine, in GoSysExit's layout (g, seq 0, real ticks)
+      r.na = 3;
+      r.a1 = 0;
+      r.a2 = w[2]!;
+      return;
+    case EvGoUnblockLocal: // on the P's goroutine, in GoUnblock's layout (g, seq 0)
+      r.na = 2;
+      return;
+    case EvCPUSample: // its own time, P and goroutine
+      r.ticks = w[1]!;
+      r.p = w[2]!;
+      r.g = w[3]!;
+      return;
+    case EvUserLog:
+      r.logValue = rd.sarg;
+      return;
+  }
+}
+
+/** What step 1 found: the tables, the lists and their Batch records, the profile's events. */
+interface Records {
+  ticksPerSec: number;
+  readonly strings: Map<number, string>;
+  readonly rawStacks: Map<number, { off: number; args: number[] }>;
+  readonly timerGoids: Set<number>;
+  /** List index by P, and each list's P in the order first seen (the merge's tie-break). */
+  readonly listOf: Map<number, number>;
+  readonly listPs: number[];
+  readonly batchesOf: Map<number, number[]>;
+  implicitStart: boolean;
+  events: number;
+  /** CPU samples and events of ProfileP batches; UserLog values by index there. */
+  readonly profile: EventStore;
+  readonly profileLogs: Map<number, string>;
+}
+
+function noteList(d: Records, p: number): void {
+  if (!d.listOf.has(p)) {
+    d.listOf.set(p, d.listPs.length);
+    d.listPs.push(p);
+  }
+}
+
+function onString(d: Records, rd: RecordReader, off: number): void {
+  const cur = rd.cur;
+  const id = cur.uv('string id');
+  if (id === 0) throw new TraceError(off, 'string has invalid id 0');
+  if (d.strings.has(id)) throw new TraceError(off, `string has duplicate id ${id}`);
+  const ln = cur.uv('string length');
+  if (ln === 0) throw new TraceError(off, 'string has invalid length 0');
+  if (ln > MAX_STRING_LEN) throw new TraceError(off, `string has too large length ${ln}`);
+  if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated string: expected ${ln} bytes, only ${cur.remaining} left`);
+  d.strings.set(id, decodeUtf8(rd.bytes, cur.pos, cur.pos + ln));
+  cur.pos += ln;
+}
+
+function onStack(d: Records, rd: RecordReader, off: number): void {
+  const args = rd.args;
+  const nargs = rd.nargs;
+  if (nargs < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${nargs}`);
+  const n = args[1]!;
+  if (n > MAX_STACK_FRAMES) throw new TraceError(off, `Stack has bad number of frames: ${n}`);
+  if (nargs !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${nargs}`);
+  const id = args[0]!;
+  if (id !== 0 && n > 0) d.rawStacks.set(id, { off, args: args.slice(2, nargs) });
+}
+
+/** Stores an event of the profile list (its arguments in the layout of `r`). */
+function storeProfile(d: Records, r: OldRecord): void {
+  const st = d.profile;
+  const i = st.add(r.code, r.ticks, r.p, r.g, -1, r.stack, r.off);
+  if (r.na > 0) st.arg(r.a0);
+  if (r.na > 1) st.arg(r.a1);
+  if (r.na > 2) st.arg(r.a2);
+  if (r.code === EvUserLog) d.profileLogs.set(i, r.logValue);
+}
+
+/** Step 1: checks every record of the file; notes the strings, stacks, lists and Batch offsets; stores the profile's events. */
+function decodeRecords(bytes: Uint8Array, version: number): Records {
+  const d: Records = { ticksPerSec: 0, strings: new Map(), rawStacks: new Map(), timerGoids: new Set(), listOf: new Map(), listPs: [], batchesOf: new Map(), implicitStart: false, events: 0, profile: new EventStore(OLD_NAMES, false, 0, 16), profileLogs: new Map() };
+  const rd = new RecordReader(bytes);
+  const r = new OldRecord();
+  /** Each P's current goroutine when its batch was left. */
+  const lastGs = new Map<number, number>();
+  let sawBatch = false;
+  let notedP = NaN; // the P whose list is known to be noted
+  const cur = rd.cur;
+  while (cur.pos < cur.end) {
+    const off = cur.pos;
+    const b = bytes[cur.pos++]!;
+    const typ = b & 0x3f;
+    const s = OLD_SPECS[typ];
+    if (typ === 0 || typ >= EvCount || s === undefined || s.minVersion > version) {
+      throw new TraceError(off, `unknown event type ${typ} for go 1.${version - 1000} (expected 1..49)`);
+    }
+    if (typ === EvString) {
+      onString(d, rd, off);
+      continue;
+    }
+    readArgs(rd, off, b, typ);
+    if (!s.timed) {
+      if (typ === EvStack) onStack(d, rd, off);
+      else {
+        checkArity(rd, off, typ);
+        if (typ === EvBatch) {
+          lastGs.set(rd.lastP, rd.lastG);
+          rd.lastP = rd.args[0]!; // 2^64-1 ("no P") decodes as -1
+          rd.lastG = lastGs.get(rd.lastP) ?? 0;
+          rd.lastTs = rd.args[1]!;
+          sawBatch = true;
+          let batches = d.batchesOf.get(rd.lastP);
+          if (batches === undefined) d.batchesOf.set(rd.lastP, (batches = []));
+          batches.push(off);
+        } else if (typ === EvFrequency) {
+          d.ticksPerSec = rd.args[0]!;
+          if (d.ticksPerSec <= 0) throw new TraceError(off, `Frequency contains invalid frequency ${d.ticksPerSec}`);
+        } else d.timerGoids.add(rd.args[0]!); // TimerGoroutine
+      }
+      continue;
+    }
+    decodeEvent(rd, r, off, typ);
+    d.events++;
+    if (!sawBatch) d.implicitStart = true;
+    if (typ === EvCPUSample || rd.lastP === ProfileP) {
+      noteList(d, ProfileP); // listed where the first sample appears (tie-breaking in the merge)
+      storeProfile(d, r);
+    } else if (rd.lastP !== notedP) {
+      noteList(d, rd.lastP);
+      notedP = rd.lastP;
+    }
+  }
+  if (d.events === 0) {
+    throw new TraceError(cur.pos, sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
+  }
+  if (d.ticksPerSec === 0) throw new TraceError(cur.pos, 'no Frequency event (expected exactly one)');
+  return d;
+}
 
 /** Parse a whole old-format trace: decode, order and check it; `events` decodes it again on each walk. */
 export function parseOldFormat(bytes: Uint8Array, version: number): ParsedTrace {
@@ -443,8 +719,9 @@ interface OldParse {
   readonly batchesOf: ReadonlyMap<number, number[]>;
   /** Events before the first Batch record belong to P 0's list, from byte 16 on. */
   readonly implicitStart: boolean;
-  /** CPU samples and events of ProfileP batches, and their order on the ProfileP list. */
+  /** CPU samples and events of ProfileP batches, their UserLog values, and their order on the ProfileP list. */
   readonly profile: EventStore;
+  readonly profileLogs: ReadonlyMap<number, string>;
   readonly profileOrder: readonly number[];
   readonly total: number;
   /** The merge: for each position in Go's order (before the GoSysExit re-sort), the list of the event. */
@@ -471,354 +748,23 @@ interface Moved {
   readonly byTime: Int32Array;
 }
 
-/** Decoder state shared by the record handlers. */
-interface Decoder {
-  readonly bytes: Uint8Array;
-  readonly version: number;
-  readonly cur: Cursor;
-  /** Replaying (a list's or a moved event's decoder): events go to `store`, a one-event store; nothing else is noted. */
-  readonly replay: boolean;
-  /** The store the current event went to (replay: the one-event store; step 1: `scratch` or `profile`). */
-  store: EventStore;
-  readonly scratch: EventStore;
-  readonly profile: EventStore;
-  readonly profileIdx: number[];
-  readonly strings: Map<number, string>;
-  readonly rawStacks: Map<number, { off: number; args: number[] }>;
-  /** List index by P, and each list's P in the order first seen (the merge's tie-break). */
-  readonly listOf: Map<number, number>;
-  readonly listPs: number[];
-  readonly batchesOf: Map<number, number[]>;
-  /** UserLog values by index in `store` (replay: 0; step 1: in the profile store). */
-  readonly userLogValues: Map<number, string>;
-  readonly timerGoids: Set<number>;
-  /** Each P's current goroutine when its batch was left. */
-  readonly lastGs: Map<number, number>;
-  lastP: number;
-  lastG: number;
-  lastTs: number;
-  ticksPerSec: number;
-  sawBatch: boolean;
-  implicitStart: boolean;
-  events: number;
-  /** The current record's arguments: args[0, nargs); sarg is UserLog's value. */
-  args: number[];
-  nargs: number;
-  sarg: string;
-}
-
-/** One handler per record type; `off` is the record's byte offset, `s` its spec. */
-type RecordHandler = (d: Decoder, off: number, typ: number, s: OldSpec) => void;
-
-function newDecoder(bytes: Uint8Array, version: number, replay: boolean, strings: Map<number, string>): Decoder {
-  const one = new EventStore(OLD_NAMES, false, 0, 4);
-  return {
-    bytes,
-    version,
-    cur: new Cursor(bytes, 16, bytes.length),
-    replay,
-    store: one,
-    scratch: one,
-    profile: replay ? one : new EventStore(OLD_NAMES, false, 0, 16),
-    profileIdx: [],
-    strings,
-    rawStacks: new Map(),
-    listOf: new Map(),
-    listPs: [],
-    batchesOf: new Map(),
-    userLogValues: new Map(),
-    timerGoids: new Set(),
-    lastGs: new Map(),
-    lastP: 0,
-    lastG: 0,
-    lastTs: 0,
-    ticksPerSec: 0,
-    sawBatch: false,
-    implicitStart: false,
-    events: 0,
-    args: new Array<number>(64).fill(0),
-    nargs: 0,
-    sarg: '',
-  };
-}
-
-function noteList(d: Decoder, p: number): void {
-  if (!d.listOf.has(p)) {
-    d.listOf.set(p, d.listPs.length);
-    d.listPs.push(p);
-  }
-}
-/** Reads a record's arguments (the header byte `b` at `off` already read) into d.args. */
-function readArgs(d: Decoder, off: number, b: number, typ: number): void {
-  const cur = d.cur;
-  const narg = (b >> 6) + 1;
-  d.nargs = 0;
-  if (narg < 4) {
-    for (let i = 0; i < narg; i++) d.args[d.nargs++] = cur.uv('event argument');
-  } else {
-    const evLen = cur.uv('event length');
-    if (evLen > cur.remaining) {
-      throw new TraceError(cur.pos, `event length ${evLen} exceeds the ${cur.remaining} remaining bytes`);
-    }
-    const start = cur.pos;
-    const stop = start + evLen;
-    // Read arguments only inside the declared block.
-    const saveEnd = cur.end;
-    cur.end = stop;
-    while (cur.pos < stop) {
-      if (d.nargs === d.args.length) d.args = d.args.concat(new Array<number>(d.args.length).fill(0));
-      d.args[d.nargs++] = cur.uv('event argument');
-    }
-    cur.end = saveEnd;
-    if (cur.pos !== stop) throw new TraceError(start, `event has wrong length: declared ${evLen}, decoded ${cur.pos - start}`);
-  }
-  if (typ === EvUserLog) {
-    const ln = cur.uv('user log value length');
-    if (ln > MAX_STRING_LEN) throw new TraceError(off, `user log value has too large length ${ln}`);
-    if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated user log value: expected ${ln} bytes`);
-    d.sarg = decodeUtf8(d.bytes, cur.pos, cur.pos + ln);
-    cur.pos += ln;
-  }
-}
-
-function checkArity(d: Decoder, off: number, s: OldSpec): void {
-  const want = wireArgCount(s);
-  if (d.nargs !== want) throw new TraceError(off, `${s.name} has wrong number of arguments: want ${want}, got ${d.nargs}`);
-}
-
-// Records that are not events.
-
-const onString: RecordHandler = (d, off) => {
-  const cur = d.cur;
-  const id = cur.uv('string id');
-  if (id === 0) throw new TraceError(off, 'string has invalid id 0');
-  if (d.strings.has(id)) throw new TraceError(off, `string has duplicate id ${id}`);
-  const ln = cur.uv('string length');
-  if (ln === 0) throw new TraceError(off, 'string has invalid length 0');
-  if (ln > MAX_STRING_LEN) throw new TraceError(off, `string has too large length ${ln}`);
-  if (ln > cur.remaining) throw new TraceError(cur.pos, `truncated string: expected ${ln} bytes, only ${cur.remaining} left`);
-  d.strings.set(id, decodeUtf8(d.bytes, cur.pos, cur.pos + ln));
-  cur.pos += ln;
-};
-
-const onStack: RecordHandler = (d, off) => {
-  const args = d.args;
-  const nargs = d.nargs;
-  if (nargs < 2) throw new TraceError(off, `Stack has wrong number of arguments: want at least 2, got ${nargs}`);
-  const n = args[1]!;
-  if (n > MAX_STACK_FRAMES) throw new TraceError(off, `Stack has bad number of frames: ${n}`);
-  if (nargs !== 2 + 4 * n) throw new TraceError(off, `Stack has wrong number of arguments: want ${2 + 4 * n}, got ${nargs}`);
-  const id = args[0]!;
-  if (id !== 0 && n > 0) d.rawStacks.set(id, { off, args: args.slice(2, nargs) });
-};
-
-const onBatch: RecordHandler = (d, off, _typ, s) => {
-  checkArity(d, off, s);
-  d.lastGs.set(d.lastP, d.lastG);
-  d.lastP = d.args[0]!; // 2^64-1 ("no P") decodes as -1
-  d.lastG = d.lastGs.get(d.lastP) ?? 0;
-  d.lastTs = d.args[1]!;
-  d.sawBatch = true;
-  if (!d.replay) {
-    let b = d.batchesOf.get(d.lastP);
-    if (b === undefined) d.batchesOf.set(d.lastP, (b = []));
-    b.push(off);
-  }
-};
-const onFrequency: RecordHandler = (d, off, _typ, s) => {
-  checkArity(d, off, s);
-  d.ticksPerSec = d.args[0]!;
-  if (d.ticksPerSec <= 0) throw new TraceError(off, `Frequency contains invalid frequency ${d.ticksPerSec}`);
-};
-
-const onTimerGoroutine: RecordHandler = (d, off, _typ, s) => {
-  checkArity(d, off, s);
-  d.timerGoids.add(d.args[0]!);
-};
-
-// Events: each is stored with its tick time, P and G (Go's attribution rules per type).
-
-/** Checks the arity, advances the batch clock and returns the event's tick time. */
-function eventTicks(d: Decoder, off: number, s: OldSpec): number {
-  checkArity(d, off, s);
-  d.lastTs += d.args[0]!;
-  return d.lastTs;
-}
-
-/**
- * Stores an event: replaying, in the one-event store (CPU samples are on the profile list, stored
- * in step 1: skipped). In step 1: CPU samples and events of ProfileP batches in the profile
- * store, every other event only counted for its P's list (in `scratch`, for the handlers' touches).
- */
-function addEvent(d: Decoder, off: number, typ: number, s: OldSpec, ticks: number, p: number, g: number): void {
-  let store: EventStore;
-  if (d.replay) {
-    if (typ === EvCPUSample) return;
-    store = d.scratch;
-  } else {
-    d.events++;
-    if (!d.sawBatch) d.implicitStart = true;
-    if (typ === EvCPUSample || d.lastP === ProfileP) {
-      noteList(d, ProfileP); // listed where the first sample appears (tie-breaking in the merge)
-      store = d.profile;
-      d.profileIdx.push(store.n);
-    } else {
-      noteList(d, d.lastP);
-      store = d.scratch;
-      store.clear();
-    }
-  }
-  d.store = store;
-  const args = d.args;
-  store.add(typ, ticks, p, g, -1, s.stack ? args[d.nargs - 1]! : 0, off);
-  for (let k = 1; k <= s.nargs; k++) store.arg(args[k]!);
-}
-/** On the batch's P, by the P's current goroutine. */
-const onEvent: RecordHandler = (d, off, typ, s) => {
-  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, d.lastG);
-};
-
-/** GoStart*: the started goroutine becomes the P's current one. */
-const onGoStart: RecordHandler = (d, off, typ, s) => {
-  const ticks = eventTicks(d, off, s);
-  d.lastG = d.args[1]!;
-  addEvent(d, off, typ, s, ticks, d.lastP, d.lastG);
-  // GoStartLocal is stored in the layout of the GoStart it becomes.
-  if (typ === EvGoStartLocal) d.store.arg(0);
-};
-
-/** The P's goroutine stops running (end, stop, yield, block). */
-const onGoLeave: RecordHandler = (d, off, typ, s) => {
-  const g = d.lastG;
-  d.lastG = 0;
-  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, g);
-};
-
-/** GC-wide events belong to no goroutine. */
-const onGlobal: RecordHandler = (d, off, typ, s) => {
-  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, 0);
-};
-
-const onSTWStart: RecordHandler = (d, off, typ, s) => {
-  const ticks = eventTicks(d, off, s);
-  const kind = d.args[1]!;
-  if (kind !== 0 && kind !== 1) throw new TraceError(off, `unknown STW kind ${kind} (expected 0 or 1)`);
-  addEvent(d, off, typ, s, ticks, d.lastP, 0);
-  d.store.setSargs(d.store.n - 1, [kind === 0 ? 'mark termination' : 'sweep termination']);
-};
-
-/** Events about another goroutine (its id is the first argument). */
-const onOtherG: RecordHandler = (d, off, typ, s) => {
-  addEvent(d, off, typ, s, eventTicks(d, off, s), d.lastP, d.args[1]!);
-};
-
-/** GoSysExitLocal: on the P's goroutine, stored in GoSysExit's layout (g, seq 0, real ticks). */
-const onGoSysExitLocal: RecordHandler = (d, off, typ, s) => {
-  onEvent(d, off, typ, s);
-  d.store.args[d.store.nArgs - 1] = 0;
-  d.store.arg(d.args[2]!);
-};
-
-/** GoUnblockLocal: on the P's goroutine, stored in GoUnblock's layout (seq 0). */
-const onGoUnblockLocal: RecordHandler = (d, off, typ, s) => {
-  onEvent(d, off, typ, s);
-  d.store.arg(0);
-};
-
-/** CPU samples carry their own time, P and G. */
-const onCPUSample: RecordHandler = (d, off, typ, s) => {
-  eventTicks(d, off, s);
-  addEvent(d, off, typ, s, d.args[1]!, d.args[2]!, d.args[3]!);
-};
-
-const onUserLog: RecordHandler = (d, off, typ, s) => {
-  onEvent(d, off, typ, s);
-  if (d.store !== d.scratch || d.replay) d.userLogValues.set(d.store.n - 1, d.sarg);
-};
-
-const DECODE: readonly RecordHandler[] = (() => {
-  const t = new Array<RecordHandler>(EvCount).fill(onEvent);
-  const on = (h: RecordHandler, ...types: number[]): void => {
-    for (const typ of types) t[typ] = h;
-  };
-  on(onString, EvString);
-  on(onStack, EvStack);
-  on(onBatch, EvBatch);
-  on(onFrequency, EvFrequency);
-  on(onTimerGoroutine, EvTimerGoroutine);
-  on(onGoStart, EvGoStart, EvGoStartLocal, EvGoStartLabel);
-  on(onSTWStart, EvGCSTWStart);
-  on(onGlobal, EvGCStart, EvGCDone, EvGCSTWDone);
-  on(onGoLeave, EvGoEnd, EvGoStop, EvGoSched, EvGoPreempt, EvGoSleep, EvGoBlock, EvGoBlockSend, EvGoBlockRecv);
-  on(onGoLeave, EvGoBlockSelect, EvGoBlockSync, EvGoBlockCond, EvGoBlockNet, EvGoSysBlock, EvGoBlockGC);
-  on(onOtherG, EvGoSysExit, EvGoWaiting, EvGoInSyscall);
-  on(onGoSysExitLocal, EvGoSysExitLocal);
-  on(onGoUnblockLocal, EvGoUnblockLocal);
-  on(onCPUSample, EvCPUSample);
-  on(onUserLog, EvUserLog);
-  return t;
-})();
-
-/** Step 1: checks every record of the file; notes the strings, stacks, lists and Batch offsets; stores the profile's events. */
-function decodeRecords(bytes: Uint8Array, version: number): Decoder {
-  const d = newDecoder(bytes, version, false, new Map());
-  const cur = d.cur;
-  while (cur.pos < cur.end) {
-    const off = cur.pos;
-    const b = cur.buf[cur.pos++]!;
-    const typ = b & 0x3f;
-    const s = OLD_SPECS[typ];
-    if (typ === 0 || typ >= EvCount || s === undefined || s.minVersion > version) {
-      throw new TraceError(off, `unknown event type ${typ} for go 1.${version - 1000} (expected 1..49)`);
-    }
-    if (typ !== EvString) readArgs(d, off, b, typ);
-    DECODE[typ]!(d, off, typ, s);
-  }
-  if (d.events === 0) {
-    throw new TraceError(cur.pos, d.sawBatch ? 'trace is empty (no events)' : 'trace is empty (expected at least one Batch)');
-  }
-  if (d.ticksPerSec === 0) throw new TraceError(cur.pos, 'no Frequency event (expected exactly one)');
-  return d;
-}
-
 /** Decode, order and check an old-format trace (steps 1–4), keeping what a walk over its events needs. */
 function parseOld(bytes: Uint8Array, version: number): OldParse {
   const d = decodeRecords(bytes, version);
-  resolveProfileStrings(d);
   const stacks = buildStacks(d);
-  const profileOrder = sortProfile(d);
-  const base = { bytes, version, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks, timerGoids: d.timerGoids, listPs: d.listPs, batchesOf: d.batchesOf, implicitStart: d.implicitStart, profile: d.profile, profileOrder, total: d.events };
+  const profileOrder = sortProfile(d.profile);
+  const base = { bytes, version, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks, timerGoids: d.timerGoids, listPs: d.listPs, batchesOf: d.batchesOf, implicitStart: d.implicitStart, profile: d.profile, profileLogs: d.profileLogs, profileOrder, total: d.events };
   const m = mergeLists(base);
   const t: OldParse = { ...base, choice: m.choice, moved: m.moved, netpoll: new Int32Array(0), tsBase: m.tsBase, nsPerTick: 1e9 / d.ticksPerSec };
   // Step 4: the state machine, on a walk in the final order (it also finds the netpoll unblocks).
   const netpoll: number[] = [];
-  const w = new OldWalk(t, newChecker(netpoll));
+  const w = new OldWalk(t, newChecker(netpoll, t));
   while (w.step());
   t.netpoll = Int32Array.from(netpoll);
   return t;
 }
 
-/** String arguments of the profile store's events, resolved now that all strings are known. */
-function resolveProfileStrings(d: Decoder): void {
-  const st = d.profile;
-  for (let i = 0; i < st.n; i++) resolveStrings(st, i, d.strings, d.userLogValues.get(i));
-}
-
-/** Resolves the string arguments of event i of `st` (UserLog's value is in the record itself). */
-function resolveStrings(st: EventStore, i: number, strings: Map<number, string>, logValue: string | undefined): void {
-  switch (st.code[i]) {
-    case EvGoStartLabel:
-    case EvUserTaskCreate:
-    case EvUserRegion:
-      st.setSargs(i, [strings.get(st.args[st.argOff[i]! + 2]!) ?? '']);
-      break;
-    case EvUserLog:
-      st.setSargs(i, [strings.get(st.args[st.argOff[i]! + 1]!) ?? '', logValue ?? '']);
-      break;
-  }
-}
-
-function buildStacks(d: Decoder): Map<number, readonly Frame[]> {
+function buildStacks(d: Records): Map<number, readonly Frame[]> {
   const str = (id: number): string => d.strings.get(id) ?? '';
   const stacks = new Map<number, readonly Frame[]>();
   for (const [id, raw] of d.rawStacks) {
@@ -834,9 +780,25 @@ function buildStacks(d: Decoder): Map<number, readonly Frame[]> {
 }
 
 /** CPU samples are re-sorted by the time captured in the signal handler (with a ProfileP batch's events, in garbage, as in Go). */
-function sortProfile(d: Decoder): number[] {
-  const tsc = d.profile.ts;
-  return d.profileIdx.slice().sort((x, y) => tsc[x]! - tsc[y]! || x - y);
+function sortProfile(st: EventStore): number[] {
+  const tsc = st.ts;
+  return Array.from({ length: st.n }, (_, i) => i).sort((x, y) => tsc[x]! - tsc[y]! || x - y);
+}
+
+/** The string arguments of an event, resolved (UserLog's value is in the record itself). */
+function sargsOf(r: OldRecord, strings: ReadonlyMap<number, string>): readonly string[] {
+  switch (r.code) {
+    case EvGCSTWStart:
+      return [r.a0 === 0 ? 'mark termination' : 'sweep termination'];
+    case EvGoStartLabel:
+    case EvUserTaskCreate:
+    case EvUserRegion:
+      return [strings.get(r.a2) ?? ''];
+    case EvUserLog:
+      return [strings.get(r.a1) ?? '', r.logValue];
+    default:
+      return EMPTY_STRINGS;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -844,54 +806,45 @@ function sortProfile(d: Decoder): number[] {
 
 /**
  * A P's events, decoded from the input: the P's Batch records (byte offsets, in file order) and
- * the records after each up to the next Batch, with a decoder of its own (the batch clock and the
- * P's current goroutine follow from the bytes exactly as in step 1). The head is index 0 of the
- * decoder's one-event store.
+ * the records after each up to the next Batch, with a reader of its own (the batch clock and the
+ * P's current goroutine follow from the bytes exactly as in step 1). The head is `head`.
  */
 class ByteList implements MergeList {
-  readonly st: EventStore;
-  i = -1;
-  private readonly d: Decoder;
+  readonly head = new OldRecord();
+  live = false;
+  private readonly rd: RecordReader;
   private nextBatch = 0;
   /** The cursor is at one of the P's own Batch records (any other Batch ends the P's run). */
   private atOwnBatch = false;
   constructor(
-    t: Pick<OldParse, 'bytes' | 'version' | 'strings' | 'tsBase' | 'nsPerTick'>,
+    bytes: Uint8Array,
     private readonly batches: readonly number[],
     private readonly fromHeader: boolean,
   ) {
-    this.d = newDecoder(t.bytes, t.version, true, t.strings);
-    this.st = this.d.scratch;
-    this.st.tsBase = t.tsBase;
-    this.st.nsPerTick = t.nsPerTick;
-  }
-
-  /** UserLog's value of the head event. */
-  get logValue(): string | undefined {
-    return this.d.userLogValues.get(0);
+    this.rd = new RecordReader(bytes);
   }
 
   start(): void {
-    const d = this.d;
-    d.lastGs.clear();
-    d.lastP = 0;
-    d.lastG = 0;
-    d.lastTs = 0;
+    const rd = this.rd;
+    // The P's current goroutine carries over from one of its batches to the next (as in step 1).
+    rd.lastP = 0;
+    rd.lastG = 0;
+    rd.lastTs = 0;
     this.nextBatch = 0;
     if (this.fromHeader) {
-      d.cur.pos = 16;
+      rd.cur.pos = 16;
       this.atOwnBatch = false;
     } else this.jump();
     this.advance();
   }
 
   advance(): void {
-    this.i = this.decodeNext() ? 0 : -1;
+    this.live = this.decodeNext();
   }
 
   /** Moves to the P's next Batch record; false when there is none. */
   private jump(): boolean {
-    const cur = this.d.cur;
+    const cur = this.rd.cur;
     if (this.nextBatch >= this.batches.length) {
       cur.pos = cur.end;
       return false;
@@ -903,11 +856,9 @@ class ByteList implements MergeList {
 
   /** Decodes records up to the P's next event (all were checked in step 1). */
   private decodeNext(): boolean {
-    const d = this.d;
-    const cur = d.cur;
-    const buf = d.bytes;
-    d.scratch.clear();
-    if (d.userLogValues.size > 0) d.userLogValues.clear();
+    const rd = this.rd;
+    const cur = rd.cur;
+    const buf = rd.bytes;
     for (;;) {
       if (cur.pos >= cur.end) {
         if (!this.jump()) return false;
@@ -916,13 +867,11 @@ class ByteList implements MergeList {
       const off = cur.pos;
       const b = buf[off]!;
       const typ = b & 0x3f;
-      if (typ === EvBatch) {
-        if (!this.atOwnBatch) {
-          if (!this.jump()) return false;
-          continue;
-        }
-        this.atOwnBatch = false;
+      if (typ === EvBatch && !this.atOwnBatch) {
+        if (!this.jump()) return false;
+        continue;
       }
+      this.atOwnBatch = false;
       cur.pos++;
       if (typ === EvString) {
         cur.uv('string id');
@@ -930,40 +879,68 @@ class ByteList implements MergeList {
         cur.pos += ln;
         continue;
       }
-      readArgs(d, off, b, typ);
-      if (typ === EvStack || typ === EvFrequency || typ === EvTimerGoroutine) continue;
-      DECODE[typ]!(d, off, typ, OLD_SPECS[typ]!);
-      if (d.scratch.n > 0) return true;
+      readArgs(rd, off, b, typ);
+      if (typ === EvBatch) {
+        rd.lastP = rd.args[0]!;
+        rd.lastTs = rd.args[1]!;
+      } else if (typ === EvCPUSample) {
+        rd.lastTs += rd.args[0]!; // on the profile list, but it advances the batch clock
+      } else if (OLD_SPECS[typ]!.timed) {
+        decodeEvent(rd, this.head, off, typ);
+        return true;
+      }
     }
   }
 }
 
+/** Copies event i of the profile store into `r`. */
+function loadProfile(r: OldRecord, t: Pick<OldParse, 'profile' | 'profileLogs'>, i: number): void {
+  const st = t.profile;
+  r.code = st.code[i]!;
+  r.off = st.offset[i]!;
+  r.ticks = st.ts[i]!;
+  r.p = st.p.get(i);
+  r.g = st.g.get(i);
+  r.stack = st.stack.get(i);
+  const na = st.nargs[i]!;
+  const o = st.argOff[i]!;
+  r.na = na;
+  r.a0 = na > 0 ? st.args[o]! : 0;
+  r.a1 = na > 1 ? st.args[o + 1]! : 0;
+  r.a2 = na > 2 ? st.args[o + 2]! : 0;
+  r.logValue = t.profileLogs.get(i) ?? '';
+  r.profile = i;
+}
+
 /** The ProfileP list: stored events, in their sorted order. */
 class ProfileList implements MergeList {
-  i = -1;
+  readonly head = new OldRecord();
+  live = false;
   private k = 0;
-  constructor(
-    readonly st: EventStore,
-    private readonly order: readonly number[],
-  ) {}
+  constructor(private readonly t: Pick<OldParse, 'profile' | 'profileLogs' | 'profileOrder'>) {}
   start(): void {
     this.k = 0;
-    this.i = this.order.length > 0 ? this.order[0]! : -1;
+    this.load();
   }
   advance(): void {
     this.k++;
-    this.i = this.k < this.order.length ? this.order[this.k]! : -1;
+    this.load();
+  }
+  private load(): void {
+    const order = this.t.profileOrder;
+    this.live = this.k < order.length;
+    if (this.live) loadProfile(this.head, this.t, order[this.k]!);
   }
 }
 
-function makeLists(t: Pick<OldParse, 'bytes' | 'version' | 'strings' | 'tsBase' | 'nsPerTick' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileOrder'>): MergeList[] {
-  return t.listPs.map((p) => (p === ProfileP ? new ProfileList(t.profile, t.profileOrder) : new ByteList(t, t.batchesOf.get(p) ?? [], p === 0 && t.implicitStart)));
+function makeLists(t: Pick<OldParse, 'bytes' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileLogs' | 'profileOrder'>): MergeList[] {
+  return t.listPs.map((p) => (p === ProfileP ? new ProfileList(t) : new ByteList(t.bytes, t.batchesOf.get(p) ?? [], p === 0 && t.implicitStart)));
 }
 
 // ---------------------------------------------------------------------------
 // Step 2 and 3: the merge, the time order, the GoSysExit real times.
 
-type MergeInput = Pick<OldParse, 'bytes' | 'version' | 'strings' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileOrder' | 'total'>;
+type MergeInput = Pick<OldParse, 'bytes' | 'listPs' | 'batchesOf' | 'implicitStart' | 'profile' | 'profileLogs' | 'profileOrder' | 'total'>;
 
 /**
  * Merges the lists (step 2) and, on the way, checks the time order of the merged events and finds
@@ -980,30 +957,29 @@ function mergeLists(t: MergeInput): { choice: Uint8Array | Uint16Array | Uint32A
   let k = 0;
   const lastSysBlock = new Map<number, number>();
   const mv = { pos: [] as number[], ref: [] as number[], g: [] as number[], ticks: [] as number[] };
-  const lists = makeLists({ ...t, tsBase: 0, nsPerTick: 0 });
-  orderEvents(lists, t.total, (bi, st, i) => {
+  orderEvents(makeLists(t), t.total, (bi, r) => {
     choice[k] = bi;
-    const ts = st.ts[i]!;
-    const code = st.code[i]!;
-    if (k > 0 && ts < prevTs && timeErr === null) timeErr = new TraceError(st.offset[i]!, `time stamps out of order: ${OLD_NAMES[code]} at tick ${ts} after tick ${prevTs}`);
+    const ts = r.ticks;
+    const code = r.code;
+    if (k > 0 && ts < prevTs && timeErr === null) timeErr = new TraceError(r.off, `time stamps out of order: ${OLD_NAMES[code]!} at tick ${ts} after tick ${prevTs}`);
     prevTs = ts;
     let moves = false;
     if (code === EvGoSysBlock || code === EvGoInSyscall) {
-      lastSysBlock.set(st.g.get(i), ts);
+      lastSysBlock.set(r.g, ts);
     } else if (code === EvGoSysExit && sysErr === null) {
-      const real = st.args[st.argOff[i]! + 2]!;
+      const real = r.a2;
       if (real !== 0) {
-        const g = st.g.get(i);
+        const g = r.g;
         const block = lastSysBlock.get(g);
-        if (block === undefined || block === 0) sysErr = new TraceError(st.offset[i]!, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
-        else if (real < block) sysErr = new TraceError(st.offset[i]!, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
+        if (block === undefined || block === 0) sysErr = new TraceError(r.off, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
+        else if (real < block) sysErr = new TraceError(r.off, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
         else {
           moves = true;
           mv.pos.push(k);
-          mv.ref.push(st === t.profile ? -(i + 1) : st.offset[i]!);
+          mv.ref.push(r.profile >= 0 ? -(r.profile + 1) : r.off);
           mv.g.push(g);
           mv.ticks.push(real);
-          if (st === t.profile) st.ts[i] = real;
+          if (r.profile >= 0) t.profile.ts[r.profile] = real;
         }
       }
     }
@@ -1026,12 +1002,14 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 /**
  * Replays the merge over freshly decoded lists and puts each moved GoSysExit where the stable
  * re-sort by ticks puts it: before the first other event that is later (or as late, but after it
- * in the merge). Each event then gets the pseudo-P Go's v1 parser shows it on, its resolved
- * strings and ns time; with a checker, step 4 runs on it.
+ * in the merge). Each event then gets the pseudo-P Go's v1 parser shows it on; with a checker,
+ * step 4 runs on it.
  */
 class OldWalk implements IterableIterator<TraceEvent> {
   private readonly lists: MergeList[];
-  private readonly dec: Decoder;
+  /** Reads the moved GoSysExits from their records. */
+  private readonly mvReader: RecordReader;
+  private readonly mvRecord = new OldRecord();
   /** Merge position of the next other event; next moved event in final order; next moved in merge order. */
   private k = 0;
   private mvNext = 0;
@@ -1040,9 +1018,8 @@ class OldWalk implements IterableIterator<TraceEvent> {
   private out = -1;
   private pending: MergeList | null = null;
   private netpollNext = 0;
-  /** The event `step` prepared: index `i` of store `st`. */
-  st: EventStore | null = null;
-  i = -1;
+  /** The event `step` prepared. */
+  r: OldRecord | null = null;
 
   constructor(
     private readonly t: OldParse,
@@ -1050,16 +1027,12 @@ class OldWalk implements IterableIterator<TraceEvent> {
   ) {
     this.lists = makeLists(t);
     for (const l of this.lists) l.start();
-    this.dec = newDecoder(t.bytes, t.version, true, t.strings);
-    this.dec.scratch.tsBase = t.tsBase;
-    this.dec.scratch.nsPerTick = t.nsPerTick;
-    t.profile.tsBase = t.tsBase;
-    t.profile.nsPerTick = t.nsPerTick;
+    this.mvReader = new RecordReader(t.bytes);
   }
 
   next(): IteratorResult<TraceEvent, undefined> {
     if (!this.step()) return DONE;
-    return { value: this.st!.fill(new TraceEvent('', 0, 0), this.i, 0), done: false };
+    return { value: this.event(this.r!), done: false };
   }
 
   return(): IteratorResult<TraceEvent, undefined> {
@@ -1072,7 +1045,22 @@ class OldWalk implements IterableIterator<TraceEvent> {
     return this;
   }
 
-  /** Prepares the next event in order (`st`, `i`); false at the end. */
+  /** A new TraceEvent of the prepared record. */
+  private event(r: OldRecord): TraceEvent {
+    const t = this.t;
+    const ev = new TraceEvent(OLD_NAMES[r.code]!, r.code, r.off);
+    ev.tsNs = Math.trunc((r.ticks - t.tsBase) * t.nsPerTick);
+    ev.p = r.p;
+    ev.g = r.g;
+    const na = r.na;
+    ev.args = na === 0 ? EMPTY_NUMBERS : na === 1 ? [r.a0] : na === 2 ? [r.a0, r.a1] : [r.a0, r.a1, r.a2];
+    ev.stackId = r.stack;
+    ev.sargs = sargsOf(r, t.strings);
+    ev.ticks = r.ticks;
+    return ev;
+  }
+
+  /** Prepares the next event in order (`r`); false at the end. */
   step(): boolean {
     if (this.pending !== null) {
       this.pending.advance();
@@ -1092,15 +1080,15 @@ class OldWalk implements IterableIterator<TraceEvent> {
       }
       if (this.mvNext < nm) {
         const j = mv.byTime[this.mvNext]!;
-        const ts = l.st.ts[l.i]!;
+        const ts = l.head.ticks;
         if (mv.ticks[j]! < ts || (mv.ticks[j] === ts && mv.pos[j]! < this.k)) return this.prepareMoved(j);
       }
       this.k++;
       this.pending = l;
-      return this.prepare(l.st, l.i, l instanceof ByteList ? l.logValue : undefined);
+      return this.prepare(l.head);
     }
     if (this.mvNext < nm) return this.prepareMoved(mv.byTime[this.mvNext]!);
-    this.st = null;
+    this.r = null;
     return false;
   }
 
@@ -1109,42 +1097,42 @@ class OldWalk implements IterableIterator<TraceEvent> {
     const mv = this.t.moved;
     this.mvNext++;
     const ref = mv.ref[j]!;
-    if (ref < 0) return this.prepare(this.t.profile, -ref - 1, undefined);
-    const d = this.dec;
-    const st = d.scratch;
-    st.clear();
-    const cur = d.cur;
+    const r = this.mvRecord;
+    if (ref < 0) {
+      loadProfile(r, this.t, -ref - 1);
+      return this.prepare(r);
+    }
+    const rd = this.mvReader;
+    const cur = rd.cur;
     cur.pos = ref;
     const b = cur.buf[cur.pos++]!;
     const typ = b & 0x3f;
-    readArgs(d, ref, b, typ);
-    DECODE[typ]!(d, ref, typ, OLD_SPECS[typ]!);
-    st.g.set(0, mv.g[j]!);
-    st.ts[0] = mv.ticks[j]!;
-    return this.prepare(st, 0, undefined);
+    readArgs(rd, ref, b, typ);
+    decodeEvent(rd, r, ref, typ);
+    r.g = mv.g[j]!;
+    r.ticks = mv.ticks[j]!;
+    return this.prepare(r);
   }
 
-  /** Folds the Local codes, sets the pseudo-Ps and strings of event i of `st`; runs the check. */
-  private prepare(st: EventStore, i: number, logValue: string | undefined): boolean {
+  /** Folds the Local codes, sets the pseudo-Ps of the event; runs the check. */
+  private prepare(r: OldRecord): boolean {
     const t = this.t;
     const pos = ++this.out;
-    foldLocal(st, i);
-    const code = st.code[i]!;
-    if (code === EvGoUnblock && t.timerGoids.has(st.g.get(i))) st.p.set(i, TimerP);
-    if (code === EvGoSysExit) st.p.set(i, SyscallP);
-    if (st !== t.profile) resolveStrings(st, i, t.strings, logValue);
+    foldLocal(r);
+    const code = r.code;
+    if (code === EvGoUnblock && t.timerGoids.size > 0 && t.timerGoids.has(r.g)) r.p = TimerP;
+    if (code === EvGoSysExit) r.p = SyscallP;
     if (this.checker !== null) {
-      checkEvent(this.checker, st, i, pos);
+      checkEvent(this.checker, r, pos);
     } else {
-      if (code === EvGCStart) st.p.set(i, GCP);
+      if (code === EvGCStart) r.p = GCP;
       const np = t.netpoll;
       if (this.netpollNext < np.length && np[this.netpollNext] === pos) {
-        st.p.set(i, NetpollP);
+        r.p = NetpollP;
         this.netpollNext++;
       }
     }
-    this.st = st;
-    this.i = i;
+    this.r = r;
     return true;
   }
 }
@@ -1178,20 +1166,22 @@ interface Checker {
   readonly netpoll: number[];
   inGC: boolean;
   inSTW: boolean;
-  /** The current event: its store, index there, position in order, type, G, P and offset of its arguments. */
-  st: EventStore;
-  i: number;
+  readonly strings: ReadonlyMap<number, string>;
+  /** For the messages: tsNs = trunc((ticks − tsBase) × nsPerTick). */
+  readonly tsBase: number;
+  readonly nsPerTick: number;
+  /** The current event, its position in order, type, G and P. */
+  r: OldRecord;
   pos: number;
   code: number;
   evG: number;
   evP: number;
-  ao: number;
 }
 
 type CheckHandler = (c: Checker) => void;
 
 function fail(c: Checker, msg: string): never {
-  throw new TraceError(c.st.offset[c.i]!, `${msg} (${OLD_NAMES[c.code]} at ${c.st.tsNsAt(c.i)} ns)`);
+  throw new TraceError(c.r.off, `${msg} (${OLD_NAMES[c.code]!} at ${Math.trunc((c.r.ticks - c.tsBase) * c.nsPerTick)} ns)`);
 }
 
 function getG(c: Checker, id: number): GDesc {
@@ -1235,7 +1225,7 @@ const checkProcStop: CheckHandler = (c) => {
 const checkGCStart: CheckHandler = (c) => {
   if (c.inGC) fail(c, 'previous GC is not ended before a new one');
   c.inGC = true;
-  c.st.p.set(c.i, GCP);
+  c.r.p = GCP;
 };
 
 const checkGCDone: CheckHandler = (c) => {
@@ -1285,7 +1275,7 @@ const checkAlreadyWaiting: CheckHandler = (c) => {
 
 const checkGoCreate: CheckHandler = (c) => {
   checkRunning(c, getP(c, c.evP), getG(c, c.evG), true);
-  const ng = c.st.args[c.ao]!;
+  const ng = c.r.a0;
   if (c.gs.has(ng)) fail(c, `g ${ng} already exists`);
   c.gs.set(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false });
 };
@@ -1325,11 +1315,11 @@ const checkGoUnblock: CheckHandler = (c) => {
   const p = getP(c, c.evP);
   if (g.state !== G_RUNNING) fail(c, `g ${c.evG} is not running while unpark`);
   if (c.evP !== TimerP && p.g !== c.evG) fail(c, `p ${c.evP} is not running g ${c.evG} while unpark`);
-  const tg = c.st.args[c.ao]!;
+  const tg = c.r.a0;
   const g1 = getG(c, tg);
   if (g1.state !== G_WAITING) fail(c, `g ${tg} is not waiting before unpark`);
   if (g1.lastEv === EvGoBlockNet && c.evP !== TimerP) {
-    c.st.p.set(c.i, NetpollP);
+    c.r.p = NetpollP;
     c.netpoll.push(c.pos);
   }
   g1.state = G_RUNNABLE;
@@ -1368,32 +1358,31 @@ const checkGoBlock: CheckHandler = (c) => {
 };
 
 const checkTaskCreate: CheckHandler = (c) => {
-  const id = c.st.args[c.ao]!;
+  const id = c.r.a0;
   if (c.tasks.has(id)) fail(c, `task id conflicts (id:${id})`);
   c.tasks.add(id);
 };
 
 const checkTaskEnd: CheckHandler = (c) => {
-  c.tasks.delete(c.st.args[c.ao]!);
+  c.tasks.delete(c.r.a0);
 };
 
 /** UserRegion: starts (mode 0) and ends (mode 1) nest per goroutine. */
 const checkRegion: CheckHandler = (c) => {
-  const st = c.st;
-  const sa = st.args;
-  const mode = sa[c.ao + 1]!;
+  const r = c.r;
+  const mode = r.a1;
   let stack = c.regions.get(c.evG);
-  const name = st.sargs.get(c.i)?.[0];
+  const name = c.strings.get(r.a2) ?? '';
   if (mode === 0) {
     if (stack === undefined) {
       stack = [];
       c.regions.set(c.evG, stack);
     }
-    stack.push({ task: sa[c.ao]!, name });
+    stack.push({ task: r.a0, name });
   } else if (mode === 1) {
     if (stack !== undefined && stack.length > 0) {
       const s = stack[stack.length - 1]!;
-      if (s.task !== sa[c.ao] || s.name !== name) {
+      if (s.task !== r.a0 || s.name !== name) {
         fail(c, `misuse of region in goroutine ${c.evG}: region end "${name ?? ''}" does not match the innermost region start "${s.name ?? ''}"`);
       }
       stack.pop();
@@ -1436,21 +1425,19 @@ const CHECK: readonly CheckHandler[] = (() => {
   return t;
 })();
 
-function newChecker(netpoll: number[]): Checker {
-  const c: Checker = { gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, st: null as unknown as EventStore, i: 0, pos: 0, code: 0, evG: 0, evP: 0, ao: 0 };
+function newChecker(netpoll: number[], t: Pick<OldParse, 'strings' | 'tsBase' | 'nsPerTick'>): Checker {
+  const c: Checker = { gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, tsBase: t.tsBase, nsPerTick: t.nsPerTick, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
   c.gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
   return c;
 }
 
-/** Step 4 on event i of `st`, at position `pos` of the order. */
-function checkEvent(c: Checker, st: EventStore, i: number, pos: number): void {
-  c.st = st;
-  c.i = i;
+/** Step 4 on event `r`, at position `pos` of the order. */
+function checkEvent(c: Checker, r: OldRecord, pos: number): void {
+  c.r = r;
   c.pos = pos;
-  c.code = st.code[i]!;
-  c.evG = st.g.get(i);
-  c.evP = st.p.get(i);
-  c.ao = st.argOff[i]!;
+  c.code = r.code;
+  c.evG = r.g;
+  c.evP = r.p;
   CHECK[c.code]!(c);
 }
 
