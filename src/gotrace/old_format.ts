@@ -482,85 +482,164 @@ function readArgs(rd: RecordReader, off: number, b: number, typ: number): void {
   }
 }
 
+/**
+ * The wire arguments of the event being decoded (an event has at most 5; a record with more fails
+ * its arity check, which needs only their count).
+ */
+const W = new Float64Array(8);
+
+/**
+ * Reads the 1–3 arguments of a record in its short form (the header byte at `cur.pos − 1`) into W:
+ * values of one or two bytes inline, the others (and every error) by `Cursor.uv`.
+ */
+function readShortArgs(cur: Cursor, narg: number): void {
+  const buf = cur.buf;
+  const end = cur.end;
+  let pos = cur.pos;
+  for (let i = 0; i < narg; i++) {
+    if (pos + 1 < end) {
+      const x = buf[pos]!;
+      if (x < 0x80) {
+        W[i] = x;
+        pos++;
+        continue;
+      }
+      const y = buf[pos + 1]!;
+      if (y < 0x80) {
+        W[i] = (x & 0x7f) | (y << 7);
+        pos += 2;
+        continue;
+      }
+    }
+    cur.pos = pos;
+    W[i] = cur.uv('event argument');
+    pos = cur.pos;
+  }
+  cur.pos = pos;
+}
+
+/** Reads an event record's arguments (the header byte `b` at `off` already read) into W; returns their number. */
+function readEventArgs(rd: RecordReader, off: number, b: number, typ: number): number {
+  const narg = (b >> 6) + 1;
+  if (narg < 4 && typ !== EvUserLog) {
+    readShortArgs(rd.cur, narg);
+    return narg;
+  }
+  readArgs(rd, off, b, typ);
+  const n = rd.nargs;
+  for (let k = 0; k < n && k < W.length; k++) W[k] = rd.args[k]!;
+  return n;
+}
+
 function checkArity(rd: RecordReader, off: number, typ: number): void {
   const want = WIRE_ARGS[typ]!;
   if (rd.nargs !== want) throw new TraceError(off, `${OLD_NAMES[typ]!} has wrong number of arguments: want ${want}, got ${rd.nargs}`);
 }
 
+// How an event gets its P and goroutine (Go's attribution rules), by type: DECODE_KIND.
+/** On the batch's P, by the P's current goroutine. */
+const K_PLAIN = 0;
+/** GoStart, GoStartLabel: the started goroutine (the first argument) becomes the P's current one. */
+const K_START = 1;
+/** GoStartLocal: as GoStart, in its layout (g, seq 0). */
+const K_START_LOCAL = 2;
+/** The P's goroutine stops running (end, stop, yield, block). */
+const K_LEAVE = 3;
+/** GC-wide events belong to no goroutine. */
+const K_GLOBAL = 4;
+/** GCSTWStart: GC-wide, and its kind must be 0 or 1. */
+const K_STW = 5;
+/** About another goroutine, the first argument. */
+const K_OTHER_G = 6;
+/** GoSysExitLocal: on the P's goroutine, in GoSysExit's layout (g, seq 0, real ticks). */
+const K_SYSEXIT_LOCAL = 7;
+/** GoUnblockLocal: on the P's goroutine, in GoUnblock's layout (g, seq 0). */
+const K_UNBLOCK_LOCAL = 8;
+/** CPU samples carry their own time, P and goroutine. */
+const K_CPU = 9;
+/** UserLog: its value follows the arguments. */
+const K_LOG = 10;
+
+const DECODE_KIND: Uint8Array = (() => {
+  const t = new Uint8Array(EvCount);
+  const on = (k: number, ...types: number[]): void => {
+    for (const typ of types) t[typ] = k;
+  };
+  on(K_START, EvGoStart, EvGoStartLabel);
+  on(K_START_LOCAL, EvGoStartLocal);
+  on(K_LEAVE, EvGoEnd, EvGoStop, EvGoSched, EvGoPreempt, EvGoSleep, EvGoBlock, EvGoBlockSend, EvGoBlockRecv);
+  on(K_LEAVE, EvGoBlockSelect, EvGoBlockSync, EvGoBlockCond, EvGoBlockNet, EvGoSysBlock, EvGoBlockGC);
+  on(K_GLOBAL, EvGCStart, EvGCDone, EvGCSTWDone);
+  on(K_STW, EvGCSTWStart);
+  on(K_OTHER_G, EvGoSysExit, EvGoWaiting, EvGoInSyscall);
+  on(K_SYSEXIT_LOCAL, EvGoSysExitLocal);
+  on(K_UNBLOCK_LOCAL, EvGoUnblockLocal);
+  on(K_CPU, EvCPUSample);
+  on(K_LOG, EvUserLog);
+  return t;
+})();
+const HAS_STACK: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => (s.stack ? 1 : 0));
+const PAYLOAD_ARGS: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => s.nargs);
+/** 1 for events, 0 for the other records (Batch, Frequency, Stack, TimerGoroutine, String). */
+const TIMED: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => (s.timed ? 1 : 0));
+
 /**
- * Decodes event `typ` at `off` from the arguments read into `r`: advances the batch clock and gives
- * the event its tick time, P and goroutine (Go's attribution rules per type: the batch's P and the
- * P's current goroutine, which GoStart* set and the events of a goroutine leaving its P clear).
+ * Decodes event `typ` at `off` from its `nw` arguments in W into `r`: checks their number, advances
+ * the batch clock and gives the event its tick time, P and goroutine (DECODE_KIND).
  */
-function decodeEvent(rd: RecordReader, r: OldRecord, off: number, typ: number): void {
-  checkArity(rd, off, typ);
-  const w = rd.args;
-  const s = OLD_SPECS[typ]!;
-  rd.lastTs += w[0]!;
+function decodeEvent(rd: RecordReader, r: OldRecord, off: number, typ: number, nw: number): void {
+  const want = WIRE_ARGS[typ]!;
+  if (nw !== want) throw new TraceError(off, `${OLD_NAMES[typ]!} has wrong number of arguments: want ${want}, got ${nw}`);
+  const ticks = rd.lastTs + W[0]!;
+  rd.lastTs = ticks;
   r.code = typ;
   r.off = off;
-  r.ticks = rd.lastTs;
+  r.ticks = ticks;
   r.p = rd.lastP;
   r.g = rd.lastG;
-  r.stack = s.stack ? w[rd.nargs - 1]! : 0;
-  const na = s.nargs;
+  r.stack = HAS_STACK[typ] === 1 ? W[nw - 1]! : 0;
+  const na = PAYLOAD_ARGS[typ]!;
   r.na = na;
-  r.a0 = na > 0 ? w[1]! : 0;
-  r.a1 = na > 1 ? w[2]! : 0;
-  r.a2 = na > 2 ? w[3]! : 0;
-  switch (typ) {
-    case EvGoStart:
-    case EvGoStartLabel:
-      rd.lastG = r.g = w[1]!;
+  r.a0 = na > 0 ? W[1]! : 0;
+  r.a1 = na > 1 ? W[2]! : 0;
+  r.a2 = na > 2 ? W[3]! : 0;
+  const kind = DECODE_KIND[typ]!;
+  if (kind === K_PLAIN) return;
+  switch (kind) {
+    case K_START:
+      rd.lastG = r.g = W[1]!;
       return;
-    case EvGoStartLocal: // in GoStart's layout (g, seq 0)
-      rd.lastG = r.g = w[1]!;
+    case K_START_LOCAL:
+      rd.lastG = r.g = W[1]!;
       r.na = 2;
       return;
-    case EvGoEnd:
-    case EvGoStop:
-    case EvGoSched:
-    case EvGoPreempt:
-    case EvGoSleep:
-    case EvGoBlock:
-    case EvGoBlockSend:
-    case EvGoBlockRecv:
-    case EvGoBlockSelect:
-    case EvGoBlockSync:
-    case EvGoBlockCond:
-    case EvGoBlockNet:
-    case EvGoSysBlock:
-    case EvGoBlockGC:
-      rd.lastG = 0; // the P's goroutine stops running (end, stop, yield, block)
+    case K_LEAVE:
+      rd.lastG = 0;
       return;
-    case EvGCStart:
-    case EvGCDone:
-    case EvGCSTWDone:
-      r.g = 0; // GC-wide events belong to no goroutine
+    case K_GLOBAL:
+      r.g = 0;
       return;
-    case EvGCSTWStart:
+    case K_STW:
       if (r.a0 !== 0 && r.a0 !== 1) throw new TraceError(off, `unknown STW kind ${r.a0} (expected 0 or 1)`);
       r.g = 0;
       return;
-    case EvGoSysExit:
-    case EvGoWaiting:
-    case EvGoInSyscall:
-      r.g = w[1]!; // about another goroutine, the first argument
+    case K_OTHER_G:
+      r.g = W[1]!;
       return;
-    case EvGoSysExitLocal: // on the P's goroutine, in GoSysExit's layout (g, seq 0, real ticks)
+    case K_SYSEXIT_LOCAL:
       r.na = 3;
       r.a1 = 0;
-      r.a2 = w[2]!;
+      r.a2 = W[2]!;
       return;
-    case EvGoUnblockLocal: // on the P's goroutine, in GoUnblock's layout (g, seq 0)
+    case K_UNBLOCK_LOCAL:
       r.na = 2;
       return;
-    case EvCPUSample: // its own time, P and goroutine
-      r.ticks = w[1]!;
-      r.p = w[2]!;
-      r.g = w[3]!;
+    case K_CPU:
+      r.ticks = W[1]!;
+      r.p = W[2]!;
+      r.g = W[3]!;
       return;
-    case EvUserLog:
+    case K_LOG:
       r.logValue = rd.sarg;
       return;
   }
@@ -646,8 +725,8 @@ function decodeRecords(bytes: Uint8Array, version: number): Records {
       onString(d, rd, off);
       continue;
     }
-    readArgs(rd, off, b, typ);
     if (!s.timed) {
+      readArgs(rd, off, b, typ);
       if (typ === EvStack) onStack(d, rd, off);
       else {
         checkArity(rd, off, typ);
@@ -667,7 +746,7 @@ function decodeRecords(bytes: Uint8Array, version: number): Records {
       }
       continue;
     }
-    decodeEvent(rd, r, off, typ);
+    decodeEvent(rd, r, off, typ, readEventArgs(rd, off, b, typ));
     d.events++;
     if (!sawBatch) d.implicitStart = true;
     if (typ === EvCPUSample || rd.lastP === ProfileP) {
@@ -879,16 +958,21 @@ class ByteList implements MergeList {
         cur.pos += ln;
         continue;
       }
-      readArgs(rd, off, b, typ);
-      if (typ === EvBatch) {
-        rd.lastP = rd.args[0]!;
-        rd.lastTs = rd.args[1]!;
-      } else if (typ === EvCPUSample) {
-        rd.lastTs += rd.args[0]!; // on the profile list, but it advances the batch clock
-      } else if (OLD_SPECS[typ]!.timed) {
-        decodeEvent(rd, this.head, off, typ);
-        return true;
+      if (TIMED[typ] === 0) {
+        readArgs(rd, off, b, typ);
+        if (typ === EvBatch) {
+          rd.lastP = rd.args[0]!;
+          rd.lastTs = rd.args[1]!;
+        }
+        continue;
       }
+      const nw = readEventArgs(rd, off, b, typ);
+      if (typ === EvCPUSample) {
+        rd.lastTs += W[0]!; // on the profile list, but it advances the batch clock
+        continue;
+      }
+      decodeEvent(rd, this.head, off, typ, nw);
+      return true;
     }
   }
 }
@@ -1107,8 +1191,7 @@ class OldWalk implements IterableIterator<TraceEvent> {
     cur.pos = ref;
     const b = cur.buf[cur.pos++]!;
     const typ = b & 0x3f;
-    readArgs(rd, ref, b, typ);
-    decodeEvent(rd, r, ref, typ);
+    decodeEvent(rd, r, ref, typ, readEventArgs(rd, ref, b, typ));
     r.g = mv.g[j]!;
     r.ticks = mv.ticks[j]!;
     return this.prepare(r);
