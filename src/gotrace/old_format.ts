@@ -181,51 +181,76 @@ interface Transition {
 
 const scratchTr: Transition = { key: 0, initSeq: 0, initStatus: 0, nextSeq: 0, nextStatus: 0 };
 
+// The ordering rule of each event type: ORDER_KIND.
+const O_NONE = 0;
+/** GoCreate: the new goroutine (first argument) goes dead → runnable. */
+const O_CREATE = 1;
+/** GoWaiting, GoInSyscall: runnable (seq 1) → waiting. */
+const O_ALREADY_WAITING = 2;
+/** GoStart, GoStartLabel: runnable at the seq (second argument) → running. */
+const O_START = 3;
+/** GoStartLocal: runnable, any seq → running. */
+const O_START_LOCAL = 4;
+/** GoSleep, GoBlock*, GoSysBlock: running → waiting. */
+const O_BLOCK = 5;
+/** GoSched, GoPreempt: running → runnable. */
+const O_YIELD = 6;
+/** GoUnblock, GoSysExit: the goroutine (first argument) waiting at the seq (second) → runnable. */
+const O_UNBLOCK = 7;
+/** GoUnblockLocal, GoSysExitLocal: waiting, any seq → runnable. */
+const O_UNBLOCK_LOCAL = 8;
+/** GCStart: the global GC seq (first argument). */
+const O_GC = 9;
+
+const ORDER_KIND: Uint8Array = (() => {
+  const t = new Uint8Array(EvCount);
+  const on = (k: number, ...types: number[]): void => {
+    for (const typ of types) t[typ] = k;
+  };
+  on(O_CREATE, EvGoCreate);
+  on(O_ALREADY_WAITING, EvGoWaiting, EvGoInSyscall);
+  on(O_START, EvGoStart, EvGoStartLabel);
+  on(O_START_LOCAL, EvGoStartLocal);
+  on(O_BLOCK, EvGoBlock, EvGoBlockSend, EvGoBlockRecv, EvGoBlockSelect, EvGoBlockSync, EvGoBlockCond, EvGoBlockNet, EvGoSleep, EvGoSysBlock, EvGoBlockGC);
+  on(O_YIELD, EvGoSched, EvGoPreempt);
+  on(O_UNBLOCK, EvGoUnblock, EvGoSysExit);
+  on(O_UNBLOCK_LOCAL, EvGoUnblockLocal, EvGoSysExitLocal);
+  on(O_GC, EvGCStart);
+  return t;
+})();
+
 function stateTransition(r: OldRecord, tr: Transition): void {
-  switch (r.code) {
-    case EvGoCreate:
+  switch (ORDER_KIND[r.code]) {
+    case O_NONE:
+      tr.key = KEY_UNORDERED;
+      return;
+    case O_CREATE:
       set(tr, r.a0, 0, G_DEAD, 1, G_RUNNABLE);
       return;
-    case EvGoWaiting:
-    case EvGoInSyscall:
+    case O_ALREADY_WAITING:
       set(tr, r.g, 1, G_RUNNABLE, 2, G_WAITING);
       return;
-    case EvGoStart:
-    case EvGoStartLabel:
+    case O_START:
       set(tr, r.g, r.a1, G_RUNNABLE, r.a1 + 1, G_RUNNING);
       return;
-    case EvGoStartLocal:
+    case O_START_LOCAL:
       set(tr, r.g, NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING);
       return;
-    case EvGoBlock:
-    case EvGoBlockSend:
-    case EvGoBlockRecv:
-    case EvGoBlockSelect:
-    case EvGoBlockSync:
-    case EvGoBlockCond:
-    case EvGoBlockNet:
-    case EvGoSleep:
-    case EvGoSysBlock:
-    case EvGoBlockGC:
+    case O_BLOCK:
       set(tr, r.g, NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
       return;
-    case EvGoSched:
-    case EvGoPreempt:
+    case O_YIELD:
       set(tr, r.g, NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE);
       return;
-    case EvGoUnblock:
-    case EvGoSysExit:
+    case O_UNBLOCK:
       set(tr, r.a0, r.a1, G_WAITING, r.a1 + 1, G_RUNNABLE);
       return;
-    case EvGoUnblockLocal:
-    case EvGoSysExitLocal:
+    case O_UNBLOCK_LOCAL:
       set(tr, r.a0, NOSEQ, G_WAITING, SEQINC, G_RUNNABLE);
       return;
-    case EvGCStart:
+    case O_GC:
       set(tr, KEY_GC, r.a0, G_DEAD, r.a0 + 1, G_DEAD);
       return;
-    default:
-      tr.key = KEY_UNORDERED;
   }
 }
 
@@ -323,32 +348,38 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: Ol
   const tr = scratchTr;
   let budget = 64 * total + 1_000_000;
 
-  const consider = (bi: number): void => {
+  /** Whether list bi's head is ready (its transition is then in `tr`); if not, it waits. */
+  const readyOrWait = (bi: number): boolean => {
     const l = lists[bi]!;
-    if (!l.live) return;
+    if (!l.live) return false;
     stateTransition(l.head, tr);
-    if (ready(tr, gs)) {
-      heap.push(bi, l.head.ticks);
-    } else {
-      let w = waiting.get(tr.key);
-      if (w === undefined) {
-        w = [];
-        waiting.set(tr.key, w);
-      }
-      w.push(bi);
+    if (ready(tr, gs)) return true;
+    let w = waiting.get(tr.key);
+    if (w === undefined) {
+      w = [];
+      waiting.set(tr.key, w);
     }
+    w.push(bi);
+    return false;
   };
 
   for (const l of lists) l.start();
-  for (let bi = 0; bi < lists.length; bi++) consider(bi);
+  for (let bi = 0; bi < lists.length; bi++) if (readyOrWait(bi)) heap.push(bi, lists[bi]!.head.ticks);
 
+  // The list whose head is next without going through the heap (-1: pop the heap): the list just
+  // advanced, when its new head is ready and before the heap's top (what a push and a pop would give).
+  let next = -1;
   while (nOut < total) {
-    if (heap.size === 0) {
-      // Find an offending event for the message.
-      const l = lists.find((x) => x.live);
-      throw new TraceError(l === undefined ? -1 : l.head.off, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
+    let bi = next;
+    if (bi < 0) {
+      if (heap.size === 0) {
+        // Find an offending event for the message.
+        const l = lists.find((x) => x.live);
+        throw new TraceError(l === undefined ? -1 : l.head.off, 'no consistent ordering of events possible (goroutine sequence numbers or states do not match)');
+      }
+      bi = heap.pop();
     }
-    const bi = heap.pop();
+    next = -1;
     const l = lists[bi]!;
     const r = l.head;
     stateTransition(r, tr);
@@ -356,31 +387,36 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: Ol
     // arguments were decoded in the non-Local layout).
     foldLocal(r);
     if (tr.key !== KEY_UNORDERED) {
-      const cur = gs.get(tr.key) ?? DEAD0;
+      const key = tr.key;
+      const s = gs.get(key);
+      const cur = s ?? DEAD0;
       if (!((tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status)) {
-        throw new TraceError(r.off, `event sequences are broken: ${OLD_NAMES[r.code]!} for goroutine ${tr.key} is no longer ready`);
+        throw new TraceError(r.off, `event sequences are broken: ${OLD_NAMES[r.code]!} for goroutine ${key} is no longer ready`);
       }
       let ns = tr.nextSeq;
       if (ns === NOSEQ) ns = cur.seq;
       else if (ns === SEQINC) ns = cur.seq + 1;
-      const s = gs.get(tr.key);
-      if (s === undefined) gs.set(tr.key, { seq: ns, status: tr.nextStatus });
+      if (s === undefined) gs.set(key, { seq: ns, status: tr.nextStatus });
       else {
         s.seq = ns;
         s.status = tr.nextStatus;
       }
-      const w = waiting.get(tr.key);
+      const w = waiting.size > 0 ? waiting.get(key) : undefined;
       if (w !== undefined) {
-        waiting.delete(tr.key);
+        waiting.delete(key);
         budget -= w.length;
         if (budget < 0) throw new TraceError(r.off, 'giving up: ordering the events takes too long (trace is likely corrupt)');
-        for (const wb of w) consider(wb);
+        for (const wb of w) if (readyOrWait(wb)) heap.push(wb, lists[wb]!.head.ticks);
       }
     }
     emit(bi, r);
     nOut++;
     l.advance();
-    consider(bi);
+    if (readyOrWait(bi)) {
+      const ticks = l.head.ticks;
+      if (heap.size === 0 || ticks < heap.key[0]! || (ticks === heap.key[0] && bi < heap.idx[0]!)) next = bi;
+      else heap.push(bi, ticks);
+    }
   }
 }
 
