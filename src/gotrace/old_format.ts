@@ -264,9 +264,36 @@ function set(tr: Transition, key: number, initSeq: number, initStatus: number, n
   tr.nextStatus = nextStatus;
 }
 
+/**
+ * Objects by numeric id (goroutines, Ps): a Map with a direct-mapped cache in front, for the few
+ * ids most events are about. Entries are only added, never removed or replaced.
+ */
+class IdTable<T> {
+  private readonly map = new Map<number, T>();
+  private readonly ids = new Float64Array(256).fill(NaN);
+  private readonly vals = new Array<T | undefined>(256).fill(undefined);
+  get(id: number): T | undefined {
+    const h = id & 255;
+    if (this.ids[h] === id) return this.vals[h];
+    const v = this.map.get(id);
+    if (v !== undefined) {
+      this.ids[h] = id;
+      this.vals[h] = v;
+    }
+    return v;
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  /** Adds an entry for an id that has none. */
+  add(id: number, v: T): void {
+    this.map.set(id, v);
+  }
+}
+
 const DEAD0: GState = { seq: 0, status: G_DEAD };
 
-function ready(tr: Transition, gs: Map<number, GState>): boolean {
+function ready(tr: Transition, gs: IdTable<GState>): boolean {
   if (tr.key === KEY_UNORDERED) return true;
   const cur = gs.get(tr.key) ?? DEAD0;
   return (tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status;
@@ -341,7 +368,7 @@ interface MergeList {
  */
 function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: OldRecord) => void): void {
   let nOut = 0;
-  const gs = new Map<number, GState>();
+  const gs = new IdTable<GState>();
   const heap = new FrontierHeap();
   // Lists whose head is not ready, keyed by the goroutine key they wait on.
   const waiting = new Map<number, number[]>();
@@ -396,7 +423,7 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: Ol
       let ns = tr.nextSeq;
       if (ns === NOSEQ) ns = cur.seq;
       else if (ns === SEQINC) ns = cur.seq + 1;
-      if (s === undefined) gs.set(key, { seq: ns, status: tr.nextStatus });
+      if (s === undefined) gs.add(key, { seq: ns, status: tr.nextStatus });
       else {
         s.seq = ns;
         s.status = tr.nextStatus;
@@ -618,6 +645,8 @@ const HAS_STACK: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => (s.stack ? 1 : 0
 const PAYLOAD_ARGS: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => s.nargs);
 /** 1 for events, 0 for the other records (Batch, Frequency, Stack, TimerGoroutine, String). */
 const TIMED: Uint8Array = Uint8Array.from(OLD_SPECS, (s) => (s.timed ? 1 : 0));
+/** 1 for the events whose short form (1–3 arguments) needs nothing else read: all but UserLog (a value follows) and CPUSample (on the profile list). */
+const SHORT_EVENT: Uint8Array = Uint8Array.from(OLD_SPECS, (s, typ) => (s.timed && typ !== EvUserLog && typ !== EvCPUSample && typ !== 0 ? 1 : 0));
 
 /**
  * Decodes event `typ` at `off` from its `nw` arguments in W into `r`: checks their number, advances
@@ -982,6 +1011,14 @@ class ByteList implements MergeList {
       const off = cur.pos;
       const b = buf[off]!;
       const typ = b & 0x3f;
+      if (b < 0xc0 && SHORT_EVENT[typ] === 1) {
+        // The common case: an event in the short form (1–3 arguments).
+        cur.pos = off + 1;
+        const nw = (b >> 6) + 1;
+        readShortArgs(cur, nw);
+        decodeEvent(rd, this.head, off, typ, nw);
+        return true;
+      }
       if (typ === EvBatch && !this.atOwnBatch) {
         if (!this.jump()) return false;
         continue;
@@ -1277,8 +1314,8 @@ interface OpenRegion {
 }
 
 interface Checker {
-  readonly gs: Map<number, GDesc>;
-  readonly ps: Map<number, PDesc>;
+  readonly gs: IdTable<GDesc>;
+  readonly ps: IdTable<PDesc>;
   readonly tasks: Set<number>;
   readonly regions: Map<number, OpenRegion[]>;
   /** Positions (final order) of the GoUnblocks put on NetpollP. */
@@ -1307,7 +1344,7 @@ function getG(c: Checker, id: number): GDesc {
   let g = c.gs.get(id);
   if (g === undefined) {
     g = { state: G_DEAD, lastEv: -1, markAssist: false };
-    c.gs.set(id, g);
+    c.gs.add(id, g);
   }
   return g;
 }
@@ -1316,7 +1353,7 @@ function getP(c: Checker, id: number): PDesc {
   let p = c.ps.get(id);
   if (p === undefined) {
     p = { running: false, g: 0, sweep: false };
-    c.ps.set(id, p);
+    c.ps.add(id, p);
   }
   return p;
 }
@@ -1396,7 +1433,7 @@ const checkGoCreate: CheckHandler = (c) => {
   checkRunning(c, getP(c, c.evP), getG(c, c.evG), true);
   const ng = c.r.a0;
   if (c.gs.has(ng)) fail(c, `g ${ng} already exists`);
-  c.gs.set(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false });
+  c.gs.add(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false });
 };
 
 const checkGoStart: CheckHandler = (c) => {
@@ -1545,8 +1582,8 @@ const CHECK: readonly CheckHandler[] = (() => {
 })();
 
 function newChecker(netpoll: number[], t: Pick<OldParse, 'strings' | 'tsBase' | 'nsPerTick'>): Checker {
-  const c: Checker = { gs: new Map(), ps: new Map(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, tsBase: t.tsBase, nsPerTick: t.nsPerTick, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
-  c.gs.set(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
+  const c: Checker = { gs: new IdTable(), ps: new IdTable(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, tsBase: t.tsBase, nsPerTick: t.nsPerTick, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
+  c.gs.add(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
   return c;
 }
 
