@@ -1,9 +1,9 @@
 // Events of the Go execution-trace reader: a struct-of-arrays store (one
 // column per field, arguments in one shared Float64Array) — the old format's
-// one-event decoding records and its CPU samples —, and the lazy read-only
-// `events` list of a parsed trace, over a store or over events decoded again
-// from the input on each walk (`WalkedEvents`). `TraceEvent` objects are
-// created only when a caller looks at an event.
+// CPU samples —, and the lazy read-only `events` list of a parsed trace, over
+// a store or over events decoded again from the input on each walk
+// (`WalkedEvents`). `TraceEvent` objects are created only when a caller looks
+// at an event.
 //
 // Core module: no `node:*` imports.
 
