@@ -92,13 +92,13 @@ func main() {
 				}
 			}
 			c0 = sumCompleted()
-			k0 = readTicks()
+			k0 = readTicks(pOffSyscalltick)
 		}
 		t := nanotime()
 		runtime.GC()
 		gcWall = append(gcWall, nanotime()-t)
 		if layoutOK {
-			k1 := readTicks()
+			k1 := readTicks(pOffSyscalltick)
 			c1 := sumCompleted()
 			lostDuringGC += ticksDelta(k0, k1) - (c1 - c0)
 		}
