@@ -104,8 +104,8 @@ function startup(offsetNs: number): Op[] {
 /**
  * The Go code of runLoop (testdata/go/_shared) between two calls — nanotime twice, the latency
  * store, the closure — besides entersyscall/exitsyscall's own costs. Measured with the call replaced
- * by a no-op (`short -mode body`, body.nsPerCall): 48–60 ns on the reference VM at load 1.5–3 (Go
- * 1.19 and 1.26), 56–76 ns at load 6 (all four versions). While it runs the G is _Grunning on its P:
+ * by a no-op on the reference VM: 48–60 ns at load 2.8 (Go 1.19 and 1.26), and with `short -mode
+ * body` (body.nsPerCall) 56–76 ns at load 6 (all four versions). While it runs the G is _Grunning on its P:
  * a sysmon pass can preempt it there, which is what ends a sysretake lock-in (docs/validation.md).
  */
 const loopBodyNs = 50;
