@@ -299,16 +299,23 @@ function ready(tr: Transition, gs: IdTable<GState>): boolean {
   return (tr.initSeq === NOSEQ || tr.initSeq === cur.seq) && tr.initStatus === cur.status;
 }
 
-/** Min-heap of batch indices keyed by (head event ticks, batch index). */
+/**
+ * Min-heap of list indices keyed by (head event ticks, list index). Each list is in it at most once:
+ * fixed arrays of the number of lists (growing and shrinking plain arrays by one element per event
+ * reallocated them).
+ */
 class FrontierHeap {
-  idx: number[] = [];
-  key: number[] = [];
+  readonly idx: Int32Array;
+  readonly key: Float64Array;
+  size = 0;
+  constructor(lists: number) {
+    this.idx = new Int32Array(lists);
+    this.key = new Float64Array(lists);
+  }
   push(i: number, k: number): void {
     const idx = this.idx;
     const key = this.key;
-    let n = idx.length;
-    idx.push(i);
-    key.push(k);
+    let n = this.size++;
     while (n > 0) {
       const parent = (n - 1) >> 1;
       const pk = key[parent]!;
@@ -324,10 +331,10 @@ class FrontierHeap {
     const idx = this.idx;
     const key = this.key;
     const top = idx[0]!;
-    const li = idx.pop()!;
-    const lk = key.pop()!;
-    const n = idx.length;
+    const n = --this.size;
     if (n > 0) {
+      const li = idx[n]!;
+      const lk = key[n]!;
       let pos = 0;
       for (;;) {
         let c = 2 * pos + 1;
@@ -343,9 +350,6 @@ class FrontierHeap {
       key[pos] = lk;
     }
     return top;
-  }
-  get size(): number {
-    return this.idx.length;
   }
 }
 
@@ -363,13 +367,19 @@ interface MergeList {
 }
 
 /**
- * Merges the lists into Go's consistent order (the per-goroutine sequence rules above); `emit`
- * gets each event in order while it is its list's head (the `…Local` codes already folded).
+ * Merges the lists into Go's consistent order (the per-goroutine sequence rules above); `sink`
+ * gets each event in order while it is its list's head.
  */
-function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: OldRecord) => void): void {
+/** What the merge gives its events to. */
+interface MergeSink {
+  /** Event `r`, from list `bi`, is the next in the merge (the `…Local` codes already folded). */
+  emit(bi: number, r: OldRecord): void;
+}
+
+function orderEvents(lists: MergeList[], total: number, sink: MergeSink): void {
   let nOut = 0;
   const gs = new IdTable<GState>();
-  const heap = new FrontierHeap();
+  const heap = new FrontierHeap(lists.length);
   // Lists whose head is not ready, keyed by the goroutine key they wait on.
   const waiting = new Map<number, number[]>();
   const tr = scratchTr;
@@ -436,7 +446,7 @@ function orderEvents(lists: MergeList[], total: number, emit: (bi: number, r: Ol
         for (const wb of w) if (readyOrWait(wb)) heap.push(wb, lists[wb]!.head.ticks);
       }
     }
-    emit(bi, r);
+    sink.emit(bi, r);
     nOut++;
     l.advance();
     if (readyOrWait(bi)) {
@@ -495,6 +505,24 @@ class OldRecord {
   logValue = '';
   /** Index in the profile store (-1: decoded from the input). */
   profile = -1;
+  /** FusedCheck: the event's position in the merge. */
+  k = 0;
+}
+
+function copyRecord(to: OldRecord, r: OldRecord): void {
+  to.code = r.code;
+  to.off = r.off;
+  to.ticks = r.ticks;
+  to.p = r.p;
+  to.g = r.g;
+  to.stack = r.stack;
+  to.na = r.na;
+  to.a0 = r.a0;
+  to.a1 = r.a1;
+  to.a2 = r.a2;
+  to.logValue = r.logValue;
+  to.profile = r.profile;
+  to.k = r.k;
 }
 
 /** Reads records: the batch's P, clock and current goroutine, and the arguments of the current record. */
@@ -898,12 +926,25 @@ function parseOld(bytes: Uint8Array, version: number): OldParse {
   const stacks = buildStacks(d);
   const profileOrder = sortProfile(d.profile);
   const base = { bytes, version, ticksPerSec: d.ticksPerSec, strings: d.strings, stacks, timerGoids: d.timerGoids, listPs: d.listPs, batchesOf: d.batchesOf, implicitStart: d.implicitStart, profile: d.profile, profileLogs: d.profileLogs, profileOrder, total: d.events };
-  const m = mergeLists(base);
+  const fused = new FusedCheck(base);
+  const m = mergeLists(base, fused);
   const t: OldParse = { ...base, choice: m.choice, moved: m.moved, netpoll: new Int32Array(0), tsBase: m.tsBase, nsPerTick: 1e9 / d.ticksPerSec };
-  // Step 4: the state machine, on a walk in the final order (it also finds the netpoll unblocks).
-  const netpoll: number[] = [];
-  const w = new OldWalk(t, newChecker(netpoll, t));
-  while (w.step());
+  // Step 4: the state machine in the final order (it also finds the netpoll unblocks): done during
+  // the merge, or else on a walk of its own.
+  let netpoll = fused.netpoll;
+  let failure = fused.failure;
+  if (!fused.valid) {
+    netpoll = [];
+    failure = null;
+    const w = new OldWalk(t, newChecker(netpoll, t));
+    try {
+      while (w.step());
+    } catch (e) {
+      if (!(e instanceof CheckFailure)) throw e;
+      failure = e;
+    }
+  }
+  if (failure !== null) throw failure.error(t);
   t.netpoll = Int32Array.from(netpoll);
   return t;
 }
@@ -1104,51 +1145,227 @@ type MergeInput = Pick<OldParse, 'bytes' | 'listPs' | 'batchesOf' | 'implicitSta
  * the GoSysExits that move to their real exit time (step 3). Errors of step 3 are thrown only when
  * the whole merge succeeded (a merge error comes first, as when the steps ran one after the other).
  */
-function mergeLists(t: MergeInput): { choice: Uint8Array | Uint16Array | Uint32Array; moved: Moved; tsBase: number } {
-  const n = t.listPs.length;
-  const choice = n <= 256 ? new Uint8Array(t.total) : n <= 65536 ? new Uint16Array(t.total) : new Uint32Array(t.total);
-  let timeErr: TraceError | null = null;
-  let sysErr: TraceError | null = null;
-  let prevTs = 0;
-  let firstOtherTs = NaN;
-  let k = 0;
-  const lastSysBlock = new Map<number, number>();
-  const mv = { pos: [] as number[], ref: [] as number[], g: [] as number[], ticks: [] as number[] };
-  orderEvents(makeLists(t), t.total, (bi, r) => {
-    choice[k] = bi;
-    const ts = r.ticks;
-    const code = r.code;
-    if (k > 0 && ts < prevTs && timeErr === null) timeErr = new TraceError(r.off, `time stamps out of order: ${OLD_NAMES[code]!} at tick ${ts} after tick ${prevTs}`);
-    prevTs = ts;
-    let moves = false;
-    if (code === EvGoSysBlock || code === EvGoInSyscall) {
-      lastSysBlock.set(r.g, ts);
-    } else if (code === EvGoSysExit && sysErr === null) {
-      const real = r.a2;
-      if (real !== 0) {
-        const g = r.g;
-        const block = lastSysBlock.get(g);
-        if (block === undefined || block === 0) sysErr = new TraceError(r.off, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
-        else if (real < block) sysErr = new TraceError(r.off, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
-        else {
-          moves = true;
-          mv.pos.push(k);
-          mv.ref.push(r.profile >= 0 ? -(r.profile + 1) : r.off);
-          mv.g.push(g);
-          mv.ticks.push(real);
-          if (r.profile >= 0) t.profile.ts[r.profile] = real;
-        }
-      }
-    }
-    if (!moves && Number.isNaN(firstOtherTs)) firstOtherTs = ts;
-    k++;
-  });
-  if (timeErr !== null) throw timeErr;
-  if (sysErr !== null) throw sysErr;
+function mergeLists(t: MergeInput, fused: FusedCheck): { choice: Uint8Array | Uint16Array | Uint32Array; moved: Moved; tsBase: number } {
+  const steps = new TimeSteps(t, fused);
+  orderEvents(makeLists(t), t.total, steps);
+  if (steps.timeErr !== null) throw steps.timeErr;
+  if (steps.sysErr !== null) throw steps.sysErr;
+  fused.finish();
+  const mv = steps.mv;
   const byTime = Int32Array.from(mv.pos.keys()).sort((x, y) => mv.ticks[x]! - mv.ticks[y]! || mv.pos[x]! - mv.pos[y]!);
   const firstMoved = byTime.length > 0 ? mv.ticks[byTime[0]!]! : NaN;
-  const tsBase = Number.isNaN(firstOtherTs) ? firstMoved : Number.isNaN(firstMoved) ? firstOtherTs : Math.min(firstOtherTs, firstMoved);
-  return { choice, moved: { ...mv, byTime }, tsBase };
+  const first = steps.firstOtherTs;
+  const tsBase = Number.isNaN(first) ? firstMoved : Number.isNaN(firstMoved) ? first : Math.min(first, firstMoved);
+  return { choice: steps.choice, moved: { ...mv, byTime }, tsBase };
+}
+
+/**
+ * Step 3 on the events as the merge gives them (and each passed on to step 4): notes the list of
+ * each, checks the time order and finds the GoSysExits that move. (Fields, not a closure's
+ * variables: a tick time kept in a closure's variable would be a new heap number per event.)
+ */
+class TimeSteps implements MergeSink {
+  readonly choice: Uint8Array | Uint16Array | Uint32Array;
+  timeErr: TraceError | null = null;
+  sysErr: TraceError | null = null;
+  private prevTs = 0;
+  firstOtherTs = NaN;
+  private k = 0;
+  private readonly lastSysBlock = new Map<number, number>();
+  readonly mv = { pos: [] as number[], ref: [] as number[], g: [] as number[], ticks: [] as number[] };
+  constructor(
+    private readonly t: MergeInput,
+    private readonly fused: FusedCheck,
+  ) {
+    const n = t.listPs.length;
+    this.choice = n <= 256 ? new Uint8Array(t.total) : n <= 65536 ? new Uint16Array(t.total) : new Uint32Array(t.total);
+  }
+
+  emit(bi: number, r: OldRecord): void {
+    const k = this.k;
+    this.choice[k] = bi;
+    const ts = r.ticks;
+    const code = r.code;
+    if (k > 0 && ts < this.prevTs && this.timeErr === null) this.timeErr = new TraceError(r.off, `time stamps out of order: ${OLD_NAMES[code]!} at tick ${ts} after tick ${this.prevTs}`);
+    this.prevTs = ts;
+    let real = NaN; // the real time a GoSysExit moves to
+    if (code === EvGoSysBlock || code === EvGoInSyscall) {
+      this.lastSysBlock.set(r.g, ts);
+    } else if (code === EvGoSysExit && this.sysErr === null && r.a2 !== 0) {
+      real = this.sysExit(r, k);
+    }
+    if (Number.isNaN(real) && Number.isNaN(this.firstOtherTs)) this.firstOtherTs = ts;
+    // (After an error of step 3, step 4's result would not be used.)
+    if (this.timeErr === null && this.sysErr === null) this.fused.add(r, k, !Number.isNaN(real));
+    this.k = k + 1;
+  }
+
+  /** A GoSysExit with a real time: where it moves (NaN after an error). */
+  private sysExit(r: OldRecord, k: number): number {
+    const real = r.a2;
+    const g = r.g;
+    const block = this.lastSysBlock.get(g);
+    if (block === undefined || block === 0) this.sysErr = new TraceError(r.off, `stray syscall exit for goroutine ${g} (expected an earlier GoSysBlock or GoInSyscall)`);
+    else if (real < block) this.sysErr = new TraceError(r.off, `time stamps out of order: syscall exit real time ${real} before block at ${block}`);
+    else {
+      const mv = this.mv;
+      mv.pos.push(k);
+      mv.ref.push(r.profile >= 0 ? -(r.profile + 1) : r.off);
+      mv.g.push(g);
+      mv.ticks.push(real);
+      if (r.profile >= 0) this.t.profile.ts[r.profile] = real;
+      return real;
+    }
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Step 4 during the merge.
+
+/**
+ * Step 4 during the merge: `window`, the events a FusedCheck holds back at most before it checks the
+ * oldest anyway. (Tests turn it off, or set the window to 0, to see that the walk of its own and the
+ * fallback give the same.)
+ */
+export const FUSED_CHECK = { enabled: true, window: 1 << 14 };
+
+/**
+ * Step 4 run on the events as the merge gives them, which saves a decoding of the whole input. The
+ * check needs the final order: the merge's, but with each moved GoSysExit before the first other
+ * event that is later than its real time. So an event is held back while a GoSysExit merged later
+ * could still go before it: an exit's real time is not before its goroutine's GoSysBlock (step 3),
+ * so while goroutines are in blocking syscalls, the earliest of their blocks bounds the real times
+ * to come; events after it wait (at most FUSED_WINDOW of them). Every event merged later is
+ * verified to go after all those checked; if one does not (an exit with a real time before events
+ * already checked, e.g. of a goroutine in a syscall for longer than the window), the result is
+ * dropped (`valid` false) and step 4 runs on a walk of its own.
+ */
+class FusedCheck {
+  valid = true;
+  /** The first state-machine error in the final order. */
+  failure: CheckFailure | null = null;
+  readonly netpoll: number[] = [];
+  private readonly checker: Checker;
+  private readonly timerGoids: Set<number>;
+  /** Final position of the last event checked. */
+  private out = -1;
+  /** Events held back, not moved, in merge order: a ring. */
+  private held: OldRecord[] = [];
+  private heldFirst = 0;
+  private heldN = 0;
+  /** Moved GoSysExits held back (ticks = real time), in their final order (real time, merge position). */
+  private readonly moved: OldRecord[] = [];
+  /** Goroutines in a blocking syscall (GoSysBlock or GoInSyscall, no GoSysExit yet) → its tick time, oldest first. */
+  private readonly blocked = new Map<number, number>();
+  /** The earliest of `blocked` (Infinity: none). */
+  private minBlock = Infinity;
+  /** Tick time of the last event merged. */
+  private lastTicks = -Infinity;
+  /** The latest time of the events checked: not moved, and moved (real time). */
+  private maxChecked = -Infinity;
+  private maxCheckedMoved = -Infinity;
+
+  constructor(t: Pick<OldParse, 'strings' | 'timerGoids'>) {
+    this.checker = newChecker(this.netpoll, t);
+    this.timerGoids = t.timerGoids;
+    this.valid = FUSED_CHECK.enabled;
+  }
+
+  /**
+   * The event merged at position k (its list's head); `moves`: a GoSysExit that moves to its real
+   * time (its third argument). (A flag, not the time: a double passed to a call is a heap number.)
+   */
+  add(r: OldRecord, k: number, moves: boolean): void {
+    if (!this.valid) return;
+    const code = r.code;
+    const real = moves ? r.a2 : 0;
+    // Would it go before an event already checked?
+    if (moves ? real < this.maxChecked || real < this.maxCheckedMoved : r.ticks < this.maxCheckedMoved) {
+      this.valid = false;
+      return;
+    }
+    this.lastTicks = r.ticks;
+    if (code === EvGoSysBlock || code === EvGoInSyscall) {
+      this.blocked.delete(r.g); // (re-inserted last: the map stays in time order)
+      this.blocked.set(r.g, r.ticks);
+      this.minBlock = this.blocked.values().next().value!;
+    } else if (code === EvGoSysExit && this.blocked.delete(r.g)) {
+      this.minBlock = this.blocked.size === 0 ? Infinity : this.blocked.values().next().value!;
+    }
+    if (!moves && this.heldN === 0 && this.moved.length === 0 && r.ticks <= this.minBlock) {
+      this.check(r, false); // nothing to wait for (the merge's head, not copied)
+      return;
+    }
+    if (moves) {
+      const m = new OldRecord();
+      copyRecord(m, r);
+      m.ticks = real;
+      m.k = k;
+      let i = this.moved.length;
+      while (i > 0 && this.moved[i - 1]!.ticks > real) i--;
+      this.moved.splice(i, 0, m);
+    } else {
+      if (this.heldN === this.held.length) this.growHeld();
+      const h = this.held[(this.heldFirst + this.heldN) % this.held.length]!;
+      copyRecord(h, r);
+      h.k = k;
+      this.heldN++;
+    }
+    this.release(false);
+  }
+
+  /** After the merge: checks the events still held. */
+  finish(): void {
+    if (this.valid) this.release(true);
+  }
+
+  private growHeld(): void {
+    const n = this.held.length;
+    const bigger: OldRecord[] = [];
+    for (let i = 0; i < n; i++) bigger.push(this.held[(this.heldFirst + i) % n]!);
+    for (let i = n; i < Math.max(64, 2 * n); i++) bigger.push(new OldRecord());
+    this.held = bigger;
+    this.heldFirst = 0;
+  }
+
+  /** Checks the held events that nothing merged later can go before (all of them at the end). */
+  private release(all: boolean): void {
+    for (;;) {
+      const e = this.heldN > 0 ? this.held[this.heldFirst]! : null;
+      const m = this.moved.length > 0 ? this.moved[0]! : null;
+      if (e === null && m === null) return;
+      // The next in the final order: a moved exit goes before the first other event later than it.
+      const isMoved = m !== null && (e === null || m.ticks < e.ticks || (m.ticks === e.ticks && m.k < e.k));
+      const x = isMoved ? m! : e!;
+      // Safe: no exit to come has an earlier real time, and (moved) no other event to come is earlier.
+      const safe = x.ticks <= this.minBlock && (!isMoved || x.ticks <= this.lastTicks);
+      if (!safe && !all && this.heldN + this.moved.length <= FUSED_CHECK.window) return;
+      if (isMoved) this.moved.shift();
+      else {
+        this.heldFirst = (this.heldFirst + 1) % this.held.length;
+        this.heldN--;
+      }
+      this.check(x, isMoved);
+    }
+  }
+
+  /** Step 4 on the next event of the final order (as a walk prepares it). */
+  private check(r: OldRecord, isMoved: boolean): void {
+    if (isMoved) this.maxCheckedMoved = Math.max(this.maxCheckedMoved, r.ticks);
+    else this.maxChecked = Math.max(this.maxChecked, r.ticks);
+    const pos = ++this.out;
+    if (this.failure !== null) return;
+    const code = r.code;
+    if (code === EvGoUnblock && this.timerGoids.size > 0 && this.timerGoids.has(r.g)) r.p = TimerP;
+    if (code === EvGoSysExit) r.p = SyscallP;
+    try {
+      checkEvent(this.checker, r, pos);
+    } catch (e) {
+      if (!(e instanceof CheckFailure)) throw e;
+      this.failure = e;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1323,9 +1540,6 @@ interface Checker {
   inGC: boolean;
   inSTW: boolean;
   readonly strings: ReadonlyMap<number, string>;
-  /** For the messages: tsNs = trunc((ticks − tsBase) × nsPerTick). */
-  readonly tsBase: number;
-  readonly nsPerTick: number;
   /** The current event, its position in order, type, G and P. */
   r: OldRecord;
   pos: number;
@@ -1336,8 +1550,24 @@ interface Checker {
 
 type CheckHandler = (c: Checker) => void;
 
+/**
+ * A state-machine error: its message names the event's time in ns, known only once the merge has
+ * found the first event (tsBase), so the check may run before (FusedCheck).
+ */
+class CheckFailure {
+  constructor(
+    readonly off: number,
+    readonly msg: string,
+    readonly code: number,
+    readonly ticks: number,
+  ) {}
+  error(t: Pick<OldParse, 'tsBase' | 'nsPerTick'>): TraceError {
+    return new TraceError(this.off, `${this.msg} (${OLD_NAMES[this.code]!} at ${Math.trunc((this.ticks - t.tsBase) * t.nsPerTick)} ns)`);
+  }
+}
+
 function fail(c: Checker, msg: string): never {
-  throw new TraceError(c.r.off, `${msg} (${OLD_NAMES[c.code]!} at ${Math.trunc((c.r.ticks - c.tsBase) * c.nsPerTick)} ns)`);
+  throw new CheckFailure(c.r.off, msg, c.code, c.r.ticks);
 }
 
 function getG(c: Checker, id: number): GDesc {
@@ -1581,8 +1811,8 @@ const CHECK: readonly CheckHandler[] = (() => {
   return t;
 })();
 
-function newChecker(netpoll: number[], t: Pick<OldParse, 'strings' | 'tsBase' | 'nsPerTick'>): Checker {
-  const c: Checker = { gs: new IdTable(), ps: new IdTable(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, tsBase: t.tsBase, nsPerTick: t.nsPerTick, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
+function newChecker(netpoll: number[], t: Pick<OldParse, 'strings'>): Checker {
+  const c: Checker = { gs: new IdTable(), ps: new IdTable(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
   c.gs.add(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
   return c;
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { iterateTrace, readTrace, TraceError } from '../../src/gotrace/reader.js';
 import type { TraceEvent } from '../../src/gotrace/reader.js';
 import { formatEvent } from '../../src/gotrace/dump.js';
+import { FUSED_CHECK } from '../../src/gotrace/old_format.js';
 import { repoRoot } from './helpers.js';
 
 interface GoldenCase {
@@ -50,7 +51,8 @@ function outcome(bytes: Uint8Array): string {
 
 const cases = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/gotrace/fixtures/old_format_golden.json'), 'utf8')) as GoldenCase[];
 
-test('old format: the events and errors of the reference reader, on Go\'s traces and their mutants', () => {
+/** Every case, with the state-machine check (step 4) as `FUSED_CHECK` says. */
+function checkAll(what: string): void {
   assert.ok(cases.length >= 400, `${cases.length} cases`);
   const files = new Map<string, Uint8Array>();
   const kinds = new Set<string>();
@@ -63,8 +65,8 @@ test('old format: the events and errors of the reference reader, on Go\'s traces
       input = bytes.slice();
       for (const [off, v] of c.set) input[off] = v;
     }
-    const what = `${c.file}${c.cut !== undefined ? ` cut at ${c.cut}` : ''}${c.set !== undefined ? ` with ${JSON.stringify(c.set)}` : ''}`;
-    assert.equal(outcome(input), c.expect, what);
+    const name = `${what}: ${c.file}${c.cut !== undefined ? ` cut at ${c.cut}` : ''}${c.set !== undefined ? ` with ${JSON.stringify(c.set)}` : ''}`;
+    assert.equal(outcome(input), c.expect, name);
     kinds.add(c.expect.startsWith('ok') ? 'ok' : c.expect.replace(/^error -?\d+ malformed trace at byte offset -?\d+: /, '').split(/ \d| [a-z]+ \d/)[0]!);
   }
   // The cases reach every step: accepted traces, record errors (step 1), the merge, the time order,
@@ -73,6 +75,23 @@ test('old format: the events and errors of the reference reader, on Go\'s traces
     assert.ok([...kinds].some((x) => k.startsWith(x)), `no case of "${k}" among ${JSON.stringify([...kinds])}`);
   }
   assert.ok(files.size === 6, `${files.size} traces`);
+}
+
+test('old format: the events and errors of the reference reader, on Go\'s traces and their mutants', () => {
+  checkAll('step 4 during the merge');
+});
+
+test('old format: the same with step 4 on a walk of its own, and during the merge with no window (the fallback taken often)', () => {
+  const saved = { ...FUSED_CHECK };
+  try {
+    FUSED_CHECK.enabled = false;
+    checkAll('step 4 on its own walk');
+    FUSED_CHECK.enabled = true;
+    FUSED_CHECK.window = 0;
+    checkAll('step 4 during the merge, no window');
+  } finally {
+    Object.assign(FUSED_CHECK, saved);
+  }
 });
 
 test('old format: the CPU-sample trace has what it is kept for (samples, moved syscall exits, user regions and logs)', () => {
