@@ -1231,6 +1231,95 @@ class TimeSteps implements MergeSink {
 export const FUSED_CHECK = { enabled: true, window: 1 << 14 };
 
 /**
+ * Records held back by a FusedCheck, oldest first: a ring of columns, plain numbers (objects with
+ * number fields would put each tick time in a heap number of its own, spread over memory).
+ */
+class RecordRing {
+  n = 0;
+  private first = 0;
+  private mask = -1;
+  private code = new Uint8Array(0);
+  private na = new Uint8Array(0);
+  private num = new Float64Array(0);
+  private logValue: string[] = [];
+
+  /** Fields per record in `num`: off, ticks, p, g, stack, a0, a1, a2, profile, k. */
+  private static readonly W = 10;
+
+  ticksOfFirst(): number {
+    return this.num[this.first * RecordRing.W + 1]!;
+  }
+  kOfFirst(): number {
+    return this.num[this.first * RecordRing.W + 9]!;
+  }
+
+  push(r: OldRecord, k: number): void {
+    if (this.n === this.mask + 1) this.grow();
+    const i = (this.first + this.n) & this.mask;
+    this.n++;
+    this.code[i] = r.code;
+    this.na[i] = r.na;
+    this.logValue[i] = r.logValue;
+    const num = this.num;
+    const o = i * RecordRing.W;
+    num[o] = r.off;
+    num[o + 1] = r.ticks;
+    num[o + 2] = r.p;
+    num[o + 3] = r.g;
+    num[o + 4] = r.stack;
+    num[o + 5] = r.a0;
+    num[o + 6] = r.a1;
+    num[o + 7] = r.a2;
+    num[o + 8] = r.profile;
+    num[o + 9] = k;
+  }
+
+  /** Takes the oldest record out, into `r`. */
+  shift(r: OldRecord): void {
+    const i = this.first;
+    this.first = (i + 1) & this.mask;
+    this.n--;
+    r.code = this.code[i]!;
+    r.na = this.na[i]!;
+    r.logValue = this.logValue[i]!;
+    const num = this.num;
+    const o = i * RecordRing.W;
+    r.off = num[o]!;
+    r.ticks = num[o + 1]!;
+    r.p = num[o + 2]!;
+    r.g = num[o + 3]!;
+    r.stack = num[o + 4]!;
+    r.a0 = num[o + 5]!;
+    r.a1 = num[o + 6]!;
+    r.a2 = num[o + 7]!;
+    r.profile = num[o + 8]!;
+    r.k = num[o + 9]!;
+  }
+
+  private grow(): void {
+    const cap = this.mask + 1;
+    const bigger = Math.max(64, 2 * cap);
+    const code = new Uint8Array(bigger);
+    const na = new Uint8Array(bigger);
+    const num = new Float64Array(bigger * RecordRing.W);
+    const logValue = new Array<string>(bigger).fill('');
+    for (let j = 0; j < this.n; j++) {
+      const i = (this.first + j) & this.mask;
+      code[j] = this.code[i]!;
+      na[j] = this.na[i]!;
+      logValue[j] = this.logValue[i]!;
+      num.set(this.num.subarray(i * RecordRing.W, (i + 1) * RecordRing.W), j * RecordRing.W);
+    }
+    this.code = code;
+    this.na = na;
+    this.num = num;
+    this.logValue = logValue;
+    this.first = 0;
+    this.mask = bigger - 1;
+  }
+}
+
+/**
  * Step 4 run on the events as the merge gives them, which saves a decoding of the whole input. The
  * check needs the final order: the merge's, but with each moved GoSysExit before the first other
  * event that is later than its real time. So an event is held back while a GoSysExit merged later
@@ -1250,10 +1339,9 @@ class FusedCheck {
   private readonly timerGoids: Set<number>;
   /** Final position of the last event checked. */
   private out = -1;
-  /** Events held back, not moved, in merge order: a ring. */
-  private held: OldRecord[] = [];
-  private heldFirst = 0;
-  private heldN = 0;
+  /** Events held back, not moved, in merge order; the one taken out of it to be checked. */
+  private readonly held = new RecordRing();
+  private readonly next = new OldRecord();
   /** Moved GoSysExits held back (ticks = real time), in their final order (real time, merge position). */
   private readonly moved: OldRecord[] = [];
   /** Goroutines in a blocking syscall (GoSysBlock or GoInSyscall, no GoSysExit yet) → its tick time, oldest first. */
@@ -1293,7 +1381,7 @@ class FusedCheck {
     } else if (code === EvGoSysExit && this.blocked.delete(r.g)) {
       this.minBlock = this.blocked.size === 0 ? Infinity : this.blocked.values().next().value!;
     }
-    if (!moves && this.heldN === 0 && this.moved.length === 0 && r.ticks <= this.minBlock) {
+    if (!moves && this.held.n === 0 && this.moved.length === 0 && r.ticks <= this.minBlock) {
       this.check(r, false); // nothing to wait for (the merge's head, not copied)
       return;
     }
@@ -1305,13 +1393,7 @@ class FusedCheck {
       let i = this.moved.length;
       while (i > 0 && this.moved[i - 1]!.ticks > real) i--;
       this.moved.splice(i, 0, m);
-    } else {
-      if (this.heldN === this.held.length) this.growHeld();
-      const h = this.held[(this.heldFirst + this.heldN) % this.held.length]!;
-      copyRecord(h, r);
-      h.k = k;
-      this.heldN++;
-    }
+    } else this.held.push(r, k);
     this.release(false);
   }
 
@@ -1320,33 +1402,25 @@ class FusedCheck {
     if (this.valid) this.release(true);
   }
 
-  private growHeld(): void {
-    const n = this.held.length;
-    const bigger: OldRecord[] = [];
-    for (let i = 0; i < n; i++) bigger.push(this.held[(this.heldFirst + i) % n]!);
-    for (let i = n; i < Math.max(64, 2 * n); i++) bigger.push(new OldRecord());
-    this.held = bigger;
-    this.heldFirst = 0;
-  }
-
   /** Checks the held events that nothing merged later can go before (all of them at the end). */
   private release(all: boolean): void {
+    const held = this.held;
     for (;;) {
-      const e = this.heldN > 0 ? this.held[this.heldFirst]! : null;
+      const hasE = held.n > 0;
       const m = this.moved.length > 0 ? this.moved[0]! : null;
-      if (e === null && m === null) return;
+      if (!hasE && m === null) return;
       // The next in the final order: a moved exit goes before the first other event later than it.
-      const isMoved = m !== null && (e === null || m.ticks < e.ticks || (m.ticks === e.ticks && m.k < e.k));
-      const x = isMoved ? m! : e!;
+      const eTicks = hasE ? held.ticksOfFirst() : 0;
+      const isMoved = m !== null && (!hasE || m.ticks < eTicks || (m.ticks === eTicks && m.k < held.kOfFirst()));
+      const ticks = isMoved ? m!.ticks : eTicks;
       // Safe: no exit to come has an earlier real time, and (moved) no other event to come is earlier.
-      const safe = x.ticks <= this.minBlock && (!isMoved || x.ticks <= this.lastTicks);
-      if (!safe && !all && this.heldN + this.moved.length <= FUSED_CHECK.window) return;
-      if (isMoved) this.moved.shift();
+      const safe = ticks <= this.minBlock && (!isMoved || ticks <= this.lastTicks);
+      if (!safe && !all && held.n + this.moved.length <= FUSED_CHECK.window) return;
+      if (isMoved) this.check(this.moved.shift()!, true);
       else {
-        this.heldFirst = (this.heldFirst + 1) % this.held.length;
-        this.heldN--;
+        held.shift(this.next);
+        this.check(this.next, false);
       }
-      this.check(x, isMoved);
     }
   }
 
