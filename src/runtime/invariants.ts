@@ -113,10 +113,21 @@ function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never)
     sumSeg += t.segStartNs;
   }
   if (running !== k.nRunning) fail("kernel: running count", `${running} on CPUs, nRunning=${k.nRunning}`);
-  if (k.idleCpus.length !== k.ncpu - running || new Set(k.idleCpus).size !== k.idleCpus.length || k.idleCpus.some((c) => k.cpus[c] !== null)) {
-    fail("kernel: idle CPUs", `[${k.idleCpus.join(",")}] with ${running} of ${k.ncpu} busy`);
+  let picking = 0;
+  for (let c = 0; c < k.ncpu; c++) {
+    if (k.picking[c] === 0) continue;
+    picking++;
+    if (k.cpus[c] !== null) fail("kernel: picking CPU", `CPU${c} about to pick holds thread ${k.cpus[c]!.id}`);
   }
-  if (k.idleCpus.length > 0 && k.rq.length > 0) fail("kernel: work conserving", `${k.rq.length} runnable with ${k.idleCpus.length} CPUs idle`);
+  if (picking !== k.nPicking) fail("kernel: picking count", `${picking} CPUs picking, nPicking=${k.nPicking}`);
+  if (
+    k.idleCpus.length !== k.ncpu - running - picking ||
+    new Set(k.idleCpus).size !== k.idleCpus.length ||
+    k.idleCpus.some((c) => k.cpus[c] !== null || k.picking[c] === 1)
+  ) {
+    fail("kernel: idle CPUs", `[${k.idleCpus.join(",")}] with ${running} of ${k.ncpu} busy, ${picking} picking`);
+  }
+  if (k.idleCpus.length > 0 && k.rq.length > picking) fail("kernel: work conserving", `${k.rq.length} runnable with ${k.idleCpus.length} CPUs idle, ${picking} picking`);
   const seen = new Set<number>();
   for (const t of k.rq) {
     if (t.state !== KState.Runnable || seen.has(t.id)) fail("kernel: run queue", `thread ${t.id} (state ${t.state}) queued twice or not runnable`);

@@ -9,9 +9,14 @@
 //   runnable and running threads (avg_vruntime);
 // - a thread is eligible when its vruntime ≤ V (entity_eligible); pick_eevdf runs the eligible thread
 //   with the earliest virtual deadline;
-// - placement on wake-up (place_entity): vruntime = V − lag, the lag kept from when it slept
-//   (update_entity_lag, clamped to ±2 slices); deadline = vruntime + slice; a new thread gets half a
-//   slice (PLACE_DEADLINE_INITIAL);
+// - placement on wake-up (place_entity): vruntime = V − lag·(W + w)/W, the lag kept from when it
+//   slept (update_entity_lag, clamped to ±2 slices) and scaled so that it is still the lag once the
+//   thread is counted in V (PLACE_LAG; every thread weighs alike, W = the queued count); onto an empty
+//   queue the lag is dropped; deadline = vruntime + slice; a new thread gets half a slice
+//   (PLACE_DEADLINE_INITIAL);
+// - a CPU a wake-up takes from idle picks when it schedules (Ev.KPick), after every wake-up of that
+//   instant is queued — the sleepers one timer interrupt wakes are ordered by pick_eevdf, not by
+//   the interrupt's walk;
 // - when a running thread's vruntime reaches its deadline it gets a new one and, if others wait, the
 //   CPU is re-picked (update_deadline → resched_curr);
 // - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts a running one only if
@@ -31,7 +36,7 @@
 //   queues without them.
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
-// firing timers); the lag is not scaled by PLACE_LAG's (W + w)/W; no cgroups, no other processes.
+// firing timers); no cgroups, no other processes.
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -94,6 +99,9 @@ export class Kernel {
   readonly idleCpus: number[] = [];
   readonly cpuGen: Int32Array;
   readonly sliceArmed: Uint8Array;
+  /** CPUs a wake-up took from idle, whose pick (Ev.KPick) is still to come: neither idle nor running. */
+  readonly picking: Uint8Array;
+  nPicking = 0;
   readonly threads: KThread[] = [];
   /** Runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
   readonly rq: KThread[] = [];
@@ -122,6 +130,7 @@ export class Kernel {
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
     this.cpuGen = new Int32Array(ncpu);
     this.sliceArmed = new Uint8Array(ncpu);
+    this.picking = new Uint8Array(ncpu);
     this.timers = Array.from({ length: ncpu }, () => []);
   }
 
@@ -381,6 +390,21 @@ export function kSlice(rt: Runtime, cpu: number, token: number): void {
   else armSlice(rt, cpu);
 }
 
+/** Ev.KPick: a CPU a wake-up took from idle schedules: pick_eevdf among the runnable threads. */
+export function kPick(rt: Runtime, cpu: number, token: number): void {
+  const k = rt.kernel;
+  if (token !== k.cpuGen[cpu] || k.picking[cpu] === 0) return;
+  k.picking[cpu] = 0;
+  k.nPicking--;
+  if (k.rq.length === 0) {
+    k.idleCpus.push(cpu);
+    return;
+  }
+  const t = pickEevdf(rt, null)!;
+  removeFromRq(k, t);
+  startRunning(rt, t, cpu, 0);
+}
+
 // ─── The scheduler ──────────────────────────────────────────────────────────────────────────────
 
 function setStep(t: KThread, kind: number, target: number, token: number): void {
@@ -427,7 +451,9 @@ function settleVruntime(rt: Runtime, t: KThread): void {
 function enqueue(rt: Runtime, t: KThread): void {
   const k = rt.kernel;
   const v = avgVruntime(rt);
-  t.vruntimeNs = t.fresh ? v : v - t.vlagNs;
+  // PLACE_LAG: the lag is scaled by (W + w) / W so that it is still the lag after V moves for the
+  // newcomer (all threads weigh alike: W = the queued count); onto an empty queue there is no lag.
+  t.vruntimeNs = t.fresh || k.n === 0 ? v : v - (t.vlagNs * (k.n + 1)) / k.n;
   t.deadlineNs = t.vruntimeNs + (t.fresh ? k.sliceNs / 2 : k.sliceNs);
   t.fresh = false;
   // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
@@ -435,17 +461,23 @@ function enqueue(rt: Runtime, t: KThread): void {
   t.state = KState.Runnable;
   k.n++;
   k.sumVr += t.vruntimeNs;
+  k.rq.push(t);
   if (k.idleCpus.length > 0) {
-    startRunning(rt, t, takeIdleCpu(k, t.prevCpu), 0);
+    // The woken CPU picks when it schedules, after every wake-up of this instant (e.g. the other
+    // sleepers of one timer interrupt) is queued: pick_eevdf chooses among them all.
+    const cpu = takeIdleCpu(k, t.prevCpu);
+    k.picking[cpu] = 1;
+    k.nPicking++;
+    rt.queue.push(rt.nowNs, Ev.KPick, cpu, ++k.cpuGen[cpu]!);
     return;
   }
-  k.rq.push(t);
   // check_preempt_wakeup_fair: preempt a CPU whose thread is no longer eligible if pick_eevdf picks t.
   // Nothing changes until a preemption, so V and the pick are computed once (the pick only if needed).
   const vNow = avgVruntime(rt);
   let pick: KThread | null | undefined;
   for (let c = 0; c < k.ncpu; c++) {
-    const curr = k.cpus[c]!;
+    const curr = k.cpus[c];
+    if (curr === null || curr === undefined) continue; // about to pick (Ev.KPick)
     if (currentVruntime(rt, curr) > vNow && (pick === undefined ? (pick = pickEevdf(rt, null)) : pick) === t) {
       preempt(rt, c);
       break;

@@ -38,6 +38,8 @@ export const enum Ev {
   KSlice = 12,
   /** A CPU's timer interrupt at a timed sleep's hard expiry (target: thread id, token: its generation). */
   KTimer = 13,
+  /** A CPU a wake-up took from idle schedules (target: CPU, token: the CPU's generation). */
+  KPick = 14,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "max-goroutines" | "fatal" | "deadlock";
