@@ -22,12 +22,15 @@ export const go119Constants: RuntimeConstants = {
 // ⇒ entersyscall + exitsyscall ≈ 100 ns; cgo getpid 253.8 ns ⇒ no cgo cost beyond that pair.
 // calibration/go1.19-thread-creation.json (1 ns slack): go f() until f runs = 27.3 µs when an idle
 // thread is woken, 62.1 µs when one is created; both include the spinning M's usleep(3) (≈ 9 µs
-// with 1 ns slack) before it steals runnext ⇒ wake ≈ 18 µs, thread start ≈ 53 µs.
+// with 1 ns slack) before it steals runnext ⇒ wake ≈ 18 µs, thread start ≈ 53 µs. That wake mixes
+// wakes onto the waker's CPU with wakes onto an idle one; futexWakeNs is the latter, measured alone
+// (thisMachine), and the kernel model decides which applies.
 export const go119Costs: Costs = {
   entersyscallNs: 50,
   exitsyscallNs: 50,
   cgocallExtraNs: 0,
-  futexWakeNs: 18_000,
+  // FUTEX_WAKE onto an idle CPU until the woken thread runs, end to end (thisMachine's futexWakeSpread).
+  futexWakeNs: 31_500,
   threadStartNs: 53_000,
   // Not measured separately (estimates): of the 53 µs, the new thread's own start-up on a CPU, and
   // clone() on the creating thread's CPU (pthread_create + join in C: 28.9 µs vs 19.0 µs to start).
@@ -86,16 +89,24 @@ export const thisMachine: Machine = {
     [1_000_000, sleepSpread(324_000)],
     [10_000_000, sleepSpread(311_000)],
   ],
-  // go1.19-thread-creation.json (1 ns slack), go f() → f running, p50 over 5 processes: idle thread
-  // woken 27.3 µs [26.6–35.0], new thread 62.1 µs [47.8–78.3]. Only the range across processes is
-  // known: the spreads below span it (`gosched calibrate` measures the quantiles on your machine).
+  // A futex wake onto an idle CPU, end to end (FUTEX_WAKE until the woken thread runs; two threads
+  // pinned to the two vCPUs, the waker then nanosleeps; 3000 and 1000 wakes 200 µs and 1 ms apart,
+  // 2026-12-06 09:30 UTC, load average 1.9): p1 11.1/16.3, p10 20.4/21.8, p25 23.9/25.5, p50
+  // 31.5/31.8, p75 36.6/40.6, p90 52.7/49.7, p99 98/82 µs — the IPI to a halted vCPU (cpuidle
+  // haltpoll, no guest polling). Both threads on one vCPU (the woken one runs when the waker sleeps):
+  // p50 3.3/6.0, p90 9.9/16.6 µs. Below: the two runs' mean quantiles around Costs.futexWakeNs.
   futexWakeSpread: [
-    [0, -1_000],
-    [0.25, -400],
+    [0, -20_000],
+    [0.01, -17_900],
+    [0.05, -13_300],
+    [0.1, -10_500],
+    [0.25, -6_900],
     [0.5, 0],
-    [0.75, 1_000],
-    [0.95, 7_700],
-    [1, 15_000],
+    [0.75, 7_000],
+    [0.9, 19_600],
+    [0.95, 31_300],
+    [0.99, 58_500],
+    [1, 70_000],
   ],
   threadStartSpread: [
     [0, -14_000],
@@ -126,10 +137,10 @@ export const thisMachine: Machine = {
   // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
   // 2026-12-06 on this VM, load average 5.
   idleExitNs: 2_000,
-  // notewakeup → the woken goroutine running: 18 µs onto an idle CPU (futexWakeNs), p10 4–6 µs when a
-  // CPU is busy (a goroutine locked to a parked thread, Go 1.26, load 5; handoffs in execution traces
-  // of syscall -procs 2/4 -g 16 -d 1: p10 4.7–4.8 µs, p50 12.9–16.5 µs).
-  ipiWakeNs: 12_000,
+  // A wake onto another, idle CPU against one onto the waker's CPU: 31.5 against 3.3–6.0 µs at the
+  // median (the futex measurement above). Added when a timer interrupt sends a thread to another idle
+  // CPU; a futex wake's draw includes it.
+  ipiWakeNs: 27_000,
 };
 
 /**

@@ -85,7 +85,7 @@ export interface Machine {
   readonly sleepExtraNsPoints: readonly (readonly [number, number])[];
   /** Spread of a sleep's real duration by request size: [requestNs, spread], interpolated. */
   readonly sleepSpreads: readonly (readonly [number, Spread])[];
-  /** Spread of a futex wake-up until the woken thread is runnable (median Costs.futexWakeNs). */
+  /** Spread of a futex wake-up onto an idle CPU until the woken thread runs (median Costs.futexWakeNs). */
   readonly futexWakeSpread: Spread;
   /** Spread of a thread's start (median Costs.threadStartNs). */
   readonly threadStartSpread: Spread;
@@ -106,10 +106,10 @@ export interface Machine {
    */
   readonly idleExitNs: number;
   /**
-   * Waking a thread onto another CPU that is idle: the inter-processor interrupt and that CPU's exit
-   * from idle. The measured futex wake (taken with idle CPUs) includes it: with no CPU idle the woken
-   * thread queues this much sooner (machine.ts futexWakeNs); a timer interrupt that sends a thread to
-   * another idle CPU adds it (kernel.ts kTimer).
+   * Waking a thread onto another CPU that is idle, against onto the waker's: the inter-processor
+   * interrupt and that CPU's exit from idle. A timer interrupt that sends a thread to another idle CPU
+   * adds it (kernel.ts kTimer); the futex wake's measured latency (Costs.futexWakeNs, onto an idle
+   * CPU) includes it, and with no CPU idle the woken thread queues at once (machine.ts futexWakeNs).
    */
   readonly ipiWakeNs: number;
 }

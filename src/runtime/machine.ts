@@ -69,12 +69,15 @@ export function sleepNs(rt: Runtime, requestNs: number): number {
   return finish(rt, "sleep", sleepActualNs(m, requestNs) + sleepSpreadAt(m, requestNs, rt), requestNs);
 }
 
-/** notewakeup (futex wake) until the woken thread is runnable: drawn, less the IPI wake when no CPU is idle. */
+/**
+ * notewakeup (futex wake) until the woken thread is runnable. Onto an idle CPU: the measured wake
+ * (Costs.futexWakeNs + spread, end to end: the IPI to a halted vCPU and its exit) less the wake's own
+ * CPU work, which the kernel model runs on that CPU next (Machine.wakeCpuNs). With no CPU idle the
+ * thread is queued at once (select_idle_sibling finds none; no IPI) and waits for a CPU.
+ */
 export function futexWakeNs(rt: Runtime): number {
   const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
-  // The measured wake includes the IPI to an idle CPU and its exit from idle; with every CPU busy the
-  // woken thread is queued at once (select_idle_sibling finds no idle CPU) and pays neither.
-  return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.ipiWakeNs) : ns;
+  return rt.kernel.idleCpus.length === 0 ? 0 : Math.max(0, ns - rt.config.machine.wakeCpuNs);
 }
 
 /** newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). */

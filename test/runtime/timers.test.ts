@@ -7,7 +7,7 @@ import { Chan, Gosched, compute, go, ms, program, recv, select, send, simulate, 
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { _Gwaiting } from "../../src/runtime/runtime2.js";
 import { runqempty } from "../../src/runtime/runq.js";
-import { exactMachine } from "../../src/profiles/go1_19.js";
+import { exactMachine, go119Costs } from "../../src/profiles/go1_19.js";
 import { EventLog } from "../helpers.js";
 
 test("an idle process sleeping 100 µs wakes after epoll_wait's 1 ms timeout (Go issue 44343)", () => {
@@ -91,8 +91,9 @@ function stealSleepScenario(goAtUs: number, mainAfterUs: number) {
       }
     },
   });
-  // Exact latencies (no spread, a CPU per thread): the timings below are set to the µs.
-  const sim = simulate({ gomaxprocs: 2, main, observers: [log, probe], machine: exactMachine, check: true });
+  // Exact latencies (no spread, a CPU per thread) and an 18 µs futex wake: the timings are set to the µs.
+  const costs = { ...go119Costs, futexWakeNs: 18_000 };
+  const sim = simulate({ gomaxprocs: 2, main, observers: [log, probe], machine: exactMachine, costs, check: true });
   return { sim, log, during: found.during };
 }
 

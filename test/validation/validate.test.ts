@@ -130,7 +130,8 @@ test("the loop workload runs Go code between calls, so sysmon can break a sysret
   const lost = predictionPlan(undefined, 10).map((p) => c.predict({ profile: "go1.26" }, p.seed, p.offsetNs).lostPFrac!);
   // Without the loop body (20 ns of exitsyscall only) 1 of these 10 seeds breaks; with it, 5.
   assert.ok(lost.filter((x) => x < 0.6).length >= 3, lost.join(" "));
-  assert.ok(lost.every((x) => x > 0.4 && x < 0.75), lost.join(" "));
+  // Inside what real Go gives on this cell: 0.16 (the stored Go 1.26 minimum) to 0.86 (its lock-in mode).
+  assert.ok(lost.every((x) => x > 0.15 && x < 0.87), lost.join(" "));
 });
 
 test("a stored measurement is judged like a live one (raw 16 × 1 ms, GOMAXPROCS 1)", () => {
