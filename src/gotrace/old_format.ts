@@ -1344,8 +1344,12 @@ class FusedCheck {
   private readonly next = new OldRecord();
   /** Moved GoSysExits held back (ticks = real time), in their final order (real time, merge position). */
   private readonly moved: OldRecord[] = [];
-  /** Goroutines in a blocking syscall (GoSysBlock or GoInSyscall, no GoSysExit yet) → its tick time, oldest first. */
+  /** Goroutines in a blocking syscall (GoSysBlock or GoInSyscall, no GoSysExit yet) → its tick time. */
   private readonly blocked = new Map<number, number>();
+  /** The blocks in merge order (so in time order), from `first` on; those no longer in `blocked` are skipped. */
+  private blockG: number[] = [];
+  private blockTicks: number[] = [];
+  private first = 0;
   /** The earliest of `blocked` (Infinity: none). */
   private minBlock = Infinity;
   /** Tick time of the last event merged. */
@@ -1375,11 +1379,12 @@ class FusedCheck {
     }
     this.lastTicks = r.ticks;
     if (code === EvGoSysBlock || code === EvGoInSyscall) {
-      this.blocked.delete(r.g); // (re-inserted last: the map stays in time order)
       this.blocked.set(r.g, r.ticks);
-      this.minBlock = this.blocked.values().next().value!;
+      this.blockG.push(r.g);
+      this.blockTicks.push(r.ticks);
+      this.updateMinBlock();
     } else if (code === EvGoSysExit && this.blocked.delete(r.g)) {
-      this.minBlock = this.blocked.size === 0 ? Infinity : this.blocked.values().next().value!;
+      this.updateMinBlock();
     }
     if (!moves && this.held.n === 0 && this.moved.length === 0 && r.ticks <= this.minBlock) {
       this.check(r, false); // nothing to wait for (the merge's head, not copied)
@@ -1391,10 +1396,31 @@ class FusedCheck {
       m.ticks = real;
       m.k = k;
       let i = this.moved.length;
-      while (i > 0 && this.moved[i - 1]!.ticks > real) i--;
+      while (i > 0 && this.moved[i - 1]!.ticks > real) {
+        // (Exits far out of their time order: not worth sorting them here.)
+        if (--i < this.moved.length - 64) {
+          this.valid = false;
+          return;
+        }
+      }
       this.moved.splice(i, 0, m);
     } else this.held.push(r, k);
     this.release(false);
+  }
+
+  /** The earliest block still open (amortized O(1): each block is passed once). */
+  private updateMinBlock(): void {
+    const gs = this.blockG;
+    const ts = this.blockTicks;
+    let i = this.first;
+    while (i < gs.length && this.blocked.get(gs[i]!) !== ts[i]) i++;
+    this.minBlock = i < gs.length ? ts[i]! : Infinity;
+    if (i > 1024 && i > gs.length >> 1) {
+      this.blockG = gs.slice(i);
+      this.blockTicks = ts.slice(i);
+      i = 0;
+    }
+    this.first = i;
   }
 
   /** After the merge: checks the events still held. */
