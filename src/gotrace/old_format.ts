@@ -899,7 +899,7 @@ interface OldParse {
   /** The merge: for each position in Go's order (before the GoSysExit re-sort), the list of the event. */
   readonly choice: Uint8Array | Uint16Array | Uint32Array;
   readonly moved: Moved;
-  /** Positions (final order) of GoUnblocks shown on NetpollP (known after step 4's check). */
+  /** Merge positions of the GoUnblocks shown on NetpollP (known after step 4's check). */
   netpoll: Int32Array;
   /** Tick time of the first event (tsNs 0). */
   readonly tsBase: number;
@@ -1228,7 +1228,7 @@ class TimeSteps implements MergeSink {
  * oldest anyway. (Tests turn it off, or set the window to 0, to see that the walk of its own and the
  * fallback give the same.)
  */
-export const FUSED_CHECK = { enabled: true, window: 1 << 14 };
+export const FUSED_CHECK = { enabled: true, window: 1 << 10 };
 
 /**
  * Records held back by a FusedCheck, oldest first: a ring of columns, plain numbers (objects with
@@ -1325,10 +1325,12 @@ class RecordRing {
  * event that is later than its real time. So an event is held back while a GoSysExit merged later
  * could still go before it: an exit's real time is not before its goroutine's GoSysBlock (step 3),
  * so while goroutines are in blocking syscalls, the earliest of their blocks bounds the real times
- * to come; events after it wait (at most FUSED_WINDOW of them). Every event merged later is
- * verified to go after all those checked; if one does not (an exit with a real time before events
- * already checked, e.g. of a goroutine in a syscall for longer than the window), the result is
- * dropped (`valid` false) and step 4 runs on a walk of its own.
+ * to come; events after it wait (at most FUSED_CHECK.window of them, then the oldest is checked).
+ * A moved exit that goes before events already checked (its goroutine waited long for a P) is
+ * checked at once if none of those looked at its goroutine: its check reads and sets only that
+ * goroutine's state, so the order makes no difference. Any other event merged later must go after
+ * all those checked; if one does not (corrupt traces), the result is dropped (`valid` false) and
+ * step 4 runs on a walk of its own.
  */
 class FusedCheck {
   valid = true;
@@ -1337,8 +1339,6 @@ class FusedCheck {
   readonly netpoll: number[] = [];
   private readonly checker: Checker;
   private readonly timerGoids: Set<number>;
-  /** Final position of the last event checked. */
-  private out = -1;
   /** Events held back, not moved, in merge order; the one taken out of it to be checked. */
   private readonly held = new RecordRing();
   private readonly next = new OldRecord();
@@ -1372,10 +1372,18 @@ class FusedCheck {
     if (!this.valid) return;
     const code = r.code;
     const real = moves ? r.a2 : 0;
-    // Would it go before an event already checked?
+    r.k = k;
+    // Would it go before an event already checked? A moved exit may still be checked now if none of
+    // the events checked that it goes before looked at its goroutine: its check reads and sets only
+    // the goroutine's state, so the order of the two makes no difference.
+    let now = false;
     if (moves ? real < this.maxChecked || real < this.maxCheckedMoved : r.ticks < this.maxCheckedMoved) {
-      this.valid = false;
-      return;
+      const gd = moves && this.failure === null ? this.checker.gs.get(r.g) : undefined;
+      if (!moves || this.failure !== null || (gd !== undefined && gd.lastTicks > real)) {
+        this.valid = false;
+        return;
+      }
+      now = true;
     }
     this.lastTicks = r.ticks;
     if (code === EvGoSysBlock || code === EvGoInSyscall) {
@@ -1386,8 +1394,10 @@ class FusedCheck {
     } else if (code === EvGoSysExit && this.blocked.delete(r.g)) {
       this.updateMinBlock();
     }
-    if (!moves && this.held.n === 0 && this.moved.length === 0 && r.ticks <= this.minBlock) {
-      this.check(r, false); // nothing to wait for (the merge's head, not copied)
+    if (now || (!moves && this.held.n === 0 && this.moved.length === 0 && r.ticks <= this.minBlock)) {
+      // Nothing to wait for (the merge's head, not copied).
+      if (moves) r.ticks = real; // (the merge is done with it)
+      this.check(r, moves);
       return;
     }
     if (moves) {
@@ -1454,13 +1464,12 @@ class FusedCheck {
   private check(r: OldRecord, isMoved: boolean): void {
     if (isMoved) this.maxCheckedMoved = Math.max(this.maxCheckedMoved, r.ticks);
     else this.maxChecked = Math.max(this.maxChecked, r.ticks);
-    const pos = ++this.out;
     if (this.failure !== null) return;
     const code = r.code;
     if (code === EvGoUnblock && this.timerGoids.size > 0 && this.timerGoids.has(r.g)) r.p = TimerP;
     if (code === EvGoSysExit) r.p = SyscallP;
     try {
-      checkEvent(this.checker, r, pos);
+      checkEvent(this.checker, r, isMoved ? -1 : r.k);
     } catch (e) {
       if (!(e instanceof CheckFailure)) throw e;
       this.failure = e;
@@ -1488,8 +1497,6 @@ class OldWalk implements IterableIterator<TraceEvent> {
   private k = 0;
   private mvNext = 0;
   private mvSkip = 0;
-  /** Final position of the event `step` prepared. */
-  private out = -1;
   private pending: MergeList | null = null;
   private netpollNext = 0;
   /** The event `step` prepared. */
@@ -1559,7 +1566,7 @@ class OldWalk implements IterableIterator<TraceEvent> {
       }
       this.k++;
       this.pending = l;
-      return this.prepare(l.head);
+      return this.prepare(l.head, this.k - 1);
     }
     if (this.mvNext < nm) return this.prepareMoved(mv.byTime[this.mvNext]!);
     this.r = null;
@@ -1574,7 +1581,7 @@ class OldWalk implements IterableIterator<TraceEvent> {
     const r = this.mvRecord;
     if (ref < 0) {
       loadProfile(r, this.t, -ref - 1);
-      return this.prepare(r);
+      return this.prepare(r, -1);
     }
     const rd = this.mvReader;
     const cur = rd.cur;
@@ -1584,23 +1591,22 @@ class OldWalk implements IterableIterator<TraceEvent> {
     decodeEvent(rd, r, ref, typ, readEventArgs(rd, ref, b, typ));
     r.g = mv.g[j]!;
     r.ticks = mv.ticks[j]!;
-    return this.prepare(r);
+    return this.prepare(r, -1);
   }
 
-  /** Folds the Local codes, sets the pseudo-Ps of the event; runs the check. */
-  private prepare(r: OldRecord): boolean {
+  /** Folds the Local codes, sets the pseudo-Ps of the event (`k`: its merge position, −1 for a moved one); runs the check. */
+  private prepare(r: OldRecord, k: number): boolean {
     const t = this.t;
-    const pos = ++this.out;
     foldLocal(r);
     const code = r.code;
     if (code === EvGoUnblock && t.timerGoids.size > 0 && t.timerGoids.has(r.g)) r.p = TimerP;
     if (code === EvGoSysExit) r.p = SyscallP;
     if (this.checker !== null) {
-      checkEvent(this.checker, r, pos);
+      checkEvent(this.checker, r, k);
     } else {
       if (code === EvGCStart) r.p = GCP;
       const np = t.netpoll;
-      if (this.netpollNext < np.length && np[this.netpollNext] === pos) {
+      if (this.netpollNext < np.length && np[this.netpollNext] === k) {
         r.p = NetpollP;
         this.netpollNext++;
       }
@@ -1617,6 +1623,8 @@ interface GDesc {
   state: number;
   lastEv: number; // code of the last blocking/unblocking event, -1 if none
   markAssist: boolean;
+  /** The latest tick time of the events checked that looked at this goroutine (FusedCheck). */
+  lastTicks: number;
 }
 interface PDesc {
   running: boolean;
@@ -1635,12 +1643,12 @@ interface Checker {
   readonly ps: IdTable<PDesc>;
   readonly tasks: Set<number>;
   readonly regions: Map<number, OpenRegion[]>;
-  /** Positions (final order) of the GoUnblocks put on NetpollP. */
+  /** Merge positions of the GoUnblocks put on NetpollP (in order). */
   readonly netpoll: number[];
   inGC: boolean;
   inSTW: boolean;
   readonly strings: ReadonlyMap<number, string>;
-  /** The current event, its position in order, type, G and P. */
+  /** The current event, its merge position (−1: a moved GoSysExit), type, G and P. */
   r: OldRecord;
   pos: number;
   code: number;
@@ -1673,9 +1681,10 @@ function fail(c: Checker, msg: string): never {
 function getG(c: Checker, id: number): GDesc {
   let g = c.gs.get(id);
   if (g === undefined) {
-    g = { state: G_DEAD, lastEv: -1, markAssist: false };
+    g = { state: G_DEAD, lastEv: -1, markAssist: false, lastTicks: -Infinity };
     c.gs.add(id, g);
   }
+  if (c.r.ticks > g.lastTicks) g.lastTicks = c.r.ticks;
   return g;
 }
 
@@ -1763,7 +1772,7 @@ const checkGoCreate: CheckHandler = (c) => {
   checkRunning(c, getP(c, c.evP), getG(c, c.evG), true);
   const ng = c.r.a0;
   if (c.gs.has(ng)) fail(c, `g ${ng} already exists`);
-  c.gs.add(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false });
+  c.gs.add(ng, { state: G_RUNNABLE, lastEv: c.code, markAssist: false, lastTicks: c.r.ticks });
 };
 
 const checkGoStart: CheckHandler = (c) => {
@@ -1913,11 +1922,11 @@ const CHECK: readonly CheckHandler[] = (() => {
 
 function newChecker(netpoll: number[], t: Pick<OldParse, 'strings'>): Checker {
   const c: Checker = { gs: new IdTable(), ps: new IdTable(), tasks: new Set(), regions: new Map(), netpoll, inGC: false, inSTW: false, strings: t.strings, r: new OldRecord(), pos: 0, code: 0, evG: 0, evP: 0 };
-  c.gs.add(0, { state: G_RUNNING, lastEv: -1, markAssist: false });
+  c.gs.add(0, { state: G_RUNNING, lastEv: -1, markAssist: false, lastTicks: -Infinity });
   return c;
 }
 
-/** Step 4 on event `r`, at position `pos` of the order. */
+/** Step 4 on event `r` (the next in the final order), at merge position `pos`. */
 function checkEvent(c: Checker, r: OldRecord, pos: number): void {
   c.r = r;
   c.pos = pos;

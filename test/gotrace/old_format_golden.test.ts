@@ -81,7 +81,7 @@ test('old format: the events and errors of the reference reader, on Go\'s traces
   checkAll('step 4 during the merge');
 });
 
-test('old format: the same with step 4 on a walk of its own, and during the merge with no window (the fallback taken often)', () => {
+test('old format: the same with step 4 on a walk of its own, and during the merge with no window (exits checked out of the merge order, fallbacks)', () => {
   const saved = { ...FUSED_CHECK };
   try {
     FUSED_CHECK.enabled = false;
