@@ -4,9 +4,11 @@
 //   cgocall's extra = cgo getpid() − Syscall(getpid);
 //   the sleep model = RawSyscall(nanosleep d) latency − d for d = 1 µs … 10 ms (raw -g 1), with the
 //     thread's timer slack from /proc/self/timerslack_ns;
-//   thread start / futex wake = `go f()` → f running on another thread when one must be created /
-//     when an idle one is woken (spawn -mode new|idle, the method of testdata/calibration), minus the
-//     spinning M's usleep(3) before it steals runnext.
+//   thread start = `go f()` → f running on another thread when one must be created (spawn -mode
+//     new, the method of testdata/calibration), minus the spinning M's usleep(3) before it steals
+//     runnext; the same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
+//   futex wake = FUTEX_WAKE → the woken thread runs, two pinned threads (futex -cpus cross|same):
+//     onto another, idle CPU (the wake's median and spread) against onto the waker's CPU (the IPI).
 import os from "node:os";
 import { GoschedError } from "../base/errors.js";
 import { bodyQuantileKeys, costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
@@ -88,6 +90,18 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
   };
   const spawnNew = spawn("new");
   const spawnIdle = spawn("idle");
+  // a futex wake below the runtime: onto the waker's own CPU, then (with 2 CPUs allowed) another one
+  const futex = (cpus: "same" | "cross"): { q: LatencyQuantiles | null; allowedCpus: number } => {
+    const flags = ["-cpus", cpus, "-n", "1000", "-gap", "200"];
+    const r = runner.runCase(goBin, version, "futex", flags, { reps, timeoutS }, log);
+    if (r.ok === 0) throw new GoschedError("OPTION_INVALID", `calibrate: futex ${flags.join(" ")} failed`);
+    const q = quantiles(r, "latencyNs");
+    if (q !== null) log(`futex ${flags.join(" ")}: wake → woken thread running min ${Math.round(q.min)} p50 ${Math.round(q.p50)} p90 ${Math.round(q.p90 ?? NaN)} p99 ${Math.round(q.p99)} ns (medians of ${r.ok})`);
+    return { q, allowedCpus: r.median.allowedCpus ?? 0 };
+  };
+  const futexSame = futex("same");
+  const futexCross = futexSame.allowedCpus >= 2 ? futex("cross") : null;
+  if (futexCross === null) log(`futex -cpus cross: skipped, ${futexSame.allowedCpus} CPU allowed — no wake onto another CPU to measure`);
   const machine = runner.machineInfo();
   const x: CalibrationMeasurements = {
     enterExitNs,
@@ -102,6 +116,8 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     sleepQuantilesNs,
     ...(spawnNew.q !== null ? { spawnNewQuantilesNs: spawnNew.q } : {}),
     ...(spawnIdle.q !== null ? { spawnIdleQuantilesNs: spawnIdle.q } : {}),
+    ...(futexSame.q !== null ? { futexSameCpuQuantilesNs: futexSame.q } : {}),
+    ...(futexCross !== null && futexCross.q !== null ? { futexOtherCpuQuantilesNs: futexCross.q } : {}),
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
   return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } };

@@ -101,13 +101,22 @@ export interface CalibrationMeasurements {
   readonly sleepOverheadNs: readonly (readonly [number, number])[];
   readonly timerSlackNs: number;
   readonly ncpu: number;
-  /** `go f()` → f running on another thread: a new thread created / an idle thread woken (p50). */
+  /**
+   * `go f()` → f running on another thread: a new thread created / an idle thread woken (p50). The
+   * idle one is the Go-level wake (usleep(3) + a futex wake onto either CPU): reported, not written.
+   */
   readonly spawnNewNs: number;
   readonly spawnIdleNs: number;
   /** Quantiles (medians over repetitions) of the same latencies, when measured: the spreads. */
   readonly sleepQuantilesNs?: readonly (readonly [number, LatencyQuantiles])[];
   readonly spawnNewQuantilesNs?: LatencyQuantiles;
   readonly spawnIdleQuantilesNs?: LatencyQuantiles;
+  /**
+   * FUTEX_WAKE → the woken thread runs (testdata/go/futex, two pinned threads): onto another, idle
+   * CPU (absent with fewer than 2 CPUs) and onto the waker's own CPU.
+   */
+  readonly futexOtherCpuQuantilesNs?: LatencyQuantiles;
+  readonly futexSameCpuQuantilesNs?: LatencyQuantiles;
 }
 
 /**
@@ -167,7 +176,7 @@ export function sleepModel(overheadNs: readonly (readonly [number, number])[], t
 }
 
 /**
- * Whether a spawn latency has one mode. On this kind of VM `go f()` → f running is sometimes 90–280 µs
+ * Whether a latency has one mode. On this kind of VM `go f()` → f running is sometimes 90–280 µs
  * and sometimes 2.5–3.8 ms in the same process (measured at load 7: thread start p50 143 µs, p75
  * 2.86 ms, p90 3.84 ms): the slow trials waited for something other than the thread start or the
  * futex wake being measured, and a spread drawn from them made a third of all thread starts
@@ -185,13 +194,14 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
   // usleep(3) of the spinning M before it steals runnext from a running P (runqgrab).
   const usleep3 = 3000 + base + interp(sleepExtraNsPoints, 3000);
   const half = Math.max(0, Math.round(x.enterExitNs / 2));
-  // Waking an idle thread cannot take longer than creating one: when it measures so (the other CPU
-  // was busy), the wake figure is not trusted and the profile's default is kept. The same holds when
-  // the medians over the repetitions say so while the lowest repetition does not: on a quiet VM the
-  // idle wake was bimodal (90 µs or 3.7 ms per trial; p50 over repetitions 1.4 ms, lowest 102 µs),
-  // and neither its median nor its spread is a futex wake's — a spread of ±2 ms around a 30 µs wake
-  // made every wake-up milliseconds long.
-  const wakeOk = x.spawnIdleNs < x.spawnNewNs && (x.spawnIdleQuantilesNs === undefined || x.spawnIdleQuantilesNs.p50 < x.spawnNewNs);
+  // The futex wake is measured below the runtime, by where the woken thread runs. Costs.futexWakeNs
+  // and its spread are the wake onto another, idle CPU (end to end, the IPI to a halted CPU
+  // included); ipiWakeNs is what that costs over a wake onto the waker's own CPU. The Go-level wake
+  // (spawn -mode idle) mixes both kinds and was bimodal on a quiet VM (90 µs or 3.7 ms per trial),
+  // so it is not used. With fewer than 2 CPUs there is no other CPU to wake: nothing is written.
+  const other = x.futexOtherCpuQuantilesNs;
+  const same = x.futexSameCpuQuantilesNs;
+  const oneCpu = "not written: fewer than 2 CPUs allowed, no wake onto another CPU to measure (the profile's default stays)";
   return {
     format: costProfileFormat,
     costs: {
@@ -199,7 +209,7 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       exitsyscallNs: Math.max(0, Math.round(x.enterExitNs - half)),
       cgocallExtraNs: Math.max(0, Math.round(x.cgoGetpidNs - x.syscallGetpidNs)),
       threadStartNs: Math.max(1000, Math.round(x.spawnNewNs - usleep3)),
-      ...(wakeOk ? { futexWakeNs: Math.max(1000, Math.round(x.spawnIdleNs - usleep3)) } : {}),
+      ...(other !== undefined ? { futexWakeNs: Math.round(other.p50) } : {}),
     },
     machine: {
       ncpu: x.ncpu,
@@ -208,14 +218,17 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       sleepExtraNsPoints,
       ...(x.sleepQuantilesNs !== undefined ? { sleepSpreads: x.sleepQuantilesNs.map(([d, q]) => [d, spreadFromQuantiles(q)] as const) } : {}),
       ...(x.spawnNewQuantilesNs !== undefined && oneMode(x.spawnNewQuantilesNs) ? { threadStartSpread: spreadFromQuantiles(x.spawnNewQuantilesNs) } : {}),
-      ...(x.spawnIdleQuantilesNs !== undefined && wakeOk && oneMode(x.spawnIdleQuantilesNs) ? { futexWakeSpread: spreadFromQuantiles(x.spawnIdleQuantilesNs) } : {}),
+      ...(other !== undefined && oneMode(other) ? { futexWakeSpread: spreadFromQuantiles(other) } : {}),
+      ...(other !== undefined && same !== undefined ? { ipiWakeNs: Math.max(0, Math.round(other.p50 - same.p50)) } : {}),
     },
     measured: {
       ...x,
       usleep3Ns: Math.round(usleep3),
-      ...(wakeOk ? {} : { futexWakeNs: "not written: the idle-thread wake measured slower than a thread creation (CPU contention, or bimodal)" }),
+      spawnIdle: "go f() via a woken idle thread: the Go-level wake (usleep(3) + a futex wake onto either CPU), not written",
+      ...(other === undefined ? { futexWakeNs: oneCpu, futexWakeSpread: oneCpu, ipiWakeNs: oneCpu } : {}),
+      ...(other !== undefined && same === undefined ? { ipiWakeNs: "not written: the same-CPU wake was not measured" } : {}),
       ...(x.spawnNewQuantilesNs !== undefined && !oneMode(x.spawnNewQuantilesNs) ? { threadStartSpread: "not written: two modes (p75/p90 over 5× the median)" } : {}),
-      ...(x.spawnIdleQuantilesNs !== undefined && wakeOk && !oneMode(x.spawnIdleQuantilesNs) ? { futexWakeSpread: "not written: two modes (p75/p90 over 5× the median)" } : {}),
+      ...(other !== undefined && !oneMode(other) ? { futexWakeSpread: "not written: two modes (p75/p90 over 5× the median)" } : {}),
     },
     goVersion: meta.goVersion,
     date: meta.date,
