@@ -43,10 +43,10 @@ test("golden retake: a syscall's P retaken by sysmon, handed off, and the call r
   const block = at(L, /GoSysBlock p=0 g=3/);
   assert.equal(time(block), 76_000);
   assert.equal(time(at(L, /ProcStop p=0 g=0/)), 76_000);
-  // handoffp → startm wakes an idle M (thread 2): ProcStart 18 µs (futex wake) later, G2 runs.
+  // handoffp → startm wakes an idle M (thread 2): ProcStart one futex wake (onto an idle CPU) later, G2 runs.
   const handoff = L.find((l) => / ProcStart p=0 g=0 args=\[2\]/.test(l))!;
-  assert.equal(time(handoff), 94_000);
-  assert.equal(time(at(L, /GoStart p=0 g=2 args=\[2 1\]/)), 94_000);
+  assert.equal(time(handoff), 76_000 + go119Costs.futexWakeNs);
+  assert.equal(time(at(L, /GoStart p=0 g=2 args=\[2 1\]/)), 76_000 + go119Costs.futexWakeNs);
   // The kernel returns at 850 + 50 + 1 ms: exitsyscallfast_pidle on the syscall's own thread 0
   // (ProcStart thread 0), GoSysExit(seq 2, real ticks 0 = "now"), GoStart(seq 3).
   const exit = at(L, /GoSysExit p=1000003 g=3 args=\[3 2 0\]/);
@@ -63,8 +63,9 @@ test("golden retake: a syscall's P retaken by sysmon, handed off, and the call r
 test("golden stw-syscall: runtime.GC's stop-the-world takes a syscall's P; the call returns with no P (exitsyscall0)", () => {
   const L = check("stw-syscall");
   // GOMAXPROCS 3; G2 `sleeper` runs on P1 (ProcStart thread 4 after a futex wake) and enters its
-  // 100 µs syscall at 18.05 µs. An idle P exists, so sysmon's retake spares it (< 10 ms).
-  assert.equal(time(at(L, /GoSysCall p=1 g=2 /)), 18_050);
+  // 80 µs syscall 50 ns later. An idle P exists, so sysmon's retake spares it (< 10 ms).
+  const callNs = 50 + go119Costs.futexWakeNs;
+  assert.equal(time(at(L, /GoSysCall p=1 g=2 /)), callNs);
   // G3 `collector` computes 100 µs then calls runtime.GC: GCStart(seq 0) with the runtime.GC site,
   // then GCSTWStart kind 1 (sweep termination) — stopTheWorldWithSema.
   const gc = at(L, /GCStart .* args=\[0\] stack=runtime\.GC/);
@@ -73,11 +74,13 @@ test("golden stw-syscall: runtime.GC's stop-the-world takes a syscall's P; the c
   // stopTheWorldWithSema takes every _Psyscall P at once: GoSysBlock + ProcStop on P1 at the STW start.
   assert.equal(time(at(L, /GoSysBlock p=1 g=2/)), time(stw));
   assert.equal(time(at(L, /ProcStop p=1 g=0/)), time(stw));
-  // The kernel returns at 18050 + 50 + 100 µs = 118.1 µs, during the stop: no P (all _Pgcstop), so
-  // exitsyscall0 queues G2 globally. Go writes the GoSysExit later, on the P that runs G2, with the
-  // real exit ticks; the parser moves it back to 118100 ns (raw tick 118101).
-  const exit = at(L, /GoSysExit p=1000003 g=2 args=\[2 2 118101\]/);
-  assert.equal(time(exit), 118_100);
+  // The kernel returns at callNs + 50 ns + 80 µs (111.6 µs), during the stop (100.85–130.85 µs): no
+  // P (all _Pgcstop), so exitsyscall0 queues G2 globally. Go writes the GoSysExit later, on the P that
+  // runs G2, with the real exit ticks; the parser moves it back to the return (raw tick + 1 ns).
+  const exitNs = callNs + 50 + 80_000;
+  const exit = at(L, new RegExp(`GoSysExit p=1000003 g=2 args=\\[2 2 ${exitNs + 1}\\]`));
+  assert.equal(time(exit), exitNs);
+  assert.ok(exitNs > time(stw) && exitNs < 130_850, "the call returns during the stop");
   // Start the world after 30 µs of sweep termination (GCSTWDone), runtime.GC's caller parks until
   // the cycle ends (GoBlock), and P0 picks G2 from the global queue: GoStart seq 3.
   assert.equal(time(at(L, /GCSTWDone p=0/)), 130_850);
