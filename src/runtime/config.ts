@@ -39,7 +39,7 @@ export interface Costs {
   readonly exitsyscallNs: number;
   /** cgocall's cost beyond entersyscall/exitsyscall (cgo getpid ≈ Syscall getpid here). */
   readonly cgocallExtraNs: number;
-  /** notewakeup(m.park) until the woken thread runs (futex wake + wake-up latency). */
+  /** FUTEX_WAKE (notewakeup) onto another, idle CPU until the woken thread runs, end to end (machine.ts futexWakeNs). */
   readonly futexWakeNs: number;
   /** newm until the new thread runs mstart (clone + thread start), median; includes mstartNs. */
   readonly threadStartNs: number;

@@ -396,13 +396,7 @@ export function kPick(rt: Runtime, cpu: number, token: number): void {
   if (token !== k.cpuGen[cpu] || k.picking[cpu] === 0) return;
   k.picking[cpu] = 0;
   k.nPicking--;
-  if (k.rq.length === 0) {
-    k.idleCpus.push(cpu);
-    return;
-  }
-  const t = pickEevdf(rt, null)!;
-  removeFromRq(k, t);
-  startRunning(rt, t, cpu, 0);
+  runNext(rt, cpu, true);
 }
 
 // ─── The scheduler ──────────────────────────────────────────────────────────────────────────────
@@ -539,7 +533,8 @@ function removeFromRq(k: Kernel, t: KThread): void {
   rq.pop();
 }
 
-function runNext(rt: Runtime, cpu: number): void {
+/** The CPU runs pick_eevdf's choice, or idles; from idle (fromIdle) there is no context switch to pay. */
+function runNext(rt: Runtime, cpu: number, fromIdle = false): void {
   const k = rt.kernel;
   if (k.rq.length === 0) {
     k.idleCpus.push(cpu);
@@ -547,6 +542,7 @@ function runNext(rt: Runtime, cpu: number): void {
   }
   const t = pickEevdf(rt, null)!;
   removeFromRq(k, t);
+  if (fromIdle) return startRunning(rt, t, cpu, 0);
   k.switches++;
   startRunning(rt, t, cpu, k.switchNs);
 }
