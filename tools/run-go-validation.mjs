@@ -38,7 +38,7 @@ const PROGRAMS_DIR = path.join(ROOT, "testdata", "go");
 // The toolchains validated, each against its version profile (src/validation/report.ts profileFor):
 // 1.19 → go1.19, 1.23 → go1.23, 1.26 → go1.26, 1.27 → go1.27. tools/install-go.sh installs them.
 const DEFAULT_GOS = ["/usr/lib/go-1.19/bin/go", "/usr/lib/go-1.23/bin/go", "/usr/lib/go-1.26/bin/go", "/usr/lib/go-1.27/bin/go"];
-const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn", "futex", "netpoll", "locked", "tightloop", "whatif"];
+const PROGRAMS = ["syscall", "raw", "cgo", "short", "behind", "lostp", "stw", "spawn", "futex", "newm", "clone", "netpoll", "locked", "tightloop", "whatif"];
 const DEFAULT_CALIBRATION = path.join(ROOT, "testdata", "calibration", "go1.19-matrix-gomaxprocs1and4.csv");
 
 // Metrics kept in compact results files (per case: [median, min, max]).

@@ -4,14 +4,20 @@
 //   cgocall's extra = cgo getpid() − Syscall(getpid);
 //   the sleep model = RawSyscall(nanosleep d) latency − d for d = 1 µs … 10 ms (raw -g 1), with the
 //     thread's timer slack from /proc/self/timerslack_ns;
-//   thread start = `go f()` → f running on another thread when one must be created (spawn -mode
-//     new, the method of testdata/calibration), minus the spinning M's usleep(3) before it steals
-//     runnext; the same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
+//   thread start = sysmon's take of a P → the thread newm created for it takes the P, in a real
+//     execution trace (newm, Go ≥ 1.22: src/gotrace/newm_latency.ts), and within it allocm's borrow
+//     of the P; clone() as newosproc calls it, on the parent's thread (clone, cgo): cloneNs = allocm +
+//     clone. With an older Go, thread start falls back to `go f()` → f running on a new thread
+//     (spawn -mode new, the method of testdata/calibration) minus the spinning M's usleep(3); the
+//     same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
 //   futex wake = FUTEX_WAKE → the woken thread runs, two pinned threads (futex -cpus cross|same):
 //     onto another, idle CPU (the wake's median and spread) against onto the waker's CPU (the IPI).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { GoschedError } from "../base/errors.js";
-import { bodyQuantileKeys, costProfileFrom, medianOf, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
+import { newmLatencies } from "../gotrace/newm_latency.js";
+import { bodyQuantileKeys, costProfileFrom, latencyQuantilesOf, medianOf, medianQuantiles, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
 import { checkOutputPath, writeFileAtomic } from "./outputs.js";
@@ -59,13 +65,6 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
   const rawGetpidNs = run("short", ["-procs", "1", "-mode", "raw"], "raw.nsPerCall");
   const cgoGetpidNs = run("cgo", ["-procs", "1", "-mode", "getpid"], "nsPerCall");
   // nanosleep(d) in RawSyscall, one goroutine: the median overhead and the latency's quantiles.
-  const quantiles = (r: { median: Record<string, number> }, prefix: string): LatencyQuantiles | null => {
-    const q = { min: r.median[`${prefix}.min`], p50: r.median[`${prefix}.p50`], p99: r.median[`${prefix}.p99`], max: r.median[`${prefix}.max`] };
-    if (![q.min, q.p50, q.p99, q.max].every((v) => typeof v === "number")) return null;
-    // the body between p50 and p99 where the programs print it (p5 … p99.9)
-    const body = Object.fromEntries(bodyQuantileKeys.flatMap((k) => (typeof r.median[`${prefix}.${k}`] === "number" ? [[k, r.median[`${prefix}.${k}`]!]] : [])));
-    return { ...(q as LatencyQuantiles), ...body };
-  };
   const sleepQuantilesNs: [number, LatencyQuantiles][] = [];
   const sleepOverheadNs = SLEEP_DS_US.map((d) => {
     const n = Math.min(500, Math.max(20, Math.round(100_000 / (d + 60))));
@@ -99,6 +98,8 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     if (q !== null) log(`futex ${flags.join(" ")}: wake → woken thread running min ${Math.round(q.min)} p50 ${Math.round(q.p50)} p90 ${Math.round(q.p90 ?? NaN)} p99 ${Math.round(q.p99)} ns (medians of ${r.ok})`);
     return { q, allowedCpus: r.median.allowedCpus ?? 0 };
   };
+  const threads = measureNewm(runner, goBin, version, { reps, timeoutS }, log);
+  const clone = measureClone(runner, goBin, version, { reps, timeoutS }, log);
   const futexSame = futex("same");
   const futexCross = futexSame.allowedCpus >= 2 ? futex("cross") : null;
   if (futexCross === null) log(`futex -cpus cross: skipped, ${futexSame.allowedCpus} CPU allowed — no wake onto another CPU to measure`);
@@ -118,7 +119,101 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     ...(spawnIdle.q !== null ? { spawnIdleQuantilesNs: spawnIdle.q } : {}),
     ...(futexSame.q !== null ? { futexSameCpuQuantilesNs: futexSame.q } : {}),
     ...(futexCross !== null && futexCross.q !== null ? { futexOtherCpuQuantilesNs: futexCross.q } : {}),
+    ...("skipped" in threads ? {} : { newmStartQuantilesNs: threads.start, ...(threads.borrow !== null ? { allocmBorrowQuantilesNs: threads.borrow } : {}) }),
+    ...("skipped" in clone ? {} : { cloneParentQuantilesNs: clone.parent, cloneChildStartQuantilesNs: clone.childStart }),
+    ...("skipped" in threads || "skipped" in clone
+      ? { skipped: { ...("skipped" in threads ? { newm: threads.skipped } : {}), ...("skipped" in clone ? { clone: clone.skipped } : {}) } }
+      : {}),
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
   return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } };
+}
+
+/** A latency's quantiles as a program printed them (medians over its runs), or null. */
+function quantiles(r: { median: Record<string, number> }, prefix: string): LatencyQuantiles | null {
+  const q = { min: r.median[`${prefix}.min`], p50: r.median[`${prefix}.p50`], p99: r.median[`${prefix}.p99`], max: r.median[`${prefix}.max`] };
+  if (![q.min, q.p50, q.p99, q.max].every((v) => typeof v === "number")) return null;
+  // the body between p50 and p99 where the programs print it (p5 … p99.9)
+  const body = Object.fromEntries(bodyQuantileKeys.flatMap((k) => (typeof r.median[`${prefix}.${k}`] === "number" ? [[k, r.median[`${prefix}.${k}`]!]] : [])));
+  return { ...(q as LatencyQuantiles), ...body };
+}
+
+const newmGoroutines = 64;
+const q3 = (q: LatencyQuantiles): string => `p10 ${(q.p10! / 1000).toFixed(1)} p50 ${(q.p50 / 1000).toFixed(1)} p90 ${(q.p90! / 1000).toFixed(1)} µs`;
+
+function goAtLeast(version: string, major: number, minor: number): boolean {
+  const m = /^go(\d+)\.(\d+)/.exec(version);
+  return m === null || Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
+}
+
+/**
+ * Thread creation as the runtime does it: testdata/go/newm under runtime/trace (GOMAXPROCS 1, 64
+ * goroutines each in one 20 ms Syscall(nanosleep): sysmon retakes each P and newm creates a thread
+ * for it), one trace per process; the quantiles of each process's take → new thread's ProcStart and
+ * allocm borrows, medians over the processes. Go ≤ 1.21 writes the old trace format, which has no
+ * ProcSteal: skipped, with the reason.
+ */
+function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { start: LatencyQuantiles; borrow: LatencyQuantiles | null } | { skipped: string } {
+  const skip = (why: string) => {
+    log(`newm: skipped, ${why}; thread start from spawn -mode new instead`);
+    return { skipped: why };
+  };
+  if (!goAtLeast(version, 1, 22)) return skip(`${version} writes the old trace format (no ProcSteal events): the traced thread creation needs Go ≥ 1.22`);
+  const bin = runner.build(goBin, version, "newm", log);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-newm-"));
+  const starts: LatencyQuantiles[] = [];
+  const borrows: LatencyQuantiles[] = [];
+  let threadsCreated = 0;
+  let newThreads = 0;
+  try {
+    for (let i = 0; i < o.reps; i++) {
+      const file = path.join(dir, `newm-${i}.trace`);
+      const r = runner.runOnce(bin, ["-procs", "1", "-g", String(newmGoroutines), "-d", "20000", "-trace", file], o.timeoutS);
+      if (r.error !== undefined) {
+        log(`newm: run ${i + 1} failed: ${JSON.stringify(r)}`);
+        continue;
+      }
+      let t;
+      try {
+        t = newmLatencies(new Uint8Array(readFileSync(file)));
+      } catch (e) {
+        return skip(`its trace could not be read: ${(e as Error).message}`);
+      }
+      threadsCreated += typeof r.threadsCreated === "number" ? r.threadsCreated : 0;
+      newThreads += t.newmStartNs.length;
+      const s = latencyQuantilesOf(t.newmStartNs);
+      const b = latencyQuantilesOf(t.allocmBorrowNs);
+      if (s !== null) starts.push(s);
+      if (b !== null) borrows.push(b);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const start = medianQuantiles(starts);
+  if (start === null) return skip("no thread creation was found in its traces");
+  const borrow = medianQuantiles(borrows);
+  log(`newm -procs 1 -g ${newmGoroutines} -d 20000 (traced): take → new thread's ProcStart ${q3(start)}; allocm borrow ${borrow !== null ? q3(borrow) : "none seen"} (${newThreads} new threads in the traces, ${threadsCreated} created; medians of ${starts.length})`);
+  return { start, borrow };
+}
+
+/**
+ * clone() as newosproc calls it, timed in C (testdata/go/clone, cgo): the parent's call and clone →
+ * the child running, medians of the processes' quantiles. Without cgo (the build fails): skipped.
+ */
+function measureClone(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { parent: LatencyQuantiles; childStart: LatencyQuantiles } | { skipped: string } {
+  const skip = (why: string) => {
+    log(`clone: skipped, ${why}; cloneNs stays the profile's`);
+    return { skipped: why };
+  };
+  try {
+    runner.build(goBin, version, "clone", log);
+  } catch (e) {
+    return skip(`the cgo program did not build (${(e as Error).message}; cgo needs a C compiler and CGO_ENABLED=1)`);
+  }
+  const r = runner.runCase(goBin, version, "clone", ["-n", "300", "-gap", "200"], o, log);
+  const parent = r.ok > 0 ? quantiles(r, "parentNs") : null;
+  const childStart = r.ok > 0 ? quantiles(r, "childStartNs") : null;
+  if (parent === null || childStart === null) return skip("its runs failed");
+  log(`clone -n 300 -gap 200: the parent's clone() ${q3(parent)}; clone → child running ${q3(childStart)} (medians of ${r.ok})`);
+  return { parent, childStart };
 }

@@ -3,6 +3,7 @@
 // defaults (src/profiles/).
 import { GoschedError } from "../base/errors.js";
 import type { Costs, Machine, Spread } from "../runtime/config.js";
+import { medianOf } from "./judge.js";
 
 export const costProfileFormat = "gosched-costs/1";
 
@@ -104,6 +105,7 @@ export interface CalibrationMeasurements {
   /**
    * `go f()` → f running on another thread: a new thread created / an idle thread woken (p50). The
    * idle one is the Go-level wake (usleep(3) + a futex wake onto either CPU): reported, not written.
+   * The new one is thread start's fallback when newmStartQuantilesNs was not measured.
    */
   readonly spawnNewNs: number;
   readonly spawnIdleNs: number;
@@ -111,6 +113,21 @@ export interface CalibrationMeasurements {
   readonly sleepQuantilesNs?: readonly (readonly [number, LatencyQuantiles])[];
   readonly spawnNewQuantilesNs?: LatencyQuantiles;
   readonly spawnIdleQuantilesNs?: LatencyQuantiles;
+  /**
+   * Thread creation in a real trace (testdata/go/newm, Go ≥ 1.22; src/gotrace/newm_latency.ts):
+   * sysmon's take of a P → a thread newm created for it takes the P (ProcStart), and allocm's borrow
+   * of the P (sysmon's ProcStart → ProcStop) within it.
+   */
+  readonly newmStartQuantilesNs?: LatencyQuantiles;
+  readonly allocmBorrowQuantilesNs?: LatencyQuantiles;
+  /**
+   * clone() as newosproc calls it (testdata/go/clone, cgo): on the parent's thread, and clone()
+   * called → the child running.
+   */
+  readonly cloneParentQuantilesNs?: LatencyQuantiles;
+  readonly cloneChildStartQuantilesNs?: LatencyQuantiles;
+  /** Measurements not made, by name, with the reason (reported in `measured`). */
+  readonly skipped?: Readonly<Record<string, string>>;
   /**
    * FUTEX_WAKE → the woken thread runs (testdata/go/futex, two pinned threads): onto another, idle
    * CPU (absent with fewer than 2 CPUs) and onto the waker's own CPU.
@@ -181,11 +198,31 @@ export function sleepModel(overheadNs: readonly (readonly [number, number])[], t
  * 2.86 ms, p90 3.84 ms): the slow trials waited for something other than the thread start or the
  * futex wake being measured, and a spread drawn from them made a third of all thread starts
  * milliseconds long (the seed workload at GOMAXPROCS 1: 13.3 s predicted, 1.05 s real). Such a spread
- * is not written; the median is.
+ * is not written; the median is. p95 is looked at too: a slow mode in 3 of 5 processes gave a
+ * thread start p50 95 µs with p90 within 5× but p95 1.67 ms.
  */
 function oneMode(q: LatencyQuantiles): boolean {
-  const upper = Math.max(q.p75 ?? q.p50, q.p90 ?? q.p50);
+  const upper = Math.max(q.p75 ?? q.p50, q.p90 ?? q.p50, q.p95 ?? q.p50);
   return upper <= 5 * q.p50;
+}
+const twoModes = "not written: two modes (p75/p90/p95 over 5× the median)";
+
+/**
+ * Nearest-rank quantiles of samples (ns), as the Go programs compute them (gosched_measure.go
+ * quantiles): the k-th smallest with k = ⌈q·n⌉. Null without samples.
+ */
+export function latencyQuantilesOf(samples: readonly number[]): LatencyQuantiles | null {
+  if (samples.length === 0) return null;
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return { min: s[0]!, p5: at(0.05), p10: at(0.1), p25: at(0.25), p50: at(0.5), p75: at(0.75), p90: at(0.9), p95: at(0.95), p99: at(0.99), p999: at(0.999), max: s[s.length - 1]! };
+}
+
+/** The median of each quantile over repetitions (keys present in every repetition). */
+export function medianQuantiles(qs: readonly LatencyQuantiles[]): LatencyQuantiles | null {
+  if (qs.length === 0) return null;
+  const keys = Object.keys(qs[0]!).filter((k) => qs.every((q) => typeof (q as unknown as Record<string, unknown>)[k] === "number"));
+  return Object.fromEntries(keys.map((k) => [k, medianOf(qs.map((q) => (q as unknown as Record<string, number>)[k]!))])) as unknown as LatencyQuantiles;
 }
 
 /** The sleep model and costs that reproduce the measurements (see docs/validation.md). */
@@ -202,13 +239,27 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
   const other = x.futexOtherCpuQuantilesNs;
   const same = x.futexSameCpuQuantilesNs;
   const oneCpu = "not written: fewer than 2 CPUs allowed, no wake onto another CPU to measure (the profile's default stays)";
+  // Thread start: sysmon's take → the new thread takes the P, measured in a real trace (newm) — the
+  // model's newm → new M runs, with allocm, clone and mstart inside (proc.ts newm). Without it (Go
+  // < 1.22), the indirect figure: `go f()` → f on a new thread (spawn -mode new) minus the spinning
+  // M's usleep(3), which still includes wakep/startm and the usleep's slack.
+  const traced = x.newmStartQuantilesNs;
+  const start = traced ?? x.spawnNewQuantilesNs;
+  const threadStartNs = traced !== undefined ? Math.round(traced.p50) : Math.max(1000, Math.round(x.spawnNewNs - usleep3));
+  // cloneNs, the creating thread's CPU in newm: allocm's borrow of the P (its mallocs: the M, its g0
+  // and signal stacks) + the parent's clone() (the signal mask calls included), at the medians.
+  const borrow = x.allocmBorrowQuantilesNs;
+  const clone = x.cloneParentQuantilesNs;
+  const cloneNs = borrow !== undefined && clone !== undefined ? Math.round(borrow.p50 + clone.p50) : undefined;
+  const cloneNote = borrow === undefined ? "allocm's borrow was not measured (no trace)" : "clone() was not measured";
   return {
     format: costProfileFormat,
     costs: {
       entersyscallNs: half,
       exitsyscallNs: Math.max(0, Math.round(x.enterExitNs - half)),
       cgocallExtraNs: Math.max(0, Math.round(x.cgoGetpidNs - x.syscallGetpidNs)),
-      threadStartNs: Math.max(1000, Math.round(x.spawnNewNs - usleep3)),
+      threadStartNs,
+      ...(cloneNs !== undefined ? { cloneNs } : {}),
       ...(other !== undefined ? { futexWakeNs: Math.round(other.p50) } : {}),
     },
     machine: {
@@ -217,18 +268,22 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       sleepBaseOverheadNs,
       sleepExtraNsPoints,
       ...(x.sleepQuantilesNs !== undefined ? { sleepSpreads: x.sleepQuantilesNs.map(([d, q]) => [d, spreadFromQuantiles(q)] as const) } : {}),
-      ...(x.spawnNewQuantilesNs !== undefined && oneMode(x.spawnNewQuantilesNs) ? { threadStartSpread: spreadFromQuantiles(x.spawnNewQuantilesNs) } : {}),
+      ...(start !== undefined && oneMode(start) ? { threadStartSpread: spreadFromQuantiles(start) } : {}),
       ...(other !== undefined && oneMode(other) ? { futexWakeSpread: spreadFromQuantiles(other) } : {}),
       ...(other !== undefined && same !== undefined ? { ipiWakeNs: Math.max(0, Math.round(other.p50 - same.p50)) } : {}),
     },
     measured: {
       ...x,
       usleep3Ns: Math.round(usleep3),
+      threadStart: traced !== undefined
+        ? "sysmon's take → the new thread's ProcStart in a real trace (newm): threadStartNs its median, threadStartSpread its quantiles"
+        : "from spawn -mode new (no trace measurement): go f() → f on a new thread minus usleep(3)",
+      ...(cloneNs === undefined ? { cloneNs: `not written: ${cloneNote} (the profile's default stays)` } : {}),
       spawnIdle: "go f() via a woken idle thread: the Go-level wake (usleep(3) + a futex wake onto either CPU), not written",
       ...(other === undefined ? { futexWakeNs: oneCpu, futexWakeSpread: oneCpu, ipiWakeNs: oneCpu } : {}),
       ...(other !== undefined && same === undefined ? { ipiWakeNs: "not written: the same-CPU wake was not measured" } : {}),
-      ...(x.spawnNewQuantilesNs !== undefined && !oneMode(x.spawnNewQuantilesNs) ? { threadStartSpread: "not written: two modes (p75/p90 over 5× the median)" } : {}),
-      ...(other !== undefined && !oneMode(other) ? { futexWakeSpread: "not written: two modes (p75/p90 over 5× the median)" } : {}),
+      ...(start !== undefined && !oneMode(start) ? { threadStartSpread: twoModes } : {}),
+      ...(other !== undefined && !oneMode(other) ? { futexWakeSpread: twoModes } : {}),
     },
     goVersion: meta.goVersion,
     date: meta.date,

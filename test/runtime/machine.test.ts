@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
 import { exactMachine } from "../../src/profiles/go1_19.js";
 import { futexWakeNs, spreadAt } from "../../src/runtime/machine.js";
-import { costProfileFrom, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
+import { costProfileFrom, latencyQuantilesOf, medianQuantiles, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
 import { EventHash, EventLog, fanOut } from "../helpers.js";
 
 test("a spread is a piecewise-linear inverse CDF", () => {
@@ -143,6 +143,65 @@ test("calibrate writes the futex wake measured below the runtime: onto another, 
   assert.equal(oneCpu.machine.ipiWakeNs, undefined);
   for (const k of ["futexWakeNs", "futexWakeSpread", "ipiWakeNs"]) assert.match(String((oneCpu.measured as Record<string, unknown>)[k]), /not written: fewer than 2 CPUs/);
   assert.deepEqual((oneCpu.measured as Record<string, unknown>).futexSameCpuQuantilesNs, sameCpu); // still reported
+});
+
+test("calibrate writes thread creation measured directly: the traced take → new thread start, and cloneNs = allocm + clone()", () => {
+  const base = {
+    enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
+    sleepOverheadNs: [[1000, 66_760]] as [number, number][], timerSlackNs: 50_000, ncpu: 2,
+    spawnNewNs: 165_095, spawnIdleNs: 102_412,
+    spawnNewQuantilesNs: { min: 0, p50: 165_095, p99: 300_000, max: 400_000 },
+  };
+  // a quiet go1.26 trace's take → new thread ProcStart (µs: 63.3 … 69.8 … 153.9), rounded
+  const start = { min: 63_300, p5: 64_300, p10: 65_000, p25: 66_500, p50: 69_800, p75: 72_500, p90: 78_100, p95: 83_300, p99: 153_900, max: 153_900 };
+  const borrow = { min: 10_400, p10: 11_300, p50: 13_500, p90: 22_400, p99: 31_500, max: 31_500 };
+  const clone = { min: 7_600, p10: 8_000, p50: 9_500, p90: 13_700, p99: 17_800, max: 27_000 };
+  const p = parseCostProfile(JSON.parse(JSON.stringify(costProfileFrom({ ...base, newmStartQuantilesNs: start, allocmBorrowQuantilesNs: borrow, cloneParentQuantilesNs: clone }, { goVersion: "go1.26", date: "2026-12-06" }))), "costs.json");
+  assert.equal(p.costs.threadStartNs, 69_800); // the traced median, not spawn's 165 µs − usleep(3)
+  assert.equal(p.costs.cloneNs, 23_000); // 13.5 + 9.5 µs
+  // offsets from 69.8 µs: min −6.5, p5 −5.5, p10 −4.8, p25 −3.3, p75 +2.7, p90 +8.3, p95 +13.5, p99 and max +84.1 µs
+  assert.deepEqual(p.machine.threadStartSpread, [[0, -6_500], [0.05, -5_500], [0.1, -4_800], [0.25, -3_300], [0.5, 0], [0.75, 2_700], [0.9, 8_300], [0.95, 13_500], [0.99, 84_100], [1, 84_100]]);
+  assert.match(String((p.measured as Record<string, unknown>).threadStart), /real trace/);
+  // No trace (Go < 1.22) and no clone: spawn's figure minus usleep(3) (3 + 66.76 µs), no cloneNs; both say why.
+  const old = costProfileFrom({ ...base, skipped: { newm: "go1.19 writes the old trace format", clone: "no cgo" } }, { goVersion: "go1.19", date: "2026-12-06" });
+  assert.equal(old.costs.threadStartNs, 165_095 - 69_760);
+  assert.equal(old.costs.cloneNs, undefined);
+  const m = old.measured as Record<string, unknown>;
+  assert.match(String(m.threadStart), /spawn -mode new/);
+  assert.match(String(m.cloneNs), /not written: allocm's borrow was not measured/);
+  assert.deepEqual(m.skipped, { newm: "go1.19 writes the old trace format", clone: "no cgo" });
+  // The trace but no clone (no cgo): threadStartNs written, cloneNs not.
+  const noCgo = costProfileFrom({ ...base, newmStartQuantilesNs: start, allocmBorrowQuantilesNs: borrow }, { goVersion: "go1.26", date: "2026-12-06" });
+  assert.equal(noCgo.costs.threadStartNs, 69_800);
+  assert.equal(noCgo.costs.cloneNs, undefined);
+  assert.match(String((noCgo.measured as Record<string, unknown>).cloneNs), /clone\(\) was not measured/);
+});
+
+test("the one-mode guard looks at p95 too: a slow mode in a few processes keeps the spread out", () => {
+  // The 10:13 UTC calibration: thread start p50 95 µs, p75/p90 within 5× of it, p95 1.67 ms.
+  const q = { min: 0, p50: 95_321, p75: 120_000, p90: 400_000, p95: 1_670_000, p99: 3_000_000, max: 3_500_000 };
+  const x = {
+    enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
+    sleepOverheadNs: [[1000, 66_760]] as [number, number][], timerSlackNs: 50_000, ncpu: 2,
+    spawnNewNs: 165_095, spawnIdleNs: 102_412, newmStartQuantilesNs: q,
+  };
+  const p = costProfileFrom(x, { goVersion: "go1.26", date: "2026-12-06" });
+  assert.equal(p.costs.threadStartNs, 95_321);
+  assert.equal(p.machine.threadStartSpread, undefined);
+  assert.match(String((p.measured as Record<string, unknown>).threadStartSpread), /two modes \(p75\/p90\/p95 over 5× the median\)/);
+  // within 5× at p95: written
+  assert.notEqual(costProfileFrom({ ...x, newmStartQuantilesNs: { ...q, p95: 470_000 } }, { goVersion: "go1.26", date: "2026-12-06" }).machine.threadStartSpread, undefined);
+});
+
+test("latencyQuantilesOf is nearest-rank like the Go programs; medianQuantiles takes each quantile's median over runs", () => {
+  const xs = Array.from({ length: 20 }, (_, i) => 20 - i); // 20 … 1, unsorted
+  assert.deepEqual(latencyQuantilesOf(xs), { min: 1, p5: 1, p10: 2, p25: 5, p50: 10, p75: 15, p90: 18, p95: 19, p99: 20, p999: 20, max: 20 });
+  assert.equal(latencyQuantilesOf([]), null);
+  assert.deepEqual(
+    medianQuantiles([{ min: 1, p50: 10, p99: 30, max: 40, p90: 20 }, { min: 3, p50: 14, p99: 31, max: 90 }, { min: 2, p50: 11, p99: 50, max: 41, p90: 22 }]),
+    { min: 2, p50: 11, p99: 31, max: 41 }, // p90 is not in every run: left out
+  );
+  assert.equal(medianQuantiles([]), null);
 });
 
 test("a thread start with two modes writes its median, not its spread; a malformed spread is a clear error", () => {

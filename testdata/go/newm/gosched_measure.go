@@ -1,0 +1,1 @@
+../_shared/gosched_measure.go
