@@ -31,11 +31,20 @@ export const go119Costs: Costs = {
   cgocallExtraNs: 0,
   // FUTEX_WAKE onto an idle CPU until the woken thread runs, end to end (thisMachine's futexWakeSpread).
   futexWakeNs: 31_500,
-  threadStartNs: 53_000,
-  // Not measured separately (estimates): of the 53 µs, the new thread's own start-up on a CPU, and
-  // clone() on the creating thread's CPU (pthread_create + join in C: 28.9 µs vs 19.0 µs to start).
+  // newm → the new thread runs, measured in real traces (testdata/go/newm with go1.26.11 on this VM,
+  // 2026-12-06 11:45 UTC, load average 1.2 and falling, nothing else running: 10 processes × 63
+  // threads): sysmon's take of a P → the thread newm created for it takes the P (ProcStart), with
+  // allocm, clone() and the thread's start inside. Medians of the processes' quantiles: p5 59.0,
+  // p25 67.4, p50 75.3, p75 87.1, p95 110.3 µs (thisMachine.threadStartSpread). The lead's trace of
+  // `syscall -procs 1 -g 256 -d 10000 -n 1` (11:30 UTC, load 0.5) gave p50 71 µs. It replaces the
+  // indirect 53 µs (go f() via a new M, 62.1 µs with 1 ns slack, minus usleep(3)).
+  threadStartNs: 75_000,
+  // Of threadStartNs, the new thread's own start-up on a CPU (mstart, minit): an estimate.
   mstartNs: 5_000,
-  cloneNs: 10_000,
+  // The creating thread's CPU in newm: allocm's borrow of the P for its mallocs (sysmon's ProcStart →
+  // ProcStop in the same traces: p50 12.5 µs) + the parent's clone() as newosproc calls it, every
+  // signal blocked around it (testdata/go/clone, cgo, 5 × 290 clones: p50 14.1 µs, p90 18.2 µs).
+  cloneNs: 26_600,
   // sysmon's pass interval with usleep(20) is 76.0 µs [75.5–78.9] = 20 + 50 slack + 6 overhead: the
   // pass's own CPU time is inside the sleep model's measured overhead, so it is not charged again.
   sysmonPassNs: 0,
@@ -108,13 +117,20 @@ export const thisMachine: Machine = {
     [0.99, 58_500],
     [1, 70_000],
   ],
+  // Sysmon's take → the new thread's ProcStart in real traces (Costs.threadStartNs): medians of 10
+  // processes' quantiles (µs) min 54.0, p5 59.0, p10 60.8, p25 67.4, p50 75.3, p75 87.1, p90 102.8,
+  // p95 110.3, p99 and max 169.6, as offsets from the median.
   threadStartSpread: [
-    [0, -14_000],
-    [0.25, -4_000],
+    [0, -21_300],
+    [0.05, -16_300],
+    [0.1, -14_500],
+    [0.25, -7_900],
     [0.5, 0],
-    [0.75, 5_000],
-    [0.95, 16_000],
-    [1, 30_000],
+    [0.75, 11_800],
+    [0.9, 27_500],
+    [0.95, 35_000],
+    [0.99, 94_300],
+    [1, 94_300],
   ],
   // go1.19-syscall-overhead.json: RawSyscall(getpid) 153.9 ns [144.9–212.8], Syscall 254.7 [247.8–277.4].
   syscallSpread: [

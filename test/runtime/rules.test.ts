@@ -95,7 +95,8 @@ test("cgo calls go through entersyscall like Syscall", () => {
 });
 
 test("the thread limit: the 10001st M is fatal with the runtime's message", () => {
-  const sim = simulate({ gomaxprocs: 2, main: fanOut(10_050, function* () { yield cgocall(ms(1000)); }) });
+  // The calls outlast the 10 000 thread creations (one per sysmon retake, each ~75 µs + a sysmon period).
+  const sim = simulate({ gomaxprocs: 2, main: fanOut(10_050, function* () { yield cgocall(ms(3000)); }) });
   assert.equal(sim.result.stoppedBy, "fatal");
   assert.equal(sim.result.fatal, "runtime: program exceeds 10000-thread limit\nfatal error: thread exhaustion");
   assert.equal(sim.metrics.threadsPeak, 10_000);
