@@ -22,7 +22,8 @@ export const go119Constants: RuntimeConstants = {
 // ⇒ entersyscall + exitsyscall ≈ 100 ns; cgo getpid 253.8 ns ⇒ no cgo cost beyond that pair.
 // calibration/go1.19-thread-creation.json (1 ns slack): go f() until f runs = 27.3 µs when an idle
 // thread is woken, 62.1 µs when one is created; both include the spinning M's usleep(3) (≈ 9 µs
-// with 1 ns slack) before it steals runnext ⇒ wake ≈ 18 µs, thread start ≈ 53 µs. That wake mixes
+// with 1 ns slack) before it steals runnext ⇒ wake ≈ 18 µs, thread start ≈ 53 µs (superseded: threadStartNs
+// below is measured in real traces, where wakep/startm and the usleep are not in it). That wake mixes
 // wakes onto the waker's CPU with wakes onto an idle one; futexWakeNs is the latter, measured alone
 // (thisMachine), and the kernel model decides which applies.
 export const go119Costs: Costs = {
@@ -37,7 +38,11 @@ export const go119Costs: Costs = {
   // allocm, clone() and the thread's start inside. Medians of the processes' quantiles: p5 59.0,
   // p25 67.4, p50 75.3, p75 87.1, p95 110.3 µs (thisMachine.threadStartSpread). The lead's trace of
   // `syscall -procs 1 -g 256 -d 10000 -n 1` (11:30 UTC, load 0.5) gave p50 71 µs. It replaces the
-  // indirect 53 µs (go f() via a new M, 62.1 µs with 1 ns slack, minus usleep(3)).
+  // indirect 53 µs (go f() via a new M, 62.1 µs with 1 ns slack, minus usleep(3)). The new thread
+  // mostly starts on the other, idle vCPU: pinned to one CPU (taskset -c 0) the same program gives
+  // p50 55–61 µs against 64–85 µs on both (5 processes each, 11:57 UTC, load average 0.9) — the
+  // wake of a halted vCPU (ipiWakeNs) is inside the figure, which the model keeps whatever the CPUs'
+  // state (docs/model.md).
   threadStartNs: 75_000,
   // Of threadStartNs, the new thread's own start-up on a CPU (mstart, minit): an estimate.
   mstartNs: 5_000,
