@@ -80,10 +80,15 @@ export function futexWakeNs(rt: Runtime): number {
   return rt.kernel.idleCpus.length === 0 ? 0 : Math.max(0, ns - rt.config.machine.wakeCpuNs);
 }
 
-/** newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). */
+/**
+ * newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). The
+ * measured start (Costs.threadStartNs + spread, taken on a quiet machine) has the new thread woken
+ * onto the other, idle CPU: with no CPU idle it is queued without that CPU's wake (Machine.ipiWakeNs).
+ */
 export function threadStartNs(rt: Runtime): number {
   const c = rt.config.costs;
-  return draw(rt, "threadStart", Math.max(0, c.threadStartNs - c.mstartNs), rt.config.machine.threadStartSpread, 0);
+  const ns = draw(rt, "threadStart", Math.max(0, c.threadStartNs - c.mstartNs), rt.config.machine.threadStartSpread, 0);
+  return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.ipiWakeNs) : ns;
 }
 
 /** A syscall's own CPU work in the runtime (entersyscall's, drawn once per call at entry). */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
 import { exactMachine } from "../../src/profiles/go1_19.js";
-import { futexWakeNs, spreadAt } from "../../src/runtime/machine.js";
+import { futexWakeNs, spreadAt, threadStartNs } from "../../src/runtime/machine.js";
 import { costProfileFrom, latencyQuantilesOf, medianQuantiles, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
 import { EventHash, EventLog, fanOut } from "../helpers.js";
 
@@ -87,6 +87,20 @@ test("a futex wake goes through the IPI to an idle CPU only when one is idle; el
   assert.equal(futexWakeNs(rt), medianNs - 5_000);
   const idle = rt.kernel.idleCpus.splice(0);
   assert.equal(futexWakeNs(rt), 0);
+  rt.kernel.idleCpus.push(...idle);
+});
+
+test("a new thread's start includes the wake of an idle CPU only when one is idle; else it queues without it", () => {
+  // The measured start (Costs.threadStartNs, traced on a quiet machine) has the new thread woken onto
+  // the other, halted vCPU; with every CPU busy the thread is queued at once, without that wake.
+  const machine = { ...exactMachine, ncpu: 2, ipiWakeNs: 27_000 };
+  const sim = simulate({ gomaxprocs: 1, main: fanOut(1, function* () { yield compute(us(10)); }), machine });
+  const rt = sim.runtime;
+  const { threadStartNs: startNs, mstartNs } = rt.config.costs;
+  assert.equal(rt.kernel.idleCpus.length, 2);
+  assert.equal(threadStartNs(rt), startNs - mstartNs);
+  const idle = rt.kernel.idleCpus.splice(0);
+  assert.equal(threadStartNs(rt), startNs - mstartNs - 27_000);
   rt.kernel.idleCpus.push(...idle);
 });
 
