@@ -12,7 +12,7 @@
 //     same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
 //   futex wake = FUTEX_WAKE → the woken thread runs, two pinned threads (futex -cpus cross|same):
 //     onto another, idle CPU (the wake's median and spread) against onto the waker's CPU (the IPI).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { GoschedError } from "../base/errors.js";
@@ -158,7 +158,14 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
     log(`newm: skipped, ${why}; thread start from spawn -mode new instead`);
     return { skipped: why };
   };
-  if (!goAtLeast(version, 1, 22)) return skip(`${version} writes the old trace format (no ProcSteal events): the traced thread creation needs Go ≥ 1.22`);
+  if (!goAtLeast(version, 1, 22)) {
+    // newm (allocm borrowing the P, newosproc's clone) is the same in every version since Go 1.19:
+    // measure it with an installed toolchain whose trace shows it.
+    const newer = runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => goAtLeast(runner.goVersion(g), 1, 22));
+    if (newer === undefined) return skip(`${version} writes the old trace format (no ProcSteal events) and no installed toolchain ≥ Go 1.22 was found: the traced thread creation needs one`);
+    log(`newm: ${version} writes the old trace format (no ProcSteal events); thread creation, the same since Go 1.19, is measured with ${runner.goVersion(newer)}`);
+    return measureNewm(runner, newer, runner.goVersion(newer), o, log);
+  }
   const bin = runner.build(goBin, version, "newm", log);
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-newm-"));
   const starts: LatencyQuantiles[] = [];
