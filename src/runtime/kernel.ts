@@ -36,7 +36,8 @@
 //   queues without them.
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
-// firing timers); no cgroups, no other processes.
+// firing timers); no cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up
+// latency, although measured here the jitter is the interrupt's, shared by them all (docs/model.md).
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
