@@ -126,12 +126,17 @@ test("cost profiles carry the measured sleep spreads; the Go-level wake is repor
   assert.match(String((profile.measured as Record<string, unknown>).spawnIdle), /Go-level wake/);
 });
 
+/** What calibrate measures besides the futex wake and thread creation (this VM's figures, rounded). */
+const measuredBase = {
+  enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
+  sleepOverheadNs: [[1000, 66_760]] as [number, number][], timerSlackNs: 50_000, ncpu: 2,
+  spawnNewNs: 165_095, spawnIdleNs: 102_412,
+};
+
 test("calibrate writes the futex wake measured below the runtime: onto another, idle CPU, and the IPI over a same-CPU wake", () => {
   const base = {
-    enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
-    sleepOverheadNs: [[1000, 66_760]] as [number, number][], timerSlackNs: 50_000, ncpu: 2,
+    ...measuredBase,
     // a bimodal Go-level wake (quiet 2-vCPU VM: 90 µs or 3.7 ms per trial) must not matter any more
-    spawnNewNs: 165_095, spawnIdleNs: 102_412,
     spawnIdleQuantilesNs: { min: 90_695, p50: 1_401_264, p99: 3_765_628, max: 3_765_628 },
   };
   // this VM's figures (2026-12-06, futex -cpus cross / same), rounded
@@ -160,12 +165,7 @@ test("calibrate writes the futex wake measured below the runtime: onto another, 
 });
 
 test("calibrate writes thread creation measured directly: the traced take → new thread start, and cloneNs = allocm + clone()", () => {
-  const base = {
-    enterExitNs: 40, syscallGetpidNs: 207, rawGetpidNs: 181, cgoGetpidNs: 225,
-    sleepOverheadNs: [[1000, 66_760]] as [number, number][], timerSlackNs: 50_000, ncpu: 2,
-    spawnNewNs: 165_095, spawnIdleNs: 102_412,
-    spawnNewQuantilesNs: { min: 0, p50: 165_095, p99: 300_000, max: 400_000 },
-  };
+  const base = { ...measuredBase, spawnNewQuantilesNs: { min: 0, p50: 165_095, p99: 300_000, max: 400_000 } };
   // a quiet go1.26 trace's take → new thread ProcStart (µs: 63.3 … 69.8 … 153.9), rounded
   const start = { min: 63_300, p5: 64_300, p10: 65_000, p25: 66_500, p50: 69_800, p75: 72_500, p90: 78_100, p95: 83_300, p99: 153_900, max: 153_900 };
   const borrow = { min: 10_400, p10: 11_300, p50: 13_500, p90: 22_400, p99: 31_500, max: 31_500 };
