@@ -74,7 +74,7 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
     // 40, the kept ones 4.9–18.3 ms into the run, where sysmon's takes came 4.7 and 5.0 ms apart).
     const backedOff = sleep.lostP === 0;
     assert.ok(backedOff || sleep.lostP >= did.nanosleep * 0.5, `nanosleep lost P ${sleep.lostP}/${did.nanosleep}`);
-    assert.equal(a.topBlocking[0]?.site, sleep.site);
+    if (!backedOff) assert.equal(a.topBlocking[0]?.site, sleep.site); // no call blocked otherwise
     assert.ok(sleep.timeNs >= sleep.lostP * 1e6, "each timed nanosleep lasts ≥ 1 ms");
     if (format === "new") {
       assert.equal(a.syscalls.timed, a.syscalls.total - a.syscalls.unfinished);
@@ -137,8 +137,16 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
       assert.equal(r.baseline.result.stoppedBy, "main-exited");
       for (const line of formatReplay(r, `go${v} seed ${r.baseline.config.seed}`).split("\n").slice(0, 8)) t.diagnostic(line);
     }
+    // A trace in which no call lost its P — 1 ms sleeps included — was taken with sysmon backed off
+    // from before the workers' sleeps (seen: Go 1.27, a CI rehearsal, lost P 0 and 3 threads). The
+    // trace does not show sysmon's back-off state, and a replay starts sysmon afresh at the trace's
+    // start (it then retook 38 of 39 sleeps and peaked at 7 threads), so those two figures are not
+    // judged then.
+    const sysmonBackedOff = runs[0]!.comparison.find((row) => row.metric === "lostP")?.trace === 0;
+    if (sysmonBackedOff) t.diagnostic("sysmon never took a P in the trace (backed off): lostP and threads are not judged");
     runs[0]!.comparison.forEach((row, i) => {
       if (row.withinBand === null) return;
+      if (sysmonBackedOff && (row.metric === "lostP" || row.metric === "threads")) return;
       const replays = runs.map((r) => r.comparison[i]!);
       assert.ok(replays.some((x) => x.withinBand === true), `${row.metric}: trace ${row.trace}, replays ${replays.map((x) => x.replay).join(" / ")} all outside ${row.band}\n${formatReplay(runs[0]!, `go${v}`)}`);
     });
