@@ -7,7 +7,8 @@
 //   thread start = sysmon's take of a P → the thread newm created for it takes the P, in a real
 //     execution trace (newm, Go ≥ 1.22: src/gotrace/newm_latency.ts), and within it allocm's borrow
 //     of the P; clone() as newosproc calls it, on the parent's thread (clone, cgo): cloneNs = allocm +
-//     clone. With an older Go, thread start falls back to `go f()` → f running on a new thread
+//     clone. With an older Go the trace is taken with an installed Go ≥ 1.22; without one, thread
+//     start falls back to `go f()` → f running on a new thread
 //     (spawn -mode new, the method of testdata/calibration) minus the spinning M's usleep(3); the
 //     same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
 //   futex wake = FUTEX_WAKE → the woken thread runs, two pinned threads (futex -cpus cross|same):
@@ -151,7 +152,7 @@ function goAtLeast(version: string, major: number, minor: number): boolean {
  * goroutines each in one 20 ms Syscall(nanosleep): sysmon retakes each P and newm creates a thread
  * for it), one trace per process; the quantiles of each process's take → new thread's ProcStart and
  * allocm borrows, medians over the processes. Go ≤ 1.21 writes the old trace format, which has no
- * ProcSteal: skipped, with the reason.
+ * ProcSteal: the first installed toolchain ≥ Go 1.22 measures it instead, or it is skipped, saying why.
  */
 function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { start: LatencyQuantiles; borrow: LatencyQuantiles | null } | { skipped: string } {
   const skip = (why: string) => {
@@ -163,8 +164,9 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
     // measure it with an installed toolchain whose trace shows it.
     const newer = runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => goAtLeast(runner.goVersion(g), 1, 22));
     if (newer === undefined) return skip(`${version} writes the old trace format (no ProcSteal events) and no installed toolchain ≥ Go 1.22 was found: the traced thread creation needs one`);
-    log(`newm: ${version} writes the old trace format (no ProcSteal events); thread creation, the same since Go 1.19, is measured with ${runner.goVersion(newer)}`);
-    return measureNewm(runner, newer, runner.goVersion(newer), o, log);
+    const newerVersion = runner.goVersion(newer);
+    log(`newm: ${version} writes the old trace format (no ProcSteal events); thread creation, the same since Go 1.19, is measured with ${newerVersion}`);
+    return measureNewm(runner, newer, newerVersion, o, log);
   }
   const bin = runner.build(goBin, version, "newm", log);
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-newm-"));

@@ -41,8 +41,8 @@ export const go119Costs: Costs = {
   // indirect 53 µs (go f() via a new M, 62.1 µs with 1 ns slack, minus usleep(3)). The new thread
   // mostly starts on the other, idle vCPU: pinned to one CPU (taskset -c 0) the same program gives
   // p50 55–61 µs against 64–85 µs on both (5 processes each, 11:57 UTC, load average 0.9) — the
-  // wake of a halted vCPU (ipiWakeNs) is inside the figure, which the model keeps whatever the CPUs'
-  // state (docs/model.md).
+  // wake of a halted vCPU (ipiWakeNs) is inside the figure, which the model takes out when no CPU is
+  // idle (machine.ts threadStartNs).
   threadStartNs: 75_000,
   // Of threadStartNs, the new thread's own start-up on a CPU (mstart, minit): an estimate.
   mstartNs: 5_000,
@@ -160,7 +160,7 @@ export const thisMachine: Machine = {
   idleExitNs: 2_000,
   // A wake onto another, idle CPU against one onto the waker's CPU: 31.5 against 3.3–6.0 µs at the
   // median (the futex measurement above). Added when a timer interrupt sends a thread to another idle
-  // CPU; a futex wake's draw includes it.
+  // CPU; a futex wake's and a new thread's start's draws include it (taken out when no CPU is idle).
   ipiWakeNs: 27_000,
 };
 

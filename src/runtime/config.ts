@@ -108,8 +108,9 @@ export interface Machine {
   /**
    * Waking a thread onto another CPU that is idle, against onto the waker's: the inter-processor
    * interrupt and that CPU's exit from idle. A timer interrupt that sends a thread to another idle CPU
-   * adds it (kernel.ts kTimer); the futex wake's measured latency (Costs.futexWakeNs, onto an idle
-   * CPU) includes it, and with no CPU idle the woken thread queues at once (machine.ts futexWakeNs).
+   * adds it (kernel.ts kTimer); the measured futex wake (Costs.futexWakeNs, onto an idle CPU) and
+   * thread start (Costs.threadStartNs) include it, and with no CPU idle the woken or new thread queues
+   * without it (machine.ts futexWakeNs, threadStartNs).
    */
   readonly ipiWakeNs: number;
 }

@@ -83,7 +83,8 @@ export function futexWakeNs(rt: Runtime): number {
 /**
  * newm's clone until the new thread is runnable (its start-up CPU work is Costs.mstartNs). The
  * measured start (Costs.threadStartNs + spread, taken on a quiet machine) has the new thread woken
- * onto the other, idle CPU: with no CPU idle it is queued without that CPU's wake (Machine.ipiWakeNs).
+ * onto the other, idle CPU: with no CPU idle it is queued without that CPU's wake (Machine.ipiWakeNs)
+ * — Linux's wake_up_new_task places it by select_task_rq, which finds no idle CPU then.
  */
 export function threadStartNs(rt: Runtime): number {
   const c = rt.config.costs;
