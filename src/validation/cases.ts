@@ -110,7 +110,11 @@ function startup(offsetNs: number): Op[] {
  */
 const loopBodyNs = 50;
 
-function loopCase(kind: "syscall" | "raw" | "cgo", procs: number, g: number, dUs: number, n: number, sim: SimSettings, seed: number, offsetNs: number) {
+/**
+ * The loop programs (testdata/go/syscall, raw, cgo: runLoop): main starts g "worker" goroutines that
+ * each make n calls of nanosleep(d µs) with the loop body between them, and waits for them.
+ */
+export function loopProgram(kind: "syscall" | "raw" | "cgo", g: number, dUs: number, n: number, offsetNs = 0): Program {
   const call: Call = kind === "syscall" ? Syscall : kind === "raw" ? RawSyscall : cgocall;
   const wg = new WaitGroup();
   const worker = program("worker", function* () {
@@ -120,12 +124,16 @@ function loopCase(kind: "syscall" | "raw" | "cgo", procs: number, g: number, dUs
     }
     yield wgDone(wg);
   });
-  const main = program("main", function* () {
+  return program("main", function* () {
     for (const op of startup(offsetNs)) yield op;
     yield wgAdd(wg, g);
     for (let i = 0; i < g; i++) yield go(worker);
     yield wgWait(wg);
   });
+}
+
+function loopCase(kind: "syscall" | "raw" | "cgo", procs: number, g: number, dUs: number, n: number, sim: SimSettings, seed: number, offsetNs: number) {
+  const main = loopProgram(kind, g, dUs, n, offsetNs);
   const w = new WindowObserver("worker");
   const { metrics: m } = simulate({ ...simOptions(sim, procs, seed), main, observers: [w] });
   const out: Record<string, number> = {

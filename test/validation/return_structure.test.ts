@@ -1,0 +1,108 @@
+// tools/return-structure.mjs: how a loop program's calls come back, from a GOSCHED_RETURNS file.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const tool = path.join(repoRoot, "tools", "return-structure.mjs");
+
+// Four calls, worked out by hand: latencies 100, 102, 112 and 1000 µs (median 112 µs: the last is
+// over twice it); returns at 100 (CPU 0), 102 (CPU 0: 2 µs, same CPU), 112 (CPU 1: 10 µs, other
+// CPU) and 1000 µs (888 µs later).
+const file = ["# gosched returns v1", "c 0 0 100000 0", "c 1 0 102000 0", "c 2 0 112000 1", "c 3 0 1000000 1", "t 100 5 0", "t 101 40 1", ""].join("\n");
+
+test("the statistics of a hand-made file: one call in four without a P, the gaps by CPU and length", async () => {
+  const { parseReturns, returnStats } = (await import(pathToFileURL(tool).href)) as {
+    parseReturns: (t: string, w: string) => { calls: unknown[]; threads: number[][] };
+    returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; gapShares: number[] };
+  };
+  const d = parseReturns(file, "f");
+  assert.deepEqual(d.threads, [
+    [100, 5, 0],
+    [101, 40, 1],
+  ]);
+  const s = returnStats(d.calls);
+  assert.equal(s.medianNs, 112_000);
+  assert.equal(s.slowFrac, 0.25);
+  // same <5 µs, same 5–40, other <5, other 5–40, ≥40 µs
+  assert.deepEqual(s.gapShares, [1 / 3, 0, 0, 1 / 3, 1 / 3]);
+  assert.throws(() => parseReturns(file.replace("c 2 0 112000 1", "c 2 zero 112000 1"), "f"), /^Error: f:4: expected "c <goroutine>/);
+  assert.throws(() => parseReturns("c 0 0 1 0", "f"), /f:1: not a GOSCHED_RETURNS file/);
+});
+
+test("the CLI reads a file and runs the model on the same cell; bad input exits 2 naming the line", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-test-"));
+  try {
+    const good = path.join(dir, "good.txt");
+    writeFileSync(good, file);
+    const ok = spawnSync(process.execPath, [tool, "--file", good, "--seeds", "1", "--", "-procs", "1", "-g", "4", "-d", "1000", "-n", "5"], { encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stderr);
+    const fileRow = ok.stdout.split("\n").find((l) => l.startsWith("good.txt"));
+    assert.ok(fileRow !== undefined, ok.stdout);
+    // 1.0 ms from the first start to the last return; no P 25 %; sysmon: 40 sleeps in 1 ms
+    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+40\.00$/);
+    assert.match(ok.stdout, /\nmodel go1\.26 seed 1\s+\d+\.\d\s+\d+\s+\d+\.\d %/);
+
+    const bad = path.join(dir, "bad.txt");
+    writeFileSync(bad, file.replace("t 101 40 1", "t 101 forty 1"));
+    const r = spawnSync(process.execPath, [tool, "--file", bad, "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000"], { encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /bad\.txt:7: expected/);
+    const noCell = spawnSync(process.execPath, [tool, "--no-model"], { encoding: "utf8" });
+    assert.equal(noCell.status, 2);
+    assert.match(noCell.stderr, /needs -procs, -g and -d/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+interface Runner {
+  goVersion(go: string): string;
+  build(go: string, version: string, program: string, log: (s: string) => void): string;
+  runOnce(bin: string, flags: readonly string[], timeoutS: number): Record<string, unknown>;
+}
+
+// The recording itself, against real Go (skipped, saying how to install, without the toolchain):
+// the oldest and a current toolchain build it; each call is inside its goroutine's sequence.
+for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/usr/lib/go-1.26/bin/go"]] as const) {
+  test(`GOSCHED_RETURNS (${name}): one line per call, each goroutine's calls in sequence, the threads listed`, { timeout: 5 * 60_000 }, async (t) => {
+    if (!existsSync(go)) {
+      t.skip(`${name} is not installed (${go}): install it with \`sudo tools/install-go.sh\``);
+      return;
+    }
+    const r = (await import(pathToFileURL(path.join(repoRoot, "tools", "run-go-validation.mjs")).href)) as Runner;
+    const { parseReturns } = (await import(pathToFileURL(tool).href)) as {
+      parseReturns: (t: string, w: string) => { calls: { g: number; startNs: number; endNs: number; cpu: number }[]; threads: number[][] };
+    };
+    const bin = r.build(go, r.goVersion(go), "syscall", () => {});
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-go-"));
+    try {
+      const out = path.join(dir, "returns.txt");
+      process.env.GOSCHED_RETURNS = out;
+      const res = r.runOnce(bin, ["-procs", "1", "-g", "4", "-d", "100", "-n", "20"], 60);
+      delete process.env.GOSCHED_RETURNS;
+      assert.equal(res.error, undefined, JSON.stringify(res));
+      assert.equal(res["syscalls.total"], 80);
+      const d = parseReturns(readFileSync(out, "utf8"), out);
+      assert.equal(d.calls.length, 80);
+      for (let g = 0; g < 4; g++) {
+        const mine = d.calls.filter((c) => c.g === g);
+        assert.equal(mine.length, 20);
+        for (let i = 1; i < mine.length; i++) assert.ok(mine[i]!.startNs >= mine[i - 1]!.endNs, `goroutine ${g}, call ${i} starts before the previous returned`);
+      }
+      for (const c of d.calls) assert.ok(c.cpu >= -1 && c.endNs - c.startNs >= 100_000, JSON.stringify(c));
+      assert.ok(d.threads.length >= 2, "the main thread and sysmon at least");
+      // The same latencies the program summarizes: its p50 lies between the two middle ones.
+      const lat = d.calls.map((c) => c.endNs - c.startNs).sort((a, b) => a - b);
+      const p50 = res["syscallLatencyNs.p50"] as number;
+      assert.ok(p50 >= lat[39]! && p50 <= lat[40]!, `p50 ${p50} not between ${lat[39]} and ${lat[40]}`);
+    } finally {
+      delete process.env.GOSCHED_RETURNS;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

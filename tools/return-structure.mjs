@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// How a loop program's syscalls come back, real Go (untraced) against the model — the observables
+// that decide sysmon's takes and the failed returns behind them (docs/model.md, "Where a woken
+// thread runs"): the share of calls that came back without a P (their latency over twice the
+// median: the goroutine waited in the run queue), how consecutive returns follow each other (on
+// the same CPU or the other, within 5 µs, 5–40 µs or later), and how often sysmon passed.
+//
+//   node tools/return-structure.mjs [--go PATH] [--runs N] [--file DUMP]… [--seeds N]
+//        [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]
+//
+// --go builds testdata/go/syscall with that toolchain (tools/run-go-validation.mjs) and runs it
+// --runs times (default 3) with GOSCHED_RETURNS set, which makes the program write each call's
+// return time and CPU and, at the end, each thread's context switches (testdata/go/_shared/
+// gosched_measure.go); --file reads such a file instead. The model runs the same program (the
+// validation's loop program) for --seeds seeds (default 3) with --costs (default: testdata/go/
+// calibration.json) and the Go version's profile (--profile, default: the toolchain's, else go1.26).
+// Real sysmon passes are its thread's voluntary context switches (one per usleep; the thread
+// created second) per ms of the run; the model's are its passes, with the share of the run it slept
+// backed off (delays above 20 µs). Needs a build (npm run build). Exit 2 on bad input.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** One call: its goroutine, when it started and returned (ns), and the CPU it returned on (−1: unknown). */
+/**
+ * Parses a GOSCHED_RETURNS file: { calls, threads } — threads as [tid, voluntary, involuntary].
+ * Throws an Error naming the line on anything else.
+ */
+export function parseReturns(text, where) {
+  const lines = text.split("\n");
+  if (lines[0] !== "# gosched returns v1") throw new Error(`${where}:1: not a GOSCHED_RETURNS file (its first line must be "# gosched returns v1")`);
+  const calls = [];
+  const threads = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === "") continue;
+    const f = line.split(" ");
+    const nums = f.slice(1).map(Number);
+    const ok = nums.every((x) => Number.isInteger(x));
+    if (f[0] === "c" && f.length === 5 && ok && nums[2] >= nums[1]) calls.push({ g: nums[0], startNs: nums[1], endNs: nums[2], cpu: nums[3] });
+    else if (f[0] === "t" && f.length === 4 && ok) threads.push(nums);
+    else throw new Error(`${where}:${i + 1}: expected "c <goroutine> <start ns> <end ns> <cpu>" or "t <tid> <voluntary> <involuntary>", got "${line.slice(0, 80)}"`);
+  }
+  if (calls.length < 2) throw new Error(`${where}: fewer than 2 calls`);
+  return { calls, threads };
+}
+
+const gapClasses = ["same CPU <5 µs", "same CPU 5–40 µs", "other CPU <5 µs", "other CPU 5–40 µs", "≥40 µs"];
+
+/**
+ * The statistics of a list of calls: slowFrac (latency > 2 × the median), and the shares of the
+ * gaps between consecutive returns (in return order, all goroutines) by class (gapClasses).
+ */
+export function returnStats(calls) {
+  const lat = calls.map((c) => c.endNs - c.startNs).sort((a, b) => a - b);
+  const medianNs = lat[Math.floor(lat.length / 2)];
+  const slowFrac = lat.filter((x) => x > 2 * medianNs).length / lat.length;
+  const byEnd = [...calls].sort((a, b) => a.endNs - b.endNs);
+  const counts = new Array(gapClasses.length).fill(0);
+  for (let i = 1; i < byEnd.length; i++) {
+    const gapNs = byEnd[i].endNs - byEnd[i - 1].endNs;
+    const same = byEnd[i].cpu === byEnd[i - 1].cpu && byEnd[i].cpu >= 0;
+    counts[gapNs >= 40_000 ? 4 : (same ? 0 : 2) + (gapNs < 5_000 ? 0 : 1)]++;
+  }
+  return { calls: calls.length, medianNs, slowFrac, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
+}
+
+function usage(msg) {
+  console.error(`${msg}\nusage: node tools/return-structure.mjs [--go PATH] [--runs N] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { gos: [], files: [], runs: 3, seeds: 3, costs: path.join(root, "testdata", "go", "calibration.json"), profile: undefined, model: true, flags: [] };
+  const dash = argv.indexOf("--");
+  const own = dash < 0 ? argv : argv.slice(0, dash);
+  o.flags = dash < 0 ? [] : argv.slice(dash + 1);
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i];
+    const val = () => (i + 1 < own.length ? own[++i] : usage(`${a} needs a value`));
+    const count = () => {
+      const v = val();
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 ? n : usage(`${a}: expected a count ≥ 1, got "${v}"`);
+    };
+    if (a === "--go") o.gos.push(val());
+    else if (a === "--file") o.files.push(val());
+    else if (a === "--runs") o.runs = count();
+    else if (a === "--seeds") o.seeds = count();
+    else if (a === "--costs") o.costs = val();
+    else if (a === "--profile") o.profile = val();
+    else if (a === "--no-model") o.model = false;
+    else usage(`unknown option ${a}`);
+  }
+  const cell = {};
+  for (let i = 0; i < o.flags.length; i += 2) {
+    const k = o.flags[i].replace(/^--?/, "");
+    const v = Number(o.flags[i + 1]);
+    if (!["procs", "g", "d", "n"].includes(k) || !Number.isInteger(v) || v < 1) usage(`program flags: expected -procs P -g G -d D_US [-n N], got "${o.flags.join(" ")}"`);
+    cell[k] = v;
+  }
+  if (cell.procs === undefined || cell.g === undefined || cell.d === undefined) usage("the cell needs -procs, -g and -d after --");
+  o.cell = cell;
+  return o;
+}
+
+const pct = (x) => `${(100 * x).toFixed(1)} %`.padStart(8);
+
+function row(label, s, makespanNs, threads, sysmon) {
+  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), ...s.gapShares.map(pct), sysmon.padStart(18)].join(" ");
+}
+
+function header() {
+  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon passes/ms".padStart(18)].join(" ");
+}
+
+/** Real sysmon's passes per ms: the voluntary switches of the thread created second (tids ascend). */
+function sysmonPerMs(threads, makespanNs) {
+  if (threads.length < 2) return "-";
+  const second = [...threads].sort((a, b) => a[0] - b[0])[1];
+  return `${(second[1] / (makespanNs / 1e6)).toFixed(2)}`;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const { cell } = o;
+  const { loopN } = await import(path.join(root, "dist", "src", "validation", "index.js"));
+  const n = cell.n ?? loopN(cell.procs, cell.g, cell.d);
+  const flags = ["-procs", String(cell.procs), "-g", String(cell.g), "-d", String(cell.d), "-n", String(n)];
+  console.log(`syscall ${flags.join(" ")}: how its ${cell.g * n} calls came back ("no P": latency over twice the median; gaps between consecutive returns, all goroutines)`);
+  console.log(header());
+  let profile = o.profile;
+  for (const file of o.files) {
+    let text;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      usage(`${file}: ${e.message}`);
+    }
+    let d;
+    try {
+      d = parseReturns(text, file);
+    } catch (e) {
+      usage(e.message);
+    }
+    const ends = d.calls.map((c) => c.endNs);
+    const starts = d.calls.map((c) => c.startNs);
+    const spanNs = Math.max(...ends) - Math.min(...starts);
+    console.log(row(path.basename(file).slice(0, 22), returnStats(d.calls), spanNs, undefined, sysmonPerMs(d.threads, spanNs)));
+  }
+  if (o.gos.length > 0) {
+    const v = await import(path.join(root, "tools", "run-go-validation.mjs"));
+    for (const goBin of o.gos) {
+      const version = v.goVersion(goBin);
+      profile ??= `go${version.replace(/^go/, "").split(".").slice(0, 2).join(".")}`;
+      const bin = v.build(goBin, version, "syscall", (m) => console.error(m));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gosched-returns-"));
+      try {
+        for (let r = 0; r < o.runs; r++) {
+          const file = path.join(dir, `run${r}.txt`);
+          process.env.GOSCHED_RETURNS = file;
+          const out = v.runOnce(bin, flags, 120);
+          delete process.env.GOSCHED_RETURNS;
+          if (out.error !== undefined) throw new Error(`${version} run ${r + 1}: ${out.error} ${out.stderr ?? ""}`);
+          const d = parseReturns(fs.readFileSync(file, "utf8"), file);
+          console.log(row(`${version} run ${r + 1}`, returnStats(d.calls), out.makespanNs, out.threadsCreated, sysmonPerMs(d.threads, out.makespanNs)));
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  if (!o.model) return;
+  profile ??= "go1.26";
+  const lib = await import(path.join(root, "dist", "src", "index.js"));
+  const val = await import(path.join(root, "dist", "src", "validation", "index.js"));
+  let prof;
+  try {
+    prof = val.parseCostProfile(JSON.parse(fs.readFileSync(o.costs, "utf8")), o.costs);
+  } catch (e) {
+    usage(`${o.costs}: ${e.message}`);
+  }
+  for (let seed = 1; seed <= o.seeds; seed++) {
+    const calls = [];
+    const started = new Map();
+    let passes = 0;
+    let backedOffNs = 0;
+    const observer = (rt) => ({
+      onEvent(e) {
+        if (e.fn === "entersyscall") started.set(e.goid, e.timeNs);
+        else if (e.fn === "exitsyscall" && started.has(e.goid)) {
+          calls.push({ g: e.goid, startNs: started.get(e.goid), endNs: e.timeNs, cpu: rt.kernel.current?.cpu ?? -1 });
+          started.delete(e.goid);
+        } else if (e.fn === "sysmon" && e.reason === "wake") {
+          passes++;
+          if (e.delayUs > 20) backedOffNs += e.delayUs * 1000;
+        }
+      },
+    });
+    const sim = lib.simulate({ profile, gomaxprocs: cell.procs, seed, costs: prof.costs, machine: prof.machine, main: val.loopProgram("syscall", cell.g, cell.d, n), observers: [observer] });
+    const m = sim.metrics;
+    console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, `${(passes / (m.makespanNs / 1e6)).toFixed(2)} (${pct(Math.min(1, backedOffNs / m.makespanNs)).trim()} off)`));
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
+}
