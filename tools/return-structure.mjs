@@ -3,7 +3,8 @@
 // that decide sysmon's takes and the failed returns behind them (docs/model.md, "Where a woken
 // thread runs"): the share of calls that came back without a P (their latency over twice the
 // median: the goroutine waited in the run queue), how consecutive returns follow each other (on
-// the same CPU or the other, within 5 µs, 5–40 µs or later), and how often sysmon passed.
+// the same CPU or the other, within 5 µs, 5–40 µs or later; the share that came back on CPU 0), and
+// how often sysmon passed.
 //
 //   node tools/return-structure.mjs [--go PATH] [--runs N] [--file DUMP]… [--seeds N]
 //        [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]
@@ -65,7 +66,8 @@ export function returnStats(calls) {
     const same = byEnd[i].cpu === byEnd[i - 1].cpu && byEnd[i].cpu >= 0;
     counts[gapNs >= 40_000 ? 4 : (same ? 0 : 2) + (gapNs < 5_000 ? 0 : 1)]++;
   }
-  return { calls: calls.length, medianNs, slowFrac, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
+  const cpu0Share = calls.filter((c) => c.cpu === 0).length / calls.length;
+  return { calls: calls.length, medianNs, slowFrac, cpu0Share, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
 }
 
 function usage(msg) {
@@ -110,11 +112,11 @@ function parseArgs(argv) {
 const pct = (x) => `${(100 * x).toFixed(1)} %`.padStart(8);
 
 function row(label, s, makespanNs, threads, sysmon) {
-  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), ...s.gapShares.map(pct), sysmon.padStart(18)].join(" ");
+  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), pct(s.cpu0Share), ...s.gapShares.map(pct), sysmon.padStart(18)].join(" ");
 }
 
 function header() {
-  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon passes/ms".padStart(18)].join(" ");
+  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), "on CPU 0".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon passes/ms".padStart(18)].join(" ");
 }
 
 /** Real sysmon's passes per ms: the voluntary switches of the thread created second (tids ascend). */

@@ -18,7 +18,7 @@ const file = ["# gosched returns v1", "c 0 0 100000 0", "c 1 0 102000 0", "c 2 0
 test("the statistics of a hand-made file: one call in four without a P, the gaps by CPU and length", async () => {
   const { parseReturns, returnStats } = (await import(pathToFileURL(tool).href)) as {
     parseReturns: (t: string, w: string) => { calls: unknown[]; threads: number[][] };
-    returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; gapShares: number[] };
+    returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; cpu0Share: number; gapShares: number[] };
   };
   const d = parseReturns(file, "f");
   assert.deepEqual(d.threads, [
@@ -28,6 +28,7 @@ test("the statistics of a hand-made file: one call in four without a P, the gaps
   const s = returnStats(d.calls);
   assert.equal(s.medianNs, 112_000);
   assert.equal(s.slowFrac, 0.25);
+  assert.equal(s.cpu0Share, 0.5);
   // same <5 µs, same 5–40, other <5, other 5–40, ≥40 µs
   assert.deepEqual(s.gapShares, [1 / 3, 0, 0, 1 / 3, 1 / 3]);
   assert.throws(() => parseReturns(file.replace("c 2 0 112000 1", "c 2 zero 112000 1"), "f"), /^Error: f:4: expected "c <goroutine>/);
@@ -43,8 +44,8 @@ test("the CLI reads a file and runs the model on the same cell; bad input exits 
     assert.equal(ok.status, 0, ok.stderr);
     const fileRow = ok.stdout.split("\n").find((l) => l.startsWith("good.txt"));
     assert.ok(fileRow !== undefined, ok.stdout);
-    // 1.0 ms from the first start to the last return; no P 25 %; sysmon: 40 sleeps in 1 ms
-    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+40\.00$/);
+    // 1.0 ms from the first start to the last return; no P 25 %; half on CPU 0; sysmon: 40 sleeps in 1 ms
+    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+50\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+40\.00$/);
     assert.match(ok.stdout, /\nmodel go1\.26 seed 1\s+\d+\.\d\s+\d+\s+\d+\.\d %/);
 
     const bad = path.join(dir, "bad.txt");
