@@ -37,7 +37,10 @@
 // Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
 // no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
 // firing timers); no cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up
-// latency, although measured here the jitter is the interrupt's, shared by them all (docs/model.md).
+// latency, although measured here the jitter is the interrupt's, shared by them all; and a woken thread
+// goes to an idle CPU when there is one, although measured here this VM's kernel keeps the other
+// sleepers of an interrupt on the interrupt's CPU and a futex wakee on the waker's CPU when it last ran
+// there (docs/model.md, "Where a woken thread runs": modeled alone, each rule costs accuracy).
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
