@@ -4,20 +4,23 @@
 // thread runs"): the share of calls that came back without a P (their latency over twice the
 // median: the goroutine waited in the run queue), how consecutive returns follow each other (on
 // the same CPU or the other, within 5 µs, 5–40 µs or later; the share that came back on CPU 0), and
-// how often sysmon passed.
+// how much of the run sysmon slept backed off (its usleep doubled to 2.5–10 ms after 50 passes without a
+// take).
 //
-//   node tools/return-structure.mjs [--go PATH] [--runs N] [--file DUMP]… [--seeds N]
+//   node tools/return-structure.mjs [--go PATH] [--runs N] [--schedtrace] [--file DUMP]… [--seeds N]
 //        [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]
 //
 // --go builds testdata/go/syscall with that toolchain (tools/run-go-validation.mjs) and runs it
 // --runs times (default 3) with GOSCHED_RETURNS set, which makes the program write each call's
-// return time and CPU and, at the end, each thread's context switches (testdata/go/_shared/
-// gosched_measure.go); --file reads such a file instead. The model runs the same program (the
+// return time and CPU (testdata/go/_shared/gosched_measure.go). --schedtrace adds GODEBUG=schedtrace=1:
+// sysmon prints a line at its first pass after each ms, so lines 3 ms or more apart mark it backed
+// off — but the printing slows the seed workload by up to 20 %, so take the other figures from runs
+// without it. --file reads a GOSCHED_RETURNS file instead. The model runs the same program (the
 // validation's loop program) for --seeds seeds (default 3) with --costs (default: testdata/go/
 // calibration.json) and the Go version's profile (--profile, default: the toolchain's, else go1.26).
-// Real sysmon passes are its thread's voluntary context switches (one per usleep; the thread
-// created second) per ms of the run; the model's are its passes, with the share of the run it slept
-// backed off (delays above 20 µs). Needs a build (npm run build). Exit 2 on bad input.
+// The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Needs a
+// build (npm run build). Exit 2 on bad input.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,16 +28,14 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** One call: its goroutine, when it started and returned (ns), and the CPU it returned on (−1: unknown). */
 /**
- * Parses a GOSCHED_RETURNS file: { calls, threads } — threads as [tid, voluntary, involuntary].
- * Throws an Error naming the line on anything else.
+ * Parses a GOSCHED_RETURNS file into its calls: { g, startNs, endNs, cpu } (cpu −1: unknown). Throws
+ * an Error naming the line on anything else.
  */
 export function parseReturns(text, where) {
   const lines = text.split("\n");
   if (lines[0] !== "# gosched returns v1") throw new Error(`${where}:1: not a GOSCHED_RETURNS file (its first line must be "# gosched returns v1")`);
   const calls = [];
-  const threads = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line === "") continue;
@@ -42,11 +43,22 @@ export function parseReturns(text, where) {
     const nums = f.slice(1).map(Number);
     const ok = nums.every((x) => Number.isInteger(x));
     if (f[0] === "c" && f.length === 5 && ok && nums[2] >= nums[1]) calls.push({ g: nums[0], startNs: nums[1], endNs: nums[2], cpu: nums[3] });
-    else if (f[0] === "t" && f.length === 4 && ok) threads.push(nums);
-    else throw new Error(`${where}:${i + 1}: expected "c <goroutine> <start ns> <end ns> <cpu>" or "t <tid> <voluntary> <involuntary>", got "${line.slice(0, 80)}"`);
+    else throw new Error(`${where}:${i + 1}: expected "c <goroutine> <start ns> <end ns> <cpu>", got "${line.slice(0, 80)}"`);
   }
   if (calls.length < 2) throw new Error(`${where}: fewer than 2 calls`);
-  return { calls, threads };
+  return calls;
+}
+
+/**
+ * The share of a run sysmon slept backed off, from GODEBUG=schedtrace=1's stderr: its "SCHED <t>ms:"
+ * lines come at its first pass after each ms, so gaps of 3 ms or more are usleeps of 2.56–10 ms.
+ */
+export function schedtraceBackedOff(stderr) {
+  const ts = [...stderr.matchAll(/^SCHED (\d+)ms:/gm)].map((m) => Number(m[1]));
+  if (ts.length < 2) return undefined;
+  let offMs = 0;
+  for (let i = 1; i < ts.length; i++) if (ts[i] - ts[i - 1] >= 3) offMs += ts[i] - ts[i - 1];
+  return offMs / (ts[ts.length - 1] - ts[0]);
 }
 
 const gapClasses = ["same CPU <5 µs", "same CPU 5–40 µs", "other CPU <5 µs", "other CPU 5–40 µs", "≥40 µs"];
@@ -71,12 +83,12 @@ export function returnStats(calls) {
 }
 
 function usage(msg) {
-  console.error(`${msg}\nusage: node tools/return-structure.mjs [--go PATH] [--runs N] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]`);
+  console.error(`${msg}\nusage: node tools/return-structure.mjs [--go PATH] [--runs N] [--schedtrace] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { gos: [], files: [], runs: 3, seeds: 3, costs: path.join(root, "testdata", "go", "calibration.json"), profile: undefined, model: true, flags: [] };
+  const o = { gos: [], files: [], runs: 3, schedtrace: false, seeds: 3, costs: path.join(root, "testdata", "go", "calibration.json"), profile: undefined, model: true, flags: [] };
   const dash = argv.indexOf("--");
   const own = dash < 0 ? argv : argv.slice(0, dash);
   o.flags = dash < 0 ? [] : argv.slice(dash + 1);
@@ -95,6 +107,7 @@ function parseArgs(argv) {
     else if (a === "--costs") o.costs = val();
     else if (a === "--profile") o.profile = val();
     else if (a === "--no-model") o.model = false;
+    else if (a === "--schedtrace") o.schedtrace = true;
     else usage(`unknown option ${a}`);
   }
   const cell = {};
@@ -111,19 +124,12 @@ function parseArgs(argv) {
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`.padStart(8);
 
-function row(label, s, makespanNs, threads, sysmon) {
-  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), pct(s.cpu0Share), ...s.gapShares.map(pct), sysmon.padStart(18)].join(" ");
+function row(label, s, makespanNs, threads, backedOff) {
+  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), pct(s.cpu0Share), ...s.gapShares.map(pct), (backedOff === undefined ? "-" : pct(backedOff)).padStart(10)].join(" ");
 }
 
 function header() {
-  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), "on CPU 0".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon passes/ms".padStart(18)].join(" ");
-}
-
-/** Real sysmon's passes per ms: the voluntary switches of the thread created second (tids ascend). */
-function sysmonPerMs(threads, makespanNs) {
-  if (threads.length < 2) return "-";
-  const second = [...threads].sort((a, b) => a[0] - b[0])[1];
-  return `${(second[1] / (makespanNs / 1e6)).toFixed(2)}`;
+  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), "on CPU 0".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon off".padStart(10)].join(" ");
 }
 
 async function main() {
@@ -142,16 +148,14 @@ async function main() {
     } catch (e) {
       usage(`${file}: ${e.message}`);
     }
-    let d;
+    let calls;
     try {
-      d = parseReturns(text, file);
+      calls = parseReturns(text, file);
     } catch (e) {
       usage(e.message);
     }
-    const ends = d.calls.map((c) => c.endNs);
-    const starts = d.calls.map((c) => c.startNs);
-    const spanNs = Math.max(...ends) - Math.min(...starts);
-    console.log(row(path.basename(file).slice(0, 22), returnStats(d.calls), spanNs, undefined, sysmonPerMs(d.threads, spanNs)));
+    const spanNs = Math.max(...calls.map((c) => c.endNs)) - Math.min(...calls.map((c) => c.startNs));
+    console.log(row(path.basename(file).slice(0, 22), returnStats(calls), spanNs, undefined, undefined));
   }
   if (o.gos.length > 0) {
     const v = await import(path.join(root, "tools", "run-go-validation.mjs"));
@@ -163,12 +167,14 @@ async function main() {
       try {
         for (let r = 0; r < o.runs; r++) {
           const file = path.join(dir, `run${r}.txt`);
-          process.env.GOSCHED_RETURNS = file;
-          const out = v.runOnce(bin, flags, 120);
-          delete process.env.GOSCHED_RETURNS;
-          if (out.error !== undefined) throw new Error(`${version} run ${r + 1}: ${out.error} ${out.stderr ?? ""}`);
-          const d = parseReturns(fs.readFileSync(file, "utf8"), file);
-          console.log(row(`${version} run ${r + 1}`, returnStats(d.calls), out.makespanNs, out.threadsCreated, sysmonPerMs(d.threads, out.makespanNs)));
+          const env = { ...process.env, GOMAXPROCS: String(cell.procs), GOSCHED_RETURNS: file };
+          if (o.schedtrace) env.GODEBUG = "schedtrace=1";
+          else delete env.GODEBUG;
+          const run = spawnSync(bin, flags, { env, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL", maxBuffer: 1 << 28 });
+          if (run.status !== 0) throw new Error(`${version} run ${r + 1}: exit ${run.status ?? run.signal}: ${(run.stderr ?? "").slice(-300)}`);
+          const out = JSON.parse(run.stdout.trim().split("\n").pop());
+          const label = `${version} run ${r + 1}${o.schedtrace ? " (st)" : ""}`;
+          console.log(row(label, returnStats(parseReturns(fs.readFileSync(file, "utf8"), file)), out.makespanNs, out.threadsCreated, o.schedtrace ? schedtraceBackedOff(run.stderr) : undefined));
         }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -188,7 +194,6 @@ async function main() {
   for (let seed = 1; seed <= o.seeds; seed++) {
     const calls = [];
     const started = new Map();
-    let passes = 0;
     let backedOffNs = 0;
     const observer = (rt) => ({
       onEvent(e) {
@@ -196,15 +201,14 @@ async function main() {
         else if (e.fn === "exitsyscall" && started.has(e.goid)) {
           calls.push({ g: e.goid, startNs: started.get(e.goid), endNs: e.timeNs, cpu: rt.kernel.current?.cpu ?? -1 });
           started.delete(e.goid);
-        } else if (e.fn === "sysmon" && e.reason === "wake") {
-          passes++;
-          if (e.delayUs > 20) backedOffNs += e.delayUs * 1000;
+        } else if (e.fn === "sysmon" && e.reason === "wake" && e.delayUs >= 2560) {
+          backedOffNs += e.delayUs * 1000;
         }
       },
     });
     const sim = lib.simulate({ profile, gomaxprocs: cell.procs, seed, costs: prof.costs, machine: prof.machine, main: val.loopProgram("syscall", cell.g, cell.d, n), observers: [observer] });
     const m = sim.metrics;
-    console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, `${(passes / (m.makespanNs / 1e6)).toFixed(2)} (${pct(Math.min(1, backedOffNs / m.makespanNs)).trim()} off)`));
+    console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
   }
 }
 

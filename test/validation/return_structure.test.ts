@@ -13,19 +13,15 @@ const tool = path.join(repoRoot, "tools", "return-structure.mjs");
 // Four calls, worked out by hand: latencies 100, 102, 112 and 1000 µs (median 112 µs: the last is
 // over twice it); returns at 100 (CPU 0), 102 (CPU 0: 2 µs, same CPU), 112 (CPU 1: 10 µs, other
 // CPU) and 1000 µs (888 µs later).
-const file = ["# gosched returns v1", "c 0 0 100000 0", "c 1 0 102000 0", "c 2 0 112000 1", "c 3 0 1000000 1", "t 100 5 0", "t 101 40 1", ""].join("\n");
+const file = ["# gosched returns v1", "c 0 0 100000 0", "c 1 0 102000 0", "c 2 0 112000 1", "c 3 0 1000000 1", ""].join("\n");
 
-test("the statistics of a hand-made file: one call in four without a P, the gaps by CPU and length", async () => {
-  const { parseReturns, returnStats } = (await import(pathToFileURL(tool).href)) as {
-    parseReturns: (t: string, w: string) => { calls: unknown[]; threads: number[][] };
+test("the statistics of a hand-made file: one call in four without a P, the gaps by CPU and length; sysmon's back-off from schedtrace", async () => {
+  const { parseReturns, returnStats, schedtraceBackedOff } = (await import(pathToFileURL(tool).href)) as {
+    parseReturns: (t: string, w: string) => unknown[];
+    schedtraceBackedOff: (stderr: string) => number | undefined;
     returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; cpu0Share: number; gapShares: number[] };
   };
-  const d = parseReturns(file, "f");
-  assert.deepEqual(d.threads, [
-    [100, 5, 0],
-    [101, 40, 1],
-  ]);
-  const s = returnStats(d.calls);
+  const s = returnStats(parseReturns(file, "f"));
   assert.equal(s.medianNs, 112_000);
   assert.equal(s.slowFrac, 0.25);
   assert.equal(s.cpu0Share, 0.5);
@@ -33,6 +29,10 @@ test("the statistics of a hand-made file: one call in four without a P, the gaps
   assert.deepEqual(s.gapShares, [1 / 3, 0, 0, 1 / 3, 1 / 3]);
   assert.throws(() => parseReturns(file.replace("c 2 0 112000 1", "c 2 zero 112000 1"), "f"), /^Error: f:4: expected "c <goroutine>/);
   assert.throws(() => parseReturns("c 0 0 1 0", "f"), /f:1: not a GOSCHED_RETURNS file/);
+  // schedtrace lines at 0, 1, 2, 12 and 13 ms: one 10 ms gap of the 13 ms backed off.
+  const stderr = ["SCHED 0ms: gomaxprocs=1", "SCHED 1ms: gomaxprocs=1", "SCHED 2ms: gomaxprocs=1", "other", "SCHED 12ms: gomaxprocs=1", "SCHED 13ms: gomaxprocs=1"].join("\n");
+  assert.equal(schedtraceBackedOff(stderr), 10 / 13);
+  assert.equal(schedtraceBackedOff("SCHED 5ms: x"), undefined);
 });
 
 test("the CLI reads a file and runs the model on the same cell; bad input exits 2 naming the line", () => {
@@ -44,15 +44,15 @@ test("the CLI reads a file and runs the model on the same cell; bad input exits 
     assert.equal(ok.status, 0, ok.stderr);
     const fileRow = ok.stdout.split("\n").find((l) => l.startsWith("good.txt"));
     assert.ok(fileRow !== undefined, ok.stdout);
-    // 1.0 ms from the first start to the last return; no P 25 %; half on CPU 0; sysmon: 40 sleeps in 1 ms
-    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+50\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+40\.00$/);
+    // 1.0 ms from the first start to the last return; no P 25 %; half on CPU 0; no sysmon figure
+    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+50\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+-$/);
     assert.match(ok.stdout, /\nmodel go1\.26 seed 1\s+\d+\.\d\s+\d+\s+\d+\.\d %/);
 
     const bad = path.join(dir, "bad.txt");
-    writeFileSync(bad, file.replace("t 101 40 1", "t 101 forty 1"));
+    writeFileSync(bad, file.replace("c 3 0 1000000 1", "c 3 0 1000000 one"));
     const r = spawnSync(process.execPath, [tool, "--file", bad, "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000"], { encoding: "utf8" });
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /bad\.txt:7: expected/);
+    assert.match(r.stderr, /bad\.txt:5: expected/);
     const noCell = spawnSync(process.execPath, [tool, "--no-model"], { encoding: "utf8" });
     assert.equal(noCell.status, 2);
     assert.match(noCell.stderr, /needs -procs, -g and -d/);
@@ -70,14 +70,14 @@ interface Runner {
 // The recording itself, against real Go (skipped, saying how to install, without the toolchain):
 // the oldest and a current toolchain build it; each call is inside its goroutine's sequence.
 for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/usr/lib/go-1.26/bin/go"]] as const) {
-  test(`GOSCHED_RETURNS (${name}): one line per call, each goroutine's calls in sequence, the threads listed`, { timeout: 5 * 60_000 }, async (t) => {
+  test(`GOSCHED_RETURNS (${name}): one line per call, each goroutine's calls in sequence`, { timeout: 5 * 60_000 }, async (t) => {
     if (!existsSync(go)) {
       t.skip(`${name} is not installed (${go}): install it with \`sudo tools/install-go.sh\``);
       return;
     }
     const r = (await import(pathToFileURL(path.join(repoRoot, "tools", "run-go-validation.mjs")).href)) as Runner;
     const { parseReturns } = (await import(pathToFileURL(tool).href)) as {
-      parseReturns: (t: string, w: string) => { calls: { g: number; startNs: number; endNs: number; cpu: number }[]; threads: number[][] };
+      parseReturns: (t: string, w: string) => { g: number; startNs: number; endNs: number; cpu: number }[];
     };
     const bin = r.build(go, r.goVersion(go), "syscall", () => {});
     const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-go-"));
@@ -88,17 +88,16 @@ for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/
       delete process.env.GOSCHED_RETURNS;
       assert.equal(res.error, undefined, JSON.stringify(res));
       assert.equal(res["syscalls.total"], 80);
-      const d = parseReturns(readFileSync(out, "utf8"), out);
-      assert.equal(d.calls.length, 80);
+      const calls = parseReturns(readFileSync(out, "utf8"), out);
+      assert.equal(calls.length, 80);
       for (let g = 0; g < 4; g++) {
-        const mine = d.calls.filter((c) => c.g === g);
+        const mine = calls.filter((c) => c.g === g);
         assert.equal(mine.length, 20);
         for (let i = 1; i < mine.length; i++) assert.ok(mine[i]!.startNs >= mine[i - 1]!.endNs, `goroutine ${g}, call ${i} starts before the previous returned`);
       }
-      for (const c of d.calls) assert.ok(c.cpu >= -1 && c.endNs - c.startNs >= 100_000, JSON.stringify(c));
-      assert.ok(d.threads.length >= 2, "the main thread and sysmon at least");
+      for (const c of calls) assert.ok(c.cpu >= -1 && c.endNs - c.startNs >= 100_000, JSON.stringify(c));
       // The same latencies the program summarizes: its p50 lies between the two middle ones.
-      const lat = d.calls.map((c) => c.endNs - c.startNs).sort((a, b) => a - b);
+      const lat = calls.map((c) => c.endNs - c.startNs).sort((a, b) => a - b);
       const p50 = res["syscallLatencyNs.p50"] as number;
       assert.ok(p50 >= lat[39]! && p50 <= lat[40]!, `p50 ${p50} not between ${lat[39]} and ${lat[40]}`);
     } finally {
@@ -107,3 +106,18 @@ for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/
     }
   });
 }
+
+test("the CLI runs real Go with GOSCHED_RETURNS and schedtrace: a row per run with sysmon's back-off", { timeout: 5 * 60_000 }, (t) => {
+  const go = "/usr/lib/go-1.26/bin/go";
+  if (!existsSync(go)) {
+    t.skip(`Go 1.26 is not installed (${go}): install it with \`sudo tools/install-go.sh\``);
+    return;
+  }
+  const r = spawnSync(process.execPath, [tool, "--go", go, "--runs", "1", "--schedtrace", "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000", "-n", "20"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  // 80 calls of ≥ 1 ms, 4 at a time at one P: at least 20 ms; the back-off share is a percentage
+  const m = /\ngo1\.26\.\d+ run 1 \(st\)\s+(\d+\.\d)\s+\d+\s+\d+\.\d %\s+\d+\.\d %(?:\s+\d+\.\d %){5}\s+(\d+\.\d) %/.exec(r.stdout);
+  assert.ok(m !== null, r.stdout);
+  assert.ok(Number(m[1]) >= 20, m[1]);
+  assert.ok(Number(m[2]) >= 0 && Number(m[2]) <= 100, m[2]);
+});

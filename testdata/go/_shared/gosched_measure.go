@@ -382,12 +382,10 @@ func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 	return loopResult{lat: lat, eintr: e, w: w}
 }
 
-// returnsRecorder keeps, for `gosched`'s tools/return-structure.mjs, when each call of runLoop
-// returned to its goroutine and on which CPU, and at the end each thread's context switches (from
-// /proc: sysmon's voluntary ones count its passes). Only with GOSCHED_RETURNS=<file>: the
-// getcpu call adds about 0.1 µs per call. The file is text: "# gosched returns v1", then per call
-// "c <goroutine> <start ns> <end ns> <cpu>" (nanotime; cpu −1 where getcpu is not known), then
-// per thread "t <tid> <voluntary> <involuntary>".
+// returnsRecorder keeps, for gosched's tools/return-structure.mjs, when each call of runLoop
+// returned to its goroutine and on which CPU. Only with GOSCHED_RETURNS=<file>: the getcpu call adds
+// about 0.1 µs per call. The file is text: "# gosched returns v1", then per call
+// "c <goroutine> <start ns> <end ns> <cpu>" (nanotime; cpu −1 where getcpu is not known).
 type returnsRecorder struct {
 	path  string
 	endNs []int64
@@ -422,22 +420,6 @@ func (r *returnsRecorder) write(n int, lat []int64) {
 	b.WriteString("# gosched returns v1\n")
 	for i, end := range r.endNs {
 		fmt.Fprintf(&b, "c %d %d %d %d\n", i/n, end-lat[i], end, r.cpu[i])
-	}
-	tasks, _ := os.ReadDir("/proc/self/task")
-	for _, t := range tasks {
-		status, err := os.ReadFile("/proc/self/task/" + t.Name() + "/status")
-		if err != nil {
-			continue
-		}
-		vol, invol := "0", "0"
-		for _, line := range strings.Split(string(status), "\n") {
-			if f := strings.Fields(line); len(f) == 2 && f[0] == "voluntary_ctxt_switches:" {
-				vol = f[1]
-			} else if len(f) == 2 && f[0] == "nonvoluntary_ctxt_switches:" {
-				invol = f[1]
-			}
-		}
-		fmt.Fprintf(&b, "t %s %s %s\n", t.Name(), vol, invol)
 	}
 	tmp := r.path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
