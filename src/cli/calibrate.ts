@@ -120,7 +120,7 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     ...(spawnIdle.q !== null ? { spawnIdleQuantilesNs: spawnIdle.q } : {}),
     ...(futexSame.q !== null ? { futexSameCpuQuantilesNs: futexSame.q } : {}),
     ...(futexCross !== null && futexCross.q !== null ? { futexOtherCpuQuantilesNs: futexCross.q } : {}),
-    ...("skipped" in threads ? {} : { newmStartQuantilesNs: threads.start, ...(threads.borrow !== null ? { allocmBorrowQuantilesNs: threads.borrow } : {}) }),
+    ...("skipped" in threads ? {} : { newmStartQuantilesNs: threads.start, newmGoVersion: threads.goVersion, ...(threads.borrow !== null ? { allocmBorrowQuantilesNs: threads.borrow } : {}) }),
     ...("skipped" in clone ? {} : { cloneParentQuantilesNs: clone.parent, cloneChildStartQuantilesNs: clone.childStart }),
     ...("skipped" in threads || "skipped" in clone
       ? { skipped: { ...("skipped" in threads ? { newm: threads.skipped } : {}), ...("skipped" in clone ? { clone: clone.skipped } : {}) } }
@@ -154,7 +154,7 @@ function goAtLeast(version: string, major: number, minor: number): boolean {
  * allocm borrows, medians over the processes. Go ≤ 1.21 writes the old trace format, which has no
  * ProcSteal: the first installed toolchain ≥ Go 1.22 measures it instead, or it is skipped, saying why.
  */
-function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { start: LatencyQuantiles; borrow: LatencyQuantiles | null } | { skipped: string } {
+function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { start: LatencyQuantiles; borrow: LatencyQuantiles | null; goVersion: string } | { skipped: string } {
   const skip = (why: string) => {
     log(`newm: skipped, ${why}; thread start from spawn -mode new instead`);
     return { skipped: why };
@@ -202,7 +202,7 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
   if (start === null) return skip("no thread creation was found in its traces");
   const borrow = medianQuantiles(borrows);
   log(`newm -procs 1 -g ${newmGoroutines} -d 20000 (traced): take → new thread's ProcStart ${q3(start)}; allocm borrow ${borrow !== null ? q3(borrow) : "none seen"} (${newThreads} new threads in the traces, ${threadsCreated} created; medians of ${starts.length})`);
-  return { start, borrow };
+  return { start, borrow, goVersion: version };
 }
 
 /**

@@ -120,6 +120,8 @@ export interface CalibrationMeasurements {
    */
   readonly newmStartQuantilesNs?: LatencyQuantiles;
   readonly allocmBorrowQuantilesNs?: LatencyQuantiles;
+  /** The toolchain whose trace measured them: another one when the calibrated Go writes the old trace format. */
+  readonly newmGoVersion?: string;
   /**
    * clone() as newosproc calls it (testdata/go/clone, cgo): on the parent's thread, and clone()
    * called → the child running.
@@ -276,7 +278,7 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       ...x,
       usleep3Ns: Math.round(usleep3),
       threadStart: traced !== undefined
-        ? "sysmon's take → the new thread's ProcStart in a real trace (newm): threadStartNs its median, threadStartSpread its quantiles"
+        ? `sysmon's take → the new thread's ProcStart in a real trace (newm${x.newmGoVersion !== undefined && x.newmGoVersion !== meta.goVersion ? `, traced with ${x.newmGoVersion}` : ""}): threadStartNs its median, threadStartSpread its quantiles`
         : "from spawn -mode new (no trace measurement): go f() → f on a new thread minus usleep(3)",
       ...(cloneNs === undefined ? { cloneNs: `not written: ${cloneNote} (the profile's default stays)` } : {}),
       spawnIdle: "go f() via a woken idle thread: the Go-level wake (usleep(3) + a futex wake onto either CPU), not written",

@@ -189,6 +189,13 @@ test("calibrate writes thread creation measured directly: the traced take → ne
   assert.equal(noCgo.costs.threadStartNs, 69_800);
   assert.equal(noCgo.costs.cloneNs, undefined);
   assert.match(String((noCgo.measured as Record<string, unknown>).cloneNs), /clone\(\) was not measured/);
+  // Go 1.19's calibration, its thread creation traced with Go 1.23: the profile says which toolchain.
+  const borrowed = costProfileFrom({ ...base, newmStartQuantilesNs: start, newmGoVersion: "go1.23.5" }, { goVersion: "go1.19.8", date: "2026-12-06" });
+  assert.equal(borrowed.costs.threadStartNs, 69_800);
+  assert.equal((borrowed.measured as Record<string, unknown>).newmGoVersion, "go1.23.5");
+  assert.match(String((borrowed.measured as Record<string, unknown>).threadStart), /real trace \(newm, traced with go1\.23\.5\)/);
+  const own = costProfileFrom({ ...base, newmStartQuantilesNs: start, newmGoVersion: "go1.26" }, { goVersion: "go1.26", date: "2026-12-06" });
+  assert.match(String((own.measured as Record<string, unknown>).threadStart), /real trace \(newm\):/);
 });
 
 test("the one-mode guard looks at p95 too: a slow mode in a few processes keeps the spread out", () => {
