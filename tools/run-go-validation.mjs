@@ -24,7 +24,8 @@
 //   --quiet          no progress on stderr
 //
 // Builds go to os.tmpdir()/gosched-go-build-<goversion>/<program> (outside the repository), from
-// a copy of testdata/go/<program>/ with symlinks resolved and a generated go.mod; Go ≥ 1.23 needs
+// a copy of testdata/go/<program>/ (in a fresh src-* directory there, removed after) with symlinks
+// resolved and a generated go.mod; Go ≥ 1.23 needs
 // -ldflags=-checklinkname=0 because the programs read runtime.allp via //go:linkname.
 import { spawnSync, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -135,7 +136,6 @@ function build(goBin, version, program, log) {
   const srcDir = path.join(PROGRAMS_DIR, program);
   if (!fs.existsSync(srcDir)) usage(`unknown program ${program}`);
   const cache = path.join(os.tmpdir(), `gosched-go-build-${version}`, program);
-  const work = path.join(cache, "src");
   const bin = path.join(cache, program);
   const files = fs
     .readdirSync(srcDir)
@@ -154,22 +154,32 @@ function build(goBin, version, program, log) {
   if (fs.existsSync(bin) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
     return bin;
   }
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
-  for (const [f, c] of contents) fs.writeFileSync(path.join(work, f), c);
-  fs.writeFileSync(path.join(work, "go.mod"), `module gosched.validation/${program}\n\ngo 1.19\n`);
-  log(`building ${program} with ${version}`);
-  const r = spawnSync(goBin, ["build", ...ldflags, "-o", bin, "."], {
-    cwd: work,
-    env: goEnvBase,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    process.stderr.write(r.stderr || String(r.error));
-    throw new Error(`go build of ${program} failed`);
+  // Another process (a second validate, a test) may build the same program at the same time: each
+  // builds in its own directory and renames its binary, then its stamp, into place (atomic on one
+  // file system), so nobody runs or deletes a half-written one.
+  fs.mkdirSync(cache, { recursive: true });
+  const work = fs.mkdtempSync(path.join(cache, "src-"));
+  try {
+    for (const [f, c] of contents) fs.writeFileSync(path.join(work, f), c);
+    fs.writeFileSync(path.join(work, "go.mod"), `module gosched.validation/${program}\n\ngo 1.19\n`);
+    log(`building ${program} with ${version}`);
+    const built = path.join(work, program);
+    const r = spawnSync(goBin, ["build", ...ldflags, "-o", built, "."], {
+      cwd: work,
+      env: goEnvBase,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    if (r.status !== 0) {
+      process.stderr.write(r.stderr || String(r.error));
+      throw new Error(`go build of ${program} failed`);
+    }
+    fs.renameSync(built, bin);
+    fs.writeFileSync(path.join(work, "stamp"), stamp);
+    fs.renameSync(path.join(work, "stamp"), stampFile);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  fs.writeFileSync(stampFile, stamp);
   return bin;
 }
 
