@@ -82,8 +82,10 @@ export function returnStats(calls) {
   return { calls: calls.length, medianNs, slowFrac, cpu0Share, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
 }
 
+const usageLine = "usage: node tools/return-structure.mjs [--go PATH] [--runs N] [--schedtrace] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]";
+
 function usage(msg) {
-  console.error(`${msg}\nusage: node tools/return-structure.mjs [--go PATH] [--runs N] [--schedtrace] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]`);
+  console.error(`${msg}\n${usageLine}`);
   process.exit(2);
 }
 
@@ -100,6 +102,12 @@ function parseArgs(argv) {
       const n = Number(v);
       return Number.isInteger(n) && n >= 1 ? n : usage(`${a}: expected a count ≥ 1, got "${v}"`);
     };
+    if (a === "--help" || a === "-h") {
+      // the header comment of this file, then the usage line
+      const text = fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
+      console.log(text.slice(1, text.findIndex((l) => l.startsWith("import "))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n") + "\n" + usageLine);
+      process.exit(0);
+    }
     if (a === "--go") o.gos.push(val());
     else if (a === "--file") o.files.push(val());
     else if (a === "--runs") o.runs = count();

@@ -53,6 +53,10 @@ test("the CLI reads a file and runs the model on the same cell; bad input exits 
     const r = spawnSync(process.execPath, [tool, "--file", bad, "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000"], { encoding: "utf8" });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /bad\.txt:5: expected/);
+    const help = spawnSync(process.execPath, [tool, "--help"], { encoding: "utf8" });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^How a loop program's syscalls come back/);
+    assert.match(help.stdout, /\nusage: node tools\/return-structure\.mjs /);
     const noCell = spawnSync(process.execPath, [tool, "--no-model"], { encoding: "utf8" });
     assert.equal(noCell.status, 2);
     assert.match(noCell.stderr, /needs -procs, -g and -d/);
