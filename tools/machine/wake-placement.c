@@ -12,6 +12,9 @@
 //       prev=other makes the parked thread's previous CPU the other one (it last ran there).
 //   busy [rounds=2000]  a thread sleeps nanosleep(1 µs) from CPU 0 while a pinned spinner keeps
 //       CPU 0 busy: does it wake on the busy CPU 0 or the idle CPU 1?
+//   spread [k=10] [rounds=3000]  k threads, all started on CPU 0, each loop nanosleep(1 µs): the
+//       share of wakes on CPU 0 by fifth of the run, and how often a thread wakes on another CPU
+//       than its previous wake (migrations per 1000 sleeps).
 //
 //   cc -O2 -pthread -o /tmp/wake-placement tools/machine/wake-placement.c
 //   /tmp/wake-placement siblings 2 ; /tmp/wake-placement futex 0 ; /tmp/wake-placement futex 0 other
@@ -220,6 +223,45 @@ static int busy(int rounds) {
   return 0;
 }
 
+// ─── spread ────────────────────────────────────────────────────────────────────────────────────
+static int spThreads, spRounds;
+static int *spCpu;
+
+static void *spreader(void *arg) {
+  long id = (long)arg;
+  lastRanOn(0);
+  struct timespec d = {0, 1000};
+  for (int r = 0; r < spRounds; r++) {
+    nanosleep(&d, NULL);
+    spCpu[r * spThreads + id] = sched_getcpu();
+  }
+  return NULL;
+}
+
+static int spread(int k, int rounds) {
+  spThreads = k;
+  spRounds = rounds;
+  spCpu = calloc((size_t)k * rounds, sizeof *spCpu);
+  pthread_t th[256];
+  for (long i = 0; i < k; i++) pthread_create(&th[i], NULL, spreader, (void *)i);
+  for (int i = 0; i < k; i++) pthread_join(th[i], NULL);
+  printf("spread k=%d: threads started on CPU 0, each looping nanosleep(1 µs)\n", k);
+  for (int part = 0; part < 5; part++) {
+    int a = rounds * part / 5, b = rounds * (part + 1) / 5, on0 = 0, n = 0;
+    for (int r = a; r < b; r++)
+      for (int i = 0; i < k; i++) {
+        n++;
+        on0 += spCpu[r * k + i] == 0;
+      }
+    printf("  sleeps %d–%d: %.1f %% woke on CPU 0\n", a, b, 100.0 * on0 / n);
+  }
+  long moves = 0;
+  for (int i = 0; i < k; i++)
+    for (int r = 1; r < rounds; r++) moves += spCpu[r * k + i] != spCpu[(r - 1) * k + i];
+  printf("  migrations per 1000 sleeps: %.1f\n", 1000.0 * moves / k / (rounds - 1));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (sysconf(_SC_NPROCESSORS_ONLN) != 2) fprintf(stderr, "note: written for 2 CPUs; this machine has %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
   const char *mode = argc > 1 ? argv[1] : "";
@@ -233,7 +275,10 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "busy") == 0) {
     int rounds = argc > 2 ? atoi(argv[2]) : 2000;
     if (rounds >= 50) return busy(rounds);
+  } else if (strcmp(mode, "spread") == 0) {
+    int k = argc > 2 ? atoi(argv[2]) : 10, rounds = argc > 3 ? atoi(argv[3]) : 3000;
+    if (k >= 1 && k <= 256 && rounds >= 10) return spread(k, rounds);
   }
-  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds]\n");
+  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds] | spread [k=10] [rounds]\n");
   return 2;
 }
