@@ -1,0 +1,95 @@
+// tools/machine/sched-trace.mjs: the kernel's scheduling of a program's threads, from tracefs.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const tool = path.join(repoRoot, "tools", "machine", "sched-trace.mjs");
+
+// Thread group 100 (threads 100 and 101) on 2 CPUs, worked out by hand:
+//   t=0      cpu0: idle → 100 (runs 10 µs)        t=10 cpu0: 100 → idle (sleeps)
+//   t=20     101 woken onto cpu1 (it last ran: never) ; t=25 cpu1: idle → 101 (waited 5 µs)
+//   t=40     100 woken onto cpu1 (last ran on cpu0: a migration); cpu1: 101 → 100 at t=42 (waited 2 µs)
+//   t=50     cpu1: 100 → idle
+const trace = [
+  "# tracer: nop",
+  "          <idle>-0       (-------) [000] d..2. 1.000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=100 next_prio=120",
+  "            prog-100     (    100) [000] d..2. 1.000010: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "          <idle>-0       (-------) [001] dNh2. 1.000020: sched_wakeup: comm=prog pid=101 prio=120 target_cpu=001",
+  "          <idle>-0       (-------) [001] d..2. 1.000025: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [001] dNh2. 1.000040: sched_wakeup: comm=prog pid=100 prio=120 target_cpu=001",
+  "            prog-101     (    100) [001] d..2. 1.000042: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=100 next_prio=120",
+  "            prog-100     (    100) [001] d..2. 1.000050: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120",
+  "",
+].join("\n");
+
+test("a hand-made trace: two threads, one migration in two wake-ups, their waits, runs and the CPUs' busy time", async () => {
+  const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => {
+      threads: number;
+      spanUs: number;
+      wakeups: number;
+      migrationFrac: number;
+      wakeToRunUs: { n: number; p50: number };
+      runUs: { n: number; totalUs: number };
+      cpuBusyFrac: [number, number][];
+      secondThread: { tid: number; runs: number } | null;
+    };
+  };
+  const evs = parseTrace(trace);
+  assert.equal(evs.length, 7);
+  const s = summarize(evs, 100);
+  assert.equal(s.threads, 2);
+  assert.ok(Math.abs(s.spanUs - 50) < 1e-6);
+  assert.equal(s.wakeups, 2);
+  assert.equal(s.migrationFrac, 0.5); // 100 last ran on cpu0, woken onto cpu1; 101 had no last CPU
+  assert.equal(s.wakeToRunUs.n, 2);
+  // runs: 100 for 10 µs, 101 for 17 µs (25 → 42), 100 for 8 µs (42 → 50)
+  assert.equal(s.runUs.n, 3);
+  assert.ok(Math.abs(s.runUs.totalUs - 35) < 1e-6);
+  // cpu0 busy 0–10 of 50 µs, cpu1 25–50
+  assert.deepEqual(
+    s.cpuBusyFrac.map(([c, f]) => [c, Math.round(f * 100)]),
+    [
+      [0, 20],
+      [1, 50],
+    ],
+  );
+  assert.deepEqual({ tid: s.secondThread?.tid, runs: s.secondThread?.runs }, { tid: 101, runs: 1 });
+});
+
+test("the CLI summarizes a kept trace; a file that is not one exits 2", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-sched-trace-"));
+  try {
+    const kept = path.join(dir, "kept.txt");
+    writeFileSync(kept, `# command pid 100: prog\n${trace}`);
+    const ok = spawnSync(process.execPath, [tool, "--file", kept], { encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^threads 2, 0\.1 ms traced\nwake-ups 2: on another CPU than the last run 50\.0 %/);
+    const bad = path.join(dir, "bad.txt");
+    writeFileSync(bad, "hello\n");
+    const r = spawnSync(process.execPath, [tool, "--file", bad], { encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /not a trace kept by sched-trace\.mjs/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("live: a command's threads traced through tracefs (skipped without root and tracefs)", (t) => {
+  try {
+    accessSync("/sys/kernel/tracing/tracing_on", constants.W_OK);
+  } catch {
+    t.skip("/sys/kernel/tracing is not writable here (needs root and tracefs)");
+    return;
+  }
+  // A shell that sleeps twice: its own thread group, woken by its timer.
+  const r = spawnSync(process.execPath, [tool, "--", "sh", "-c", "sleep 0.01; sleep 0.01"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\(exit 0\)\nthreads [1-9]\d*, [\d.]+ ms traced\nwake-ups [1-9]/);
+});

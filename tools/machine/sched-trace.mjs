@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// What the kernel's scheduler did with a program's threads, from the kernel's own trace (tracefs:
+// sched_switch, sched_wakeup), for comparing the machine model with this machine (docs/model.md,
+// "Where a woken thread runs"). Runs the command with the events on (needs root and tracefs at
+// /sys/kernel/tracing) and prints, for the command's threads (its thread group):
+//   - how often a wake-up put a thread on another CPU than the one it last ran on (migrations);
+//   - how long a woken thread waited from its wake-up until it ran (sched_wakeup → sched_switch);
+//   - how long each run on a CPU lasted, and their total (the threads' CPU time);
+//   - each CPU's busy share over the run (time not in the idle task, any process);
+//   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
+//     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds.
+//
+//   sudo node tools/machine/sched-trace.mjs [--keep FILE] -- COMMAND [ARGS…]
+//   node tools/machine/sched-trace.mjs --file FILE          (summarize a kept trace)
+//
+// ftrace adds about a microsecond per event; the command's own output goes to stderr. Exit 2 on bad
+// input or when tracing is not available.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const tracefs = "/sys/kernel/tracing";
+const events = ["sched/sched_switch", "sched/sched_wakeup"];
+
+/**
+ * Parses ftrace text with record-tgid lines ("comm-pid (tgid) [cpu] flags seconds: event: fields")
+ * into { tUs, cpu, pid, tgid, event, fields }; other lines are skipped.
+ */
+export function parseTrace(text) {
+  const out = [];
+  const re = /^\s*.+?-(\d+)\s+\(\s*([\d-]+)\)\s+\[(\d+)\]\s+\S+\s+([\d.]+): (\w+): (.*)$/;
+  for (const line of text.split("\n")) {
+    const m = re.exec(line);
+    if (m === null) continue;
+    out.push({ tUs: Number(m[4]) * 1e6, cpu: Number(m[3]), pid: Number(m[1]), tgid: m[2].startsWith("-") ? -1 : Number(m[2]), event: m[5], fields: m[6] });
+  }
+  return out;
+}
+
+const field = (fields, name) => {
+  const m = new RegExp(`(?:^|\\s)${name}=(\\S+)`).exec(fields);
+  return m === null ? undefined : m[1];
+};
+
+const quantiles = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => (s.length === 0 ? NaN : s[Math.floor(p * (s.length - 1))]);
+  return { n: s.length, p10: q(0.1), p50: q(0.5), p90: q(0.9), p99: q(0.99) };
+};
+
+/** The summary of one thread group's scheduling (see the header). tgid: the command's pid. */
+export function summarize(evs, tgid) {
+  const tids = new Set(evs.filter((e) => e.tgid === tgid).map((e) => e.pid));
+  const sorted = [...tids].sort((a, b) => a - b);
+  const second = sorted.length > 1 ? sorted[1] : undefined;
+  const lastCpu = new Map();
+  const wokenAt = new Map();
+  const runningSince = new Map();
+  const cpuBusySince = new Map();
+  const busyUs = new Map();
+  let migrations = 0;
+  let wakeups = 0;
+  const waits = [];
+  const runs = [];
+  const secondRuns = [];
+  const t0 = evs.length > 0 ? evs[0].tUs : 0;
+  const t1 = evs.length > 0 ? evs[evs.length - 1].tUs : 0;
+  for (const e of evs) {
+    if (e.event === "sched_wakeup") {
+      const pid = Number(field(e.fields, "pid"));
+      const target = Number(field(e.fields, "target_cpu"));
+      if (!tids.has(pid)) continue;
+      wakeups++;
+      if (lastCpu.has(pid) && lastCpu.get(pid) !== target) migrations++;
+      wokenAt.set(pid, e.tUs);
+    } else if (e.event === "sched_switch") {
+      const prev = Number(field(e.fields, "prev_pid"));
+      const next = Number(field(e.fields, "next_pid"));
+      if (cpuBusySince.has(e.cpu)) busyUs.set(e.cpu, (busyUs.get(e.cpu) ?? 0) + e.tUs - cpuBusySince.get(e.cpu));
+      if (next !== 0) cpuBusySince.set(e.cpu, e.tUs);
+      else cpuBusySince.delete(e.cpu);
+      if (tids.has(prev)) {
+        lastCpu.set(prev, e.cpu);
+        if (runningSince.has(prev)) runs.push(e.tUs - runningSince.get(prev));
+        runningSince.delete(prev);
+      }
+      if (tids.has(next)) {
+        runningSince.set(next, e.tUs);
+        if (wokenAt.has(next)) waits.push(e.tUs - wokenAt.get(next));
+        wokenAt.delete(next);
+        if (next === second) secondRuns.push(e.tUs);
+      }
+    }
+  }
+  for (const [cpu, since] of cpuBusySince) busyUs.set(cpu, (busyUs.get(cpu) ?? 0) + t1 - since);
+  const gaps = secondRuns.slice(1).map((t, i) => t - secondRuns[i]);
+  return {
+    threads: tids.size,
+    spanUs: t1 - t0,
+    wakeups,
+    migrationFrac: wakeups > 0 ? migrations / wakeups : 0,
+    wakeToRunUs: quantiles(waits),
+    runUs: { ...quantiles(runs), totalUs: runs.reduce((a, b) => a + b, 0) },
+    cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
+    secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0) },
+  };
+}
+
+function format(s) {
+  const q = (x) => `p10 ${x.p10.toFixed(0)} p50 ${x.p50.toFixed(0)} p90 ${x.p90.toFixed(0)} p99 ${x.p99.toFixed(0)} µs`;
+  const lines = [
+    `threads ${s.threads}, ${(s.spanUs / 1000).toFixed(1)} ms traced`,
+    `wake-ups ${s.wakeups}: on another CPU than the last run ${(100 * s.migrationFrac).toFixed(1)} %`,
+    `wake-up → running: ${q(s.wakeToRunUs)}`,
+    `runs on a CPU: ${s.runUs.n}, ${q(s.runUs)}, total ${(s.runUs.totalUs / 1000).toFixed(1)} ms`,
+    `CPU busy: ${s.cpuBusyFrac.map(([c, f]) => `cpu${c} ${(100 * f).toFixed(1)} %`).join(", ")}`,
+  ];
+  if (s.secondThread !== null) {
+    const g = s.secondThread;
+    lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs, gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
+  }
+  return lines.join("\n");
+}
+
+function fail(msg) {
+  console.error(`${msg}\nusage: sudo node tools/machine/sched-trace.mjs [--keep FILE] -- COMMAND [ARGS…] | node tools/machine/sched-trace.mjs --file FILE`);
+  process.exit(2);
+}
+
+function write(name, value) {
+  fs.writeFileSync(`${tracefs}/${name}`, value);
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const dash = argv.indexOf("--");
+  const own = dash < 0 ? argv : argv.slice(0, dash);
+  const command = dash < 0 ? [] : argv.slice(dash + 1);
+  let keep;
+  let file;
+  for (let i = 0; i < own.length; i++) {
+    if (own[i] === "--keep" && i + 1 < own.length) keep = own[++i];
+    else if (own[i] === "--file" && i + 1 < own.length) file = own[++i];
+    else fail(`unknown or incomplete option ${own[i]}`);
+  }
+  if (file !== undefined) {
+    let text;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      fail(`${file}: ${e.message}`);
+    }
+    const evs = parseTrace(text);
+    const tgid = /^# command pid (\d+)/m.exec(text);
+    if (evs.length === 0 || tgid === null) fail(`${file}: not a trace kept by sched-trace.mjs (no "# command pid" line or no events)`);
+    console.log(format(summarize(evs, Number(tgid[1]))));
+    return;
+  }
+  if (command.length === 0) fail("no command after --");
+  try {
+    fs.accessSync(`${tracefs}/tracing_on`, fs.constants.W_OK);
+  } catch {
+    fail(`${tracefs} is not writable: the kernel trace needs root and tracefs (mount -t tracefs nodev ${tracefs})`);
+  }
+  const sizeBefore = fs.readFileSync(`${tracefs}/buffer_size_kb`, "utf8").trim().replace(/\D.*$/, "");
+  write("tracing_on", "0");
+  write("trace", "");
+  write("buffer_size_kb", "65536");
+  write("options/record-tgid", "1");
+  for (const e of events) write(`events/${e}/enable`, "1");
+  let run;
+  let text;
+  try {
+    write("tracing_on", "1");
+    run = spawnSync(command[0], command.slice(1), { stdio: ["ignore", 2, 2] });
+    write("tracing_on", "0");
+    text = fs.readFileSync(`${tracefs}/trace`, "utf8");
+  } finally {
+    write("tracing_on", "0");
+    for (const e of events) write(`events/${e}/enable`, "0");
+    write("options/record-tgid", "0");
+    write("trace", "");
+    write("buffer_size_kb", sizeBefore);
+  }
+  if (run.error !== undefined) fail(`${command[0]}: ${run.error.message}`);
+  if (/LOST \d+ EVENTS/.test(text)) console.error("note: the trace buffer overflowed; figures cover what was kept");
+  if (keep !== undefined) {
+    const tmp = `${keep}.tmp`;
+    fs.writeFileSync(tmp, `# command pid ${run.pid}: ${command.join(" ")}\n${text}`);
+    fs.renameSync(tmp, keep);
+  }
+  console.log(`${command.join(" ")} (exit ${run.status ?? run.signal})`);
+  console.log(format(summarize(parseTrace(text), run.pid)));
+}
+
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main();
