@@ -3,7 +3,8 @@
 // that decide sysmon's takes and the failed returns behind them (docs/model.md, "Where a woken
 // thread runs"): the share of calls that came back without a P (their latency over twice the
 // median: the goroutine waited in the run queue), how consecutive returns follow each other (on
-// the same CPU or the other, within 5 µs, 5–40 µs or later; the share that came back on CPU 0), and
+// the same CPU or the other, within 5 µs, 5–40 µs or later; the share that came back on CPU 0; how
+// often a thread's return came on another CPU than its previous one — the kernel moved it), and
 // how much of the run sysmon slept backed off (its usleep doubled to 2.5–10 ms after 50 passes without a
 // take).
 //
@@ -29,12 +30,12 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * Parses a GOSCHED_RETURNS file into its calls: { g, startNs, endNs, cpu } (cpu −1: unknown). Throws
- * an Error naming the line on anything else.
+ * Parses a GOSCHED_RETURNS file into its calls: { g, startNs, endNs, cpu, tid } (cpu −1: unknown).
+ * Throws an Error naming the line on anything else.
  */
 export function parseReturns(text, where) {
   const lines = text.split("\n");
-  if (lines[0] !== "# gosched returns v1") throw new Error(`${where}:1: not a GOSCHED_RETURNS file (its first line must be "# gosched returns v1")`);
+  if (lines[0] !== "# gosched returns v2") throw new Error(`${where}:1: not a GOSCHED_RETURNS file (its first line must be "# gosched returns v2")`);
   const calls = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
@@ -42,8 +43,8 @@ export function parseReturns(text, where) {
     const f = line.split(" ");
     const nums = f.slice(1).map(Number);
     const ok = nums.every((x) => Number.isInteger(x));
-    if (f[0] === "c" && f.length === 5 && ok && nums[2] >= nums[1]) calls.push({ g: nums[0], startNs: nums[1], endNs: nums[2], cpu: nums[3] });
-    else throw new Error(`${where}:${i + 1}: expected "c <goroutine> <start ns> <end ns> <cpu>", got "${line.slice(0, 80)}"`);
+    if (f[0] === "c" && f.length === 6 && ok && nums[2] >= nums[1]) calls.push({ g: nums[0], startNs: nums[1], endNs: nums[2], cpu: nums[3], tid: nums[4] });
+    else throw new Error(`${where}:${i + 1}: expected "c <goroutine> <start ns> <end ns> <cpu> <tid>", got "${line.slice(0, 80)}"`);
   }
   if (calls.length < 2) throw new Error(`${where}: fewer than 2 calls`);
   return calls;
@@ -79,7 +80,19 @@ export function returnStats(calls) {
     counts[gapNs >= 40_000 ? 4 : (same ? 0 : 2) + (gapNs < 5_000 ? 0 : 1)]++;
   }
   const cpu0Share = calls.filter((c) => c.cpu === 0).length / calls.length;
-  return { calls: calls.length, medianNs, slowFrac, cpu0Share, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
+  // a thread's consecutive returns on different CPUs (the kernel moved it between them)
+  const lastCpu = new Map();
+  let moved = 0;
+  let pairs = 0;
+  for (const c of byEnd) {
+    if (c.cpu < 0) continue;
+    if (lastCpu.has(c.tid)) {
+      pairs++;
+      if (lastCpu.get(c.tid) !== c.cpu) moved++;
+    }
+    lastCpu.set(c.tid, c.cpu);
+  }
+  return { calls: calls.length, medianNs, slowFrac, cpu0Share, movedFrac: pairs > 0 ? moved / pairs : 0, gapShares: counts.map((n) => n / (byEnd.length - 1)) };
 }
 
 const usageLine = "usage: node tools/return-structure.mjs [--go PATH] [--runs N] [--schedtrace] [--file DUMP]… [--seeds N] [--costs FILE] [--profile NAME] [--no-model] -- -procs P -g G -d D_US [-n N]";
@@ -133,11 +146,11 @@ function parseArgs(argv) {
 const pct = (x) => `${(100 * x).toFixed(1)} %`.padStart(8);
 
 function row(label, s, makespanNs, threads, backedOff) {
-  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), pct(s.cpu0Share), ...s.gapShares.map(pct), (backedOff === undefined ? "-" : pct(backedOff)).padStart(10)].join(" ");
+  return [label.padEnd(22), `${(makespanNs / 1e6).toFixed(1)}`.padStart(9), `${threads ?? "-"}`.padStart(8), pct(s.slowFrac), pct(s.cpu0Share), pct(s.movedFrac), ...s.gapShares.map(pct), (backedOff === undefined ? "-" : pct(backedOff)).padStart(10)].join(" ");
 }
 
 function header() {
-  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), "on CPU 0".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon off".padStart(10)].join(" ");
+  return ["".padEnd(22), "ms".padStart(9), "threads".padStart(8), "no P".padStart(8), "on CPU 0".padStart(8), "moved".padStart(8), ...["same<5", "same5-40", "other<5", "oth5-40", "≥40µs"].map((h) => h.padStart(8)), "sysmon off".padStart(10)].join(" ");
 }
 
 async function main() {
@@ -207,7 +220,7 @@ async function main() {
       onEvent(e) {
         if (e.fn === "entersyscall") started.set(e.goid, e.timeNs);
         else if (e.fn === "exitsyscall" && started.has(e.goid)) {
-          calls.push({ g: e.goid, startNs: started.get(e.goid), endNs: e.timeNs, cpu: rt.kernel.current?.cpu ?? -1 });
+          calls.push({ g: e.goid, startNs: started.get(e.goid), endNs: e.timeNs, cpu: rt.kernel.current?.cpu ?? -1, tid: rt.kernel.current?.id ?? -1 });
           started.delete(e.goid);
         } else if (e.fn === "sysmon" && e.reason === "wake" && e.delayUs >= 2560) {
           backedOffNs += e.delayUs * 1000;

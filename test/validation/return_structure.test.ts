@@ -12,22 +12,24 @@ const tool = path.join(repoRoot, "tools", "return-structure.mjs");
 
 // Four calls, worked out by hand: latencies 100, 102, 112 and 1000 µs (median 112 µs: the last is
 // over twice it); returns at 100 (CPU 0), 102 (CPU 0: 2 µs, same CPU), 112 (CPU 1: 10 µs, other
-// CPU) and 1000 µs (888 µs later).
-const file = ["# gosched returns v1", "c 0 0 100000 0", "c 1 0 102000 0", "c 2 0 112000 1", "c 3 0 1000000 1", ""].join("\n");
+// CPU) and 1000 µs (888 µs later); threads 7, 8, 7, 8 — thread 7 came back on CPU 0 then 1 (moved),
+// thread 8 on CPU 0 then 1 (moved): both of the two pairs.
+const file = ["# gosched returns v2", "c 0 0 100000 0 7", "c 1 0 102000 0 8", "c 2 0 112000 1 7", "c 3 0 1000000 1 8", ""].join("\n");
 
 test("the statistics of a hand-made file: one call in four without a P, the gaps by CPU and length; sysmon's back-off from schedtrace", async () => {
   const { parseReturns, returnStats, schedtraceBackedOff } = (await import(pathToFileURL(tool).href)) as {
     parseReturns: (t: string, w: string) => unknown[];
     schedtraceBackedOff: (stderr: string) => number | undefined;
-    returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; cpu0Share: number; gapShares: number[] };
+    returnStats: (c: unknown[]) => { calls: number; medianNs: number; slowFrac: number; cpu0Share: number; movedFrac: number; gapShares: number[] };
   };
   const s = returnStats(parseReturns(file, "f"));
   assert.equal(s.medianNs, 112_000);
   assert.equal(s.slowFrac, 0.25);
   assert.equal(s.cpu0Share, 0.5);
+  assert.equal(s.movedFrac, 1);
   // same <5 µs, same 5–40, other <5, other 5–40, ≥40 µs
   assert.deepEqual(s.gapShares, [1 / 3, 0, 0, 1 / 3, 1 / 3]);
-  assert.throws(() => parseReturns(file.replace("c 2 0 112000 1", "c 2 zero 112000 1"), "f"), /^Error: f:4: expected "c <goroutine>/);
+  assert.throws(() => parseReturns(file.replace("c 2 0 112000 1 7", "c 2 zero 112000 1 7"), "f"), /^Error: f:4: expected "c <goroutine>/);
   assert.throws(() => parseReturns("c 0 0 1 0", "f"), /f:1: not a GOSCHED_RETURNS file/);
   // schedtrace lines at 0, 1, 2, 12 and 13 ms: one 10 ms gap of the 13 ms backed off.
   const stderr = ["SCHED 0ms: gomaxprocs=1", "SCHED 1ms: gomaxprocs=1", "SCHED 2ms: gomaxprocs=1", "other", "SCHED 12ms: gomaxprocs=1", "SCHED 13ms: gomaxprocs=1"].join("\n");
@@ -44,12 +46,12 @@ test("the CLI reads a file and runs the model on the same cell; bad input exits 
     assert.equal(ok.status, 0, ok.stderr);
     const fileRow = ok.stdout.split("\n").find((l) => l.startsWith("good.txt"));
     assert.ok(fileRow !== undefined, ok.stdout);
-    // 1.0 ms from the first start to the last return; no P 25 %; half on CPU 0; no sysmon figure
-    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+50\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+-$/);
+    // 1.0 ms from the first start to the last return; no P 25 %; half on CPU 0; all moved; no sysmon figure
+    assert.match(fileRow, /^good\.txt\s+1\.0\s+-\s+25\.0 %\s+50\.0 %\s+100\.0 %\s+33\.3 %\s+0\.0 %\s+0\.0 %\s+33\.3 %\s+33\.3 %\s+-$/);
     assert.match(ok.stdout, /\nmodel go1\.26 seed 1\s+\d+\.\d\s+\d+\s+\d+\.\d %/);
 
     const bad = path.join(dir, "bad.txt");
-    writeFileSync(bad, file.replace("c 3 0 1000000 1", "c 3 0 1000000 one"));
+    writeFileSync(bad, file.replace("c 3 0 1000000 1 8", "c 3 0 1000000 one 8"));
     const r = spawnSync(process.execPath, [tool, "--file", bad, "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000"], { encoding: "utf8" });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /bad\.txt:5: expected/);
@@ -81,7 +83,7 @@ for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/
     }
     const r = (await import(pathToFileURL(path.join(repoRoot, "tools", "run-go-validation.mjs")).href)) as Runner;
     const { parseReturns } = (await import(pathToFileURL(tool).href)) as {
-      parseReturns: (t: string, w: string) => { g: number; startNs: number; endNs: number; cpu: number }[];
+      parseReturns: (t: string, w: string) => { g: number; startNs: number; endNs: number; cpu: number; tid: number }[];
     };
     const bin = r.build(go, r.goVersion(go), "syscall", () => {});
     const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-go-"));
@@ -99,7 +101,7 @@ for (const [name, go] of [["Go 1.19", "/usr/lib/go-1.19/bin/go"], ["Go 1.26", "/
         assert.equal(mine.length, 20);
         for (let i = 1; i < mine.length; i++) assert.ok(mine[i]!.startNs >= mine[i - 1]!.endNs, `goroutine ${g}, call ${i} starts before the previous returned`);
       }
-      for (const c of calls) assert.ok(c.cpu >= -1 && c.endNs - c.startNs >= 100_000, JSON.stringify(c));
+      for (const c of calls) assert.ok(c.cpu >= -1 && c.tid > 0 && c.endNs - c.startNs >= 100_000, JSON.stringify(c));
       // The same latencies the program summarizes: its p50 lies between the two middle ones.
       const lat = calls.map((c) => c.endNs - c.startNs).sort((a, b) => a - b);
       const p50 = res["syscallLatencyNs.p50"] as number;
@@ -120,7 +122,7 @@ test("the CLI runs real Go with GOSCHED_RETURNS and schedtrace: a row per run wi
   const r = spawnSync(process.execPath, [tool, "--go", go, "--runs", "1", "--schedtrace", "--no-model", "--", "-procs", "1", "-g", "4", "-d", "1000", "-n", "20"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   // 80 calls of ≥ 1 ms, 4 at a time at one P: at least 20 ms; the back-off share is a percentage
-  const m = /\ngo1\.26\.\d+ run 1 \(st\)\s+(\d+\.\d)\s+\d+\s+\d+\.\d %\s+\d+\.\d %(?:\s+\d+\.\d %){5}\s+(\d+\.\d) %/.exec(r.stdout);
+  const m = /\ngo1\.26\.\d+ run 1 \(st\)\s+(\d+\.\d)\s+\d+\s+\d+\.\d %\s+\d+\.\d %\s+\d+\.\d %(?:\s+\d+\.\d %){5}\s+(\d+\.\d) %/.exec(r.stdout);
   assert.ok(m !== null, r.stdout);
   assert.ok(Number(m[1]) >= 20, m[1]);
   assert.ok(Number(m[2]) >= 0 && Number(m[2]) <= 100, m[2]);

@@ -383,13 +383,15 @@ func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 }
 
 // returnsRecorder keeps, for gosched's tools/return-structure.mjs, when each call of runLoop
-// returned to its goroutine and on which CPU. Only with GOSCHED_RETURNS=<file>: the getcpu call adds
-// about 0.1 µs per call. The file is text: "# gosched returns v1", then per call
-// "c <goroutine> <start ns> <end ns> <cpu>" (nanotime; cpu −1 where getcpu is not known).
+// returned to its goroutine, on which CPU and on which thread. Only with GOSCHED_RETURNS=<file>: the
+// getcpu and gettid calls add about 0.2 µs per call. The file is text: "# gosched returns v2", then
+// per call "c <goroutine> <start ns> <end ns> <cpu> <tid>" (nanotime; cpu −1 where getcpu is not
+// known).
 type returnsRecorder struct {
 	path  string
 	endNs []int64
 	cpu   []int32
+	tid   []int32
 }
 
 // getcpu's syscall number by GOARCH (the syscall package has no SYS_GETCPU on every port).
@@ -400,11 +402,12 @@ func newReturnsRecorder(calls int) *returnsRecorder {
 	if path == "" {
 		return nil
 	}
-	return &returnsRecorder{path: path, endNs: make([]int64, calls), cpu: make([]int32, calls)}
+	return &returnsRecorder{path: path, endNs: make([]int64, calls), cpu: make([]int32, calls), tid: make([]int32, calls)}
 }
 
 func (r *returnsRecorder) record(i int, endNs int64) {
 	r.endNs[i] = endNs
+	r.tid[i] = int32(syscall.Gettid())
 	r.cpu[i] = -1
 	if nr, ok := sysGetcpu[runtime.GOARCH]; ok {
 		var cpu, node uint32
@@ -417,9 +420,9 @@ func (r *returnsRecorder) record(i int, endNs int64) {
 // write writes the file whole (a temporary file renamed into place): n calls per goroutine.
 func (r *returnsRecorder) write(n int, lat []int64) {
 	var b strings.Builder
-	b.WriteString("# gosched returns v1\n")
+	b.WriteString("# gosched returns v2\n")
 	for i, end := range r.endNs {
-		fmt.Fprintf(&b, "c %d %d %d %d\n", i/n, end-lat[i], end, r.cpu[i])
+		fmt.Fprintf(&b, "c %d %d %d %d %d\n", i/n, end-lat[i], end, r.cpu[i], r.tid[i])
 	}
 	tmp := r.path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
