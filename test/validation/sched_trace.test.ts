@@ -13,7 +13,8 @@ const tool = path.join(repoRoot, "tools", "machine", "sched-trace.mjs");
 // Thread group 100 (threads 100 and 101) on 2 CPUs, worked out by hand:
 //   t=0      cpu0: idle → 100 (runs 10 µs)        t=10 cpu0: 100 → idle (sleeps)
 //   t=20     101 woken onto cpu1 (it last ran: never) ; t=25 cpu1: idle → 101 (waited 5 µs)
-//   t=40     100 woken onto cpu1 (last ran on cpu0: a migration); cpu1: 101 → 100 at t=42 (waited 2 µs)
+//   t=38     100 waking (the waker's side), t=40 woken onto cpu1 (last ran on cpu0: a migration);
+//            cpu1: 101 → 100 at t=42 (waited 4 µs from its waking)
 //   t=50     cpu1: 100 → idle
 const trace = [
   "# tracer: nop",
@@ -21,6 +22,7 @@ const trace = [
   "            prog-100     (    100) [000] d..2. 1.000010: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
   "          <idle>-0       (-------) [001] dNh2. 1.000020: sched_wakeup: comm=prog pid=101 prio=120 target_cpu=001",
   "          <idle>-0       (-------) [001] d..2. 1.000025: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [001] d..3. 1.000038: sched_waking: comm=prog pid=100 prio=120 target_cpu=001",
   "            prog-101     (    100) [001] dNh2. 1.000040: sched_wakeup: comm=prog pid=100 prio=120 target_cpu=001",
   "            prog-101     (    100) [001] d..2. 1.000042: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=100 next_prio=120",
   "            prog-100     (    100) [001] d..2. 1.000050: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120",
@@ -35,20 +37,22 @@ test("a hand-made trace: two threads, one migration in two wake-ups, their waits
       spanUs: number;
       wakeups: number;
       migrationFrac: number;
-      wakeToRunUs: { n: number; p50: number };
+      wakeToRunUs: { n: number; p10: number; p50: number };
       runUs: { n: number; totalUs: number };
       cpuBusyFrac: [number, number][];
       secondThread: { tid: number; runs: number } | null;
     };
   };
   const evs = parseTrace(trace);
-  assert.equal(evs.length, 7);
+  assert.equal(evs.length, 8);
   const s = summarize(evs, 100);
   assert.equal(s.threads, 2);
   assert.ok(Math.abs(s.spanUs - 50) < 1e-6);
   assert.equal(s.wakeups, 2);
   assert.equal(s.migrationFrac, 0.5); // 100 last ran on cpu0, woken onto cpu1; 101 had no last CPU
   assert.equal(s.wakeToRunUs.n, 2);
+  // 100 waited 4 µs from its waking (2 µs from its wakeup would make this 2), 101 5 µs (no waking line)
+  assert.equal(Math.round(s.wakeToRunUs.p10), 4);
   // runs: 100 for 10 µs, 101 for 17 µs (25 → 42), 100 for 8 µs (42 → 50)
   assert.equal(s.runUs.n, 3);
   assert.ok(Math.abs(s.runUs.totalUs - 35) < 1e-6);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // What the kernel's scheduler did with a program's threads, from the kernel's own trace (tracefs:
-// sched_switch, sched_wakeup), for comparing the machine model with this machine (docs/model.md,
+// sched_switch, sched_waking, sched_wakeup), for comparing the machine model with this machine (docs/model.md,
 // "Where a woken thread runs"). Runs the command with the events on (needs root and tracefs at
 // /sys/kernel/tracing) and prints, for the command's threads (its thread group):
 //   - how often a wake-up put a thread on another CPU than the one it last ran on (migrations);
-//   - how long a woken thread waited from its wake-up until it ran (sched_wakeup → sched_switch);
+//   - how long a woken thread waited from its wake-up until it ran (sched_waking, in the waker's
+//     context — before any IPI to another CPU — to the sched_switch onto it);
 //   - how long each run on a CPU lasted, and their total (the threads' CPU time);
 //   - each CPU's busy share over the run (time not in the idle task, any process);
 //   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
@@ -20,7 +21,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const tracefs = "/sys/kernel/tracing";
-const events = ["sched/sched_switch", "sched/sched_wakeup"];
+const events = ["sched/sched_switch", "sched/sched_waking", "sched/sched_wakeup"];
 
 /**
  * Parses ftrace text with record-tgid lines ("comm-pid (tgid) [cpu] flags seconds: event: fields")
@@ -66,13 +67,16 @@ export function summarize(evs, tgid) {
   const t0 = evs.length > 0 ? evs[0].tUs : 0;
   const t1 = evs.length > 0 ? evs[evs.length - 1].tUs : 0;
   for (const e of evs) {
-    if (e.event === "sched_wakeup") {
+    if (e.event === "sched_waking") {
+      const pid = Number(field(e.fields, "pid"));
+      if (tids.has(pid) && !wokenAt.has(pid)) wokenAt.set(pid, e.tUs);
+    } else if (e.event === "sched_wakeup") {
       const pid = Number(field(e.fields, "pid"));
       const target = Number(field(e.fields, "target_cpu"));
       if (!tids.has(pid)) continue;
       wakeups++;
       if (lastCpu.has(pid) && lastCpu.get(pid) !== target) migrations++;
-      wokenAt.set(pid, e.tUs);
+      if (!wokenAt.has(pid)) wokenAt.set(pid, e.tUs);
     } else if (e.event === "sched_switch") {
       const prev = Number(field(e.fields, "prev_pid"));
       const next = Number(field(e.fields, "next_pid"));
