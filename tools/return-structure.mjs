@@ -18,7 +18,8 @@
 // off — but the printing slows the seed workload by up to 20 %, so take the other figures from runs
 // without it. --file reads a GOSCHED_RETURNS file instead. The model runs the same program (the
 // validation's loop program) for --seeds seeds (default 3) with --costs (default: testdata/go/
-// calibration.json) and the Go version's profile (--profile, default: the toolchain's, else go1.26).
+// calibration.json) and the Go version's profile (--profile, default: the toolchain's as validate
+// picks it, else go1.26).
 // The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Needs a
 // build (npm run build). Exit 2 on bad input.
 import { spawnSync } from "node:child_process";
@@ -156,7 +157,8 @@ function header() {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const { cell } = o;
-  const { loopN } = await import(path.join(root, "dist", "src", "validation", "index.js"));
+  const val = await import(path.join(root, "dist", "src", "validation", "index.js"));
+  const { loopN } = val;
   const n = cell.n ?? loopN(cell.procs, cell.g, cell.d);
   const flags = ["-procs", String(cell.procs), "-g", String(cell.g), "-d", String(cell.d), "-n", String(n)];
   console.log(`syscall ${flags.join(" ")}: how its ${cell.g * n} calls came back ("no P": latency over twice the median; gaps between consecutive returns, all goroutines)`);
@@ -182,7 +184,7 @@ async function main() {
     const v = await import(path.join(root, "tools", "run-go-validation.mjs"));
     for (const goBin of o.gos) {
       const version = v.goVersion(goBin);
-      profile ??= `go${version.replace(/^go/, "").split(".").slice(0, 2).join(".")}`;
+      profile ??= val.profileFor(version).profile;
       const bin = v.build(goBin, version, "syscall", (m) => console.error(m));
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gosched-returns-"));
       try {
@@ -205,7 +207,6 @@ async function main() {
   if (!o.model) return;
   profile ??= "go1.26";
   const lib = await import(path.join(root, "dist", "src", "index.js"));
-  const val = await import(path.join(root, "dist", "src", "validation", "index.js"));
   let prof;
   try {
     prof = val.parseCostProfile(JSON.parse(fs.readFileSync(o.costs, "utf8")), o.costs);

@@ -444,6 +444,6 @@ function main() {
 
 // The library interface (src/cli/validate.ts, src/cli/calibrate.ts): one implementation of building
 // and running the programs, shared with this script's command line.
-export { ROOT, PROGRAMS, DEFAULT_GOS, COMPACT_KEYS, goVersion, build, runOnce, runCase, stats, flatten, median, compactCase, machineInfo, parseCsv, matrixCases };
+export { ROOT, PROGRAMS, DEFAULT_GOS, COMPACT_KEYS, goVersion, versionAtLeast, build, runOnce, runCase, stats, flatten, median, compactCase, machineInfo, parseCsv, matrixCases };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -142,11 +142,6 @@ function quantiles(r: { median: Record<string, number> }, prefix: string): Laten
 const newmGoroutines = 64;
 const q3 = (q: LatencyQuantiles): string => `p10 ${(q.p10! / 1000).toFixed(1)} p50 ${(q.p50 / 1000).toFixed(1)} p90 ${(q.p90! / 1000).toFixed(1)} µs`;
 
-function goAtLeast(version: string, major: number, minor: number): boolean {
-  const m = /^go(\d+)\.(\d+)/.exec(version);
-  return m === null || Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
-}
-
 /**
  * Thread creation as the runtime does it: testdata/go/newm under runtime/trace (GOMAXPROCS 1, 64
  * goroutines each in one 20 ms Syscall(nanosleep): sysmon retakes each P and newm creates a thread
@@ -159,10 +154,10 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
     log(`newm: skipped, ${why}; thread start from spawn -mode new instead`);
     return { skipped: why };
   };
-  if (!goAtLeast(version, 1, 22)) {
+  if (!runner.versionAtLeast(version, 1, 22)) {
     // newm (allocm borrowing the P, newosproc's clone) is the same in every version since Go 1.19:
     // measure it with an installed toolchain whose trace shows it.
-    const newer = runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => goAtLeast(runner.goVersion(g), 1, 22));
+    const newer = runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => runner.versionAtLeast(runner.goVersion(g), 1, 22));
     if (newer === undefined) return skip(`${version} writes the old trace format (no ProcSteal events) and no installed toolchain ≥ Go 1.22 was found: the traced thread creation needs one`);
     const newerVersion = runner.goVersion(newer);
     log(`newm: ${version} writes the old trace format (no ProcSteal events); thread creation, the same since Go 1.19, is measured with ${newerVersion}`);

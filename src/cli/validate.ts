@@ -48,6 +48,8 @@ export interface GoRunner {
   machineInfo(): { cpus: number; cpu: string; kernel: string; timerslackNs: number | null };
   /** One run of a built binary: the program's JSON, or {error}. */
   runOnce(bin: string, flags: readonly string[], timeoutS: number): Record<string, unknown>;
+  /** Whether a `go version` string ("go1.23.5") is at least major.minor (an unparsable one is). */
+  versionAtLeast(version: string, major: number, minor: number): boolean;
 }
 
 export const installHint = "install them with `sudo tools/install-go.sh` (Debian golang-1.19-go, golang-1.23-go from bookworm-backports, golang-1.26-go and golang-1.27-go from trixie-backports, gcc)";
