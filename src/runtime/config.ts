@@ -37,6 +37,12 @@ export interface Costs {
   readonly entersyscallNs: number;
   /** exitsyscall's fast-path cost. */
   readonly exitsyscallNs: number;
+  /**
+   * exitsyscall taking its old P back from the thread now holding it in a syscall (go1.26+
+   * exitsyscallTryGetP; before, exitsyscallfast's CAS on a P another M left in _Psyscall): the time
+   * the P stays busy beyond the fastest such exit, median (spread: Machine.takeBackSpread).
+   */
+  readonly exitsyscallTakeBackNs: number;
   /** cgocall's cost beyond entersyscall/exitsyscall (cgo getpid ≈ Syscall getpid here). */
   readonly cgocallExtraNs: number;
   /** FUTEX_WAKE (notewakeup) onto another, idle CPU until the woken thread runs, end to end (machine.ts futexWakeNs). */
@@ -93,6 +99,8 @@ export interface Machine {
   readonly syscallSpread: Spread;
   /** Spread of a preemption signal's delivery (median Costs.preemptSignalNs). */
   readonly preemptSignalSpread: Spread;
+  /** Spread of exitsyscall's take-back of its P from another thread's syscall (median Costs.exitsyscallTakeBackNs). */
+  readonly takeBackSpread: Spread;
   /** The kernel's base time slice (Linux EEVDF: sysctl_sched_base_slice × (1 + ilog2(min(ncpu, 8)))). */
   readonly schedSliceNs: number;
   /** A context switch: a CPU going from one runnable thread to another. */

@@ -95,58 +95,51 @@ export function checkInvariants(rt: Runtime): void {
 
 /** Every live G is in exactly one place, and the place matches its status. */
 /**
- * The kernel's CPUs (kernel.ts): each running thread on exactly the CPU that names it, at most ncpu of
- * them; idle CPUs exactly the empty ones; the run queue holds runnable threads once each, and is empty
- * while a CPU idles (work conserving); the vruntime sums match; an armed timer is on its CPU's queue.
+ * The kernel's CPUs (kernel.ts): each running thread on exactly the CPU that names it; idle CPUs exactly
+ * those neither running nor about to pick; each CPU's queue holds runnable threads that name it, once
+ * each, and an idle CPU's queue is empty; every runnable thread is queued; each CPU's counts and
+ * vruntime sum match; a wake-up in flight is counted on the CPU it was placed on; an armed timer is on
+ * its CPU's queue.
  */
 function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never): void {
   const k = rt.kernel;
-  let running = 0;
-  let sumVr = 0;
-  let sumSeg = 0;
-  for (let c = 0; c < k.ncpu; c++) {
-    const t = k.cpus[c];
-    if (t === null || t === undefined) continue;
-    running++;
-    if (t.state !== KState.Running || t.cpu !== c) fail("kernel: CPU's thread", `CPU${c} holds thread ${t.id} (state ${t.state}, cpu ${t.cpu})`);
-    sumVr += t.vruntimeNs;
-    sumSeg += t.segStartNs;
-  }
-  if (running !== k.nRunning) fail("kernel: running count", `${running} on CPUs, nRunning=${k.nRunning}`);
-  let picking = 0;
-  for (let c = 0; c < k.ncpu; c++) {
-    if (k.picking[c] === 0) continue;
-    picking++;
-    if (k.cpus[c] !== null) fail("kernel: picking CPU", `CPU${c} about to pick holds thread ${k.cpus[c]!.id}`);
-  }
-  if (picking !== k.nPicking) fail("kernel: picking count", `${picking} CPUs picking, nPicking=${k.nPicking}`);
-  if (
-    k.idleCpus.length !== k.ncpu - running - picking ||
-    new Set(k.idleCpus).size !== k.idleCpus.length ||
-    k.idleCpus.some((c) => k.cpus[c] !== null || k.picking[c] === 1)
-  ) {
-    fail("kernel: idle CPUs", `[${k.idleCpus.join(",")}] with ${running} of ${k.ncpu} busy, ${picking} picking`);
-  }
-  if (k.idleCpus.length > 0 && k.rq.length > picking) fail("kernel: work conserving", `${k.rq.length} runnable with ${k.idleCpus.length} CPUs idle, ${picking} picking`);
-  const seen = new Set<number>();
-  for (const t of k.rq) {
-    if (t.state !== KState.Runnable || seen.has(t.id)) fail("kernel: run queue", `thread ${t.id} (state ${t.state}) queued twice or not runnable`);
-    seen.add(t.id);
-    sumVr += t.vruntimeNs;
-  }
-  for (const t of k.threads) if (t !== undefined && t.state === KState.Runnable && !seen.has(t.id)) fail("kernel: run queue", `runnable thread ${t.id} not queued`);
-  if (k.n !== running + k.rq.length) fail("kernel: queued count", `n=${k.n}, ${running} running + ${k.rq.length} runnable`);
-  if (Math.abs(sumVr - k.sumVr) > 1e-3 * Math.max(1, Math.abs(sumVr)) || Math.abs(sumSeg - k.sumSeg) > 1e-3 * Math.max(1, Math.abs(sumSeg))) {
-    fail("kernel: vruntime sums", `Σvruntime ${sumVr} vs ${k.sumVr}, Σseg ${sumSeg} vs ${k.sumSeg}`);
-  }
-  for (let c = 0; c < k.ncpu; c++) {
-    const list = k.timers[c]!;
-    for (let i = 0; i < list.length; i++) {
-      const t = list[i]!;
-      if (t.timerCpu !== c || t.timerIdx !== i || t.state !== KState.Sleeping) fail("kernel: timers", `thread ${t.id} on CPU${c}'s timer queue at ${i} (timerCpu ${t.timerCpu}, timerIdx ${t.timerIdx}, state ${t.state})`);
-      const parent = i > 0 ? list[(i - 1) >> 1]! : null;
-      if (parent !== null && (parent.hardNs > t.hardNs || (parent.hardNs === t.hardNs && parent.timerSeq > t.timerSeq))) fail("kernel: timers", `CPU${c}'s timer heap out of order at ${i}`);
+  const queued = new Set<number>();
+  const incoming = new Int32Array(k.ncpu);
+  for (const t of k.threads) if (t !== undefined && t.wakeCpu >= 0) incoming[t.wakeCpu]!++;
+  let idle = 0;
+  for (const c of k.cpus) {
+    const t = c.curr;
+    let sumVr = 0;
+    if (t !== null) {
+      if (t.state !== KState.Running || t.cpu !== c.id) fail("kernel: CPU's thread", `CPU${c.id} holds thread ${t.id} (state ${t.state}, cpu ${t.cpu})`);
+      if (c.picking) fail("kernel: picking CPU", `CPU${c.id} about to pick holds thread ${t.id}`);
+      sumVr += t.vruntimeNs;
     }
+    const isIdle = t === null && !c.picking;
+    if (isIdle) idle++;
+    if (isIdle !== k.idleCpus.includes(c.id)) fail("kernel: idle CPUs", `CPU${c.id} ${isIdle ? "idle but not listed" : "listed idle but busy"}: [${k.idleCpus.join(",")}]`);
+    if (isIdle && c.queue.length > 0) fail("kernel: idle CPU with a queue", `CPU${c.id} idles with ${c.queue.length} runnable`);
+    for (const q of c.queue) {
+      if (q.state !== KState.Runnable || q.cpu !== c.id || queued.has(q.id)) fail("kernel: run queue", `thread ${q.id} (state ${q.state}, cpu ${q.cpu}) on CPU${c.id}'s queue twice, elsewhere or not runnable`);
+      queued.add(q.id);
+      sumVr += q.vruntimeNs;
+    }
+    if (c.n !== c.queue.length + (t !== null ? 1 : 0)) fail("kernel: queued count", `CPU${c.id}: n=${c.n}, ${t !== null ? 1 : 0} running + ${c.queue.length} runnable`);
+    if (Math.abs(sumVr - c.sumVr) > 1e-3 * Math.max(1, Math.abs(sumVr))) fail("kernel: vruntime sums", `CPU${c.id}: Σvruntime ${sumVr} vs ${c.sumVr}`);
+    if (c.incoming !== incoming[c.id]) fail("kernel: wake-ups in flight", `CPU${c.id}: incoming=${c.incoming}, ${incoming[c.id]} threads placed on it`);
+    const list = c.timers;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.timerCpu !== c.id || s.timerIdx !== i || s.state !== KState.Sleeping) fail("kernel: timers", `thread ${s.id} on CPU${c.id}'s timer queue at ${i} (timerCpu ${s.timerCpu}, timerIdx ${s.timerIdx}, state ${s.state})`);
+      const parent = i > 0 ? list[(i - 1) >> 1]! : null;
+      if (parent !== null && (parent.hardNs > s.hardNs || (parent.hardNs === s.hardNs && parent.timerSeq > s.timerSeq))) fail("kernel: timers", `CPU${c.id}'s timer heap out of order at ${i}`);
+    }
+  }
+  if (idle !== k.idleCpus.length) fail("kernel: idle CPUs", `[${k.idleCpus.join(",")}] lists ${k.idleCpus.length}, ${idle} idle`);
+  for (const t of k.threads) {
+    if (t === undefined) continue;
+    if (t.state === KState.Runnable && !queued.has(t.id)) fail("kernel: run queue", `runnable thread ${t.id} not queued`);
+    if (t.wakeCpu >= 0 && t.state !== KState.Sleeping) fail("kernel: wake-ups in flight", `thread ${t.id} placed on CPU${t.wakeCpu} is not waking (state ${t.state})`);
   }
 }
 

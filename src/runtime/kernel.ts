@@ -2,45 +2,51 @@
 // Go code and the runtime's own (schedule, findRunnable, syscall entry and exit, sysmon passes, newm's
 // clone, a new thread's start-up) — on Machine.ncpu CPUs. A thread is Blocked (parked on a futex),
 // Sleeping (in nanosleep, epoll_wait or a blocking syscall, until a known time), Runnable (queued for a
-// CPU) or Running. A woken or new thread waits for a CPU when all are busy.
+// CPU) or Running. A woken or new thread waits for a CPU when its CPU is busy.
 //
-// Modeled on Linux's EEVDF scheduler (kernel/sched/fair.c, Linux 6.6+), with every thread at nice 0:
+// Modeled on Linux's scheduler (kernel/sched/fair.c, Linux 6.6+ EEVDF), with every thread at nice 0.
+// Each CPU has its own run queue (struct rq / cfs_rq), with its own EEVDF clock:
 // - vruntime advances at the wall-clock rate while a thread runs; V = the average vruntime of the
-//   runnable and running threads (avg_vruntime);
+//   CPU's runnable and running threads (avg_vruntime);
 // - a thread is eligible when its vruntime ≤ V (entity_eligible); pick_eevdf runs the eligible thread
 //   with the earliest virtual deadline;
 // - placement on wake-up (place_entity): vruntime = V − lag·(W + w)/W, the lag kept from when it
-//   slept (update_entity_lag, clamped to ±2 slices) and scaled so that it is still the lag once the
-//   thread is counted in V (PLACE_LAG; every thread weighs alike, W = the queued count); onto an empty
-//   queue the lag is dropped; deadline = vruntime + slice; a new thread gets half a slice
-//   (PLACE_DEADLINE_INITIAL);
+//   slept or left the CPU's queue (update_entity_lag, clamped to ±2 slices) and scaled so that it is
+//   still the lag once the thread is counted in V (PLACE_LAG; every thread weighs alike, W = the queued
+//   count); onto an empty queue the lag is dropped; deadline = vruntime + slice; a new thread gets half
+//   a slice (PLACE_DEADLINE_INITIAL);
 // - a CPU a wake-up takes from idle picks when it schedules (Ev.KPick), after every wake-up of that
 //   instant is queued — the sleepers one timer interrupt wakes are ordered by pick_eevdf, not by
 //   the interrupt's walk;
 // - when a running thread's vruntime reaches its deadline it gets a new one and, if others wait, the
 //   CPU is re-picked (update_deadline → resched_curr);
-// - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts a running one only if
-//   it is what pick_eevdf would choose and the running one is no longer eligible (RUN_TO_PARITY keeps
-//   an eligible current thread on its CPU until its deadline);
+// - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts the CPU's running one
+//   only if it is what pick_eevdf would choose and the running one is no longer eligible
+//   (RUN_TO_PARITY keeps an eligible current thread on its CPU until its deadline);
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
 //   soft + slack; the interrupt comes at the CPU's earliest hard expiry and fires, in hard-expiry order,
 //   every timer whose soft expiry has passed up to the first that has not (__hrtimer_run_queues) — so
 //   sleepers of one CPU wake together, and sysmon's usleep(20) is cut short by the syscalls' timers;
-// - select_task_rq runs when the thread is woken: its previous CPU when idle (select_idle_sibling),
-//   else an idle one — for threads one interrupt wakes, each sees the CPUs taken by those before it;
+// - select_task_rq runs when the thread is woken, in the waker's context (the futex waker's CPU, the
+//   timer interrupt's CPU) — selectCpu below: its previous CPU when idle; the waker's CPU when the
+//   thread last ran there and that CPU is lightly used (measured on this VM: a futex wakee and the
+//   second sleeper of one interrupt stay there, docs/model.md "Where a woken thread runs"); else an idle
+//   CPU; else its previous CPU, where it queues. A new thread (wake_up_new_task) goes to an idle CPU, else
+//   the least loaded;
+// - load balancing: a CPU about to idle pulls queued threads from the busiest CPU (newidle balance)
+//   when that one has two or more more than it; a busy CPU's tick (Machine.tickNs) kicks an idle CPU to
+//   do the same for it (nohz idle balance) and, every Machine.busyBalanceNs, pulls toward itself; a
+//   thread that left a CPU less than Machine.migrationCostNs ago is cache-hot and stays (task_hot);
 // - a CPU woken from idle by its own timer interrupt pays its exit from idle (Machine.idleExitNs); a
 //   thread woken onto another, idle CPU pays the IPI and that CPU's exit (Machine.ipiWakeNs); the
-//   measured sleep and futex-wake latencies include them, and a thread woken with no CPU to wake
-//   queues without them.
-// Simplified (docs/model.md): one run queue for all CPUs (perfect load balancing, no per-CPU queues,
-// no migration cost or cache effects); slice ends are exact (no tick granularity, no tick interrupts
-// firing timers); no cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up
-// latency, although measured here the jitter is the interrupt's, shared by them all; and a woken thread
-// goes to an idle CPU when there is one, although measured here this VM's kernel keeps the other
-// sleepers of an interrupt on the interrupt's CPU and a futex wakee on the waker's CPU when it last ran
-// there (docs/model.md, "Where a woken thread runs": modeled alone, each rule costs accuracy).
+//   measured sleep and futex-wake latencies include them, and a thread woken onto a busy CPU queues
+//   without them.
+// Simplified (docs/model.md): no migration cost or cache effects beyond task_hot; slice ends are exact
+// (no tick granularity); balancing moves whole threads by count (every thread weighs alike, no PELT
+// load), and a CPU's utilization (for the wake placement) is a PELT-like average of its busy time; no
+// cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up latency.
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -62,9 +68,14 @@ const enum Then {
 /** A kernel thread. Its pending step is (work on a CPU, then the event evKind/evTarget/evToken). */
 export class KThread {
   state = KState.Blocked;
+  /** The CPU whose run queue holds it (Runnable) or that runs it (Running), else −1. */
   cpu = -1;
   /** The CPU it last ran on (select_task_rq's prev_cpu), −1 before its first run. */
   prevCpu = -1;
+  /** The CPU a wake-up in flight (KWake) was placed on by select_task_rq, −1: choose at the wake. */
+  wakeCpu = -1;
+  /** When it last left a CPU (task_hot's exec_start). */
+  lastRanNs = -Infinity;
   /** Token of the pending KWake/KDone: bumping it cancels them. */
   gen = 0;
   fresh = true;
@@ -97,45 +108,55 @@ export class KThread {
   constructor(readonly id: number) {}
 }
 
-export class Kernel {
-  readonly cpus: (KThread | null)[];
-  /** Idle CPUs, a stack (the last one freed is used first). */
-  readonly idleCpus: number[] = [];
-  readonly cpuGen: Int32Array;
-  readonly sliceArmed: Uint8Array;
-  /** CPUs a wake-up took from idle, whose pick (Ev.KPick) is still to come: neither idle nor running. */
-  readonly picking: Uint8Array;
-  nPicking = 0;
-  readonly threads: KThread[] = [];
-  /** Runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
-  readonly rq: KThread[] = [];
-  /** Runnable + running threads, the sum of their stored vruntimes, running count and Σ segStart. */
+/** One CPU and its run queue (struct rq with its cfs_rq). */
+export class KCpu {
+  /** The running thread, or null (idle, or about to pick). */
+  curr: KThread | null = null;
+  /** A wake-up took it from idle; it picks at Ev.KPick. */
+  picking = false;
+  /** Wake-ups placed on it that are still in flight (their KWake to come): it is not idle to select_task_rq. */
+  incoming = 0;
+  /** Its runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
+  readonly queue: KThread[] = [];
+  /** Runnable + running threads and the sum of their stored vruntimes. */
   n = 0;
   sumVr = 0;
-  nRunning = 0;
-  sumSeg = 0;
+  /** Token of its pending KSlice/KPick/KTick events. */
+  gen = 0;
+  sliceArmed = false;
+  tickArmed = false;
+  tickGen = 0;
+  /** When its tick last ran a periodic balance. */
+  lastBalanceNs = 0;
+  /** Armed hrtimers of timed sleeps (threads that slept on it): a binary heap by hard expiry. */
+  readonly timers: KThread[] = [];
+  /** A PELT-like average of its busy share, as of utilAtNs. */
+  util = 0;
+  utilAtNs = 0;
+  constructor(readonly id: number) {}
+}
+
+export class Kernel {
+  readonly cpus: KCpu[];
+  /** Idle CPUs, a stack (the last one freed is used first). */
+  readonly idleCpus: number[] = [];
+  readonly threads: KThread[] = [];
   /** The thread whose step is running now (set around a KDone's dispatch), or null. */
   current: KThread | null = null;
   /** Context switches so far (a CPU going from one thread straight to another). */
   switches = 0;
-  /** Armed hrtimers of timed sleeps, per CPU (the CPU the thread slept on): binary heaps by hard expiry. */
-  readonly timers: KThread[][];
+  /** Threads moved to another CPU's queue by load balancing. */
+  migrations = 0;
   /** Arming order, the tie-break between equal hard expiries. */
   timerSeq = 0;
-  /** The CPUs chosen so far for the threads one timer interrupt wakes (kTimer's scratch). */
-  readonly batchCpus: number[] = [];
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
     readonly switchNs: number,
     readonly wakeCpuNs: number,
   ) {
-    this.cpus = new Array<KThread | null>(ncpu).fill(null);
+    this.cpus = Array.from({ length: ncpu }, (_, c) => new KCpu(c));
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
-    this.cpuGen = new Int32Array(ncpu);
-    this.sliceArmed = new Uint8Array(ncpu);
-    this.picking = new Uint8Array(ncpu);
-    this.timers = Array.from({ length: ncpu }, () => []);
   }
 
   thread(id: number): KThread {
@@ -146,13 +167,35 @@ export class Kernel {
     }
     return t;
   }
+
+  /** Idle to select_task_rq: nothing runs, queues or is on its way there. */
+  isIdle(cpu: number): boolean {
+    const c = this.cpus[cpu]!;
+    return c.curr === null && !c.picking && c.incoming === 0;
+  }
 }
+
+// Load-balancing and placement settings of Linux on this VM (kernel/sched/fair.c, CONFIG_HZ=250):
+/** The scheduler tick of a busy CPU (HZ = 250); an idle CPU has none (NO_HZ_IDLE). */
+const TICK_NS = 4_000_000;
+/** A busy CPU's periodic balance: sd->balance_interval (the domain's weight, 2 ms) × busy_factor 16. */
+const BUSY_BALANCE_NS = 32_000_000;
+/** sysctl_sched_migration_cost: a thread that left its CPU less than this ago is cache-hot (task_hot). */
+const MIGRATION_COST_NS = 500_000;
+/** PELT's time constant: utilization halves in 32 ms without running (32 ms / ln 2). */
+const UTIL_TAU_NS = 32_000_000 / Math.LN2;
+/**
+ * A wakee that last ran on the waker's CPU stays there while that CPU's utilization is below this
+ * (measured on this VM with tools/machine/wake-placement.c: a futex waker busy half the time keeps its
+ * wakee 96.5–99.8 %, one busy about 80 % or a spinner sends it to the idle CPU; docs/model.md).
+ */
+const WAKE_STAY_UTIL = 0.6;
 
 // ─── API for the runtime ────────────────────────────────────────────────────────────────────────
 
 /** The thread wants workNs of CPU, then its event fires. A parked thread becomes runnable now. */
 export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
+  cancelPending(rt, t);
   setStep(t, kind, target, token);
   t.workNs = workNs + t.debtNs;
   t.debtNs = 0;
@@ -162,12 +205,15 @@ export function kRun(rt: Runtime, t: KThread, workNs: number, kind: number, targ
   if (t.state === KState.Running) {
     if (t.workStartNs < rt.nowNs) t.workStartNs = rt.nowNs;
     rt.queue.push(t.workStartNs + t.workNs, Ev.KDone, t.id, t.gen);
-  } else if (t.state !== KState.Runnable) enqueue(rt, t);
+  } else if (t.state !== KState.Runnable) {
+    const waker = currentCpu(rt);
+    enqueue(rt, t, selectCpu(rt, t, waker, wakeStays(rt, waker)), true);
+  }
 }
 
 /** The thread leaves the CPU for offNs (a sleep, a wake-up latency), then runs workNs, then its event. */
 export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
+  cancelPending(rt, t);
   t.timed = false;
   setStep(t, kind, target, token);
   t.sleepNs = offNs;
@@ -180,13 +226,40 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
 }
 
 /**
+ * notewakeup of a parked thread by the running one (FUTEX_WAKE): select_task_rq places it now, in the
+ * waker's context. Onto another, idle CPU it is runnable after ipiWakeNs (the drawn futex wake:
+ * machine.ts futexWakeNs); onto a busy CPU, or the waker's, it is queued at once. Then it runs workNs,
+ * then its event.
+ */
+export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: number, kind: number, target: number, token: number): void {
+  if (t.state === KState.Running || t.state === KState.Runnable) return kSleep(rt, t, 0, workNs, kind, target, token);
+  cancelPending(rt, t);
+  t.timed = false;
+  setStep(t, kind, target, token);
+  t.wakeWorkNs = workNs;
+  t.gen++;
+  const k = rt.kernel;
+  const waker = currentCpu(rt);
+  const cpu = selectCpu(rt, t, waker, wakeStays(rt, waker));
+  t.state = KState.Sleeping;
+  if (cpu !== waker && k.isIdle(cpu)) {
+    t.wakeCpu = cpu;
+    k.cpus[cpu]!.incoming++;
+    rt.queue.push(rt.nowNs + ipiWakeNs, Ev.KWake, t.id, t.gen);
+    return;
+  }
+  becomeRunnable(t);
+  enqueue(rt, t, cpu, true);
+}
+
+/**
  * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer on the CPU the thread sleeps from,
  * soft expiry softDelayNs from now, hard expiry hardDelayNs from now (machine.ts sleepSoftNs /
  * sleepHardNs: the slack between them). When it fires the thread is runnable after wakeLatencyNs,
  * runs workNs, then its event.
  */
 export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
-  cancelTimer(rt, t);
+  cancelPending(rt, t);
   setStep(t, kind, target, token);
   t.timed = true;
   t.softNs = softDelayNs;
@@ -202,47 +275,29 @@ export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDe
  * Ev.KTimer: the interrupt at a timer's hard expiry. __hrtimer_run_queues (kernel/time/hrtimer.c)
  * walks the CPU's timers in hard-expiry order and fires each whose soft expiry has passed, stopping
  * at the first that has not: sleepers of one CPU wake together. select_task_rq runs in the interrupt
- * for each woken thread in turn (batchWakeCpu). Its drawn wake-up latency includes the interrupted CPU's
- * exit from idle (measured on an idle CPU): less Machine.idleExitNs if that CPU was busy; plus
- * Machine.ipiWakeNs if the thread is sent to another, idle CPU.
+ * for each woken thread in turn, each seeing where those before it went (KCpu.incoming). Its drawn
+ * wake-up latency includes the interrupted CPU's exit from idle (measured on an idle CPU): less
+ * Machine.idleExitNs if that CPU was busy; plus Machine.ipiWakeNs if the thread is sent to another, idle CPU.
  */
 export function kTimer(rt: Runtime, id: number, token: number): void {
   const t = rt.kernel.threads[id]!;
   if (token !== t.gen || t.state !== KState.Sleeping || t.timerCpu < 0) return;
   const k = rt.kernel;
   const irqCpu = t.timerCpu;
-  const heap = k.timers[irqCpu]!;
+  const heap = k.cpus[irqCpu]!.timers;
   const now = rt.nowNs;
-  const idleExitNs = rt.config.machine.idleExitNs;
-  const irqCpuExitNs = k.idleCpus.includes(irqCpu) ? idleExitNs : 0;
-  const chosen = k.batchCpus;
-  chosen.length = 0;
+  const m = rt.config.machine;
+  const irqCpuExitNs = k.isIdle(irqCpu) ? m.idleExitNs : 0;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
     const s = heap[0]!;
     heapRemove(heap, 0);
-    const cpu = batchWakeCpu(k, s.prevCpu);
-    let latencyNs = s.wakeLatencyNs - idleExitNs + irqCpuExitNs;
-    if (cpu >= 0) {
-      if (cpu !== irqCpu && k.idleCpus.includes(cpu)) latencyNs += rt.config.machine.ipiWakeNs;
-      s.prevCpu = cpu;
-      chosen.push(cpu);
-    }
+    const cpu = selectCpu(rt, s, irqCpu, irqCpuExitNs > 0);
+    let latencyNs = s.wakeLatencyNs - m.idleExitNs + irqCpuExitNs;
+    if (cpu !== irqCpu && k.isIdle(cpu)) latencyNs += m.ipiWakeNs;
+    s.wakeCpu = cpu;
+    k.cpus[cpu]!.incoming++;
     rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
   }
-}
-
-/**
- * select_idle_sibling for a thread woken by a timer interrupt: its previous CPU if idle and not taken
- * by an earlier thread of the same interrupt (Kernel.batchCpus), else another such idle CPU, else its
- * previous CPU (it will queue).
- */
-function batchWakeCpu(k: Kernel, prevCpu: number): number {
-  if (prevCpu >= 0 && k.idleCpus.includes(prevCpu) && !k.batchCpus.includes(prevCpu)) return prevCpu;
-  for (let i = k.idleCpus.length - 1; i >= 0; i--) {
-    const c = k.idleCpus[i]!;
-    if (!k.batchCpus.includes(c)) return c;
-  }
-  return prevCpu;
 }
 
 /** Arms the timer on the CPU the thread sleeps from (its last CPU if it is not running). */
@@ -255,13 +310,17 @@ function armTimer(rt: Runtime, t: KThread): void {
   t.hardNs += rt.nowNs;
   t.timerSeq = k.timerSeq++;
   t.timerCpu = cpu;
-  heapInsert(k.timers[cpu]!, t);
+  heapInsert(k.cpus[cpu]!.timers, t);
   rt.queue.push(t.hardNs, Ev.KTimer, t.id, t.gen);
 }
 
-/** A sleeping thread woken otherwise (netpollBreak, notewakeup) leaves its CPU's timer queue. */
-function cancelTimer(rt: Runtime, t: KThread): void {
-  if (t.timerCpu >= 0) heapRemove(rt.kernel.timers[t.timerCpu]!, t.timerIdx);
+/** A thread given a new step drops what was pending: its armed timer, its wake-up in flight. */
+function cancelPending(rt: Runtime, t: KThread): void {
+  if (t.timerCpu >= 0) heapRemove(rt.kernel.cpus[t.timerCpu]!.timers, t.timerIdx);
+  if (t.wakeCpu >= 0) {
+    rt.kernel.cpus[t.wakeCpu]!.incoming--;
+    t.wakeCpu = -1;
+  }
 }
 
 // A CPU's timer queue: a binary heap by (hard expiry, arming order); each thread knows its index.
@@ -313,9 +372,9 @@ function siftDown(heap: KThread[], i: number, t: KThread): void {
   t.timerIdx = i;
 }
 
-/** The thread parks (futex wait) until kRun or kSleep gives it a step. */
+/** The thread parks (futex wait) until kRun, kSleep or kWakeup gives it a step. */
 export function kBlock(rt: Runtime, t: KThread): void {
-  cancelTimer(rt, t);
+  cancelPending(rt, t);
   t.gen++;
   if (t.state === KState.Running && t.debtNs > 0) return runDebt(rt, t, Then.Block);
   t.hasWork = false;
@@ -339,15 +398,17 @@ export function kWorkLeft(rt: Runtime, t: KThread): number {
   return t.hasWork ? workLeft(rt, t) : 0;
 }
 
-/** Ev.KWake: the thread's off-CPU wait is over; it becomes runnable. */
+/** Ev.KWake: the thread's off-CPU wait is over; it becomes runnable on the CPU chosen for it. */
 export function kWake(rt: Runtime, id: number, token: number): void {
   const t = rt.kernel.threads[id]!;
   if (token !== t.gen || t.state !== KState.Sleeping) return;
-  t.workNs = t.wakeWorkNs + t.debtNs;
-  t.debtNs = 0;
-  t.hasWork = true;
-  t.then = Then.Fire;
-  enqueue(rt, t);
+  let cpu = t.wakeCpu;
+  if (cpu >= 0) {
+    rt.kernel.cpus[cpu]!.incoming--;
+    t.wakeCpu = -1;
+  } else cpu = selectCpu(rt, t, -1, false);
+  becomeRunnable(t);
+  enqueue(rt, t, cpu, true);
 }
 
 /** Ev.KDone: the work is done. Returns the thread whose step event must now fire, or null. */
@@ -382,25 +443,134 @@ export function kStepEnd(rt: Runtime, t: KThread): void {
 
 /** Ev.KSlice: the running thread's vruntime reached its deadline (update_deadline). */
 export function kSlice(rt: Runtime, cpu: number, token: number): void {
-  const k = rt.kernel;
-  if (token !== k.cpuGen[cpu]) return;
-  k.sliceArmed[cpu] = 0;
-  const t = k.cpus[cpu]!;
-  settleVruntime(rt, t);
-  t.deadlineNs = t.vruntimeNs + k.sliceNs;
-  if (k.rq.length === 0) return;
-  const best = pickEevdf(rt, t);
+  const c = rt.kernel.cpus[cpu]!;
+  if (token !== c.gen || c.curr === null) return;
+  c.sliceArmed = false;
+  const t = c.curr;
+  settleVruntime(rt, c, t);
+  t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
+  if (c.queue.length === 0) return;
+  const best = pickEevdf(rt, c, t);
   if (best !== t) preempt(rt, cpu);
   else armSlice(rt, cpu);
 }
 
-/** Ev.KPick: a CPU a wake-up took from idle schedules: pick_eevdf among the runnable threads. */
+/** Ev.KPick: a CPU a wake-up (or an idle balance) took from idle schedules: pick_eevdf among its queue. */
 export function kPick(rt: Runtime, cpu: number, token: number): void {
-  const k = rt.kernel;
-  if (token !== k.cpuGen[cpu] || k.picking[cpu] === 0) return;
-  k.picking[cpu] = 0;
-  k.nPicking--;
+  const c = rt.kernel.cpus[cpu]!;
+  if (token !== c.gen || !c.picking) return;
+  c.picking = false;
   runNext(rt, cpu, true);
+}
+
+/**
+ * Ev.KTick: a busy CPU's scheduler tick (sched_tick → sched_balance_trigger). With threads waiting
+ * behind its running one and a CPU idle, it kicks that CPU to balance (nohz_balancer_kick: the IPI,
+ * then the idle CPU pulls); every BUSY_BALANCE_NS it balances toward itself. An idle CPU's tick stops.
+ */
+export function kTick(rt: Runtime, cpu: number, token: number): void {
+  const k = rt.kernel;
+  const c = k.cpus[cpu]!;
+  if (token !== c.tickGen) return;
+  c.tickArmed = false;
+  if (c.curr === null) return;
+  if (c.queue.length > 0) {
+    const idle = idleCpuFor(k);
+    if (idle >= 0 && pullTo(rt, idle)) {
+      const to = k.cpus[idle]!;
+      takeFromIdle(k, idle);
+      to.picking = true;
+      rt.queue.push(rt.nowNs + rt.config.machine.ipiWakeNs, Ev.KPick, idle, ++to.gen);
+    }
+  }
+  if (rt.nowNs - c.lastBalanceNs >= BUSY_BALANCE_NS) {
+    c.lastBalanceNs = rt.nowNs;
+    if (pullTo(rt, cpu)) armSlice(rt, cpu);
+  }
+  armTick(rt, cpu);
+}
+
+// ─── Placement and balancing ────────────────────────────────────────────────────────────────────
+
+function currentCpu(rt: Runtime): number {
+  const cur = rt.kernel.current;
+  return cur !== null && cur.state === KState.Running ? cur.cpu : -1;
+}
+
+/**
+ * select_task_rq_fair for a thread woken from wakerCpu (the futex waker's or the timer interrupt's
+ * CPU; −1: unknown). A new thread (wake_up_new_task, SD_BALANCE_FORK): an idle CPU, else the least
+ * loaded. Else select_idle_sibling: the previous CPU if idle; the waker's CPU if the thread last ran
+ * there and `stay` (measured on this VM, docs/model.md "Where a woken thread runs": the waker's CPU
+ * keeps the wakee while lightly used — wakeStays — and a timer interrupt that woke its CPU from idle
+ * keeps all the sleepers it fires); an idle CPU; else wake_affine's target — the waker's CPU if its
+ * queue is shorter than the previous CPU's, else the previous CPU.
+ */
+function selectCpu(rt: Runtime, t: KThread, wakerCpu: number, stay: boolean): number {
+  const k = rt.kernel;
+  const prev = t.prevCpu;
+  if (prev < 0) {
+    const idle = idleCpuFor(k);
+    return idle >= 0 ? idle : leastLoaded(k, wakerCpu);
+  }
+  if (k.isIdle(prev)) return prev;
+  if (prev === wakerCpu && stay) return prev;
+  const idle = idleCpuFor(k);
+  if (idle >= 0) return idle;
+  if (wakerCpu >= 0 && k.cpus[wakerCpu]!.n < k.cpus[prev]!.n) return wakerCpu;
+  return prev;
+}
+
+/** Whether a futex waker's CPU keeps a wakee that last ran there: while it is lightly used (WAKE_STAY_UTIL). */
+function wakeStays(rt: Runtime, wakerCpu: number): boolean {
+  return wakerCpu >= 0 && cpuUtil(rt, rt.kernel.cpus[wakerCpu]!) < WAKE_STAY_UTIL;
+}
+
+/** An idle CPU with no wake-up in flight — the last one freed — or −1. */
+function idleCpuFor(k: Kernel): number {
+  for (let i = k.idleCpus.length - 1; i >= 0; i--) {
+    const c = k.idleCpus[i]!;
+    if (k.cpus[c]!.incoming === 0) return c;
+  }
+  return -1;
+}
+
+/** The CPU with the fewest runnable threads (ties: prefer, then the lowest). */
+function leastLoaded(k: Kernel, prefer: number): number {
+  let best = prefer >= 0 ? prefer : 0;
+  for (const c of k.cpus) if (c.n + c.incoming < k.cpus[best]!.n + k.cpus[best]!.incoming) best = c.id;
+  return best;
+}
+
+/**
+ * load_balance toward CPU `to` (newidle, nohz idle or periodic): from the CPU with the most runnable
+ * threads, if it has at least two more, half the difference of its queued threads that are not
+ * cache-hot (task_hot: they left a CPU MIGRATION_COST_NS ago or more), earliest queued first
+ * (detach_tasks walks cfs_tasks from the tail). Returns whether it pulled any.
+ */
+function pullTo(rt: Runtime, to: number): boolean {
+  const k = rt.kernel;
+  const dst = k.cpus[to]!;
+  let src: KCpu | null = null;
+  for (const c of k.cpus) if (c !== dst && (src === null || c.n > src.n)) src = c;
+  if (src === null || src.n - dst.n < 2) return false;
+  let want = (src.n - dst.n) >> 1;
+  let pulled = false;
+  for (let i = 0; i < src.queue.length && want > 0; ) {
+    const t = src.queue[i]!;
+    if (rt.nowNs - t.lastRanNs < MIGRATION_COST_NS) {
+      i++;
+      continue;
+    }
+    dequeue(rt, src, t);
+    removeFromQueue(src, t);
+    t.state = KState.Runnable;
+    place(rt, dst, t);
+    k.migrations++;
+    want--;
+    pulled = true;
+  }
+  return pulled;
 }
 
 // ─── The scheduler ──────────────────────────────────────────────────────────────────────────────
@@ -409,6 +579,13 @@ function setStep(t: KThread, kind: number, target: number, token: number): void 
   t.evKind = kind;
   t.evTarget = target;
   t.evToken = token;
+}
+
+function becomeRunnable(t: KThread): void {
+  t.workNs = t.wakeWorkNs + t.debtNs;
+  t.debtNs = 0;
+  t.hasWork = true;
+  t.then = Then.Fire;
 }
 
 function runDebt(rt: Runtime, t: KThread, then: Then): void {
@@ -425,10 +602,10 @@ function workLeft(rt: Runtime, t: KThread): number {
   return Math.max(0, t.workNs - Math.max(0, rt.nowNs - t.workStartNs));
 }
 
-/** avg_vruntime: the mean vruntime of the runnable and running threads. */
-function avgVruntime(rt: Runtime): number {
-  const k = rt.kernel;
-  return k.n === 0 ? 0 : (k.sumVr + k.nRunning * rt.nowNs - k.sumSeg) / k.n;
+/** avg_vruntime: the mean vruntime of the CPU's runnable and running threads. */
+function avgVruntime(rt: Runtime, c: KCpu): number {
+  if (c.n === 0) return 0;
+  return (c.sumVr + (c.curr !== null ? rt.nowNs - c.curr.segStartNs : 0)) / c.n;
 }
 
 function currentVruntime(rt: Runtime, t: KThread): number {
@@ -436,168 +613,187 @@ function currentVruntime(rt: Runtime, t: KThread): number {
 }
 
 /** Folds the running thread's time so far into its stored vruntime. */
-function settleVruntime(rt: Runtime, t: KThread): void {
-  const k = rt.kernel;
+function settleVruntime(rt: Runtime, c: KCpu, t: KThread): void {
   const ran = rt.nowNs - t.segStartNs;
   t.vruntimeNs += ran;
-  k.sumVr += ran;
-  k.sumSeg += ran;
+  c.sumVr += ran;
   t.segStartNs = rt.nowNs;
 }
 
-/** place_entity + enqueue: the thread becomes runnable and runs at once if a CPU is idle. */
-function enqueue(rt: Runtime, t: KThread): void {
+/** A PELT-like utilization: the CPU's busy share, decayed with PELT's 32 ms half-life. */
+function cpuUtil(rt: Runtime, c: KCpu): number {
+  const a = Math.exp(-(rt.nowNs - c.utilAtNs) / UTIL_TAU_NS);
+  return c.util * a + (c.curr !== null ? 1 - a : 0);
+}
+
+function settleUtil(rt: Runtime, c: KCpu): void {
+  c.util = cpuUtil(rt, c);
+  c.utilAtNs = rt.nowNs;
+}
+
+/** A woken thread (waking: it pays the wake's CPU work) is placed on CPU `cpu` and runs at once if it idles. */
+function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
   const k = rt.kernel;
-  const v = avgVruntime(rt);
-  // PLACE_LAG: the lag is scaled by (W + w) / W so that it is still the lag after V moves for the
-  // newcomer (all threads weigh alike: W = the queued count); onto an empty queue there is no lag.
-  t.vruntimeNs = t.fresh || k.n === 0 ? v : v - (t.vlagNs * (k.n + 1)) / k.n;
-  t.deadlineNs = t.vruntimeNs + (t.fresh ? k.sliceNs / 2 : k.sliceNs);
-  t.fresh = false;
+  const c = k.cpus[cpu]!;
   // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
-  t.workNs += k.wakeCpuNs;
+  if (waking) t.workNs += k.wakeCpuNs;
   t.state = KState.Runnable;
-  k.n++;
-  k.sumVr += t.vruntimeNs;
-  k.rq.push(t);
-  if (k.idleCpus.length > 0) {
-    // The woken CPU picks when it schedules, after every wake-up of this instant (e.g. the other
-    // sleepers of one timer interrupt) is queued: pick_eevdf chooses among them all.
-    const cpu = takeIdleCpu(k, t.prevCpu);
-    k.picking[cpu] = 1;
-    k.nPicking++;
-    rt.queue.push(rt.nowNs, Ev.KPick, cpu, ++k.cpuGen[cpu]!);
+  place(rt, c, t);
+  if (c.curr === null) {
+    if (!c.picking) {
+      // The woken CPU picks when it schedules, after every wake-up of this instant (e.g. the other
+      // sleepers of one timer interrupt) is queued: pick_eevdf chooses among them all.
+      takeFromIdle(k, cpu);
+      c.picking = true;
+      rt.queue.push(rt.nowNs, Ev.KPick, cpu, ++c.gen);
+    }
     return;
   }
-  // check_preempt_wakeup_fair: preempt a CPU whose thread is no longer eligible if pick_eevdf picks t.
-  // Nothing changes until a preemption, so V and the pick are computed once (the pick only if needed).
-  const vNow = avgVruntime(rt);
-  let pick: KThread | null | undefined;
-  for (let c = 0; c < k.ncpu; c++) {
-    const curr = k.cpus[c];
-    if (curr === null || curr === undefined) continue; // about to pick (Ev.KPick)
-    if (currentVruntime(rt, curr) > vNow && (pick === undefined ? (pick = pickEevdf(rt, null)) : pick) === t) {
-      preempt(rt, c);
-      break;
-    }
-  }
-  for (let c = 0; c < k.ncpu; c++) armSlice(rt, c);
+  // check_preempt_wakeup_fair: preempt the CPU's thread if it is no longer eligible and pick_eevdf picks t.
+  if (currentVruntime(rt, c.curr) > avgVruntime(rt, c) && pickEevdf(rt, c, null) === t) preempt(rt, cpu);
+  armSlice(rt, cpu);
+  armTick(rt, cpu);
 }
 
 /**
- * select_idle_sibling (kernel/sched/fair.c): a waking thread goes back to its previous CPU when that
- * one is idle (cache affinity), else to an idle CPU — the last one freed.
+ * place_entity + enqueue on the CPU's queue: the lag is scaled by (W + w) / W so that it is still the lag
+ * after V moves for the newcomer (all threads weigh alike: W = the queued count); onto an empty queue
+ * there is no lag. A new thread gets half a slice (PLACE_DEADLINE_INITIAL).
  */
-function takeIdleCpu(k: Kernel, prevCpu: number): number {
-  const idle = k.idleCpus;
-  const i = prevCpu < 0 ? -1 : idle.lastIndexOf(prevCpu);
-  if (i < 0) return idle.pop()!;
-  idle.splice(i, 1);
-  return prevCpu;
+function place(rt: Runtime, c: KCpu, t: KThread): void {
+  const k = rt.kernel;
+  const v = avgVruntime(rt, c);
+  const fresh = t.fresh;
+  t.vruntimeNs = fresh || c.n === 0 ? v : v - (t.vlagNs * (c.n + 1)) / c.n;
+  t.deadlineNs = t.vruntimeNs + (fresh ? k.sliceNs / 2 : k.sliceNs);
+  t.fresh = false;
+  t.cpu = c.id;
+  c.n++;
+  c.sumVr += t.vruntimeNs;
+  c.queue.push(t);
 }
 
-/** The thread stops being runnable or running (dequeue for sleep): its lag is kept for placement. */
+/** The CPU leaves the idle list. */
+function takeFromIdle(k: Kernel, cpu: number): void {
+  const i = k.idleCpus.lastIndexOf(cpu);
+  if (i >= 0) k.idleCpus.splice(i, 1);
+}
+
+/** The thread leaves its CPU's counts (running or queued); its lag is kept for the next placement. */
+function dequeue(rt: Runtime, c: KCpu, t: KThread): void {
+  const lim = 2 * rt.kernel.sliceNs;
+  t.vlagNs = Math.max(-lim, Math.min(lim, avgVruntime(rt, c) - currentVruntime(rt, t)));
+  if (t.state === KState.Running) stopRunning(rt, c, t);
+  c.n--;
+  c.sumVr -= t.vruntimeNs;
+}
+
+/** The thread stops being runnable or running (dequeue for sleep). */
 function leave(rt: Runtime, t: KThread, to: KState.Blocked | KState.Sleeping): void {
-  const k = rt.kernel;
   if (t.state === KState.Running || t.state === KState.Runnable) {
-    const lim = 2 * k.sliceNs;
-    t.vlagNs = Math.max(-lim, Math.min(lim, avgVruntime(rt) - currentVruntime(rt, t)));
-    const cpu = t.cpu;
-    if (t.state === KState.Running) stopRunning(rt, t);
-    else removeFromRq(k, t);
-    k.n--;
-    k.sumVr -= t.vruntimeNs;
+    const c = rt.kernel.cpus[t.cpu]!;
+    const wasRunning = t.state === KState.Running;
+    dequeue(rt, c, t);
+    if (!wasRunning) removeFromQueue(c, t);
+    t.cpu = -1;
     t.state = to;
-    if (cpu >= 0) runNext(rt, cpu);
+    if (wasRunning) runNext(rt, c.id);
     return;
   }
   t.state = to;
 }
 
-/** pick_eevdf: the eligible thread (vruntime ≤ V) with the earliest deadline; curr is a candidate. */
-function pickEevdf(rt: Runtime, curr: KThread | null): KThread | null {
-  const k = rt.kernel;
-  const v = avgVruntime(rt) + 1e-6;
+/** pick_eevdf on a CPU's queue: the eligible thread (vruntime ≤ V) with the earliest deadline; curr is a candidate. */
+function pickEevdf(rt: Runtime, c: KCpu, curr: KThread | null): KThread | null {
+  const v = avgVruntime(rt, c) + 1e-6;
   let best: KThread | null = null;
   if (curr !== null && currentVruntime(rt, curr) <= v) best = curr;
   let minVr: KThread | null = null;
-  for (const t of k.rq) {
+  for (const t of c.queue) {
     if (t.vruntimeNs <= v && (best === null || t.deadlineNs < best.deadlineNs)) best = t;
     if (minVr === null || t.vruntimeNs < minVr.vruntimeNs) minVr = t;
   }
   return best ?? minVr ?? curr;
 }
 
-/** Removes t from the run queue, keeping the others' order (pick_eevdf's ties go to the earliest); allocates nothing. */
-function removeFromRq(k: Kernel, t: KThread): void {
-  const rq = k.rq;
-  const n = rq.length - 1;
-  const at = rq.indexOf(t);
-  for (let i = at < 0 ? n : at; i < n; i++) rq[i] = rq[i + 1]!;
-  rq.pop();
+/** Removes t from the CPU's queue, keeping the others' order (pick_eevdf's ties go to the earliest); allocates nothing. */
+function removeFromQueue(c: KCpu, t: KThread): void {
+  const q = c.queue;
+  const n = q.length - 1;
+  const at = q.indexOf(t);
+  for (let i = at < 0 ? n : at; i < n; i++) q[i] = q[i + 1]!;
+  q.pop();
 }
 
-/** The CPU runs pick_eevdf's choice, or idles; from idle (fromIdle) there is no context switch to pay. */
+/**
+ * The CPU runs pick_eevdf's choice. With its queue empty it first balances (newidle: pulls from the
+ * busiest CPU), then idles; from idle (fromIdle) there is no context switch to pay.
+ */
 function runNext(rt: Runtime, cpu: number, fromIdle = false): void {
   const k = rt.kernel;
-  if (k.rq.length === 0) {
+  const c = k.cpus[cpu]!;
+  if (c.queue.length === 0 && !pullTo(rt, cpu)) {
     k.idleCpus.push(cpu);
     return;
   }
-  const t = pickEevdf(rt, null)!;
-  removeFromRq(k, t);
-  if (fromIdle) return startRunning(rt, t, cpu, 0);
+  const t = pickEevdf(rt, c, null)!;
+  removeFromQueue(c, t);
+  if (fromIdle) return startRunning(rt, c, t, 0);
   k.switches++;
-  startRunning(rt, t, cpu, k.switchNs);
+  startRunning(rt, c, t, k.switchNs);
 }
 
-function startRunning(rt: Runtime, t: KThread, cpu: number, switchNs: number): void {
-  const k = rt.kernel;
-  k.cpus[cpu] = t;
-  t.cpu = cpu;
-  t.prevCpu = cpu;
+function startRunning(rt: Runtime, c: KCpu, t: KThread, switchNs: number): void {
+  settleUtil(rt, c);
+  c.curr = t;
+  t.cpu = c.id;
+  t.prevCpu = c.id;
   t.state = KState.Running;
   t.segStartNs = rt.nowNs;
-  k.nRunning++;
-  k.sumSeg += rt.nowNs;
   t.workStartNs = rt.nowNs + switchNs;
   if (t.hasWork) {
     t.gen++;
     rt.queue.push(t.workStartNs + t.workNs, Ev.KDone, t.id, t.gen);
   }
-  if (k.rq.length > 0) armSlice(rt, cpu);
+  if (c.queue.length > 0) armSlice(rt, c.id);
+  armTick(rt, c.id);
 }
 
 /** Takes the thread off its CPU; its vruntime and work so far are settled. */
-function stopRunning(rt: Runtime, t: KThread): void {
-  const k = rt.kernel;
+function stopRunning(rt: Runtime, c: KCpu, t: KThread): void {
   if (t.hasWork) t.workNs = workLeft(rt, t);
-  settleVruntime(rt, t);
-  k.nRunning--;
-  k.sumSeg -= t.segStartNs;
-  k.cpus[t.cpu] = null;
-  k.cpuGen[t.cpu]!++;
-  k.sliceArmed[t.cpu] = 0;
-  t.cpu = -1;
+  settleVruntime(rt, c, t);
+  settleUtil(rt, c);
+  c.curr = null;
+  c.gen++;
+  c.sliceArmed = false;
+  t.lastRanNs = rt.nowNs;
 }
 
-/** resched_curr: the CPU's thread goes back to the run queue and the CPU runs pick_eevdf's choice. */
+/** resched_curr: the CPU's thread goes back to its queue and the CPU runs pick_eevdf's choice. */
 function preempt(rt: Runtime, cpu: number): void {
-  const k = rt.kernel;
-  const t = k.cpus[cpu]!;
-  stopRunning(rt, t);
+  const c = rt.kernel.cpus[cpu]!;
+  const t = c.curr!;
+  stopRunning(rt, c, t);
   t.gen++;
   t.state = KState.Runnable;
-  k.rq.push(t);
+  c.queue.push(t);
   runNext(rt, cpu);
 }
 
 function armSlice(rt: Runtime, cpu: number): void {
-  const k = rt.kernel;
-  const t = k.cpus[cpu];
-  if (t === null || t === undefined || k.sliceArmed[cpu] === 1) return;
-  k.sliceArmed[cpu] = 1;
-  k.cpuGen[cpu]!++;
+  const c = rt.kernel.cpus[cpu]!;
+  const t = c.curr;
+  if (t === null || c.sliceArmed) return;
+  c.sliceArmed = true;
   const at = t.segStartNs + Math.max(0, t.deadlineNs - t.vruntimeNs);
-  rt.queue.push(Math.max(rt.nowNs, at), Ev.KSlice, cpu, k.cpuGen[cpu]!);
+  rt.queue.push(Math.max(rt.nowNs, at), Ev.KSlice, cpu, ++c.gen);
+}
+
+/** A busy CPU's next tick (jiffies boundaries, the same on every CPU), if not armed. */
+function armTick(rt: Runtime, cpu: number): void {
+  const c = rt.kernel.cpus[cpu]!;
+  if (c.tickArmed) return;
+  c.tickArmed = true;
+  rt.queue.push((Math.floor(rt.nowNs / TICK_NS) + 1) * TICK_NS, Ev.KTick, cpu, ++c.tickGen);
 }

@@ -6,7 +6,6 @@
 //
 // Fidelity (docs/model.md): new Ms requested from a locked M are created directly, not through the
 // template thread (same thread count, a futex wake less).
-import { futexWakeNs } from "./machine.js";
 import { casmstate } from "./status.js";
 import { Resume, acquirep, allocm, execute, handoffp, mcount, releasep, stopm } from "./proc.js";
 import { gostepAfter } from "./program.js";
@@ -84,7 +83,7 @@ export function startlockedm(rt: Runtime, mp: M, gp: number): void {
   if (lm.state === "lockedidle") {
     rt.sched.nmidlelocked--;
     casmstate(rt, lm, "lockedidle", "waking");
-    rt.mSleep(lm, futexWakeNs(rt), Resume.LockedWoken);
+    rt.mWake(lm, Resume.LockedWoken);
   } else lm.noteWoken = true;
   stopm(rt, mp);
 }

@@ -70,14 +70,24 @@ export function sleepNs(rt: Runtime, requestNs: number): number {
 }
 
 /**
- * notewakeup (futex wake) until the woken thread is runnable. Onto an idle CPU: the measured wake
+ * notewakeup (futex wake) onto another, idle CPU until the woken thread is runnable: the measured wake
  * (Costs.futexWakeNs + spread, end to end: the IPI to a halted vCPU and its exit) less the wake's own
- * CPU work, which the kernel model runs on that CPU next (Machine.wakeCpuNs). With no CPU idle the
- * thread is queued at once (select_idle_sibling finds none; no IPI) and waits for a CPU.
+ * CPU work, which the kernel model runs on that CPU next (Machine.wakeCpuNs). The kernel (kWakeup)
+ * places the thread and uses it only for such a CPU; onto a busy CPU, or the waker's, the thread queues
+ * at once.
  */
 export function futexWakeNs(rt: Runtime): number {
   const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
-  return rt.kernel.idleCpus.length === 0 ? 0 : Math.max(0, ns - rt.config.machine.wakeCpuNs);
+  return Math.max(0, ns - rt.config.machine.wakeCpuNs);
+}
+
+/**
+ * A futex wake of what the kernel model does not place (a dedicated syscall thread, the GC's waiter):
+ * futexWakeNs when a CPU idles, else at once.
+ */
+export function futexWakeUnplacedNs(rt: Runtime): number {
+  const ns = futexWakeNs(rt);
+  return rt.kernel.idleCpus.length === 0 ? 0 : ns;
 }
 
 /**
@@ -95,6 +105,11 @@ export function threadStartNs(rt: Runtime): number {
 /** A syscall's own CPU work in the runtime (entersyscall's, drawn once per call at entry). */
 export function syscallOverheadNs(rt: Runtime, medianNs: number): number {
   return draw(rt, "syscall", medianNs, rt.config.machine.syscallSpread, 0);
+}
+
+/** exitsyscall's take-back of its old P from another thread's syscall: CPU work with the P (a "syscall" draw). */
+export function takeBackNs(rt: Runtime): number {
+  return draw(rt, "syscall", rt.config.costs.exitsyscallTakeBackNs, rt.config.machine.takeBackSpread, 0);
 }
 
 /** preemptM's SIGURG until the handler runs on the target thread. */

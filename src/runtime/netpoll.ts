@@ -7,7 +7,6 @@
 // An fd's readiness is an engine event at the op's latency; a blocked poller wakes after the futex /
 // epoll wake-up latency; a timed block (the earliest timer) wakes at epoll_wait's millisecond timeout.
 import { Resume, acquirep, becomeSpinning, gopark, pidleget, readyStatus, runFound, startm, stopm } from "./proc.js";
-import { futexWakeNs } from "./machine.js";
 import { casmstate } from "./status.js";
 import { gostepAfter, sample } from "./program.js";
 import type { Duration } from "./ops.js";
@@ -38,7 +37,7 @@ export function netReady(rt: Runtime, gp: number, gen: number): void {
   const mp = np.blockedM;
   if (mp !== null && !np.blockedMWaking) {
     np.blockedMWaking = true;
-    rt.mSleep(mp, futexWakeNs(rt), Resume.NetpollWoken);
+    rt.mWake(mp, Resume.NetpollWoken);
   }
 }
 
@@ -99,7 +98,7 @@ export function netpollBreakBefore(rt: Runtime, whenNs: number): boolean {
   if ((np.pollUntilNs === 0 || np.pollUntilNs > whenNs) && !np.blockedMWaking) {
     np.blockedMWaking = true;
     rt.ev("netpoll", nilG, mp, null, "netpollBreak");
-    rt.mSleep(mp, futexWakeNs(rt), Resume.NetpollWoken);
+    rt.mWake(mp, Resume.NetpollWoken);
   }
   return true;
 }

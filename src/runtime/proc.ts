@@ -40,7 +40,7 @@ import { netpollBlock, netpollBreakBefore, netpollNonBlocking } from "./netpoll.
 import { mexit, startlockedm, stoplockedm } from "./lockosthread.js";
 import { findRunnableGCWorker, gcMarkWorkAvailable } from "./gcwork.js";
 import { anyTimers, checkTimers, nextTimerNs, wakeNetPoller } from "./time.js";
-import { futexWakeNs, preemptSignalNs, threadStartNs } from "./machine.js";
+import { futexWakeUnplacedNs, preemptSignalNs, threadStartNs } from "./machine.js";
 import { kCharge } from "./kernel.js";
 
 /** What an M does when its pending engine event fires. */
@@ -187,7 +187,7 @@ export function newm(rt: Runtime, spinning: boolean, pp: P | null): M {
 function notewakeupM(rt: Runtime, mp: M): void {
   casmstate(rt, mp, "idle", "waking");
   rt.ev("notewakeup", nilG, mp, mp.nextp, "m.park");
-  rt.mSleep(mp, futexWakeNs(rt), Resume.Woken);
+  rt.mWake(mp, Resume.Woken);
 }
 
 /**
@@ -674,7 +674,7 @@ function findRunnableIdle(rt: Runtime, mp: M): void {
 export function stopwaitDone(rt: Runtime): void {
   rt.sched.stopwait--;
   if (rt.sched.stopwait === 0) {
-    rt.queue.push(rt.nowNs + futexWakeNs(rt), Ev.Gc, 0, rt.gc.gen);
+    rt.queue.push(rt.nowNs + futexWakeUnplacedNs(rt), Ev.Gc, 0, rt.gc.gen);
   }
 }
 

@@ -5,8 +5,8 @@ import { Prng } from "../base/prng.js";
 import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
-import { Kernel, kBlock, kRun, kSleep, kSleepTimer, type KThread } from "./kernel.js";
-import { sleepHardNs, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
+import { Kernel, kBlock, kRun, kSleep, kSleepTimer, kWakeup, type KThread } from "./kernel.js";
+import { futexWakeNs, sleepHardNs, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
 import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -40,6 +40,8 @@ export const enum Ev {
   KTimer = 13,
   /** A CPU a wake-up took from idle schedules (target: CPU, token: the CPU's generation). */
   KPick = 14,
+  /** A busy CPU's scheduler tick (target: CPU, token: its tick generation). */
+  KTick = 15,
 }
 
 export type StoppedBy = "main-exited" | "max-time" | "max-events" | "max-goroutines" | "fatal" | "deadlock";
@@ -244,6 +246,14 @@ export class Runtime {
     mp.resume = resume;
     mp.computingG = 0;
     kSleep(this, mp.kt, offCpuNs, cpuNs, Ev.M, mp.id, mp.gen);
+  }
+
+  /** notewakeup of the parked M's thread by the running thread (futex wake: kernel.ts kWakeup). */
+  mWake(mp: M, resume: number): void {
+    mp.gen++;
+    mp.resume = resume;
+    mp.computingG = 0;
+    kWakeup(this, mp.kt, futexWakeNs(this), 0, Ev.M, mp.id, mp.gen);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { InvariantError } from "../base/assert.js";
 import { RuntimeFatal, SimulationLimit } from "../base/errors.js";
 import type { RuntimeConfig } from "./config.js";
-import { kDone, kSlice, kStepEnd, kTimer, kPick, kWake } from "./kernel.js";
+import { kDone, kSlice, kStepEnd, kTimer, kPick, kTick, kWake } from "./kernel.js";
 import type { Program } from "./ops.js";
 import {
   Resume,
@@ -134,6 +134,7 @@ function registerHandlers(rt: Runtime): void {
   on(Ev.KSlice, (target, token) => kSlice(rt, target, token));
   on(Ev.KTimer, (target, token) => kTimer(rt, target, token));
   on(Ev.KPick, (target, token) => kPick(rt, target, token));
+  on(Ev.KTick, (target, token) => kTick(rt, target, token));
   on(Ev.Gc, (target, token) => gcStep(rt, target, token));
   on(Ev.Signal, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, false));
   on(Ev.Prologue, (target, token) => doSigPreempt(rt, rt.allm[target]!, token, true));

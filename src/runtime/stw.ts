@@ -14,7 +14,6 @@
 // modeled; the mark termination stop-the-world is initiated by the GC itself rather than by a worker
 // goroutine on a P; the GC's own work (gcSweepTermNs, gcMarkTermNs) is not charged to a CPU.
 import { casmstate, caspstatus } from "./status.js";
-import { futexWakeNs } from "./machine.js";
 import { Resume, gopark, newm, pidleget, pidleput, preemptone, ready, wakep } from "./proc.js";
 import { gostepAfter } from "./program.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -250,7 +249,7 @@ function startMForP(rt: Runtime, pp: P): void {
   nmp.nextp = pp;
   casmstate(rt, nmp, "idle", "waking");
   rt.ev("notewakeup", nilG, nmp, pp, "m.park");
-  rt.mSleep(nmp, futexWakeNs(rt), Resume.Woken);
+  rt.mWake(nmp, Resume.Woken);
 }
 
 /** Allocation: heap grows; crossing the goal starts a cycle (the allocating G continues after STW 1). */

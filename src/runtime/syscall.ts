@@ -12,7 +12,7 @@
 // A syscall is modeled as: entry at the op (state changes at once), then the thread is in the kernel
 // for entersyscallNs + the call's duration (+ cgo's extra), then exitsyscall runs at return time.
 import { casgstatus, casmstate, caspstatus } from "./status.js";
-import { sleepNs, syscallOverheadNs } from "./machine.js";
+import { sleepNs, syscallOverheadNs, takeBackNs } from "./machine.js";
 import { sample } from "./program.js";
 import type { ReasonOf } from "./events.js";
 import type { Op } from "./ops.js";
@@ -179,10 +179,12 @@ export function exitsyscall(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   const oldp = rt.config.rules.keepMpInSyscall ? mp.p : mp.oldp;
   mp.oldp = null;
+  // Our old P back in _Psyscall under another M's syscall (its syscalltick moved): a take-back.
+  const takeBack = oldp !== null && oldp.status === _Psyscall && oldp.syscalltick !== mp.syscalltick;
   if (exitsyscallfast(rt, mp, oldp)) {
     casmstate(rt, mp, "syscall", "running");
     exitsyscallTail(rt, mp, gp);
-    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
+    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs + (takeBack && mp.p === oldp ? takeBackNs(rt) : 0));
     return;
   }
   exitsyscall0(rt, mp);
@@ -311,29 +313,34 @@ function exitsyscallNoPsyscall(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   const oldp = mp.oldp;
   mp.oldp = null;
+  let extraNs = 0;
   if (mp.p !== null) {
     rt.ev("exitsyscallfast", gp, mp, mp.p, "same-p");
-  } else if (!exitsyscallTryGetP(rt, mp, oldp)) {
-    casgstatus(rt, gp, _Gsyscall, _Grunning);
-    return exitsyscall0(rt, mp);
+  } else {
+    extraNs = exitsyscallTryGetP(rt, mp, oldp);
+    if (extraNs < 0) {
+      casgstatus(rt, gp, _Gsyscall, _Grunning);
+      return exitsyscall0(rt, mp);
+    }
   }
   casmstate(rt, mp, "syscall", "running");
   exitsyscallTail(rt, mp, gp);
-  gostepAfter(rt, mp, rt.config.costs.exitsyscallNs);
+  gostepAfter(rt, mp, rt.config.costs.exitsyscallNs + extraNs);
 }
 
-function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): boolean {
+/** Returns −1 without a P, else the CPU work of getting it beyond the fast path (a take-back's). */
+function exitsyscallTryGetP(rt: Runtime, mp: M, oldp: P | null): number {
   if (oldp !== null && pInSyscall(rt, oldp)) {
     // The thread now holding our old P is itself in a syscall: take it back (its call loses the P).
     takeP(rt, oldp, "exitsyscallTryGetP");
     acquirep(rt, mp, oldp);
     rt.ev("exitsyscallTryGetP", mp.curg, mp, oldp, "old-p-from-syscall");
-    return true;
+    return takeBackNs(rt);
   }
   const pp = pidleget(rt);
-  if (pp === null) return false;
+  if (pp === null) return -1;
   if (rt.sched.sysmonwait) sysmonNoteWakeup(rt);
   acquirep(rt, mp, pp);
   rt.ev("exitsyscallTryGetP", mp.curg, mp, pp, "idle-p");
-  return true;
+  return 0;
 }

@@ -9,7 +9,7 @@
 // Interpretation where the proposal is silent (docs/policies.md): if the M's syscall thread is busy
 // with another goroutine's call, an idle syscall thread of another M is borrowed, else a new one is
 // created — so blocking calls never serialize behind each other.
-import { futexWakeNs, threadStartNs } from "./machine.js";
+import { futexWakeUnplacedNs, threadStartNs } from "./machine.js";
 import { gopark, mcount } from "./proc.js";
 import { ready } from "./proc.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -38,7 +38,7 @@ export function syscallThreadOp(rt: Runtime, mp: M, op: SyscallOp, durationNs: n
     startNs = threadStartNs(rt);
   } else {
     rt.ev("notewakeup", 0, mp, null, "syscall-thread");
-    startNs = futexWakeNs(rt);
+    startNs = futexWakeUnplacedNs(rt);
   }
   st.gp = gp;
   st.caller = mp;

@@ -4,7 +4,6 @@
 // one blocked thread per active bucket. An earlier timer added while it sleeps wakes it
 // (notewakeup(&tb.waitnote)); with no timers it parks ("timer goroutine (idle)") until addtimer readies
 // it. go1.14 replaced all of this with per-P timer heaps.
-import { futexWakeNs } from "./machine.js";
 import type { GeneratorProgram, Op } from "./ops.js";
 import { Resume, gopark, newproc, ready } from "./proc.js";
 import type { Runtime } from "./runtime.js";
@@ -46,7 +45,7 @@ export function addtimer(rt: Runtime, mp: M, durationNs: number): void {
     // notewakeup(&tb.waitnote): the sleeping thread returns from its notetsleepg early.
     rt.ev("notewakeup", nilG, tb.sleeper, null, "timerproc");
     tb.state = "running";
-    rt.mSleep(tb.sleeper, futexWakeNs(rt), Resume.SyscallReturn);
+    rt.mWake(tb.sleeper, Resume.SyscallReturn);
   }
   gopark(rt, mp, WaitReason.Sleep);
 }

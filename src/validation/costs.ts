@@ -19,10 +19,10 @@ export interface CostProfile {
 
 const costKeys: readonly (keyof Costs)[] = [
   "entersyscallNs", "exitsyscallNs", "cgocallExtraNs", "futexWakeNs", "threadStartNs", "scheduleNs", "newprocNs",
-  "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs", "mstartNs", "cloneNs", "sysmonPassNs",
+  "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs", "mstartNs", "cloneNs", "sysmonPassNs", "exitsyscallTakeBackNs",
 ];
 const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs", "schedSliceNs", "contextSwitchNs", "wakeCpuNs", "idleExitNs", "ipiWakeNs"];
-const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread"];
+const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread", "takeBackSpread"];
 
 /** A spread: [[p, offsetNs], …] with p from 0 to 1 and both ascending; null if malformed. */
 function parseSpread(v: unknown): Spread | null {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
 import { exactMachine } from "../../src/profiles/go1_19.js";
-import { futexWakeNs, spreadAt, threadStartNs } from "../../src/runtime/machine.js";
+import { futexWakeNs, futexWakeUnplacedNs, spreadAt, threadStartNs } from "../../src/runtime/machine.js";
 import { costProfileFrom, latencyQuantilesOf, medianQuantiles, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
 import { EventHash, EventLog, fanOut } from "../helpers.js";
 
@@ -76,17 +76,21 @@ test("timed sleeps coalesce per CPU: a sleeper whose soft expiry has passed wake
   assert.ok(rets[1]! < softNs(calls[1]!) + 50_000, `the second returned at ${rets[1]}, not at its own hard expiry`);
 });
 
-test("a futex wake goes through the IPI to an idle CPU only when one is idle; else the thread queues at once", () => {
+test("a futex wake's drawn latency is the measured wake less its CPU work; an unplaced one is immediate with no CPU idle", () => {
   // The measured wake (Costs.futexWakeNs, onto an idle CPU) is end to end: the kernel model runs the
-  // wake's own CPU work (wakeCpuNs) after the off-CPU part. With every CPU busy there is no IPI.
+  // wake's own CPU work (wakeCpuNs) after the off-CPU part, and uses the draw only when it places the
+  // thread on another, idle CPU (kernel.ts kWakeup; test/runtime/kernel.test.ts). A wake of something
+  // the kernel does not place (the GC's waiter) is immediate when every CPU is busy.
   const machine = { ...exactMachine, ncpu: 2, wakeCpuNs: 5_000 };
   const sim = simulate({ gomaxprocs: 1, main: fanOut(1, function* () { yield compute(us(10)); }), machine });
   const rt = sim.runtime;
   const medianNs = rt.config.costs.futexWakeNs;
   assert.equal(rt.kernel.idleCpus.length, 2);
   assert.equal(futexWakeNs(rt), medianNs - 5_000);
+  assert.equal(futexWakeUnplacedNs(rt), medianNs - 5_000);
   const idle = rt.kernel.idleCpus.splice(0);
-  assert.equal(futexWakeNs(rt), 0);
+  assert.equal(futexWakeNs(rt), medianNs - 5_000);
+  assert.equal(futexWakeUnplacedNs(rt), 0);
   rt.kernel.idleCpus.push(...idle);
 });
 

@@ -1,0 +1,160 @@
+// The kernel model's per-CPU run queues (kernel.ts): where select_task_rq places a woken thread, and
+// how an idle CPU takes waiting threads from a busy one. Threads here are bare kernel threads driven
+// by the kernel's own events (no Go runtime on top), so each rule is seen alone.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { exactMachine } from "../../src/profiles/go1_19.js";
+import { resolveConfig } from "../../src/profiles/index.js";
+import { KState, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, type KThread } from "../../src/runtime/kernel.js";
+import { Ev, Runtime } from "../../src/runtime/runtime.js";
+
+/** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
+function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}): Runtime {
+  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, machine: { ...exactMachine, ncpu, schedSliceNs: sliceNs, wakeCpuNs: 1_000, ipiWakeNs: 20_000, idleExitNs: 2_000 } }));
+  const e = rt.engine;
+  e.on(Ev.KDone, (id, token) => {
+    const t = kDone(rt, id, token);
+    if (t === null) return;
+    rt.kernel.current = t;
+    onStep(t);
+    rt.kernel.current = null;
+    kStepEnd(rt, t);
+  });
+  e.on(Ev.KWake, (id, token) => kWake(rt, id, token));
+  e.on(Ev.KTimer, (id, token) => kTimer(rt, id, token));
+  e.on(Ev.KPick, (cpu, token) => kPick(rt, cpu, token));
+  e.on(Ev.KSlice, (cpu, token) => kSlice(rt, cpu, token));
+  e.on(Ev.KTick, (cpu, token) => kTick(rt, cpu, token));
+  return rt;
+}
+
+/** Steps that do nothing: the event of a bare thread's step (no M answers to it). */
+const step = [Ev.M, 0, -1] as const;
+
+function runTo(rt: Runtime, tNs: number): void {
+  rt.engine.run(tNs, 1_000_000);
+}
+
+/** Starts a thread computing `workNs` and lets the CPUs pick. */
+function startOn(rt: Runtime, id: number, workNs: number): KThread {
+  const t = rt.kernel.thread(id);
+  kRun(rt, t, workNs, ...step);
+  runTo(rt, rt.nowNs);
+  return t;
+}
+
+test("a futex wakee that last ran on the waker's lightly used CPU is queued there at once", () => {
+  const rt = kernelOnly(2);
+  const wakee = startOn(rt, 1, 10_000);
+  const cpu = wakee.cpu;
+  runTo(rt, 20_000); // its work done, it parks: CPU `cpu` idles
+  assert.equal(wakee.state, KState.Blocked);
+  const waker = startOn(rt, 2, 100_000);
+  assert.equal(waker.cpu, cpu, "the waker runs where the wakee last ran (its previous CPU, idle)");
+  rt.kernel.current = waker;
+  kWakeup(rt, wakee, 30_000, 0, ...step);
+  rt.kernel.current = null;
+  assert.equal(wakee.state, KState.Runnable, "queued at once, no IPI");
+  assert.equal(wakee.cpu, cpu, "on the waker's CPU, although the other CPU idles");
+  assert.equal(rt.kernel.idleCpus.length, 1);
+});
+
+test("a futex wakee whose previous CPU idles goes there through the IPI", () => {
+  const rt = kernelOnly(2);
+  const wakee = startOn(rt, 1, 10_000);
+  runTo(rt, 20_000);
+  const waker = startOn(rt, 2, 100_000);
+  // Move the wakee's history to the other CPU.
+  wakee.prevCpu = 1 - waker.cpu;
+  rt.kernel.current = waker;
+  kWakeup(rt, wakee, 30_000, 0, ...step);
+  rt.kernel.current = null;
+  assert.equal(wakee.state, KState.Sleeping, "in flight: the IPI to the idle CPU");
+  assert.equal(wakee.wakeCpu, 1 - waker.cpu);
+  assert.equal(rt.kernel.isIdle(1 - waker.cpu), false, "a CPU a wake-up is on its way to is not idle to the next select_task_rq");
+  runTo(rt, rt.nowNs + 30_000);
+  assert.equal(wakee.state, KState.Running);
+  assert.equal(wakee.cpu, 1 - waker.cpu);
+});
+
+test("the sleepers one timer interrupt wakes on an idle CPU stay on it and run one after another", () => {
+  const rt = kernelOnly(2);
+  const a = startOn(rt, 1, 1_000);
+  const b = startOn(rt, 2, 1_000);
+  runTo(rt, 2_000);
+  // Both last ran on CPU 0 (as threads that slept from it do), and arm their timers there.
+  a.prevCpu = 0;
+  b.prevCpu = 0;
+  const t0 = rt.nowNs;
+  kSleepTimer(rt, a, 100_000, 150_000, 5_000, 3_000, ...step);
+  kSleepTimer(rt, b, 110_000, 160_000, 5_000, 3_000, ...step);
+  runTo(rt, t0 + 150_000); // the interrupt at a's hard expiry fires b's timer too
+  assert.equal(a.wakeCpu, 0);
+  assert.equal(b.wakeCpu, 0, "the second sleeper stays on the interrupt's CPU though CPU 1 idles");
+  runTo(rt, t0 + 155_000 + 1);
+  const running = [a, b].filter((t) => t.state === KState.Running);
+  assert.equal(running.length, 1, "one runs, the other waits behind it on CPU 0");
+  assert.ok([a, b].every((t) => t.cpu === 0));
+});
+
+test("a timer interrupt on a busy CPU sends its sleeper to the idle CPU", () => {
+  const rt = kernelOnly(2);
+  const sleeper = startOn(rt, 1, 1_000);
+  runTo(rt, 1_000);
+  sleeper.prevCpu = 0;
+  const t0 = rt.nowNs;
+  kSleepTimer(rt, sleeper, 100_000, 150_000, 5_000, 3_000, ...step);
+  const spinner = rt.kernel.thread(2);
+  spinner.prevCpu = 0;
+  kRun(rt, spinner, 1_000_000, ...step);
+  runTo(rt, t0 + 1_000);
+  assert.equal(spinner.cpu, 0);
+  runTo(rt, t0 + 150_000);
+  assert.equal(sleeper.wakeCpu, 1, "CPU 0 was busy at the interrupt: the idle CPU 1");
+});
+
+test("a CPU about to idle pulls a waiting thread that is not cache-hot, and leaves a hot one", () => {
+  for (const sleptNs of [100_000, 1_000_000]) {
+    const rt = kernelOnly(2);
+    const hog = startOn(rt, 1, 5_000_000); // keeps CPU 0 busy
+    assert.equal(hog.cpu, 0);
+    const other = startOn(rt, 2, 10_000_000); // keeps CPU 1 busy
+    assert.equal(other.cpu, 1);
+    const waiter = rt.kernel.thread(3);
+    waiter.prevCpu = 0;
+    // It ran more than its share before (negative lag): woken, it does not preempt the hog.
+    waiter.fresh = false;
+    waiter.vlagNs = -100_000;
+    kSleep(rt, waiter, sleptNs, 1_000, ...step);
+    waiter.lastRanNs = rt.nowNs; // it left CPU 0 now
+    runTo(rt, sleptNs + 1);
+    // Woken: its previous CPU 0 is busy, CPU 1 too: it waits on CPU 0's queue (a no-IPI wake).
+    assert.equal(waiter.state, KState.Runnable);
+    assert.equal(waiter.cpu, 0);
+    // CPU 1's thread parks: newidle balance.
+    kBlock(rt, other);
+    const hot = sleptNs < 500_000;
+    assert.equal(waiter.cpu, hot ? 0 : 1, hot ? "left it a hot thread (it ran 100 µs ago)" : "pulled a thread that left its CPU 1 ms ago");
+    assert.equal(rt.kernel.migrations, hot ? 0 : 1);
+  }
+});
+
+test("a busy CPU's tick has an idle CPU take a thread waiting behind it", () => {
+  const rt = kernelOnly(2, 20_000_000); // a slice longer than the tick: only the balance moves it
+  const hog = startOn(rt, 1, 50_000_000);
+  const idle = 1 - hog.cpu;
+  const waiter = rt.kernel.thread(2);
+  waiter.prevCpu = hog.cpu;
+  waiter.fresh = false;
+  waiter.vlagNs = -100_000;
+  // The waiter wakes while a wake-up is on its way to the idle CPU: it queues behind the hog.
+  rt.kernel.cpus[idle]!.incoming++;
+  kRun(rt, waiter, 1_000, ...step);
+  rt.kernel.cpus[idle]!.incoming--;
+  assert.equal(waiter.cpu, hog.cpu);
+  runTo(rt, 3_900_000);
+  assert.equal(waiter.state, KState.Runnable, "nothing pulls it before the tick: the idle CPU does not balance");
+  runTo(rt, 4_000_000 + 20_000 + 10_000); // the tick at 4 ms, the IPI (20 µs), its work
+  assert.equal(waiter.prevCpu, idle, "the kicked idle CPU pulled it and ran it");
+  assert.equal(rt.kernel.migrations, 1);
+});
