@@ -192,8 +192,8 @@ function flagValue(flags, name) {
   return undefined;
 }
 
-function runOnce(bin, flags, timeoutS) {
-  const env = { ...process.env };
+function runOnce(bin, flags, timeoutS, extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env.GODEBUG;
   const procs = flagValue(flags, "procs");
   if (procs !== undefined) env.GOMAXPROCS = String(procs);

@@ -12,12 +12,16 @@
 //     (spawn -mode new, the method of testdata/calibration) minus the spinning M's usleep(3); the
 //     same via a woken idle thread (spawn -mode idle, the Go-level wake) is reported only;
 //   futex wake = FUTEX_WAKE → the woken thread runs, two pinned threads (futex -cpus cross|same):
-//     onto another, idle CPU (the wake's median and spread) against onto the waker's CPU (the IPI).
+//     onto another, idle CPU (the wake's median and spread) against onto the waker's CPU (the IPI);
+//   exitsyscall's take-back of its old P = ProcSteal → the goroutine's next GoSyscallBegin in a real
+//     trace of the P's relay among 256 goroutines' 1 ms syscalls (syscall under GOSCHED_TRACE, Go ≥
+//     1.22: src/gotrace/takeback.ts), less its fastest (p5), with an installed Go ≥ 1.22 for older ones.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { GoschedError } from "../base/errors.js";
 import { newmLatencies } from "../gotrace/newm_latency.js";
+import { takeBackWindows } from "../gotrace/takeback.js";
 import { bodyQuantileKeys, costProfileFrom, latencyQuantilesOf, medianOf, medianQuantiles, type CalibrationMeasurements, type CostProfile, type LatencyQuantiles } from "../validation/index.js";
 import { out } from "./common.js";
 import { exitCodes, type CliOptions } from "./options.js";
@@ -101,6 +105,7 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
   };
   const threads = measureNewm(runner, goBin, version, { reps, timeoutS }, log);
   const clone = measureClone(runner, goBin, version, { reps, timeoutS }, log);
+  const takeBack = measureTakeBack(runner, goBin, version, { reps, timeoutS }, log);
   const futexSame = futex("same");
   const futexCross = futexSame.allowedCpus >= 2 ? futex("cross") : null;
   if (futexCross === null) log(`futex -cpus cross: skipped, ${futexSame.allowedCpus} CPU allowed — no wake onto another CPU to measure`);
@@ -122,8 +127,9 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
     ...(futexCross !== null && futexCross.q !== null ? { futexOtherCpuQuantilesNs: futexCross.q } : {}),
     ...("skipped" in threads ? {} : { newmStartQuantilesNs: threads.start, newmGoVersion: threads.goVersion, ...(threads.borrow !== null ? { allocmBorrowQuantilesNs: threads.borrow } : {}) }),
     ...("skipped" in clone ? {} : { cloneParentQuantilesNs: clone.parent, cloneChildStartQuantilesNs: clone.childStart }),
-    ...("skipped" in threads || "skipped" in clone
-      ? { skipped: { ...("skipped" in threads ? { newm: threads.skipped } : {}), ...("skipped" in clone ? { clone: clone.skipped } : {}) } }
+    ...("skipped" in takeBack ? {} : { takeBackQuantilesNs: takeBack.q, takeBackGoVersion: takeBack.goVersion }),
+    ...("skipped" in threads || "skipped" in clone || "skipped" in takeBack
+      ? { skipped: { ...("skipped" in threads ? { newm: threads.skipped } : {}), ...("skipped" in clone ? { clone: clone.skipped } : {}), ...("skipped" in takeBack ? { takeBack: takeBack.skipped } : {}) } }
       : {}),
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
@@ -157,7 +163,7 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
   if (!runner.versionAtLeast(version, 1, 22)) {
     // newm (allocm borrowing the P, newosproc's clone) is the same in every version since Go 1.19:
     // measure it with an installed toolchain whose trace shows it.
-    const newer = runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => runner.versionAtLeast(runner.goVersion(g), 1, 22));
+    const newer = newerTracer(runner, goBin);
     if (newer === undefined) return skip(`${version} writes the old trace format (no ProcSteal events) and no installed toolchain ≥ Go 1.22 was found: the traced thread creation needs one`);
     const newerVersion = runner.goVersion(newer);
     log(`newm: ${version} writes the old trace format (no ProcSteal events); thread creation, the same since Go 1.19, is measured with ${newerVersion}`);
@@ -198,6 +204,61 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
   const borrow = medianQuantiles(borrows);
   log(`newm -procs 1 -g ${newmGoroutines} -d 20000 (traced): take → new thread's ProcStart ${q3(start)}; allocm borrow ${borrow !== null ? q3(borrow) : "none seen"} (${newThreads} new threads in the traces, ${threadsCreated} created; medians of ${starts.length})`);
   return { start, borrow, goVersion: version };
+}
+
+/** The first installed toolchain ≥ Go 1.22 other than goBin (its trace has ProcSteal), or undefined. */
+function newerTracer(runner: GoRunner, goBin: string): string | undefined {
+  return runner.DEFAULT_GOS.filter((g) => g !== goBin && existsSync(g)).find((g) => runner.versionAtLeast(runner.goVersion(g), 1, 22));
+}
+
+/**
+ * exitsyscall's take-back of its old P from the thread now in a syscall with it: testdata/go/syscall
+ * -procs 1 -g 256 -d 1000 -n 20 under GOSCHED_TRACE (the P relayed among the threads back from their
+ * calls), one trace per process; the quantiles of ProcSteal → the goroutine's next GoSyscallBegin,
+ * medians over the processes. Go ≤ 1.21 writes the old trace format: the first installed toolchain
+ * ≥ Go 1.22 measures it instead (the take-back is a CAS on a P another M left in _Psyscall there,
+ * exitsyscallTryGetP's steal from go1.26 on), or it is skipped, saying why.
+ */
+function measureTakeBack(runner: GoRunner, goBin: string, version: string, o: { reps: number; timeoutS: number }, log: (s: string) => void): { q: LatencyQuantiles; goVersion: string } | { skipped: string } {
+  const skip = (why: string) => {
+    log(`take-back: skipped, ${why}; exitsyscallTakeBackNs stays the profile's`);
+    return { skipped: why };
+  };
+  if (!runner.versionAtLeast(version, 1, 22)) {
+    const newer = newerTracer(runner, goBin);
+    if (newer === undefined) return skip(`${version} writes the old trace format (no ProcSteal events) and no installed toolchain ≥ Go 1.22 was found`);
+    log(`take-back: ${version} writes the old trace format (no ProcSteal events); measured with ${runner.goVersion(newer)}`);
+    return measureTakeBack(runner, newer, runner.goVersion(newer), o, log);
+  }
+  const bin = runner.build(goBin, version, "syscall", log);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-takeback-"));
+  const qs: LatencyQuantiles[] = [];
+  let n = 0;
+  try {
+    for (let i = 0; i < o.reps; i++) {
+      const file = path.join(dir, `takeback-${i}.trace`);
+      const r = runner.runOnce(bin, ["-procs", "1", "-g", "256", "-d", "1000", "-n", "20"], o.timeoutS, { GOSCHED_TRACE: file });
+      if (r.error !== undefined) {
+        log(`take-back: run ${i + 1} failed: ${JSON.stringify(r)}`);
+        continue;
+      }
+      let w;
+      try {
+        w = takeBackWindows(new Uint8Array(readFileSync(file)));
+      } catch (e) {
+        return skip(`its trace could not be read: ${(e as Error).message}`);
+      }
+      n += w.length;
+      const q = latencyQuantilesOf(w);
+      if (q !== null) qs.push(q);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const q = medianQuantiles(qs);
+  if (q === null) return skip("no take-back was found in its traces");
+  log(`syscall -procs 1 -g 256 -d 1000 -n 20 (traced): take-back → next syscall p5 ${Math.round(q.p5!)} p50 ${Math.round(q.p50)} p90 ${Math.round(q.p90!)} p99 ${Math.round(q.p99)} ns (${n} take-backs; medians of ${qs.length})`);
+  return { q, goVersion: version };
 }
 
 /**

@@ -123,6 +123,13 @@ export interface CalibrationMeasurements {
   /** The toolchain whose trace measured them: another one when the calibrated Go writes the old trace format. */
   readonly newmGoVersion?: string;
   /**
+   * exitsyscall's take-back of its old P in a real trace (the syscall program under GOSCHED_TRACE,
+   * Go ≥ 1.22; src/gotrace/takeback.ts): ProcSteal → the goroutine's next GoSyscallBegin, and the
+   * toolchain whose trace it was.
+   */
+  readonly takeBackQuantilesNs?: LatencyQuantiles;
+  readonly takeBackGoVersion?: string;
+  /**
    * clone() as newosproc calls it (testdata/go/clone, cgo): on the parent's thread, and clone()
    * called → the child running.
    */
@@ -253,6 +260,7 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
   const borrow = x.allocmBorrowQuantilesNs;
   const clone = x.cloneParentQuantilesNs;
   const cloneNs = borrow !== undefined && clone !== undefined ? Math.round(borrow.p50 + clone.p50) : undefined;
+  const takeBack = x.takeBackQuantilesNs;
   const cloneNote = borrow === undefined ? "allocm's borrow was not measured (no trace)" : "clone() was not measured";
   return {
     format: costProfileFormat,
@@ -263,6 +271,9 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       threadStartNs,
       ...(cloneNs !== undefined ? { cloneNs } : {}),
       ...(other !== undefined ? { futexWakeNs: Math.round(other.p50) } : {}),
+      // The fastest take-backs (p5) hold the trace's own events and the exit, loop body and entry the
+      // model charges anyway: the take-back costs the rest.
+      ...(takeBack !== undefined ? { exitsyscallTakeBackNs: Math.max(0, Math.round(takeBack.p50 - (takeBack.p5 ?? takeBack.min))) } : {}),
     },
     machine: {
       ncpu: x.ncpu,
@@ -273,6 +284,7 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
       ...(start !== undefined && oneMode(start) ? { threadStartSpread: spreadFromQuantiles(start) } : {}),
       ...(other !== undefined && oneMode(other) ? { futexWakeSpread: spreadFromQuantiles(other) } : {}),
       ...(other !== undefined && same !== undefined ? { ipiWakeNs: Math.max(0, Math.round(other.p50 - same.p50)) } : {}),
+      ...(takeBack !== undefined ? { takeBackSpread: spreadFromQuantiles(takeBack) } : {}),
     },
     measured: {
       ...x,
@@ -281,6 +293,7 @@ export function costProfileFrom(x: CalibrationMeasurements, meta: { goVersion: s
         ? `sysmon's take → the new thread's ProcStart in a real trace (newm${x.newmGoVersion !== undefined && x.newmGoVersion !== meta.goVersion ? `, traced with ${x.newmGoVersion}` : ""}): threadStartNs its median, threadStartSpread its quantiles`
         : "from spawn -mode new (no trace measurement): go f() → f on a new thread minus usleep(3)",
       ...(cloneNs === undefined ? { cloneNs: `not written: ${cloneNote} (the profile's default stays)` } : {}),
+      ...(takeBack === undefined ? { exitsyscallTakeBackNs: "not written: no traced take-back (the profile's default stays)" } : {}),
       spawnIdle: "go f() via a woken idle thread: the Go-level wake (usleep(3) + a futex wake onto either CPU), not written",
       ...(other === undefined ? { futexWakeNs: oneCpu, futexWakeSpread: oneCpu, ipiWakeNs: oneCpu } : {}),
       ...(other !== undefined && same === undefined ? { ipiWakeNs: "not written: the same-CPU wake was not measured" } : {}),

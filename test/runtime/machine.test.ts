@@ -202,6 +202,18 @@ test("calibrate writes thread creation measured directly: the traced take → ne
   assert.match(String((own.measured as Record<string, unknown>).threadStart), /real trace \(newm\):/);
 });
 
+test("calibrate writes exitsyscall's take-back from its trace: the median less the fastest (p5), its spread around the median", () => {
+  const q = { min: 192, p5: 256, p10: 320, p25: 448, p50: 640, p75: 960, p90: 1280, p95: 1472, p99: 4096, max: 9000 };
+  const with_ = costProfileFrom({ ...measuredBase, takeBackQuantilesNs: q, takeBackGoVersion: "go1.26.11" }, { goVersion: "go1.19.8", date: "2026-12-06" });
+  assert.equal(with_.costs.exitsyscallTakeBackNs, 384);
+  assert.deepEqual(with_.machine.takeBackSpread, [[0, -448], [0.05, -384], [0.1, -320], [0.25, -192], [0.5, 0], [0.75, 320], [0.9, 640], [0.95, 832], [0.99, 3456], [1, 8360]]);
+  const back = parseCostProfile(JSON.parse(JSON.stringify(with_)), "costs.json");
+  assert.equal(back.costs.exitsyscallTakeBackNs, 384);
+  const without = costProfileFrom(measuredBase, { goVersion: "go1.19.8", date: "2026-12-06" });
+  assert.equal(without.costs.exitsyscallTakeBackNs, undefined);
+  assert.match(String((without.measured as Record<string, unknown>).exitsyscallTakeBackNs), /not written/);
+});
+
 test("the one-mode guard looks at p95 too: a slow mode in a few processes keeps the spread out", () => {
   // The 10:13 UTC calibration: thread start p50 95 µs, p75/p90 within 5× of it, p95 1.67 ms.
   const q = { min: 0, p50: 95_321, p75: 120_000, p90: 400_000, p95: 1_670_000, p99: 3_000_000, max: 3_500_000 };

@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -348,6 +349,7 @@ func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 	if f.settleUs > 0 {
 		sleepNs(f.settleUs * 1000)
 	}
+	stopTrace := traceIfAsked()
 	w.Begin()
 	for gi := 0; gi < f.g; gi++ {
 		go func(gi int) {
@@ -372,6 +374,7 @@ func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 		<-done
 	}
 	w.End()
+	stopTrace()
 	if rec != nil {
 		rec.write(f.n, lat)
 	}
@@ -380,6 +383,29 @@ func runLoop(f loopFlags, call func(gi int) bool) loopResult {
 		e += eintrs[gi*8]
 	}
 	return loopResult{lat: lat, eintr: e, w: w}
+}
+
+// traceIfAsked runs runLoop's window under runtime/trace when GOSCHED_TRACE=<file> is set (gosched
+// calibrate reads exitsyscall's take-backs from it: src/gotrace/takeback.ts) and returns what stops
+// it. Tracing slows the program: the window's figures are then not the untraced program's.
+func traceIfAsked() func() {
+	path := os.Getenv("GOSCHED_TRACE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		die("GOSCHED_TRACE: %v", err)
+	}
+	if err := trace.Start(f); err != nil {
+		die("GOSCHED_TRACE: trace.Start: %v", err)
+	}
+	return func() {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			die("GOSCHED_TRACE: %v", err)
+		}
+	}
 }
 
 // returnsRecorder keeps, for gosched's tools/return-structure.mjs, when each call of runLoop
