@@ -170,40 +170,51 @@ function measureNewm(runner: GoRunner, goBin: string, version: string, o: { reps
     return measureNewm(runner, newer, newerVersion, o, log);
   }
   const bin = runner.build(goBin, version, "newm", log);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-newm-"));
   const starts: LatencyQuantiles[] = [];
   const borrows: LatencyQuantiles[] = [];
   let threadsCreated = 0;
   let newThreads = 0;
-  try {
-    for (let i = 0; i < o.reps; i++) {
-      const file = path.join(dir, `newm-${i}.trace`);
-      const r = runner.runOnce(bin, ["-procs", "1", "-g", String(newmGoroutines), "-d", "20000", "-trace", file], o.timeoutS);
-      if (r.error !== undefined) {
-        log(`newm: run ${i + 1} failed: ${JSON.stringify(r)}`);
-        continue;
-      }
-      let t;
-      try {
-        t = newmLatencies(new Uint8Array(readFileSync(file)));
-      } catch (e) {
-        return skip(`its trace could not be read: ${(e as Error).message}`);
-      }
-      threadsCreated += typeof r.threadsCreated === "number" ? r.threadsCreated : 0;
-      newThreads += t.newmStartNs.length;
-      const s = latencyQuantilesOf(t.newmStartNs);
-      const b = latencyQuantilesOf(t.allocmBorrowNs);
-      if (s !== null) starts.push(s);
-      if (b !== null) borrows.push(b);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const unread = tracedRuns(runner, bin, "newm", (file) => ({ flags: ["-procs", "1", "-g", String(newmGoroutines), "-d", "20000", "-trace", file] }), o, log, (r, bytes) => {
+    const t = newmLatencies(bytes);
+    threadsCreated += typeof r.threadsCreated === "number" ? r.threadsCreated : 0;
+    newThreads += t.newmStartNs.length;
+    const s = latencyQuantilesOf(t.newmStartNs);
+    const b = latencyQuantilesOf(t.allocmBorrowNs);
+    if (s !== null) starts.push(s);
+    if (b !== null) borrows.push(b);
+  });
+  if (unread !== null) return skip(unread);
   const start = medianQuantiles(starts);
   if (start === null) return skip("no thread creation was found in its traces");
   const borrow = medianQuantiles(borrows);
   log(`newm -procs 1 -g ${newmGoroutines} -d 20000 (traced): take → new thread's ProcStart ${q3(start)}; allocm borrow ${borrow !== null ? q3(borrow) : "none seen"} (${newThreads} new threads in the traces, ${threadsCreated} created; medians of ${starts.length})`);
   return { start, borrow, goVersion: version };
+}
+
+/**
+ * Runs a program that writes an execution trace o.reps times, in a temporary directory removed after;
+ * `read` gets each successful run's output and trace. Returns why a trace could not be read, or null.
+ */
+function tracedRuns(runner: GoRunner, bin: string, what: string, args: (traceFile: string) => { flags: readonly string[]; env?: Record<string, string> }, o: { reps: number; timeoutS: number }, log: (s: string) => void, read: (out: Record<string, unknown>, trace: Uint8Array) => void): string | null {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-trace-"));
+  try {
+    for (let i = 0; i < o.reps; i++) {
+      const a = args(path.join(dir, `run-${i}.trace`));
+      const r = runner.runOnce(bin, a.flags, o.timeoutS, a.env);
+      if (r.error !== undefined) {
+        log(`${what}: run ${i + 1} failed: ${JSON.stringify(r)}`);
+        continue;
+      }
+      try {
+        read(r, new Uint8Array(readFileSync(path.join(dir, `run-${i}.trace`))));
+      } catch (e) {
+        return `its trace could not be read: ${(e as Error).message}`;
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return null;
 }
 
 /** The first installed toolchain ≥ Go 1.22 other than goBin (its trace has ProcSteal), or undefined. */
@@ -231,30 +242,16 @@ function measureTakeBack(runner: GoRunner, goBin: string, version: string, o: { 
     return measureTakeBack(runner, newer, runner.goVersion(newer), o, log);
   }
   const bin = runner.build(goBin, version, "syscall", log);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-takeback-"));
   const qs: LatencyQuantiles[] = [];
   let n = 0;
-  try {
-    for (let i = 0; i < o.reps; i++) {
-      const file = path.join(dir, `takeback-${i}.trace`);
-      const r = runner.runOnce(bin, ["-procs", "1", "-g", "256", "-d", "1000", "-n", "20"], o.timeoutS, { GOSCHED_TRACE: file });
-      if (r.error !== undefined) {
-        log(`take-back: run ${i + 1} failed: ${JSON.stringify(r)}`);
-        continue;
-      }
-      let w;
-      try {
-        w = takeBackWindows(new Uint8Array(readFileSync(file)));
-      } catch (e) {
-        return skip(`its trace could not be read: ${(e as Error).message}`);
-      }
-      n += w.length;
-      const q = latencyQuantilesOf(w);
-      if (q !== null) qs.push(q);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const flags = ["-procs", "1", "-g", "256", "-d", "1000", "-n", "20"];
+  const unread = tracedRuns(runner, bin, "take-back", (file) => ({ flags, env: { GOSCHED_TRACE: file } }), o, log, (_r, bytes) => {
+    const w = takeBackWindows(bytes);
+    n += w.length;
+    const q = latencyQuantilesOf(w);
+    if (q !== null) qs.push(q);
+  });
+  if (unread !== null) return skip(unread);
   const q = medianQuantiles(qs);
   if (q === null) return skip("no take-back was found in its traces");
   log(`syscall -procs 1 -g 256 -d 1000 -n 20 (traced): take-back → next syscall p5 ${Math.round(q.p5!)} p50 ${Math.round(q.p50)} p90 ${Math.round(q.p90!)} p99 ${Math.round(q.p99)} ns (${n} take-backs; medians of ${qs.length})`);
