@@ -100,7 +100,7 @@ export const commandTable: readonly CommandDef[] = [
   { name: "explain", args: "[function]", summary: "what a runtime function does, step by step, and where it lives in Go's source" },
   { name: "schema", args: "", summary: "print the JSON Schema of scenario files" },
   { name: "validate", args: "", summary: "run the Go programs of testdata/go with real Go toolchains and check gosched's predictions (PASS/FAIL)" },
-  { name: "calibrate", args: "", summary: "measure this machine's costs with a Go toolchain (syscall entry/exit, cgo, sleeps, thread creation — from a real execution trace with Go ≥ 1.22 — clone(), futex wakes) and write a cost profile for --costs" },
+  { name: "calibrate", args: "", summary: "measure this machine's costs with a Go toolchain (syscall entry/exit, cgo, sleeps, thread creation and exitsyscall's take-back of a P — from real execution traces with Go ≥ 1.22 — clone(), futex wakes) and write a cost profile for --costs" },
 ];
 
 /** trace's subcommands and serve: documented and parsed from the same table. */
