@@ -31,14 +31,15 @@
 //   sleepers of one CPU wake together, and sysmon's usleep(20) is cut short by the syscalls' timers;
 // - select_task_rq runs when the thread is woken, in the waker's context (the futex waker's CPU, the
 //   timer interrupt's CPU) — selectCpu below: its previous CPU when idle; the waker's CPU when the
-//   thread last ran there and that CPU is lightly used (measured on this VM: a futex wakee and the
-//   second sleeper of one interrupt stay there, docs/model.md "Where a woken thread runs"); else an idle
-//   CPU; else its previous CPU, where it queues. A new thread (wake_up_new_task) goes to an idle CPU, else
-//   the least loaded;
+//   thread last ran there and that CPU keeps it (a futex waker's CPU while its utilization is under
+//   WAKE_STAY_UTIL; a timer interrupt's CPU when the interrupt woke it from idle — measured on this VM,
+//   docs/model.md "Where a woken thread runs"); else an idle CPU; else the shorter queue of the waker's
+//   and the previous CPU (wake_affine), where it waits. A new thread (wake_up_new_task) goes to an idle
+//   CPU, else the least loaded;
 // - load balancing: a CPU about to idle pulls queued threads from the busiest CPU (newidle balance)
-//   when that one has two or more more than it; a busy CPU's tick (Machine.tickNs) kicks an idle CPU to
-//   do the same for it (nohz idle balance) and, every Machine.busyBalanceNs, pulls toward itself; a
-//   thread that left a CPU less than Machine.migrationCostNs ago is cache-hot and stays (task_hot);
+//   when that one has two or more more than it; a busy CPU's tick (TICK_NS) kicks an idle CPU to do the
+//   same for it (nohz idle balance) and, every BUSY_BALANCE_NS, pulls toward itself; a thread that left
+//   a CPU less than MIGRATION_COST_NS ago is cache-hot and stays (task_hot);
 // - a CPU woken from idle by its own timer interrupt pays its exit from idle (Machine.idleExitNs); a
 //   thread woken onto another, idle CPU pays the IPI and that CPU's exit (Machine.ipiWakeNs); the
 //   measured sleep and futex-wake latencies include them, and a thread woken onto a busy CPU queues
@@ -185,9 +186,10 @@ const MIGRATION_COST_NS = 500_000;
 /** PELT's time constant: utilization halves in 32 ms without running (32 ms / ln 2). */
 const UTIL_TAU_NS = 32_000_000 / Math.LN2;
 /**
- * A wakee that last ran on the waker's CPU stays there while that CPU's utilization is below this
- * (measured on this VM with tools/machine/wake-placement.c: a futex waker busy half the time keeps its
- * wakee 96.5–99.8 %, one busy about 80 % or a spinner sends it to the idle CPU; docs/model.md).
+ * A futex wakee that last ran on the waker's CPU stays there while that CPU's utilization is below
+ * this (measured on this VM with tools/machine/wake-placement.c `futex`: a waker busy 5–47 % of the
+ * time — 0–300 µs after each wake, a wake every ~360 µs — keeps its wakee 96.5–99.8 %, one busy 75 %
+ * — 1 ms — sends it to the idle CPU every time; docs/model.md).
  */
 const WAKE_STAY_UTIL = 0.6;
 
