@@ -122,7 +122,7 @@ export class KCpu {
   /** Runnable + running threads and the sum of their stored vruntimes. */
   n = 0;
   sumVr = 0;
-  /** Token of its pending KSlice/KPick/KTick events. */
+  /** Token of its pending KSlice and KPick events (KTick has tickGen). */
   gen = 0;
   sliceArmed = false;
   tickArmed = false;
@@ -478,12 +478,8 @@ export function kTick(rt: Runtime, cpu: number, token: number): void {
   if (c.curr === null) return;
   if (c.queue.length > 0) {
     const idle = idleCpuFor(k);
-    if (idle >= 0 && pullTo(rt, idle)) {
-      const to = k.cpus[idle]!;
-      takeFromIdle(k, idle);
-      to.picking = true;
-      rt.queue.push(rt.nowNs + rt.config.machine.ipiWakeNs, Ev.KPick, idle, ++to.gen);
-    }
+    // The threads move at the tick; the kicked CPU runs them after the IPI.
+    if (idle >= 0 && pullTo(rt, idle)) wakeToPick(rt, idle, rt.config.machine.ipiWakeNs);
   }
   if (rt.nowNs - c.lastBalanceNs >= BUSY_BALANCE_NS) {
     c.lastBalanceNs = rt.nowNs;
@@ -645,9 +641,7 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
     if (!c.picking) {
       // The woken CPU picks when it schedules, after every wake-up of this instant (e.g. the other
       // sleepers of one timer interrupt) is queued: pick_eevdf chooses among them all.
-      takeFromIdle(k, cpu);
-      c.picking = true;
-      rt.queue.push(rt.nowNs, Ev.KPick, cpu, ++c.gen);
+      wakeToPick(rt, cpu, 0);
     }
     return;
   }
@@ -675,10 +669,14 @@ function place(rt: Runtime, c: KCpu, t: KThread): void {
   c.queue.push(t);
 }
 
-/** The CPU leaves the idle list. */
-function takeFromIdle(k: Kernel, cpu: number): void {
+/** An idle CPU leaves the idle list and picks (Ev.KPick) after delayNs. */
+function wakeToPick(rt: Runtime, cpu: number, delayNs: number): void {
+  const k = rt.kernel;
   const i = k.idleCpus.lastIndexOf(cpu);
   if (i >= 0) k.idleCpus.splice(i, 1);
+  const c = k.cpus[cpu]!;
+  c.picking = true;
+  rt.queue.push(rt.nowNs + delayNs, Ev.KPick, cpu, ++c.gen);
 }
 
 /** The thread leaves its CPU's counts (running or queued); its lag is kept for the next placement. */

@@ -179,12 +179,11 @@ export function exitsyscall(rt: Runtime, mp: M): void {
   const gp = mp.curg;
   const oldp = rt.config.rules.keepMpInSyscall ? mp.p : mp.oldp;
   mp.oldp = null;
-  // Our old P back in _Psyscall under another M's syscall (its syscalltick moved): a take-back.
-  const takeBack = oldp !== null && oldp.status === _Psyscall && oldp.syscalltick !== mp.syscalltick;
-  if (exitsyscallfast(rt, mp, oldp)) {
+  const extraNs = exitsyscallfast(rt, mp, oldp);
+  if (extraNs >= 0) {
     casmstate(rt, mp, "syscall", "running");
     exitsyscallTail(rt, mp, gp);
-    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs + (takeBack && mp.p === oldp ? takeBackNs(rt) : 0));
+    gostepAfter(rt, mp, rt.config.costs.exitsyscallNs + extraNs);
     return;
   }
   exitsyscall0(rt, mp);
@@ -205,14 +204,15 @@ export function exitsyscallTail(rt: Runtime, mp: M, gp: number): void {
 
 /**
  * exitsyscallfast (proc.go, go1.19): take the old P back if it is still _Psyscall (CAS to _Pidle,
- * then wirep), else any idle P; false if neither.
+ * then wirep), else any idle P. Returns −1 if neither, else the CPU work of getting the P beyond the
+ * fast path: a take-back's when the old P was in another M's syscall (exitsyscallfast_reacquired).
  * go1.10: the CAS goes _Psyscall → _Prunning on m.p, which the M kept; on failure m.p is dropped.
  */
-function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): boolean {
+function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): number {
   const keepMp = rt.config.rules.keepMpInSyscall;
   if (rt.sched.stopwait === freezeStopWait) {
     if (keepMp) mp.p = null;
-    return false;
+    return -1;
   }
   if (oldp !== null && oldp.status === _Psyscall) {
     if (keepMp) {
@@ -224,23 +224,23 @@ function exitsyscallfast(rt: Runtime, mp: M, oldp: P | null): boolean {
       rt.ev("exitsyscallfast", mp.curg, mp, oldp, "same-p");
       acquirep(rt, mp, oldp);
     }
-    exitsyscallfast_reacquired(rt, mp, oldp);
-    return true;
+    return exitsyscallfast_reacquired(rt, mp, oldp) ? takeBackNs(rt) : 0;
   }
   if (keepMp) mp.p = null;
-  if (rt.sched.pidle !== null && exitsyscallfast_pidle(rt, mp)) return true;
-  return false;
+  if (rt.sched.pidle !== null && exitsyscallfast_pidle(rt, mp)) return 0;
+  return -1;
 }
 
 /**
  * exitsyscallfast_reacquired (proc.go): if p.syscalltick moved, the P was taken and is back in
  * _Psyscall for another M — we took it from that M's syscall (the ABA case); count it as a loss.
+ * Returns whether it was (a take-back).
  */
-function exitsyscallfast_reacquired(rt: Runtime, mp: M, pp: P): void {
-  if (mp.syscalltick !== pp.syscalltick) {
-    rt.ev("exitsyscallfast_reacquired", mp.curg, mp, pp, "p-was-taken-meanwhile");
-    pp.syscalltick++;
-  }
+function exitsyscallfast_reacquired(rt: Runtime, mp: M, pp: P): boolean {
+  if (mp.syscalltick === pp.syscalltick) return false;
+  rt.ev("exitsyscallfast_reacquired", mp.curg, mp, pp, "p-was-taken-meanwhile");
+  pp.syscalltick++;
+  return true;
 }
 
 /** exitsyscallfast_pidle (proc.go): take an idle P; wake sysmon if it sleeps deeply. */
