@@ -20,7 +20,8 @@
 // A program flag -procs N also sets GOMAXPROCS=N in the program's environment, so the runtime
 // starts with N Ps (no runtime.GOMAXPROCS stop-the-world before the measured window).
 //   --programs a,b   with --matrix: only these programs; if --out exists, their cases replace
-//                    the ones in it
+//                    the ones in it (the file keeps its first run's date; each re-run is
+//                    listed under "remeasured" with its own date and load)
 //   --quiet          no progress on stderr
 //
 // Builds go to os.tmpdir()/gosched-go-build-<goversion>/<program> (outside the repository), from
@@ -55,6 +56,8 @@ const COMPACT_KEYS = [
   "waitNs.p50", "waitNs.max", "waitNs.min", "preemptedFrac", "loopNs.p50", "threadsLocked", "waitingPeak",
   "rttNs.p50", "rttNs.p99", "errors",
 ];
+
+const NOTE = "per metric [median, min, max] over reps separate processes; see docs/validation-programs.md";
 
 // Used as a library (gosched validate / calibrate import this file): errors throw instead of exiting.
 let libraryMode = true;
@@ -403,24 +406,25 @@ function main() {
         log(`${version} ${i + 1}/${cases.length} ${program} ${flags.join(" ")} (${Math.round((Date.now() - t0) / 1000)} s)`);
       });
       const out = o.out ? (gos.length > 1 ? o.out.replace(/(\.json)?$/, `-${version}.json`) : o.out) : null;
-      if (out && o.programs && fs.existsSync(out)) {
-        // --programs with an existing --out: replace those cases, keep the others
-        const old = JSON.parse(fs.readFileSync(out, "utf8"));
-        const fresh = new Map(outCases.map((c) => [`${c.program} ${c.args}`, c]));
-        outCases = old.cases.map((c) => fresh.get(`${c.program} ${c.args}`) ?? c);
-        for (const c of fresh.values()) if (!outCases.includes(c)) outCases.push(c);
-      }
-      const result = {
-        goVersion: version,
-        goBinary: goBin,
+      const run = {
         date: new Date().toISOString(),
         machine: machineInfo(),
         // 1-minute load average before and after: the VM is shared, other work skews the timings
         loadAverage: [round(loadBefore), round(os.loadavg()[0])],
         minutes: round((Date.now() - t0) / 60000),
-        note: "per metric [median, min, max] over reps separate processes; see docs/validation-programs.md",
-        cases: outCases,
       };
+      let result = { goVersion: version, goBinary: goBin, ...run, note: NOTE, cases: outCases };
+      if (out && o.programs && fs.existsSync(out)) {
+        // --programs with an existing --out: replace those cases, keep the others. The header keeps
+        // the first run's date and machine; each partial re-run is listed under "remeasured".
+        const old = JSON.parse(fs.readFileSync(out, "utf8"));
+        if (old.goVersion !== version) throw new Error(`${out} holds ${old.goVersion}, not ${version}`);
+        const fresh = new Map(outCases.map((c) => [`${c.program} ${c.args}`, c]));
+        const cases = old.cases.map((c) => fresh.get(`${c.program} ${c.args}`) ?? c);
+        for (const c of fresh.values()) if (!cases.includes(c)) cases.push(c);
+        const remeasured = [...(old.remeasured ?? []), { programs: o.programs, ...run }];
+        result = { ...old, cases, remeasured };
+      }
       const text = JSON.stringify(result) + "\n";
       if (out) {
         fs.writeFileSync(out, text.replace(/\},\{"program"/g, '},\n{"program"'));

@@ -72,7 +72,8 @@ const where = files.map((f) => {
   const j = JSON.parse(fs.readFileSync(f, "utf8"));
   const m = j.machine ?? {};
   const load = Array.isArray(j.loadAverage) ? `, 1-min load average ${j.loadAverage.join(" → ")} (the VM is shared)` : "";
-  return `- \`${path.relative(root, f)}\`: ${j.goVersion}, measured ${String(j.date).slice(0, 16).replace("T", " ")} UTC on ${m.cpus} × ${m.cpu}, kernel ${m.kernel}${load}; ${j.cases.length} cases`;
+  const again = (j.remeasured ?? []).map((r) => `; ${r.programs.join(", ")} measured again ${String(r.date).slice(0, 16).replace("T", " ")} UTC`).join("");
+  return `- \`${path.relative(root, f)}\`: ${j.goVersion}, measured ${String(j.date).slice(0, 16).replace("T", " ")} UTC on ${m.cpus} × ${m.cpu}, kernel ${m.kernel}${load}; ${j.cases.length} cases${again}`;
 });
 if (costs.length > 0) {
   const c = JSON.parse(fs.readFileSync(calibration, "utf8"));
