@@ -14,7 +14,7 @@
 //   ready                   → GoUnblock(g, seq) on the readying P, or in the "no P" batch
 //   goschedImpl/gopreempt_m → GoSched / GoPreempt
 //   entersyscall            → GoSysCall(site stack); nothing more if the call returns on the same P
-//   retake, stop-the-world or entersyscall_gcwait taking a _Psyscall P
+//   retake, stop-the-world, forEachP or entersyscall_gcwait taking a _Psyscall P
 //                           → GoSysBlock, ProcStop on that P (sysmon writes into the P's buffer)
 //   entersyscallblock       → GoSysCall, GoSysBlock (then releasep's ProcStop)
 //   exitsyscallfast_pidle   → (acquirep's ProcStart) GoSysExit(g, seq, 0), GoStart
@@ -330,6 +330,10 @@ export class GoTraceObserver implements Observer {
       case "retake":
       case "entersyscall_gcwait":
         if (e.pFrom === _Psyscall) this.sysBlockP(e.p, t);
+        return;
+      case "forEachP":
+        // forEachP (the GC's mark-done flush) takes a _Psyscall P as STW does (proc.go: traceGoSysBlock, traceProcStop).
+        this.sysBlockP(e.p, t);
         return;
       case "stopTheWorldWithSema":
         if (e.reason === "took-syscall-p") this.sysBlockP(e.p, t);
