@@ -171,9 +171,25 @@ export const thisMachine: Machine = {
   schedSliceNs: 1_500_000,
   // A switch between two runnable threads (not measured here; a few µs on a VM).
   contextSwitchNs: 1_000,
-  // CPU time per nanosleep(1 ms) round trip of 16, 64, 256 C threads (getrusage / calls): 5.2, 4.6,
-  // 5.3 µs (measured 2026-12-06 on this VM, load average ~18; see docs/model.md).
-  wakeCpuNs: 5_000,
+  // The kernel's work per block-and-wake: a C thread's runs on a CPU, each one wake, return, the next
+  // nanosleep's entry and the switch away (tools/machine/nanosleep-loop.c, 16 threads × 2000 ×
+  // nanosleep(1 µs), under tools/machine/sched-trace.mjs: sched_switch to sched_switch, 1 µs
+  // resolution). Four runs, 2026-12-06 19:05 UTC on this VM, load < 1: p10 2, p25 2–3, p50 3, p75
+  // 3–4, p90 8, p95 8–12, p99 13–27, p99.9 60–65 µs; mean 3.8–4.6 µs, as the CPU time per round
+  // trip untraced (getrusage: 4.1–4.4 µs).
+  wakeCpuNs: 3_000,
+  wakeCpuSpread: [
+    [0, -1_000],
+    [0.1, -1_000],
+    [0.25, 0],
+    [0.5, 0],
+    [0.75, 1_000],
+    [0.9, 5_000],
+    [0.95, 8_000],
+    [0.99, 12_000],
+    [0.999, 61_000],
+    [1, 61_000],
+  ],
   // RawSyscall(nanosleep 1 µs), p50 of 3000 calls: 67.1 / 66.4 µs with both CPUs idle, 64.9 / 64.7
   // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
   // 2026-12-06 on this VM, load average 5.
@@ -197,6 +213,7 @@ export const exactMachine: Machine = {
   syscallSpread: [],
   preemptSignalSpread: [],
   takeBackSpread: [],
+  wakeCpuSpread: [],
   contextSwitchNs: 0,
   wakeCpuNs: 0,
   idleExitNs: 0,

@@ -156,6 +156,8 @@ export class Buggify implements Observer {
         return this.chance("syscall: entry/exit delayed") ? ns + this.prng.intn(1_000_000) : ns;
       case "preemptSignal":
         return this.chance("preemptSignal: delivered late") ? ns + this.prng.intn(10_000_000) : ns;
+      case "wakeCpu":
+        return ns; // the kernel's own work: no fault of its own (a late wake is futexWake's or sleep's)
     }
   }
 

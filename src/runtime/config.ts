@@ -105,8 +105,13 @@ export interface Machine {
   readonly schedSliceNs: number;
   /** A context switch: a CPU going from one runnable thread to another. */
   readonly contextSwitchNs: number;
-  /** The kernel's CPU work to block a thread and wake it again (schedule out and in, the timer or futex). */
+  /**
+   * The kernel's CPU work to block a thread and wake it again (schedule out and in, the timer or
+   * futex), run by the woken thread before its step: the median of wakeCpuSpread's draws.
+   */
   readonly wakeCpuNs: number;
+  /** Spread of that work per wake (median wakeCpuNs): a C thread's runs on a CPU, measured. */
+  readonly wakeCpuSpread: Spread;
   /**
    * A CPU's exit from idle when its own timer interrupt wakes it. The measured sleep latency (taken
    * with the CPU idle) includes it; a timer firing on a busy CPU wakes its thread this much sooner

@@ -48,6 +48,7 @@
 // (no tick granularity); balancing moves whole threads by count (every thread weighs alike, no PELT
 // load), and a CPU's utilization (for the wake placement) is a PELT-like average of its busy time; no
 // cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up latency.
+import { wakeCpuNs } from "./machine.js";
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -154,7 +155,8 @@ export class Kernel {
     readonly ncpu: number,
     readonly sliceNs: number,
     readonly switchNs: number,
-    readonly wakeCpuNs: number,
+    /** What a block-and-wake costs on average: the wake's work (its spread's mean) and a switch. */
+    readonly blockWakeMeanNs: number,
   ) {
     this.cpus = Array.from({ length: ncpu }, (_, c) => new KCpu(c));
     for (let c = ncpu - 1; c >= 0; c--) this.idleCpus.push(c);
@@ -634,7 +636,7 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
   const k = rt.kernel;
   const c = k.cpus[cpu]!;
   // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
-  if (waking) t.workNs += k.wakeCpuNs;
+  if (waking) t.workNs += wakeCpuNs(rt);
   t.state = KState.Runnable;
   place(rt, c, t);
   if (c.curr === null) {

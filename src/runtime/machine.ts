@@ -1,6 +1,6 @@
 // The machine's latencies. Every delay the OS adds under the runtime — how long nanosleep/usleep really
 // sleeps, a futex wake until the woken thread runs, a new thread until it runs, syscall entry and exit,
-// a preemption signal until its handler runs — is a draw from an empirical distribution: the median
+// a preemption signal until its handler runs, the kernel's own work per block-and-wake — is a draw from an empirical distribution: the median
 // (Costs, or the sleep model of Machine) plus a spread given as points of a piecewise-linear inverse
 // CDF (Machine.*Spread, quantiles measured on the reference machine or by `gosched calibrate`).
 // Draws use the run's one seeded generator, in event order: same seed, same bytes.
@@ -10,7 +10,7 @@ import { sleepActualNs, type Machine, type Spread } from "./config.js";
 import type { Runtime } from "./runtime.js";
 
 /** The kinds of latency the machine adds; one draw function each below. */
-export type LatencyKind = "sleep" | "futexWake" | "threadStart" | "syscall" | "preemptSignal";
+export type LatencyKind = "sleep" | "futexWake" | "threadStart" | "syscall" | "preemptSignal" | "wakeCpu";
 
 /** Optional perturbation of every draw (e.g. fault injection): gets the kind and the drawn ns. */
 export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number;
@@ -50,6 +50,17 @@ export function spreadAt(spread: Spread, u: number): number {
     prev = pt;
   }
   return prev[1];
+}
+
+/** The mean of a spread's offsets: the integral of its inverse CDF over [0, 1]. */
+export function spreadMean(spread: Spread): number {
+  let sum = 0;
+  let prev: readonly [number, number] = [0, spread.length === 0 ? 0 : spread[0]![1]];
+  for (const pt of spread) {
+    sum += ((pt[1] + prev[1]) / 2) * (pt[0] - prev[0]);
+    prev = pt;
+  }
+  return sum + prev[1] * (1 - prev[0]);
 }
 
 /** One draw: median + spread(u), never below `minNs`; then the hook. */
@@ -100,6 +111,11 @@ export function threadStartNs(rt: Runtime): number {
   const c = rt.config.costs;
   const ns = draw(rt, "threadStart", Math.max(0, c.threadStartNs - c.mstartNs), rt.config.machine.threadStartSpread, 0);
   return rt.kernel.idleCpus.length === 0 ? Math.max(0, ns - rt.config.machine.ipiWakeNs) : ns;
+}
+
+/** The kernel's CPU work of one block-and-wake, run by the woken thread (kernel.ts enqueue). */
+export function wakeCpuNs(rt: Runtime): number {
+  return draw(rt, "wakeCpu", rt.config.machine.wakeCpuNs, rt.config.machine.wakeCpuSpread, 0);
 }
 
 /** A syscall's own CPU work in the runtime (entersyscall's, drawn once per call at entry). */

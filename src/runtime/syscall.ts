@@ -55,15 +55,14 @@ export function syscallOp(rt: Runtime, mp: M, op: SyscallOp): void {
 }
 
 /**
- * A call shorter than blocking and waking would cost (the kernel's wake-up work plus a context
- * switch) cannot have slept: it is kernel work on the thread's CPU (getpid, stat of a cached file, a
+ * A call shorter than blocking and waking would cost on average (the kernel's wake-up work, its
+ * spread's mean included, plus a context switch) cannot have slept: it is kernel work on the thread's CPU (getpid, stat of a cached file, a
  * read that finds data), as Linux runs a syscall that does not block without leaving the CPU.
  * Longer calls of unknown kind are taken to block. Simplification: the kind of a call is not known,
  * only its duration (docs/model.md, "The machine").
  */
 function staysOnCpu(rt: Runtime, callNs: number): boolean {
-  const m = rt.config.machine;
-  return callNs <= m.wakeCpuNs + m.contextSwitchNs;
+  return callNs <= rt.kernel.blockWakeMeanNs;
 }
 
 /** RawSyscall/RawSyscall6: the G stays _Grunning and the M keeps its P for the whole call. */

@@ -158,3 +158,35 @@ test("a busy CPU's tick has an idle CPU take a thread waiting behind it", () => 
   assert.equal(waiter.prevCpu, idle, "the kicked idle CPU pulled it and ran it");
   assert.equal(rt.kernel.migrations, 1);
 });
+
+test("a woken thread first runs the kernel's wake work, drawn per wake from wakeCpuSpread", () => {
+  // Spread points [p, offset]: the inverse CDF is linear between them, so the draws' quantiles are
+  // read off the points: p50 = the median 3 µs, p90 = 3 + 6 µs, min ≥ 3 − 1 µs.
+  const spread: [number, number][] = [[0, -1_000], [0.5, 0], [0.9, 6_000], [1, 20_000]];
+  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, seed: 7, machine: { ...exactMachine, ncpu: 1, wakeCpuNs: 3_000, wakeCpuSpread: spread } }));
+  const runs: number[] = [];
+  let wokeAt = 0;
+  rt.engine.on(Ev.KDone, (id, token) => {
+    const t = kDone(rt, id, token);
+    if (t === null) return;
+    runs.push(rt.nowNs - wokeAt);
+    rt.kernel.current = t;
+    kStepEnd(rt, t);
+    rt.kernel.current = null;
+    kSleep(rt, t, 100_000, 0, ...step); // off CPU 100 µs, then woken with no work of its own
+    wokeAt = rt.nowNs + 100_000;
+  });
+  rt.engine.on(Ev.KWake, (id, token) => kWake(rt, id, token));
+  rt.engine.on(Ev.KPick, (cpu, token) => kPick(rt, cpu, token));
+  rt.engine.on(Ev.KTick, (cpu, token) => kTick(rt, cpu, token));
+  kRun(rt, rt.kernel.thread(1), 1, ...step);
+  rt.engine.run(2_000 * 200_000, 10_000_000);
+  runs.shift(); // the first step was kRun's own work, not a wake
+  assert.ok(runs.length > 1_500, `${runs.length} wakes`);
+  const sorted = [...runs].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.floor(p * (sorted.length - 1))]!;
+  assert.ok(Math.abs(q(0.5) - 3_000) < 300, `p50 ${q(0.5)}`);
+  assert.ok(Math.abs(q(0.9) - 9_000) < 1_000, `p90 ${q(0.9)}`);
+  assert.ok(sorted[0]! >= 2_000 && sorted.at(-1)! <= 23_000, `min ${sorted[0]} max ${sorted.at(-1)}`);
+  assert.ok(new Set(runs).size > 100, "a draw per wake, not one figure");
+});

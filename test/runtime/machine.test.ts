@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
-import { exactMachine } from "../../src/profiles/go1_19.js";
-import { futexWakeNs, futexWakeUnplacedNs, spreadAt, threadStartNs } from "../../src/runtime/machine.js";
+import { exactMachine, thisMachine } from "../../src/profiles/go1_19.js";
+import { futexWakeNs, futexWakeUnplacedNs, spreadAt, spreadMean, threadStartNs } from "../../src/runtime/machine.js";
 import { costProfileFrom, latencyQuantilesOf, medianQuantiles, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
 import { EventHash, EventLog, fanOut } from "../helpers.js";
 
@@ -260,4 +260,15 @@ test("a thread start with two modes writes its median, not its spread; a malform
     () => parseCostProfile({ format: "gosched-costs/1", machine: { futexWakeSpread: [[0.5, 0], [0.2, 10]] } }, "costs.json"),
     /costs\.json: machine\.futexWakeSpread must be \[\[p, offsetNs\], …\] with p in \[0, 1\] and both ascending/,
   );
+});
+
+test("spreadMean integrates the inverse CDF: what a spread adds to its median on average", () => {
+  assert.equal(spreadMean([]), 0);
+  assert.equal(spreadMean([[0, -1_000], [1, 1_000]]), 0);
+  // flat at 0 up to p50, then linear to +2 µs: the upper half averages +1 µs
+  assert.equal(spreadMean([[0, 0], [0.5, 0], [1, 2_000]]), 500);
+  // points that stop before p = 1 hold their last offset; before the first, its offset
+  assert.equal(spreadMean([[0.5, 100]]), 100);
+  // the reference machine's wake work, by hand: −100 −75 +0 +125 +450 +325 +400 +328.5 +61 ns
+  assert.ok(Math.abs(spreadMean(thisMachine.wakeCpuSpread) - 1_514.5) < 1e-6);
 });

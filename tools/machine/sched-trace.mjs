@@ -6,7 +6,9 @@
 //   - how often a wake-up put a thread on another CPU than the one it last ran on (migrations);
 //   - how long a woken thread waited from its wake-up until it ran (sched_waking, in the waker's
 //     context — before any IPI to another CPU — to the sched_switch onto it);
-//   - how long each run on a CPU lasted, and their total (the threads' CPU time);
+//   - how long each run on a CPU lasted, and their total (the threads' CPU time); for a C loop of
+//     sleeps (tools/machine/nanosleep-loop.c) each run is one block-and-wake, the runs' quantiles
+//     Machine.wakeCpuSpread;
 //   - each CPU's busy share over the run (time not in the idle task, any process);
 //   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
 //     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds.
@@ -46,7 +48,8 @@ const field = (fields, name) => {
 const quantiles = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p) => (s.length === 0 ? NaN : s[Math.floor(p * (s.length - 1))]);
-  return { n: s.length, p10: q(0.1), p50: q(0.5), p90: q(0.9), p99: q(0.99) };
+  const mean = s.length === 0 ? NaN : s.reduce((a, b) => a + b, 0) / s.length;
+  return { n: s.length, mean, p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), p95: q(0.95), p99: q(0.99), p999: q(0.999) };
 };
 
 /** The summary of one thread group's scheduling (see the header). tgid: the command's pid. */
@@ -117,6 +120,7 @@ function format(s) {
     `wake-ups ${s.wakeups}: on another CPU than the last run ${(100 * s.migrationFrac).toFixed(1)} %`,
     `wake-up → running: ${q(s.wakeToRunUs)}`,
     `runs on a CPU: ${s.runUs.n}, ${q(s.runUs)}, total ${(s.runUs.totalUs / 1000).toFixed(1)} ms`,
+    `  their spread (a C sleep loop's is Machine.wakeCpuSpread): ${["p25", "p75", "p95", "p999"].map((k) => `${k.replace("p999", "p99.9")} ${s.runUs[k].toFixed(0)}`).join(" ")} µs, mean ${s.runUs.mean.toFixed(2)} µs`,
     `CPU busy: ${s.cpuBusyFrac.map(([c, f]) => `cpu${c} ${(100 * f).toFixed(1)} %`).join(", ")}`,
   ];
   if (s.secondThread !== null) {
