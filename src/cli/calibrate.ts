@@ -199,14 +199,15 @@ function tracedRuns(runner: GoRunner, bin: string, what: string, args: (traceFil
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-trace-"));
   try {
     for (let i = 0; i < o.reps; i++) {
-      const a = args(path.join(dir, `run-${i}.trace`));
+      const file = path.join(dir, `run-${i}.trace`);
+      const a = args(file);
       const r = runner.runOnce(bin, a.flags, o.timeoutS, a.env);
       if (r.error !== undefined) {
         log(`${what}: run ${i + 1} failed: ${JSON.stringify(r)}`);
         continue;
       }
       try {
-        read(r, new Uint8Array(readFileSync(path.join(dir, `run-${i}.trace`))));
+        read(r, new Uint8Array(readFileSync(file)));
       } catch (e) {
         return `its trace could not be read: ${(e as Error).message}`;
       }
