@@ -190,6 +190,30 @@ export const thisMachine: Machine = {
     [0.999, 61_000],
     [1, 61_000],
   ],
+  // The host's state per run, as offsets from the calibrated sleep (its fast state). 1000 runs of
+  // 2000 × nanosleep(1 µs) in one C thread, one run a second (tools/machine/sleep-drift.c, 2026-12-06
+  // 20:28–20:50 UTC, load < 1), fall in two states by their median: fast, 69.1–76.5 µs (p50 72.2; a Go
+  // RawSyscall loop in that state: 69–71 µs, the calibration's 70.7), and slow, 76.5–90.1 µs (p50
+  // 81.5), with runs hardly agreeing with the one before (autocorrelation 0.23 at one run, 0.02 at 30).
+  // Which state a run gets changes by the hour: 84 % of those runs were slow; of the stored matrix's
+  // single-goroutine cells, 15, 52, 41 and 59 % (Go 1.19 at 04:00, 1.23 at 10:47, 1.26 at 03:51, 1.27
+  // at 18:17 UTC). The spread mixes the two states half and half (the five windows' mean), each state
+  // as measured, offsets from the fast state's median.
+  sleepRunSpread: [
+    [0, -3_100],
+    [0.01, -2_000],
+    [0.05, -900],
+    [0.1, -600],
+    [0.25, 0],
+    [0.4, 1_400],
+    [0.5, 4_300],
+    [0.6, 7_200],
+    [0.75, 9_300],
+    [0.9, 11_600],
+    [0.95, 13_400],
+    [0.99, 15_900],
+    [1, 17_800],
+  ],
   // RawSyscall(nanosleep 1 µs), p50 of 3000 calls: 67.1 / 66.4 µs with both CPUs idle, 64.9 / 64.7
   // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
   // 2026-12-06 on this VM, load average 5.
@@ -214,6 +238,7 @@ export const exactMachine: Machine = {
   preemptSignalSpread: [],
   takeBackSpread: [],
   wakeCpuSpread: [],
+  sleepRunSpread: [],
   contextSwitchNs: 0,
   wakeCpuNs: 0,
   idleExitNs: 0,

@@ -91,6 +91,13 @@ export interface Machine {
   readonly sleepExtraNsPoints: readonly (readonly [number, number])[];
   /** Spread of a sleep's real duration by request size: [requestNs, spread], interpolated. */
   readonly sleepSpreads: readonly (readonly [number, Spread])[];
+  /**
+   * How the host's state moves a whole run's sleeps: one offset drawn per run (machine.ts
+   * sleepRunOffsetNs) and added to every timed sleep's wake-up. Runs of one loop of nanosleep(1 µs)
+   * differ by this much at the median, while sleepSpreads is the spread within one run. Unlike the
+   * other spreads its offsets are from the calibrated sleep (the host's fast state), not its median.
+   */
+  readonly sleepRunSpread: Spread;
   /** Spread of a futex wake-up onto an idle CPU until the woken thread runs (median Costs.futexWakeNs). */
   readonly futexWakeSpread: Spread;
   /** Spread of a thread's start (median Costs.threadStartNs). */

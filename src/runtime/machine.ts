@@ -7,6 +7,7 @@
 //
 // All draws go through `draw`, the single hook point for fault injection (`rt.latencyHook`).
 import { sleepActualNs, type Machine, type Spread } from "./config.js";
+import type { Prng } from "../base/prng.js";
 import type { Runtime } from "./runtime.js";
 
 /** The kinds of latency the machine adds; one draw function each below. */
@@ -32,10 +33,18 @@ export function sleepSoftNs(m: Machine, requestNs: number): number {
   return sleepHardNs(m, requestNs) - m.timerSlackNs;
 }
 
-/** The wake-up latency after a sleep's timer fired: the base overhead + the sleep spread. */
+/** The wake-up latency after a sleep's timer fired: the base overhead + the run's offset + the sleep spread. */
 export function sleepWakeLatencyNs(rt: Runtime, requestNs: number): number {
   const m = rt.config.machine;
-  return finish(rt, "sleep", m.sleepBaseOverheadNs + sleepSpreadAt(m, requestNs, rt), 0);
+  return finish(rt, "sleep", m.sleepBaseOverheadNs + rt.sleepRunOffsetNs + sleepSpreadAt(m, requestNs, rt), 0);
+}
+
+/**
+ * The run's offset to every timed sleep (Machine.sleepRunSpread): the run's first draw, made once
+ * when the runtime is built. It is not given to the latency hook, which perturbs single draws.
+ */
+export function sleepRunOffsetNs(m: Machine, prng: Prng): number {
+  return m.sleepRunSpread.length === 0 ? 0 : Math.round(spreadAt(m.sleepRunSpread, prng.float()));
 }
 
 /** The inverse CDF of a spread at u ∈ [0, 1): linear between its [p, offsetNs] points. */
@@ -74,10 +83,10 @@ function finish(rt: Runtime, kind: LatencyKind, ns: number, minNs: number): numb
   return hook === null ? v : Math.max(0, Math.round(hook(kind, v, rt)));
 }
 
-/** How long nanosleep/usleep(requestNs) really lasts: request + overhead + timer slack + spread. */
+/** How long nanosleep/usleep(requestNs) really lasts: request + overhead + timer slack + the run's offset + spread. */
 export function sleepNs(rt: Runtime, requestNs: number): number {
   const m = rt.config.machine;
-  return finish(rt, "sleep", sleepActualNs(m, requestNs) + sleepSpreadAt(m, requestNs, rt), requestNs);
+  return finish(rt, "sleep", sleepActualNs(m, requestNs) + rt.sleepRunOffsetNs + sleepSpreadAt(m, requestNs, rt), requestNs);
 }
 
 /**

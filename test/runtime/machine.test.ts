@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawSyscall, Syscall, compute, ms, simulate, us } from "../../src/index.js";
 import { exactMachine, thisMachine } from "../../src/profiles/go1_19.js";
-import { futexWakeNs, futexWakeUnplacedNs, spreadAt, spreadMean, threadStartNs } from "../../src/runtime/machine.js";
+import { futexWakeNs, futexWakeUnplacedNs, sleepNs, sleepWakeLatencyNs, spreadAt, spreadMean, threadStartNs } from "../../src/runtime/machine.js";
 import { costProfileFrom, latencyQuantilesOf, medianQuantiles, parseCostProfile, spreadFromQuantiles } from "../../src/validation/index.js";
 import { EventHash, EventLog, fanOut } from "../helpers.js";
 
@@ -271,4 +271,30 @@ test("spreadMean integrates the inverse CDF: what a spread adds to its median on
   assert.equal(spreadMean([[0.5, 100]]), 100);
   // the reference machine's wake work, by hand: −100 −75 +0 +125 +450 +325 +400 +328.5 +61 ns
   assert.ok(Math.abs(spreadMean(thisMachine.wakeCpuSpread) - 1_514.5) < 1e-6);
+});
+
+test("a run's timed sleeps share one offset drawn per run from sleepRunSpread: the host's state, not each sleep's", () => {
+  // Exact latencies but for the run's offset, uniform in ±10 µs: every sleep of a run wakes the same
+  // time after its timer, the base overhead + the run's offset; over seeds the offsets fill the range.
+  const drifting = { ...exactMachine, ncpu: 2, sleepBaseOverheadNs: 20_000, sleepRunSpread: [[0, -10_000], [0.5, 0], [1, 10_000]] as const };
+  const offsets: number[] = [];
+  for (let seed = 1; seed <= 200; seed++) {
+    const { runtime: rt } = simulate({ gomaxprocs: 1, seed, main: fanOut(1, function* () { yield compute(us(1)); }), machine: drifting });
+    const wakes = [us(1), us(1), ms(1), ms(10)].map((d) => sleepWakeLatencyNs(rt, d));
+    const offsetNs = wakes[0]! - 20_000;
+    assert.ok(wakes.every((w) => w === wakes[0]), `seed ${seed}: one offset per run, got ${wakes.join(", ")}`);
+    // a whole nanosleep: request + slack + base + the 1 ms sleep's extra (by hand) + the offset
+    const extra1msNs = exactMachine.sleepExtraNsPoints.find(([d]) => d === ms(1))![1];
+    assert.equal(sleepNs(rt, ms(1)), ms(1) + exactMachine.timerSlackNs + 20_000 + extra1msNs + offsetNs);
+    offsets.push(offsetNs);
+  }
+  offsets.sort((a, b) => a - b);
+  assert.ok(offsets[0]! >= -10_000 && offsets[199]! <= 10_000, `offsets within the spread: ${offsets[0]} … ${offsets[199]}`);
+  // uniform: the p10 / p50 / p90 of 200 draws near −8 / 0 / +8 µs (sampling error ~1.5 µs)
+  for (const [i, want] of [[19, -8_000], [99, 0], [179, 8_000]] as const) {
+    assert.ok(Math.abs(offsets[i]! - want) < 2_500, `quantile ${(i + 1) / 200}: ${offsets[i]} vs ${want}`);
+  }
+  // without a spread (the exact machine) no draw is made and the offset is 0
+  const { runtime: exact } = simulate({ gomaxprocs: 1, seed: 5, main: fanOut(1, function* () { yield compute(us(1)); }), machine: exactMachine });
+  assert.equal(exact.sleepRunOffsetNs, 0);
 });
