@@ -69,6 +69,19 @@ test("fixture: a runnable goroutine waits behind a RawSyscall, not behind a Sysc
   assert.ok(raw!.metrics.threadsCreated <= 2);
 });
 
+test("the report's header names the host's state the seed drew: one sleep offset per run, within the machine's spread", () => {
+  const offsets = [1, 2].map((seed) => {
+    const r = gosched("run", "--seed", String(seed));
+    assert.equal(r.code, 0, r.stderr);
+    const m = /^seed=\d+ .* host=([+-]?[\d.]+)(ns|µs)\/sleep$/m.exec(r.stdout);
+    assert.ok(m !== null, `no host= in the header:\n${r.stdout.slice(0, 300)}`);
+    return Number(m[1]) * (m[2] === "µs" ? 1000 : 1);
+  });
+  // thisMachine's sleepRunSpread runs from −3.1 to +17.8 µs
+  for (const o of offsets) assert.ok(o >= -3_100 && o <= 17_800, `offset ${o} ns`);
+  assert.notEqual(offsets[0], offsets[1]);
+});
+
 test("no arguments: runs examples/default.yaml and prints the report", () => {
   const r = gosched();
   assert.equal(r.code, 0, r.stderr);
