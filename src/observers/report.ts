@@ -40,8 +40,8 @@ export function formatReport(runs: readonly ReportRun[]): string {
   if (runs.length === 0) return "";
   const first = runs[0]!.sim;
   const out: string[] = [];
-  // The host's state this seed drew (Machine.sleepRunSpread): every timed sleep of the run wakes this much later.
-  const hostNs = first.runtime.sleepRunOffsetNs;
+  // The host's state this seed drew (machine.ts hostState): every timed sleep of the run wakes this much later.
+  const hostNs = first.runtime.host.sleepOffsetNs;
   const host = first.config.machine.sleepRunSpread.length === 0 ? "" : ` host=${hostNs >= 0 ? "+" : ""}${formatNs(hostNs)}/sleep`;
   out.push(`seed=${first.config.seed} profile=${first.config.profile} gomaxprocs=${runs.map((r) => r.sim.config.gomaxprocs).join("/")} ncpu=${first.config.machine.ncpu}${host}`);
   out.push("");

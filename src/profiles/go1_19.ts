@@ -214,6 +214,16 @@ export const thisMachine: Machine = {
     [0.99, 15_900],
     [1, 17_800],
   ],
+  // The same state's futex wakes onto the halted other vCPU (tools/machine/futex-drift.c, 400 batches
+  // of 400 wakes, 21:20 UTC): the medians of the batches' p50 are 26.2 µs when the batch's sleeps were
+  // in the fast state, 34.6 µs in the slow one (p10 22.0 / 27.1, p90 38.8 / 44.7). The run quantiles
+  // below 0.5 are sleepRunSpread's fast state, those above its slow one.
+  futexWakeRunSpread: [
+    [0, 0],
+    [0.5, 0],
+    [0.5, 8_400],
+    [1, 8_400],
+  ],
   // RawSyscall(nanosleep 1 µs), p50 of 3000 calls: 67.1 / 66.4 µs with both CPUs idle, 64.9 / 64.7
   // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
   // 2026-12-06 on this VM, load average 5.
@@ -239,6 +249,7 @@ export const exactMachine: Machine = {
   takeBackSpread: [],
   wakeCpuSpread: [],
   sleepRunSpread: [],
+  futexWakeRunSpread: [],
   contextSwitchNs: 0,
   wakeCpuNs: 0,
   idleExitNs: 0,

@@ -98,6 +98,11 @@ export interface Machine {
    * other spreads its offsets are from the calibrated sleep (the host's fast state), not its median.
    */
   readonly sleepRunSpread: Spread;
+  /**
+   * The same host state's offset to every futex wake onto an idle CPU (Costs.futexWakeNs), read at
+   * the run's same quantile as sleepRunSpread; offsets from the calibrated wake (the fast state).
+   */
+  readonly futexWakeRunSpread: Spread;
   /** Spread of a futex wake-up onto an idle CPU until the woken thread runs (median Costs.futexWakeNs). */
   readonly futexWakeSpread: Spread;
   /** Spread of a thread's start (median Costs.threadStartNs). */

@@ -36,15 +36,25 @@ export function sleepSoftNs(m: Machine, requestNs: number): number {
 /** The wake-up latency after a sleep's timer fired: the base overhead + the run's offset + the sleep spread. */
 export function sleepWakeLatencyNs(rt: Runtime, requestNs: number): number {
   const m = rt.config.machine;
-  return finish(rt, "sleep", m.sleepBaseOverheadNs + rt.sleepRunOffsetNs + sleepSpreadAt(m, requestNs, rt), 0);
+  return finish(rt, "sleep", m.sleepBaseOverheadNs + rt.host.sleepOffsetNs + sleepSpreadAt(m, requestNs, rt), 0);
+}
+
+/** What the host's state adds this run: to every timed sleep's wake-up, to every futex wake onto an idle CPU. */
+export interface HostState {
+  readonly sleepOffsetNs: number;
+  readonly futexWakeOffsetNs: number;
 }
 
 /**
- * The run's offset to every timed sleep (Machine.sleepRunSpread): the run's first draw, made once
- * when the runtime is built. It is not given to the latency hook, which perturbs single draws.
+ * The host's state for the run: one draw u, made once when the runtime is built (the run's first),
+ * read at the same quantile of Machine.sleepRunSpread (every timed sleep's offset) and
+ * Machine.futexWakeRunSpread (every futex wake's onto an idle CPU), so a slow host slows both. Not
+ * given to the latency hook, which perturbs single draws.
  */
-export function sleepRunOffsetNs(m: Machine, prng: Prng): number {
-  return m.sleepRunSpread.length === 0 ? 0 : Math.round(spreadAt(m.sleepRunSpread, prng.float()));
+export function hostState(m: Machine, prng: Prng): HostState {
+  if (m.sleepRunSpread.length === 0 && m.futexWakeRunSpread.length === 0) return { sleepOffsetNs: 0, futexWakeOffsetNs: 0 };
+  const u = prng.float();
+  return { sleepOffsetNs: Math.round(spreadAt(m.sleepRunSpread, u)), futexWakeOffsetNs: Math.round(spreadAt(m.futexWakeRunSpread, u)) };
 }
 
 /** The inverse CDF of a spread at u ∈ [0, 1): linear between its [p, offsetNs] points. */
@@ -86,7 +96,7 @@ function finish(rt: Runtime, kind: LatencyKind, ns: number, minNs: number): numb
 /** How long nanosleep/usleep(requestNs) really lasts: request + overhead + timer slack + the run's offset + spread. */
 export function sleepNs(rt: Runtime, requestNs: number): number {
   const m = rt.config.machine;
-  return finish(rt, "sleep", sleepActualNs(m, requestNs) + rt.sleepRunOffsetNs + sleepSpreadAt(m, requestNs, rt), requestNs);
+  return finish(rt, "sleep", sleepActualNs(m, requestNs) + rt.host.sleepOffsetNs + sleepSpreadAt(m, requestNs, rt), requestNs);
 }
 
 /**
@@ -97,7 +107,7 @@ export function sleepNs(rt: Runtime, requestNs: number): number {
  * at once.
  */
 export function futexWakeNs(rt: Runtime): number {
-  const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs, rt.config.machine.futexWakeSpread, 0);
+  const ns = draw(rt, "futexWake", rt.config.costs.futexWakeNs + rt.host.futexWakeOffsetNs, rt.config.machine.futexWakeSpread, 0);
   return Math.max(0, ns - rt.config.machine.wakeCpuNs);
 }
 

@@ -6,7 +6,7 @@ import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { Kernel, kBlock, kRun, kSleep, kSleepTimer, kWakeup, type KThread } from "./kernel.js";
-import { futexWakeNs, spreadMean, sleepHardNs, sleepRunOffsetNs, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
+import { futexWakeNs, spreadMean, hostState, sleepHardNs, type HostState, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
 import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -55,8 +55,8 @@ export class Runtime {
   readonly engine = new Engine();
   readonly queue: EventQueue = this.engine.queue;
   readonly prng: Prng;
-  /** This run's offset to every timed sleep's wake-up: the host's state (Machine.sleepRunSpread). */
-  readonly sleepRunOffsetNs: number;
+  /** The host's state this run drew: offsets to every timed sleep and futex wake (machine.ts hostState). */
+  readonly host: HostState;
   readonly kernel: Kernel;
   /** Perturbs every latency the machine draws (machine.ts), e.g. for fault injection; null = none. */
   latencyHook: LatencyHook | null = null;
@@ -139,7 +139,7 @@ export class Runtime {
   constructor(readonly config: RuntimeConfig) {
     this.prng = new Prng(config.seed);
     const m = config.machine;
-    this.sleepRunOffsetNs = sleepRunOffsetNs(m, this.prng);
+    this.host = hostState(m, this.prng);
     this.kernel = new Kernel(m.ncpu, m.schedSliceNs, m.contextSwitchNs, m.wakeCpuNs + spreadMean(m.wakeCpuSpread) + m.contextSwitchNs);
     this.sched.maxmcount = config.constants.maxmcount;
     const n = config.gomaxprocs;

@@ -22,7 +22,7 @@ const costKeys: readonly (keyof Costs)[] = [
   "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs", "mstartNs", "cloneNs", "sysmonPassNs", "exitsyscallTakeBackNs",
 ];
 const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs", "schedSliceNs", "contextSwitchNs", "wakeCpuNs", "idleExitNs", "ipiWakeNs"];
-const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread", "takeBackSpread", "wakeCpuSpread", "sleepRunSpread"];
+const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread", "takeBackSpread", "wakeCpuSpread", "sleepRunSpread", "futexWakeRunSpread"];
 
 /** A spread: [[p, offsetNs], …] with p from 0 to 1 and both ascending; null if malformed. */
 function parseSpread(v: unknown): Spread | null {

@@ -37,8 +37,8 @@ function cells(): Cell[] {
 }
 
 // The default machine's sleep figures come from these runs, so their host state is the calibration's:
-// no run offset (Machine.sleepRunSpread holds how other runs differ from it).
-const calibrationState = { ...thisMachine, sleepRunSpread: [] };
+// no run offset (Machine.sleepRunSpread and futexWakeRunSpread hold how other runs differ from it).
+const calibrationState = { ...thisMachine, sleepRunSpread: [], futexWakeRunSpread: [] };
 
 function run(c: Cell): Metrics {
   const call = c.kind === "syscall" ? Syscall : c.kind === "raw" ? RawSyscall : cgocall;

@@ -273,13 +273,22 @@ test("spreadMean integrates the inverse CDF: what a spread adds to its median on
   assert.ok(Math.abs(spreadMean(thisMachine.wakeCpuSpread) - 1_514.5) < 1e-6);
 });
 
-test("a run's timed sleeps share one offset drawn per run from sleepRunSpread: the host's state, not each sleep's", () => {
+test("a run's timed sleeps and futex wakes share one host state drawn per run (sleepRunSpread, futexWakeRunSpread)", () => {
   // Exact latencies but for the run's offset, uniform in ±10 µs: every sleep of a run wakes the same
   // time after its timer, the base overhead + the run's offset; over seeds the offsets fill the range.
-  const drifting = { ...exactMachine, ncpu: 2, sleepBaseOverheadNs: 20_000, sleepRunSpread: [[0, -10_000], [0.5, 0], [1, 10_000]] as const };
+  // The same run quantile moves futex wakes: +8 µs in the runs whose sleep offset is above the median.
+  const drifting = {
+    ...exactMachine,
+    ncpu: 2,
+    sleepBaseOverheadNs: 20_000,
+    sleepRunSpread: [[0, -10_000], [0.5, 0], [1, 10_000]] as const,
+    futexWakeRunSpread: [[0, 0], [0.5, 0], [0.5, 8_000], [1, 8_000]] as const,
+  };
   const offsets: number[] = [];
   for (let seed = 1; seed <= 200; seed++) {
     const { runtime: rt } = simulate({ gomaxprocs: 1, seed, main: fanOut(1, function* () { yield compute(us(1)); }), machine: drifting });
+    const futexExtraNs = futexWakeNs(rt) - rt.config.costs.futexWakeNs;
+    assert.equal(futexExtraNs, rt.host.sleepOffsetNs > 0 ? 8_000 : 0, `seed ${seed}: sleep offset ${rt.host.sleepOffsetNs}, futex +${futexExtraNs}`);
     const wakes = [us(1), us(1), ms(1), ms(10)].map((d) => sleepWakeLatencyNs(rt, d));
     const offsetNs = wakes[0]! - 20_000;
     assert.ok(wakes.every((w) => w === wakes[0]), `seed ${seed}: one offset per run, got ${wakes.join(", ")}`);
@@ -296,5 +305,5 @@ test("a run's timed sleeps share one offset drawn per run from sleepRunSpread: t
   }
   // without a spread (the exact machine) no draw is made and the offset is 0
   const { runtime: exact } = simulate({ gomaxprocs: 1, seed: 5, main: fanOut(1, function* () { yield compute(us(1)); }), machine: exactMachine });
-  assert.equal(exact.sleepRunOffsetNs, 0);
+  assert.deepEqual(exact.host, { sleepOffsetNs: 0, futexWakeOffsetNs: 0 });
 });

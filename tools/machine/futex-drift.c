@@ -3,7 +3,7 @@
 // 400 wakes, the waker sleeping 200 µs between them so CPU 1 halts, timed from the waker's stamp to
 // the waiter's return from FUTEX_WAIT; then 400 nanosleep(1 µs) of the waiter on the same CPU 1. One
 // line per batch —
-//   futexWakeMedianNs sleepMedianNs
+//   futexWakeNs p10 p25 p50 p75 p90, then sleepNs p50
 //
 //   cc -O2 -pthread -o /tmp/futex-drift tools/machine/futex-drift.c
 //   /tmp/futex-drift [batches=100] > futex-drift.txt
@@ -96,7 +96,8 @@ int main(int argc, char **argv) {
     signalWaiter(sleepPhase);
     qsort(wakeNs, perBatch, sizeof(long long), cmp);
     qsort(sleepNs, perBatch, sizeof(long long), cmp);
-    printf("%lld %lld\n", wakeNs[perBatch / 2], sleepNs[perBatch / 2]);
+    printf("%lld %lld %lld %lld %lld %lld\n", wakeNs[perBatch / 10], wakeNs[perBatch / 4], wakeNs[perBatch / 2],
+           wakeNs[perBatch * 3 / 4], wakeNs[perBatch * 9 / 10], sleepNs[perBatch / 2]);
     fflush(stdout);
   }
   atomic_store(&word, quit);
