@@ -193,13 +193,13 @@ export const thisMachine: Machine = {
   // The host's state per run, as offsets from the calibrated sleep (its fast state). 1000 runs of
   // 2000 × nanosleep(1 µs) in one C thread, one run a second (tools/machine/sleep-drift.c, 2026-12-06
   // 20:28–20:50 UTC, load < 1; testdata/machine/, `node tools/machine/drift-summary.mjs`), fall in
-  // two states by their median: fast, 69.1–76.5 µs (p50 72.2; a Go
-  // RawSyscall loop in that state: 69–71 µs, the calibration's 70.7), and slow, 76.5–90.1 µs (p50
-  // 81.5), with runs hardly agreeing with the one before (autocorrelation 0.23 at one run, 0.03 at 30).
-  // Which state a run gets changes by the hour: 84 % of those runs were slow; of the stored matrix's
-  // single-goroutine cells, 15, 52, 41 and 59 % (Go 1.19 at 04:00, 1.23 at 10:47, 1.26 at 03:51, 1.27
-  // at 18:17 UTC). The spread mixes the two states half and half (the five windows' mean), each state
-  // as measured, offsets from the fast state's median.
+  // two states by their median: fast, 69.1–76.5 µs (p50 72.2; a Go RawSyscall loop in that state:
+  // 69–71 µs, the calibration's 70.7), and slow, 76.5–90.1 µs (p50 81.5), with runs hardly agreeing
+  // with the one before (autocorrelation 0.23 at one run, 0.03 at 30). Which state a run gets changes
+  // by the hour: 84 % of those runs were slow; of the stored matrix's single-goroutine cells, 15, 52,
+  // 41 and 59 % (Go 1.19 at 04:00, 1.23 at 10:47, 1.26 at 03:51, 1.27 at 18:17 UTC). The spread mixes
+  // the two states half and half (the five windows' mean), each state as measured, offsets from the
+  // fast state's median.
   sleepRunSpread: [
     [0, -3_100],
     [0.01, -2_000],
@@ -216,9 +216,9 @@ export const thisMachine: Machine = {
     [1, 17_800],
   ],
   // The same state's futex wakes onto the halted other vCPU (tools/machine/futex-drift.c, 400 batches
-  // of 400 wakes, 21:20 UTC; testdata/machine/): the medians of the batches' p50 are 26.2 µs when the batch's sleeps were
-  // in the fast state, 34.6 µs in the slow one (p10 22.0 / 27.1, p90 38.8 / 44.7). The run quantiles
-  // below 0.5 are sleepRunSpread's fast state, those above its slow one.
+  // of 400 wakes, 21:20 UTC; testdata/machine/): the medians of the batches' p50 are 26.2 µs when the
+  // batch's sleeps were in the fast state, 34.6 µs in the slow one (p10 22.0 / 27.1, p90 38.8 /
+  // 44.7). The run quantiles below 0.5 are sleepRunSpread's fast state, those above its slow one.
   futexWakeRunSpread: [
     [0, 0],
     [0.5, 0],

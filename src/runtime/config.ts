@@ -93,7 +93,7 @@ export interface Machine {
   readonly sleepSpreads: readonly (readonly [number, Spread])[];
   /**
    * How the host's state moves a whole run's sleeps: one offset drawn per run (machine.ts
-   * sleepRunOffsetNs) and added to every timed sleep's wake-up. Runs of one loop of nanosleep(1 µs)
+   * hostState) and added to every timed sleep's wake-up. Runs of one loop of nanosleep(1 µs)
    * differ by this much at the median, while sleepSpreads is the spread within one run. Unlike the
    * other spreads its offsets are from the calibrated sleep (the host's fast state), not its median.
    */

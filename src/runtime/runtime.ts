@@ -6,7 +6,7 @@ import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { Kernel, kBlock, kRun, kSleep, kSleepTimer, kWakeup, type KThread } from "./kernel.js";
-import { futexWakeNs, spreadMean, hostState, sleepHardNs, type HostState, sleepSoftNs, sleepWakeLatencyNs, type LatencyHook } from "./machine.js";
+import { futexWakeNs, hostState, sleepHardNs, sleepSoftNs, sleepWakeLatencyNs, spreadMean, type HostState, type LatencyHook } from "./machine.js";
 import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
