@@ -18,6 +18,9 @@
 //                           → GoSysBlock, ProcStop on that P (sysmon writes into the P's buffer)
 //   entersyscallblock       → GoSysCall, GoSysBlock (then releasep's ProcStop)
 //   exitsyscallfast_pidle   → (acquirep's ProcStart) GoSysExit(g, seq, 0), GoStart
+//   takeP (go1.26+: the P of an M in a syscall taken by sysmon, forEachP or a returning thread)
+//                           → GoSysBlock, ProcStop on that P, as for a _Psyscall P
+//   exitsyscallTryGetP (go1.26+: its old P taken back, or an idle P) → as exitsyscallfast_pidle
 //   exitsyscallfast_reacquired → GoSysBlock (the other G's syscall), GoSysExit(0), GoStart
 //   exitsyscall0            → nothing; the real exit time is written by execute's GoSysExit
 //   gcStart, stop/startTheWorld, the cycle's end → GCStart, GCSTWStart(1 sweep term / 0 mark term),
@@ -331,6 +334,11 @@ export class GoTraceObserver implements Observer {
       case "entersyscall_gcwait":
         if (e.pFrom === _Psyscall) this.sysBlockP(e.p, t);
         return;
+      case "takeP":
+        // go1.26+ (no _Psyscall): sysmon, forEachP or a returning thread takes the P from the M whose G
+        // is in a syscall on it — that call blocks, as a retaken _Psyscall P's does in 1.19's terms.
+        this.sysBlockP(e.p, t);
+        return;
       case "forEachP":
         // forEachP (the GC's mark-done flush) takes a _Psyscall P as STW does (proc.go: traceGoSysBlock, traceProcStop).
         this.sysBlockP(e.p, t);
@@ -366,7 +374,8 @@ export class GoTraceObserver implements Observer {
         this.start(e.goid, e.p, t);
         return;
       }
-      case "exitsyscallfast_pidle": {
+      case "exitsyscallfast_pidle":
+      case "exitsyscallTryGetP": {
         const g = this.g(e.goid);
         if (g.state !== GS.SysBlocked) this.forceBlocked(e.goid, t);
         this.sysExit(e.goid, e.p, t, 0);

@@ -15,7 +15,7 @@
 //   pid 3 "Goroutines"  a track per goroutine, one slice per state: runnable, running, syscall,
 //                       syscall (P lost), waiting (<reason>), coloured by state.
 // Flow arrows ("s"/"f", category "handoff"): from the thread whose syscall lost its P (sysmon
-// retake, entersyscallblock, stop-the-world, entersyscall_gcwait) to the thread that acquires that
+// retake, entersyscallblock, stop-the-world, entersyscall_gcwait, forEachP) to the thread that acquires that
 // P next.
 //
 // Slices are written as B/E pairs, one open slice per track at most: a track's next state ends the
@@ -251,6 +251,13 @@ export class PerfettoObserver implements Observer {
     }
   }
 
+  /** A thread back from its syscall (G `self`) took its old P: the other G's syscall on it loses it. */
+  private takenBack(p: number, self: number, ns: number): void {
+    const other = this.pSyscallG[p]!;
+    if (other !== 0 && other !== self) this.gState(other, ns, "syscall (P lost)", colour.lost);
+    this.pSyscallG[p] = 0;
+  }
+
   private slotOf(goid: number): number {
     // Gs in syscalls are the curg of their M: search the Ms (few).
     for (const mp of this.rt.allm) if (mp.curg !== 0 && this.rt.gs.goid[mp.curg] === goid) return mp.curg;
@@ -331,7 +338,9 @@ export class PerfettoObserver implements Observer {
         this.slice(PID_M, e.m, t, `P${e.p}`, colour.running);
         break;
       case "retake":
-        if (e.pFrom === _Psyscall) {
+        // go1.26+ has no _Psyscall: a retake (not a preemption) takes the P from the M in a syscall on
+        // it, with the P still attached when this event comes (takeP follows).
+        if (e.pFrom === _Psyscall || (e.reason !== "preempt-long-running" && this.rt.config.rules.syscallP === "running")) {
           const m = this.rt.sysmonM?.id ?? -1;
           if (m >= 0) this.enc.instant(PID_M, m, t, `retake P${e.p}`, "sysmon", { reason: e.reason });
           this.syscallLost(e.p, t, `retake (${e.reason})`);
@@ -351,10 +360,16 @@ export class PerfettoObserver implements Observer {
       case "gcStart":
         this.slice(PID_P, TID_GC, t, `GC ${e.cycle}`, colour.gc);
         break;
+      case "forEachP":
+        this.syscallLost(e.p, t, "forEachP");
+        break;
+      case "takeP":
+        // go1.26+: a returning thread takes its old P back from the M now in a syscall on it.
+        // The event is about the G that loses the P; the returning one is not among pSyscallG.
+        if (e.reason === "exitsyscallTryGetP") this.takenBack(e.p, -1, t);
+        break;
       case "exitsyscallfast_reacquired":
-        // The other G's syscall on our P loses it.
-        if (this.pSyscallG[e.p] !== 0 && this.pSyscallG[e.p] !== e.goid) this.gState(this.pSyscallG[e.p]!, t, "syscall (P lost)", colour.lost);
-        this.pSyscallG[e.p] = 0;
+        this.takenBack(e.p, e.goid, t);
         break;
       case "exitsyscall0":
         this.mSite.delete(e.m);

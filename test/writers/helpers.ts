@@ -10,7 +10,7 @@ import { V1Writer } from "../../src/gotrace/writer_v1.js";
 import { GoTraceObserver } from "../../src/observers/gotrace_writer.js";
 import { PerfettoObserver } from "../../src/observers/perfetto.js";
 import { SyscallProfileObserver } from "../../src/observers/pprof.js";
-import { loadScenario } from "../../src/scenario/index.js";
+import { loadScenario, type Override } from "../../src/scenario/index.js";
 import { simulate, type Simulation } from "../../src/simulate.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,8 +42,8 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
 }
 
 /** Runs every variant (or the named ones) of a scenario with all writers attached. */
-export function runWithWriters(text: string, file: string, variants: string[] = [], record = true, batchBytes = 4096, machine?: Machine): Written[] {
-  const sc = loadScenario(text, file, { variants });
+export function runWithWriters(text: string, file: string, variants: string[] = [], record = true, batchBytes = 4096, machine?: Machine, overrides: Override[] = []): Written[] {
+  const sc = loadScenario(text, file, { variants, overrides });
   return sc.runs.map((cr) => {
     const chunks: Uint8Array[] = [];
     const enc = new V1Writer((c) => chunks.push(c.slice()), { batchBytes });
@@ -74,9 +74,11 @@ export function runWithWriters(text: string, file: string, variants: string[] = 
   });
 }
 
-export function runExample(name: string, variants: string[] = []): Written[] {
+/** Runs an example's variants; `profile` overrides the Go version profile (as `--profile` does). */
+export function runExample(name: string, variants: string[] = [], profile?: string): Written[] {
   const file = path.join(repoRoot, "examples", name);
-  return runWithWriters(readFileSync(file, "utf8"), file, variants);
+  const overrides = profile === undefined ? [] : [{ key: "profile", value: profile, source: `--profile ${profile}` }];
+  return runWithWriters(readFileSync(file, "utf8"), file, variants, true, 4096, undefined, overrides);
 }
 
 export const go119 = "/usr/lib/go-1.19/bin/go";

@@ -26,9 +26,23 @@ const examples: [string, string[]][] = [
   ["gomaxprocs-sweep.yaml", []],
 ];
 
+/**
+ * The same scenarios under the other profiles' rules: go1.10 keeps m.p in a syscall, go1.26+ have no
+ * _Psyscall (a P is taken from its M with takeP, and a returning thread takes its old P back from
+ * the M now in a syscall on it) — each a different path to GoSysBlock/GoSysExit.
+ */
+const profileExamples: [string, string][] = ["go1.10", "go1.23", "go1.26", "go1.27"].flatMap((p): [string, string][] => [
+  ["sysmon-retake-latency.yaml", p],
+  ["stw-meets-syscalls.yaml", p],
+  ["short-syscalls-keep-p.yaml", p],
+]);
+
 const runs: Written[] = [];
 const all = (): Written[] => {
-  if (runs.length === 0) for (const [f, v] of examples) for (const w of runExample(f, v)) runs.push(Object.assign(w, { label: `${f}:${w.label}` }));
+  if (runs.length === 0) {
+    for (const [f, v] of examples) for (const w of runExample(f, v)) runs.push(Object.assign(w, { label: `${f}:${w.label}` }));
+    for (const [f, p] of profileExamples) for (const w of runExample(f, [], p)) runs.push(Object.assign(w, { label: `${f}:${w.label} --profile ${p}` }));
+  }
   return runs;
 };
 
