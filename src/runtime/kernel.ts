@@ -279,8 +279,11 @@ export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDe
  * Ev.KTimer: the interrupt at a timer's hard expiry. __hrtimer_run_queues (kernel/time/hrtimer.c)
  * walks the CPU's timers in hard-expiry order and fires each whose soft expiry has passed, stopping
  * at the first that has not: sleepers of one CPU wake together. select_task_rq runs in the interrupt
- * for each woken thread in turn, each seeing where those before it went (KCpu.incoming). Its drawn
- * wake-up latency includes the interrupted CPU's exit from idle (measured on an idle CPU): less
+ * for each woken thread in turn, each seeing where those before it went (KCpu.incoming). The wake-up
+ * latency is the interrupt's, not each sleeper's: every thread it fires is runnable after the latency
+ * drawn for the timer that raised it (tools/machine/coalesced-wakes.c: the first of k sleepers of one
+ * interrupt wakes as late as a lone sleeper, not as the earliest of k draws); their own CPU work then
+ * spaces them. It includes the interrupted CPU's exit from idle (measured on an idle CPU): less
  * Machine.idleExitNs if that CPU was busy; plus Machine.ipiWakeNs if the thread is sent to another, idle CPU.
  */
 export function kTimer(rt: Runtime, id: number, token: number): void {
@@ -292,11 +295,12 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
   const now = rt.nowNs;
   const m = rt.config.machine;
   const irqCpuExitNs = k.isIdle(irqCpu) ? m.idleExitNs : 0;
+  const irqLatencyNs = t.wakeLatencyNs - m.idleExitNs + irqCpuExitNs;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
     const s = heap[0]!;
     heapRemove(heap, 0);
     const cpu = selectCpu(rt, s, irqCpu, irqCpuExitNs > 0);
-    let latencyNs = s.wakeLatencyNs - m.idleExitNs + irqCpuExitNs;
+    let latencyNs = irqLatencyNs;
     if (cpu !== irqCpu && k.isIdle(cpu)) latencyNs += m.ipiWakeNs;
     s.wakeCpu = cpu;
     k.cpus[cpu]!.incoming++;

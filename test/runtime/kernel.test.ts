@@ -97,6 +97,29 @@ test("the sleepers one timer interrupt wakes on an idle CPU stay on it and run o
   assert.ok([a, b].every((t) => t.cpu === 0));
 });
 
+test("the sleepers one timer interrupt wakes are runnable together, after the latency drawn for the timer that raised it", () => {
+  // a's hard expiry raises the interrupt; b's timer (soft expiry passed) fires with it. Each drew its
+  // own wake-up latency when it went to sleep (5 µs and 40 µs here): both wake after a's, the
+  // interrupt's (tools/machine/coalesced-wakes.c: the first of k wakes as late as a lone sleeper).
+  const rt = kernelOnly(2);
+  const a = startOn(rt, 1, 1_000);
+  const b = startOn(rt, 2, 1_000);
+  runTo(rt, 2_000);
+  a.prevCpu = 0;
+  b.prevCpu = 0;
+  const t0 = rt.nowNs;
+  kSleepTimer(rt, a, 100_000, 150_000, 5_000, 3_000, ...step);
+  kSleepTimer(rt, b, 110_000, 160_000, 40_000, 3_000, ...step);
+  runTo(rt, t0 + 150_000);
+  assert.equal(a.state, KState.Sleeping, "fired, its wake-up in flight");
+  // idleExitNs is part of the drawn latency and CPU 0 was idle: runnable at 150 + 5 µs.
+  runTo(rt, t0 + 155_000 - 1);
+  assert.ok([a, b].every((t) => t.state === KState.Sleeping), "neither is runnable before the interrupt's latency");
+  runTo(rt, t0 + 155_000 + 1);
+  assert.ok([a, b].every((t) => t.state === KState.Running || t.state === KState.Runnable), "b is runnable with a, not 35 µs later with its own draw");
+  assert.deepEqual([a.cpu, b.cpu], [0, 0]);
+});
+
 test("a timer interrupt on a busy CPU sends its sleeper to the idle CPU", () => {
   const rt = kernelOnly(2);
   const sleeper = startOn(rt, 1, 1_000);
