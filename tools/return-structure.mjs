@@ -20,8 +20,10 @@
 // validation's loop program) for --seeds seeds (default 3) with --costs (default: testdata/go/
 // calibration.json) and the Go version's profile (--profile, default: the toolchain's as validate
 // picks it, else go1.26).
-// The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Needs a
-// build (npm run build). Exit 2 on bad input.
+// The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Under each
+// model row, its timed sleeps as tools/machine/sched-trace.mjs counts a real kernel's (run that on the
+// real program for the other side): the share fired before their hard expiry, sysmon's alone, and
+// how many one timer interrupt fired. Needs a build (npm run build). Exit 2 on bad input.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -231,7 +233,15 @@ async function main() {
     const sim = lib.simulate({ profile, gomaxprocs: cell.procs, seed, costs: prof.costs, machine: prof.machine, main: val.loopProgram("syscall", cell.g, cell.d, n), observers: [observer] });
     const m = sim.metrics;
     console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
+    console.log(`  ${timersLine(sim.runtime.kernel.timerFires)}`);
   }
+}
+
+/** The model's timer statistics (Kernel.timerFires) in sched-trace.mjs's words. */
+export function timersLine(f) {
+  const pct = (a, b) => `${b > 0 ? ((100 * a) / b).toFixed(1) : "-"} %`;
+  const sizes = f.bySize.map((n) => (f.interrupts > 0 ? ((100 * n) / f.interrupts).toFixed(0) : "-")).join(" / ");
+  return `timed sleeps fired ${f.fired}: before their hard expiry ${pct(f.early, f.fired)}; sysmon's ${pct(f.sysmonEarly, f.sysmon)} of ${f.sysmon}; by ${f.interrupts} interrupts, ${f.interrupts > 0 ? (f.fired / f.interrupts).toFixed(2) : "-"} each; firing 1 / 2 / … / 7 / 8+: ${sizes} %`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

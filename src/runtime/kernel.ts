@@ -151,6 +151,13 @@ export class Kernel {
   migrations = 0;
   /** Arming order, the tie-break between equal hard expiries. */
   timerSeq = 0;
+  /**
+   * Timed sleeps fired so far, as tools/machine/sched-trace.mjs counts them on a real kernel: all,
+   * those fired before their hard expiry (by another timer's interrupt, within the slack), and the
+   * interrupts that fired them, by how many each fired (index k: k + 1 sleeps; the last, 8 or more);
+   * sysmon's sleeps apart (the second thread of a real Go program).
+   */
+  readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0] };
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
@@ -296,9 +303,17 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
   const m = rt.config.machine;
   const irqCpuExitNs = k.isIdle(irqCpu) ? m.idleExitNs : 0;
   const irqLatencyNs = t.wakeLatencyNs - m.idleExitNs + irqCpuExitNs;
+  const fires = k.timerFires;
+  let fired = 0;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
     const s = heap[0]!;
     heapRemove(heap, 0);
+    fired++;
+    if (s.hardNs > now) fires.early++;
+    if (s === rt.sysmonM?.kt) {
+      fires.sysmon++;
+      if (s.hardNs > now) fires.sysmonEarly++;
+    }
     const cpu = selectCpu(rt, s, irqCpu, irqCpuExitNs > 0);
     let latencyNs = irqLatencyNs;
     if (cpu !== irqCpu && k.isIdle(cpu)) latencyNs += m.ipiWakeNs;
@@ -306,6 +321,10 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     k.cpus[cpu]!.incoming++;
     rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
   }
+  if (fired === 0) return;
+  fires.fired += fired;
+  fires.interrupts++;
+  fires.bySize[Math.min(fired, 8) - 1]!++;
 }
 
 /** Arms the timer on the CPU the thread sleeps from (its last CPU if it is not running). */

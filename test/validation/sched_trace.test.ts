@@ -67,6 +67,43 @@ test("a hand-made trace: two threads, one migration in two wake-ups, their waits
   assert.deepEqual({ tid: s.secondThread?.tid, runs: s.secondThread?.runs }, { tid: 101, runs: 1 });
 });
 
+// The timed sleeps of thread group 100 (100, and 101 its second thread), worked out by hand:
+//   100 arms A on cpu0: soft 950 µs, hard 1000 µs; 101 arms B on cpu0: soft 970, hard 1020 µs;
+//   another process's sleep (pid 200) is not the group's.
+//   The interrupt at A's hard expiry (now = 1000 µs) fires A (not early) and B (20 µs early): one
+//   interrupt, two sleeps. 100 arms A again (hard 2000 µs); cpu1's interrupt at 2000.5 µs fires it
+//   alone, late. So 3 sleeps fired, 1 early (by 20 µs), the second thread's 1 of 1; 2 interrupts.
+const timerTrace = [
+  "            prog-100     (    100) [000] d..1. 1.000000: hrtimer_start: hrtimer=00000000aaaa0001 function=hrtimer_wakeup expires=1000000 softexpires=950000 mode=REL was_armed=0",
+  "            prog-101     (    100) [000] d..1. 1.000001: hrtimer_start: hrtimer=00000000aaaa0002 function=hrtimer_wakeup expires=1020000 softexpires=970000 mode=REL was_armed=0",
+  "           other-200     (    200) [000] d..1. 1.000002: hrtimer_start: hrtimer=00000000aaaa0003 function=hrtimer_wakeup expires=1010000 softexpires=960000 mode=REL was_armed=0",
+  "          <idle>-0       (-------) [000] d.h1. 1.001000: hrtimer_expire_entry: hrtimer=00000000aaaa0001 function=hrtimer_wakeup now=1000000",
+  "          <idle>-0       (-------) [000] d.h1. 1.001001: hrtimer_expire_entry: hrtimer=00000000aaaa0003 function=hrtimer_wakeup now=1000000",
+  "          <idle>-0       (-------) [000] d.h1. 1.001002: hrtimer_expire_entry: hrtimer=00000000aaaa0002 function=hrtimer_wakeup now=1000000",
+  "          <idle>-0       (-------) [000] d.h1. 1.001003: hrtimer_expire_entry: hrtimer=00000000bbbb0001 function=tick_nohz_handler now=1000000",
+  "            prog-100     (    100) [000] d..1. 1.001100: hrtimer_start: hrtimer=00000000aaaa0001 function=hrtimer_wakeup expires=2000000 softexpires=1950000 mode=REL was_armed=0",
+  "          <idle>-0       (-------) [001] d.h1. 1.002000: hrtimer_expire_entry: hrtimer=00000000aaaa0001 function=hrtimer_wakeup now=2000500",
+  "",
+].join("\n");
+
+test("a hand-made trace's timed sleeps: fired before their hard expiry, the second thread's, and per interrupt", async () => {
+  const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (
+      e: unknown[],
+      tgid: number,
+    ) => { timers: { fired: number; earlyFrac: number; earlyByUs: { p50: number }; secondFired: number; secondEarlyFrac: number; interrupts: number; perInterrupt: number; byGroupSize: number[] } };
+  };
+  const t = summarize(parseTrace(trace + timerTrace), 100).timers;
+  assert.equal(t.fired, 3);
+  assert.ok(Math.abs(t.earlyFrac - 1 / 3) < 1e-9);
+  assert.equal(t.earlyByUs.p50, 20);
+  assert.deepEqual([t.secondFired, t.secondEarlyFrac], [1, 1]);
+  assert.equal(t.interrupts, 2);
+  assert.equal(t.perInterrupt, 1.5);
+  assert.deepEqual(t.byGroupSize, [0.5, 0.5, 0, 0, 0, 0, 0, 0]);
+});
+
 test("the CLI summarizes a kept trace; a file that is not one exits 2", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-sched-trace-"));
   try {

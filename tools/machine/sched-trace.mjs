@@ -11,7 +11,11 @@
 //     Machine.wakeCpuSpread;
 //   - each CPU's busy share over the run (time not in the idle task, any process);
 //   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
-//     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds.
+//     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds;
+//   - the threads' timed sleeps (hrtimers whose callback is hrtimer_wakeup, armed by one of them):
+//     how many a timer interrupt fired before their hard expiry (another timer's interrupt on that
+//     CPU, after their soft expiry: timer slack), the second thread's alone, and how many of them one
+//     interrupt fired together (the expire events of one interrupt share its `now`).
 //
 //   sudo node tools/machine/sched-trace.mjs [--keep FILE] -- COMMAND [ARGS…]
 //   node tools/machine/sched-trace.mjs --file FILE          (summarize a kept trace)
@@ -23,7 +27,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const tracefs = "/sys/kernel/tracing";
-const events = ["sched/sched_switch", "sched/sched_waking", "sched/sched_wakeup"];
+const events = ["sched/sched_switch", "sched/sched_waking", "sched/sched_wakeup", "timer/hrtimer_start", "timer/hrtimer_expire_entry"];
 
 /**
  * Parses ftrace text with record-tgid lines ("comm-pid (tgid) [cpu] flags seconds: event: fields")
@@ -102,6 +106,7 @@ export function summarize(evs, tgid) {
   for (const [cpu, since] of cpuBusySince) busyUs.set(cpu, (busyUs.get(cpu) ?? 0) + t1 - since);
   const gaps = secondRuns.slice(1).map((t, i) => t - secondRuns[i]);
   return {
+    timers: timerStats(evs, tids, second),
     threads: tids.size,
     spanUs: t1 - t0,
     wakeups,
@@ -110,6 +115,61 @@ export function summarize(evs, tgid) {
     runUs: { ...quantiles(runs), totalUs: runs.reduce((a, b) => a + b, 0) },
     cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
     secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0) },
+  };
+}
+
+/**
+ * The thread group's timed sleeps: hrtimer_start (in the sleeper's context) gives a timer's hard
+ * expiry (`expires`) and soft one (`softexpires`, the hard less the thread's slack);
+ * hrtimer_expire_entry (in the interrupt) gives the interrupt's `now`, one value for every timer it fires.
+ */
+function timerStats(evs, tids, second) {
+  const armed = new Map(); // hrtimer pointer → { pid, hardNs }
+  const perIrq = new Map(); // "cpu now" → sleeps fired
+  let fired = 0;
+  let early = 0;
+  let secondFired = 0;
+  let secondEarly = 0;
+  const earlyByUs = [];
+  for (const e of evs) {
+    if (e.event !== "hrtimer_start" && e.event !== "hrtimer_expire_entry") continue;
+    if (field(e.fields, "function") !== "hrtimer_wakeup") continue;
+    const ptr = field(e.fields, "hrtimer");
+    if (e.event === "hrtimer_start") {
+      if (tids.has(e.pid)) armed.set(ptr, { pid: e.pid, hardNs: Number(field(e.fields, "expires")) });
+      else armed.delete(ptr);
+      continue;
+    }
+    const a = armed.get(ptr);
+    if (a === undefined) continue;
+    armed.delete(ptr);
+    const nowNs = Number(field(e.fields, "now"));
+    const isEarly = nowNs < a.hardNs;
+    fired++;
+    if (isEarly) {
+      early++;
+      earlyByUs.push((a.hardNs - nowNs) / 1000);
+    }
+    if (a.pid === second) {
+      secondFired++;
+      if (isEarly) secondEarly++;
+    }
+    const key = `${e.cpu} ${nowNs}`;
+    perIrq.set(key, (perIrq.get(key) ?? 0) + 1);
+  }
+  const groups = [...perIrq.values()];
+  const byGroupSize = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (const g of groups) byGroupSize[Math.min(8, g) - 1]++;
+  return {
+    fired,
+    earlyFrac: fired > 0 ? early / fired : 0,
+    earlyByUs: quantiles(earlyByUs),
+    secondFired,
+    secondEarlyFrac: secondFired > 0 ? secondEarly / secondFired : 0,
+    interrupts: groups.length,
+    perInterrupt: groups.length > 0 ? fired / groups.length : 0,
+    /** Shares of the interrupts that fired 1, 2, …, 7 and 8 or more of the group's sleeps. */
+    byGroupSize: byGroupSize.map((n) => (groups.length > 0 ? n / groups.length : 0)),
   };
 }
 
@@ -126,6 +186,14 @@ function format(s) {
   if (s.secondThread !== null) {
     const g = s.secondThread;
     lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs, gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
+  }
+  const t = s.timers;
+  if (t.fired > 0) {
+    const pct = (f) => `${(100 * f).toFixed(1)} %`;
+    lines.push(
+      `timed sleeps fired ${t.fired}: before their hard expiry ${pct(t.earlyFrac)} (by p50 ${t.earlyByUs.p50.toFixed(0)} µs)${t.secondFired > 0 ? `; the second thread's ${pct(t.secondEarlyFrac)} of ${t.secondFired}` : ""}`,
+      `  by ${t.interrupts} interrupts, ${t.perInterrupt.toFixed(2)} each; firing 1 / 2 / … / 7 / 8+: ${t.byGroupSize.map((f) => (100 * f).toFixed(0)).join(" / ")} %`,
+    );
   }
   return lines.join("\n");
 }
