@@ -77,17 +77,25 @@ test("a futex wakee whose previous CPU idles goes there through the IPI", () => 
   assert.equal(wakee.cpu, 1 - waker.cpu);
 });
 
-test("the sleepers one timer interrupt wakes on an idle CPU stay on it and run one after another", () => {
+/**
+ * Two threads that last ran on CPU 0 (as threads that slept from it do) arm their timers there: a's
+ * soft/hard expiry 100/150 µs from t0, b's 110/160 µs, with the wake-up latencies each drew.
+ */
+function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number): { rt: Runtime; a: KThread; b: KThread; t0: number } {
   const rt = kernelOnly(2);
   const a = startOn(rt, 1, 1_000);
   const b = startOn(rt, 2, 1_000);
   runTo(rt, 2_000);
-  // Both last ran on CPU 0 (as threads that slept from it do), and arm their timers there.
   a.prevCpu = 0;
   b.prevCpu = 0;
   const t0 = rt.nowNs;
-  kSleepTimer(rt, a, 100_000, 150_000, 5_000, 3_000, ...step);
-  kSleepTimer(rt, b, 110_000, 160_000, 5_000, 3_000, ...step);
+  kSleepTimer(rt, a, 100_000, 150_000, aLatencyNs, 3_000, ...step);
+  kSleepTimer(rt, b, 110_000, 160_000, bLatencyNs, 3_000, ...step);
+  return { rt, a, b, t0 };
+}
+
+test("the sleepers one timer interrupt wakes on an idle CPU stay on it and run one after another", () => {
+  const { rt, a, b, t0 } = twoSleepersOnCpu0(5_000, 5_000);
   runTo(rt, t0 + 150_000); // the interrupt at a's hard expiry fires b's timer too
   assert.equal(a.wakeCpu, 0);
   assert.equal(b.wakeCpu, 0, "the second sleeper stays on the interrupt's CPU though CPU 1 idles");
@@ -101,15 +109,7 @@ test("the sleepers one timer interrupt wakes are runnable together, after the la
   // a's hard expiry raises the interrupt; b's timer (soft expiry passed) fires with it. Each drew its
   // own wake-up latency when it went to sleep (5 µs and 40 µs here): both wake after a's, the
   // interrupt's (tools/machine/coalesced-wakes.c: the first of k wakes as late as a lone sleeper).
-  const rt = kernelOnly(2);
-  const a = startOn(rt, 1, 1_000);
-  const b = startOn(rt, 2, 1_000);
-  runTo(rt, 2_000);
-  a.prevCpu = 0;
-  b.prevCpu = 0;
-  const t0 = rt.nowNs;
-  kSleepTimer(rt, a, 100_000, 150_000, 5_000, 3_000, ...step);
-  kSleepTimer(rt, b, 110_000, 160_000, 40_000, 3_000, ...step);
+  const { rt, a, b, t0 } = twoSleepersOnCpu0(5_000, 40_000);
   runTo(rt, t0 + 150_000);
   assert.equal(a.state, KState.Sleeping, "fired, its wake-up in flight");
   // idleExitNs is part of the drawn latency and CPU 0 was idle: runnable at 150 + 5 µs.
