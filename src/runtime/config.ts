@@ -195,9 +195,10 @@ export interface RuntimeConfig {
   readonly machine: Machine;
   readonly gc: GcSettings;
   /**
-   * Idle Ms parked at start (-1 = GOMAXPROCS). Real programs reach main with threads left over from
-   * start-up (GC workers' wakeps): calibration shows m0 + sysmon + GOMAXPROCS threads at the window's
-   * start. They count in threadsPeak, not in threadsCreated.
+   * Idle Ms parked at start (-1 = min(GOMAXPROCS, 3)). Real programs reach main with threads left over
+   * from start-up (the wakeps of the runtime's own goroutines): the stored matrices show m0 + sysmon
+   * + 1, 2, 2–4 and 3–4 threads at the window's start for GOMAXPROCS 1, 2, 4 and 8–32 (simulate.ts,
+   * startUpIdleThreadsMax). They count in threadsPeak, not in threadsCreated.
    */
   readonly startIdleThreads: number;
   /** GODEBUG=schedtrace=X: sysmon emits a schedtrace event every X ns (0 = off); keeps sysmon awake as in Go. */

@@ -40,6 +40,15 @@ export interface SimulationResult {
 }
 
 /** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
+/**
+ * Idle Ms a real program has at main's start besides m0 and sysmon, at most: the wakeps of the
+ * runtime's own start-up goroutines (bgsweep, bgscavenge, forcegc) start one M per idle P they find,
+ * no more than there are of them. Measured as threads peak − threads created in every loop cell of the
+ * four stored matrices (Go 1.19–1.27, no thread exits): 3, 4, 4–6 and 5–6 threads in all at GOMAXPROCS
+ * 1, 2, 4 and 8–32 — m0 + sysmon + 1, 2, 2–4 and 3–4.
+ */
+const startUpIdleThreadsMax = 3;
+
 export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt: Runtime) => void): Runtime {
   const rt = new Runtime(config);
   registerHandlers(rt);
@@ -57,7 +66,7 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   rt.ev("newm", 0, sysmon, null, "sysmon", 2);
   sysmonStart(rt);
   // Threads left from start-up, parked on the idle M list (see RuntimeConfig.startIdleThreads).
-  const idleThreads = config.startIdleThreads < 0 ? config.gomaxprocs : config.startIdleThreads;
+  const idleThreads = config.startIdleThreads < 0 ? Math.min(config.gomaxprocs, startUpIdleThreadsMax) : config.startIdleThreads;
   for (let i = 0; i < idleThreads; i++) {
     const mp = allocm(rt);
     rt.ev("newm", 0, mp, null, "start-up", mcount(rt));
