@@ -309,10 +309,11 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     const s = heap[0]!;
     heapRemove(heap, 0);
     fired++;
-    if (s.hardNs > now) fires.early++;
+    const early = s.hardNs > now;
+    if (early) fires.early++;
     if (s === rt.sysmonM?.kt) {
       fires.sysmon++;
-      if (s.hardNs > now) fires.sysmonEarly++;
+      if (early) fires.sysmonEarly++;
     }
     const cpu = selectCpu(rt, s, irqCpu, irqCpuExitNs > 0);
     let latencyNs = irqLatencyNs;

@@ -39,7 +39,6 @@ export interface SimulationResult {
   readonly limit?: string;
 }
 
-/** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
 /**
  * Idle Ms a real program has at main's start besides m0 and sysmon, at most: the wakeps of the
  * runtime's own start-up goroutines (bgsweep, bgscavenge, forcegc) start one M per idle P they find,
@@ -49,6 +48,7 @@ export interface SimulationResult {
  */
 const startUpIdleThreadsMax = 3;
 
+/** schedinit + runtime.main's start: m0 runs P0, the other Ps idle, sysmon starts, main is queued. */
 export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt: Runtime) => void): Runtime {
   const rt = new Runtime(config);
   registerHandlers(rt);
