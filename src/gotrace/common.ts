@@ -168,6 +168,12 @@ export class TraceEvent {
   tsNs: number;
   p: number;
   g: number;
+  /**
+   * Old format: the goroutine running on the P whose batch holds the event. A GC-wide event (GCStart)
+   * belongs to no goroutine (g 0), but gcStart writes it from the goroutine that started the cycle,
+   * on that goroutine's P. 0 when none ran; −1 in the new format, whose GCBegin names its goroutine.
+   */
+  batchG: number;
   m: number;
   args: number[];
   stackId: number;
@@ -182,6 +188,7 @@ export class TraceEvent {
     this.tsNs = 0;
     this.p = -1;
     this.g = -1;
+    this.batchG = -1;
     this.m = -1;
     this.args = EMPTY_NUMBERS;
     this.stackId = 0;

@@ -495,6 +495,8 @@ class OldRecord {
   ticks = 0;
   p = 0;
   g = 0;
+  /** The goroutine the batch's P was running when the record was written (GC-wide records have g 0). */
+  batchG = 0;
   stack = 0;
   /** Payload: `na` (≤ 3) arguments a0, a1, a2. */
   na = 0;
@@ -515,6 +517,7 @@ function copyRecord(to: OldRecord, r: OldRecord): void {
   to.ticks = r.ticks;
   to.p = r.p;
   to.g = r.g;
+  to.batchG = r.batchG;
   to.stack = r.stack;
   to.na = r.na;
   to.a0 = r.a0;
@@ -690,6 +693,7 @@ function decodeEvent(rd: RecordReader, r: OldRecord, off: number, typ: number, n
   r.ticks = ticks;
   r.p = rd.lastP;
   r.g = rd.lastG;
+  r.batchG = rd.lastG;
   r.stack = HAS_STACK[typ] === 1 ? W[nw - 1]! : 0;
   const na = PAYLOAD_ARGS[typ]!;
   r.na = na;
@@ -1099,6 +1103,7 @@ function loadProfile(r: OldRecord, t: Pick<OldParse, 'profile' | 'profileLogs'>,
   r.ticks = st.ts[i]!;
   r.p = st.p.get(i);
   r.g = st.g.get(i);
+  r.batchG = r.g;
   r.stack = st.stack.get(i);
   const na = st.nargs[i]!;
   const o = st.argOff[i]!;
@@ -1243,8 +1248,8 @@ class RecordRing {
   private num = new Float64Array(0);
   private logValue: string[] = [];
 
-  /** Fields per record in `num`: off, ticks, p, g, stack, a0, a1, a2, profile, k. */
-  private static readonly W = 10;
+  /** Fields per record in `num`: off, ticks, p, g, stack, a0, a1, a2, profile, k, batchG. */
+  private static readonly W = 11;
 
   ticksOfFirst(): number {
     return this.num[this.first * RecordRing.W + 1]!;
@@ -1272,6 +1277,7 @@ class RecordRing {
     num[o + 7] = r.a2;
     num[o + 8] = r.profile;
     num[o + 9] = k;
+    num[o + 10] = r.batchG;
   }
 
   /** Takes the oldest record out, into `r`. */
@@ -1294,6 +1300,7 @@ class RecordRing {
     r.a2 = num[o + 7]!;
     r.profile = num[o + 8]!;
     r.k = num[o + 9]!;
+    r.batchG = num[o + 10]!;
   }
 
   private grow(): void {
@@ -1533,6 +1540,7 @@ class OldWalk implements IterableIterator<TraceEvent> {
     ev.tsNs = Math.trunc((r.ticks - t.tsBase) * t.nsPerTick);
     ev.p = r.p;
     ev.g = r.g;
+    ev.batchG = r.batchG;
     const na = r.na;
     ev.args = na === 0 ? EMPTY_NUMBERS : na === 1 ? [r.a0] : na === 2 ? [r.a0, r.a1] : [r.a0, r.a1, r.a2];
     ev.stackId = r.stack;

@@ -569,8 +569,8 @@ class WorkloadBuilder {
 
   private onGcBegin(st: Extract<Step, { k: 'gcBegin' }>): void {
     this.gcBegin = st.t;
-    // Old format: GCStart is on the GC's pseudo-P and names no goroutine; the goroutine that
-    // started the cycle is the running one with the latest event (its HeapAlloc, just before).
+    // Old format: GCStart names no goroutine; the reader gives the one running in the batch that
+    // wrote it. Failing that (none ran there), the running goroutine with the latest event.
     const latest = this.gs.get(this.lastActive);
     const s = st.g >= 0 ? this.gs.get(st.g) : latest?.running === true ? latest : undefined;
     if (s === undefined || s.gcWorker) {

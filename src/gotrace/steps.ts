@@ -217,7 +217,8 @@ class StepsBuilder {
         break;
       case 'GCBegin':
       case 'GCStart':
-        steps.push({ k: 'gcBegin', t: ts, g: g > 0 ? g : -1, p: ev.p, stack: sk });
+        // Old format: GCStart has no goroutine of its own; its batch's goroutine wrote it (gcStart).
+        steps.push({ k: 'gcBegin', t: ts, g: g > 0 ? g : ev.batchG > 0 ? ev.batchG : -1, p: ev.p, stack: sk });
         break;
       case 'GCEnd':
       case 'GCDone':
