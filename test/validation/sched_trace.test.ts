@@ -104,6 +104,50 @@ test("a hand-made trace's timed sleeps: fired before their hard expiry, the seco
   assert.deepEqual(t.byGroupSize, [0.5, 0.5, 0, 0, 0, 0, 0, 0]);
 });
 
+// The second thread's (101's) passes, worked out by hand (thread group 100):
+//   pass 1: switched in on cpu0 at 100 µs, arms its sleep at 103: no wake, 3 µs of CPU;
+//   pass 2: in at 200; an interrupt in its context wakes 100 at 201 (hardirq: not its wake); it
+//           wakes 100 onto cpu1 at 205 (a futex wake onto another CPU); arms its sleep at 215: 15 µs;
+//   pass 3: in at 300; wakes 100 onto its own cpu0 at 302; 100 preempts it 303–310; arms its sleep
+//           at 314: 3 + 4 = 7 µs of CPU over 14 µs.
+const passTrace = [
+  "          <idle>-0       (-------) [000] d..2. 1.000100: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d..1. 1.000103: hrtimer_start: hrtimer=00000000cccc0001 function=hrtimer_wakeup expires=2000000 softexpires=1950000 mode=REL was_armed=0",
+  "            prog-101     (    100) [000] d..2. 1.000104: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "          <idle>-0       (-------) [000] d..2. 1.000200: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d.h2. 1.000201: sched_waking: comm=prog pid=100 prio=120 target_cpu=000",
+  "            prog-101     (    100) [000] d..3. 1.000205: sched_waking: comm=prog pid=100 prio=120 target_cpu=001",
+  "            prog-101     (    100) [000] d..1. 1.000215: hrtimer_start: hrtimer=00000000cccc0001 function=hrtimer_wakeup expires=3000000 softexpires=2950000 mode=REL was_armed=0",
+  "            prog-101     (    100) [000] d..2. 1.000216: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "          <idle>-0       (-------) [000] d..2. 1.000300: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d..3. 1.000302: sched_waking: comm=prog pid=100 prio=120 target_cpu=000",
+  "            prog-101     (    100) [000] d..2. 1.000303: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=100 next_prio=120",
+  "            prog-100     (    100) [000] d..2. 1.000310: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d..1. 1.000314: hrtimer_start: hrtimer=00000000cccc0001 function=hrtimer_wakeup expires=4000000 softexpires=3950000 mode=REL was_armed=0",
+  "            prog-101     (    100) [000] d..2. 1.000315: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "",
+].join("\n");
+
+test("a hand-made trace: the second thread's passes, their own CPU by the futex wakes they made", async () => {
+  type Q = { n: number; p50: number };
+  const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => { secondThread: { tid: number; passes: { none: Q; same: Q; other: Q; more: Q } } | null };
+  };
+  const g = summarize(parseTrace(passTrace), 100).secondThread;
+  assert.equal(g?.tid, 101);
+  const p = g.passes;
+  assert.deepEqual(
+    [p.none, p.other, p.same, p.more].map((x) => [x.n, Math.round(x.p50 ?? NaN)]),
+    [
+      [1, 3],
+      [1, 15],
+      [1, 7],
+      [0, NaN],
+    ],
+  );
+});
+
 test("the CLI summarizes a kept trace; a file that is not one exits 2", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-sched-trace-"));
   try {

@@ -11,7 +11,9 @@
 //     Machine.wakeCpuSpread;
 //   - each CPU's busy share over the run (time not in the idle task, any process);
 //   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
-//     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds;
+//     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds; and its
+//     passes' own CPU time (switched in → its next usleep armed) by the futex wakes it made in them,
+//     onto its CPU or another (what a wake costs the waker);
 //   - the threads' timed sleeps (hrtimers whose callback is hrtimer_wakeup, armed by one of them):
 //     how many a timer interrupt fired before their hard expiry (another timer's interrupt on that
 //     CPU, after their soft expiry: timer slack), the second thread's alone, and how many of them one
@@ -31,15 +33,16 @@ const events = ["sched/sched_switch", "sched/sched_waking", "sched/sched_wakeup"
 
 /**
  * Parses ftrace text with record-tgid lines ("comm-pid (tgid) [cpu] flags seconds: event: fields")
- * into { tUs, cpu, pid, tgid, event, fields }; other lines are skipped.
+ * into { tUs, cpu, pid, tgid, flags, event, fields }; other lines are skipped.
  */
 export function parseTrace(text) {
   const out = [];
-  const re = /^\s*.+?-(\d+)\s+\(\s*([\d-]+)\)\s+\[(\d+)\]\s+\S+\s+([\d.]+): (\w+): (.*)$/;
+  const re = /^\s*.+?-(\d+)\s+\(\s*([\d-]+)\)\s+\[(\d+)\]\s+(\S+)\s+([\d.]+): (\w+): (.*)$/;
   for (const line of text.split("\n")) {
     const m = re.exec(line);
     if (m === null) continue;
-    out.push({ tUs: Number(m[4]) * 1e6, cpu: Number(m[3]), pid: Number(m[1]), tgid: m[2].startsWith("-") ? -1 : Number(m[2]), event: m[5], fields: m[6] });
+    // flags: irqs-off, need-resched, hardirq (h) / softirq (s) context, preempt depth (ftrace's irq-info)
+    out.push({ tUs: Number(m[5]) * 1e6, cpu: Number(m[3]), pid: Number(m[1]), tgid: m[2].startsWith("-") ? -1 : Number(m[2]), flags: m[4], event: m[6], fields: m[7] });
   }
   return out;
 }
@@ -114,8 +117,48 @@ export function summarize(evs, tgid) {
     wakeToRunUs: quantiles(waits),
     runUs: { ...quantiles(runs), totalUs: runs.reduce((a, b) => a + b, 0) },
     cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
-    secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0) },
+    secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0), passes: passStats(evs, second) },
   };
+}
+
+/**
+ * The second thread's passes — sysmon's in Go: from its switch-in after a sleep to the next timed
+ * sleep it arms (its usleep), with its own CPU time inside (a wake-up preemption can split a pass
+ * into runs) — by the threads it woke meanwhile from process context (a futex wake: sched_waking in
+ * its context, not in an interrupt), onto its own CPU or another: what a futex wake costs the waker.
+ */
+function passStats(evs, second) {
+  const byKind = { none: [], same: [], other: [], more: [] };
+  let pass = null;
+  let runSince = null;
+  for (const e of evs) {
+    if (e.event === "sched_switch") {
+      const prev = Number(field(e.fields, "prev_pid"));
+      const next = Number(field(e.fields, "next_pid"));
+      if (prev === second && runSince !== null) {
+        if (pass !== null) pass.cpuUs += e.tUs - runSince;
+        runSince = null;
+      }
+      if (next === second) {
+        runSince = e.tUs;
+        if (pass === null) pass = { cpuUs: 0, same: 0, other: 0 };
+      }
+    } else if (e.pid === second && pass !== null) {
+      if (e.event === "sched_waking" && !/[hs]/.test(e.flags ?? "")) {
+        if (Number(field(e.fields, "target_cpu")) === e.cpu) pass.same++;
+        else pass.other++;
+      } else if (e.event === "hrtimer_start" && field(e.fields, "function") === "hrtimer_wakeup") {
+        if (runSince !== null) {
+          pass.cpuUs += e.tUs - runSince;
+          runSince = e.tUs;
+        }
+        const woke = pass.same + pass.other;
+        byKind[woke === 0 ? "none" : woke > 1 ? "more" : pass.same === 1 ? "same" : "other"].push(pass.cpuUs);
+        pass = null;
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(byKind).map(([k, xs]) => [k, quantiles(xs)]));
 }
 
 /**
@@ -186,6 +229,9 @@ function format(s) {
   if (s.secondThread !== null) {
     const g = s.secondThread;
     lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs, gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
+    const p = g.passes;
+    const kinds = [["none", "no futex wake"], ["same", "one onto its CPU"], ["other", "one onto another"], ["more", "more"]].filter(([k]) => p[k].n > 0);
+    if (kinds.length > 0) lines.push(`  its passes' own CPU (switched in → its next timed sleep armed), p50 / mean: ${kinds.map(([k, label]) => `${label} ${p[k].p50.toFixed(0)} / ${p[k].mean.toFixed(1)} µs (${p[k].n})`).join("; ")}`);
   }
   const t = s.timers;
   if (t.fired > 0) {
