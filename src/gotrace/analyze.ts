@@ -80,6 +80,13 @@ export interface SyscallAnalysis {
      * old format.
      */
     readonly lostPBy: { readonly sysmon: number; readonly sysmonTakenBack: number; readonly thread: number; readonly other: number; readonly unattributed: number } | null;
+    /**
+     * New format: sysmon's victims back from their syscall — how long after the take, and how many
+     * came back before the P sysmon took ran a goroutine again (still on its way to the thread
+     * handoffp woke: nothing to take back, so the return finds no P unless one is idle). Null in the
+     * old format.
+     */
+    readonly sysmonVictimReturn: { readonly afterTakeNs: DurationSummary; readonly beforePRan: number } | null;
     /** Entry → the P being taken (sysmon's retake delay, or a handoff). */
     readonly timeToLoseNs: DurationSummary;
     /** The P being taken → the next goroutine running on that P. */
@@ -144,7 +151,10 @@ class SyscallTally {
   lostCount = 0;
   /** Lost Ps by taker (see SyscallAnalysis lostPBy), and goroutines whose P sysmon took in their current syscall. */
   readonly lostBy = { sysmon: 0, sysmonTakenBack: 0, thread: 0, other: 0, unattributed: 0 };
-  readonly sysmonVictims = new Set<number>();
+  /** Goroutines whose P sysmon took in their current syscall → that P and when. */
+  readonly sysmonVictims = new Map<number, { readonly p: number; readonly tNs: number }>();
+  readonly victimBackAfter: number[] = [];
+  victimBackBeforePRan = 0;
 
   constructor(private readonly stacks: StackTable) {}
 
@@ -226,10 +236,15 @@ class SyscallTally {
     this.lose(g, o, tNs);
     if (by === 'sysmon') {
       this.lostBy.sysmon++;
-      this.sysmonVictims.add(g);
+      this.sysmonVictims.set(g, { p, tNs });
     } else if (by === 'thread') {
       this.lostBy.thread++;
-      if (this.sysmonVictims.delete(taker)) this.lostBy.sysmonTakenBack++;
+      const take = this.sysmonVictims.get(taker);
+      if (take !== undefined) {
+        this.sysmonVictims.delete(taker);
+        this.lostBy.sysmonTakenBack++;
+        this.victimBackAfter.push(tNs - take.tNs);
+      }
     } else if (by === 'other') this.lostBy.other++;
     if (!Number.isNaN(o.begin)) this.toLose.push(tNs - o.begin);
   }
@@ -243,7 +258,12 @@ class SyscallTally {
 
   private onSysEnd(g: number, tNs: number, blocked: boolean): void {
     const o = this.open.get(g);
-    this.sysmonVictims.delete(g);
+    const take = this.sysmonVictims.get(g);
+    if (take !== undefined) {
+      this.sysmonVictims.delete(g);
+      this.victimBackAfter.push(tNs - take.tNs);
+      if (this.pLost.get(take.p) === take.tNs) this.victimBackBeforePRan++;
+    }
     if (o === undefined) return;
     this.open.delete(g);
     // New format: EndBlocked without a ProcSteal we could attribute (e.g. taken by STW).
@@ -300,6 +320,7 @@ function syscallFigures(a: SyscallTally, isNew: boolean): SyscallAnalysis['sysca
     durationNsLostP: summarize(a.lost),
     lostP: a.lostCount,
     lostPBy: isNew ? { ...a.lostBy } : null,
+    sysmonVictimReturn: isNew ? { afterTakeNs: summarize(a.victimBackAfter), beforePRan: a.victimBackBeforePRan } : null,
     timeToLoseNs: summarize(a.toLose),
     pIdleAfterLossNs: summarize(a.pIdle),
     pNotReused: a.pLost.size,
@@ -371,6 +392,10 @@ export function formatSyscallAnalysis(a: SyscallAnalysis, file = ''): string {
   const by = s.lostPBy;
   if (by !== null && s.lostP > 0) {
     out.push(`    taken by sysmon: ${by.sysmon}${by.sysmon > 0 ? ` (${by.sysmonTakenBack} then taken back by the victim's thread: a P-taking chain starts)` : ''}`);
+    const v = s.sysmonVictimReturn;
+    if (v !== null && v.afterTakeNs.count > 0) {
+      out.push(`      their goroutines back from the syscall: p50 ${formatNs(v.afterTakeNs.p50Ns)} p90 ${formatNs(v.afterTakeNs.p90Ns)} after the take; ${v.beforePRan} of ${v.afterTakeNs.count} before the P ran a goroutine again (no P to take back)`);
+    }
     out.push(`    taken by threads back from a syscall (their old P): ${by.thread}`);
     if (by.other > 0) out.push(`    taken by stop-the-world / forEachP: ${by.other}`);
     if (by.unattributed > 0) out.push(`    not attributed: ${by.unattributed}`);

@@ -88,6 +88,33 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
       const by = a.syscalls.lostPBy!;
       assert.equal(by.sysmon + by.thread + by.other + by.unattributed, a.syscalls.lostP, JSON.stringify(by));
       assert.ok((backedOff || by.sysmon >= 1) && by.sysmonTakenBack <= by.sysmon && by.sysmonTakenBack <= by.thread, JSON.stringify(by));
+      // sysmon's victims back from their syscall, counted again from the raw events: a sysmon
+      // ProcSteal (no goroutine) names the victim's M, whose last GoSyscallBegin names the goroutine;
+      // it is back at its next ProcSteal (taking a P back) or GoSyscallEnd[Blocked]; "before the P
+      // ran" when no GoStart on that P came after the take.
+      const inSyscall = new Map<number, number>();
+      const lastStart = new Map<number, number>();
+      const taken = new Map<number, { p: number; t: number }>();
+      let back = 0;
+      let beforePRan = 0;
+      for (const e of parsed.events) {
+        if (e.type === "GoSyscallBegin") inSyscall.set(e.m, e.g);
+        else if (e.type === "GoStart") lastStart.set(e.p, e.tsNs);
+        else if (e.type === "ProcSteal" && e.g < 0) {
+          const victim = inSyscall.get(e.args[2]!);
+          if (victim !== undefined) taken.set(victim, { p: e.args[0]!, t: e.tsNs });
+        }
+        if ((e.type === "ProcSteal" && e.g >= 0) || e.type === "GoSyscallEnd" || e.type === "GoSyscallEndBlocked") {
+          const k = taken.get(e.g);
+          if (k === undefined) continue;
+          taken.delete(e.g);
+          back++;
+          if (!((lastStart.get(k.p) ?? -1) > k.t)) beforePRan++;
+        }
+      }
+      const vr = a.syscalls.sysmonVictimReturn!;
+      assert.deepEqual([vr.afterTakeNs.count, vr.beforePRan], [back, beforePRan]);
+      assert.ok(back <= by.sysmon && back >= by.sysmonTakenBack, `${back} back of ${by.sysmon} taken`);
     } else {
       // Old format: only calls that lost their P are timed; threads are not recorded.
       assert.equal(a.syscalls.timed, a.syscalls.lostP - a.syscalls.unfinished);
@@ -95,6 +122,7 @@ for (const v of Object.keys(goToolchains) as GoVersion[]) {
       assert.equal(getpid.timed, getpid.lostP);
       assert.ok(a.notes.some((n) => n.includes("unknown")));
       assert.equal(a.syscalls.lostPBy, null, "the old format does not say who took a P");
+      assert.equal(a.syscalls.sysmonVictimReturn, null);
     }
     assert.equal(a.syscalls.pIdleAfterLossNs.count + a.syscalls.pNotReused, a.syscalls.lostP);
   });
