@@ -233,6 +233,20 @@ export const thisMachine: Machine = {
   // median (the futex measurement above). Added when a timer interrupt sends a thread to another idle
   // CPU; a futex wake's and a new thread's start's draws include it (taken out when no CPU is idle).
   ipiWakeNs: 27_000,
+  // A woken thread's run is longer the idler its CPU was. Runs on a CPU (sched_switch to sched_switch,
+  // tools/machine/sched-trace.mjs, 2026-12-07 on a VM of this kind), p50 / p90 and CPU busy: 16 C
+  // threads in a nanosleep(1 µs) loop 3 / 8 µs (busy: wakeCpuSpread); Go `syscall -procs 4 -g 16 -d 1`
+  // 5–6 / 18–20 µs (42 %); `raw -procs 4 -g 16 -d 1` 10 / 18 µs (22 %); `syscall -procs 1 -g 1 -d 1`
+  // 15 / 19 µs (14 %, nearly every wake from idle). A lone sleeper's measured latency, taken with the
+  // CPU idle, holds that slow run; this much of it is the run's CPU work when a timer wake lands on an
+  // idle CPU (the model's runs then: 13 / 18 µs at 13 % busy, 5 / 14 µs at 39–43 %).
+  idleRunNs: 10_000,
+  // The waker's own CPU for a futex wake. sysmon's passes (switched in → its next usleep armed,
+  // sched-trace.mjs's passes line, the same day), own CPU p50 with no wake / one wake onto its CPU /
+  // one onto the other: 4 / 12 / 16 µs at `syscall -procs 4 -g 16 -d 1`, 3 / 9 / 20 µs at `syscall
+  // -procs 1 -g 1 -d 100`.
+  futexWakerNs: 7_000,
+  futexWakerIpiNs: 10_000,
 };
 
 /**
@@ -255,6 +269,9 @@ export const exactMachine: Machine = {
   wakeCpuNs: 0,
   idleExitNs: 0,
   ipiWakeNs: 0,
+  idleRunNs: 0,
+  futexWakerNs: 0,
+  futexWakerIpiNs: 0,
 };
 
 export const defaultGc: GcSettings = {

@@ -138,6 +138,19 @@ export interface Machine {
    * without it (machine.ts futexWakeNs, threadStartNs).
    */
   readonly ipiWakeNs: number;
+  /**
+   * A thread's run on a CPU its timer wake took from idle is slower than on a busy CPU: this much of
+   * the measured sleep latency (taken with the CPU idle) is moved into that run as CPU work (kernel.ts
+   * kTimer), so a lone sleeper's call lasts as long and its CPU is busy as long as measured.
+   */
+  readonly idleRunNs: number;
+  /**
+   * The waker's own CPU for a futex wake of a parked thread (FUTEX_WAKE: the syscall, try_to_wake_up),
+   * charged to the waking thread (kernel.ts kWakeup); futexWakerIpiNs more when the wakee is placed on
+   * another CPU (the inter-processor interrupt: a VM exit on a VM).
+   */
+  readonly futexWakerNs: number;
+  readonly futexWakerIpiNs: number;
 }
 
 export interface GcSettings {

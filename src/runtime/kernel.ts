@@ -43,11 +43,14 @@
 // - a CPU woken from idle by its own timer interrupt pays its exit from idle (Machine.idleExitNs); a
 //   thread woken onto another, idle CPU pays the IPI and that CPU's exit (Machine.ipiWakeNs); the
 //   measured sleep and futex-wake latencies include them, and a thread woken onto a busy CPU queues
-//   without them.
-// Simplified (docs/model.md): no migration cost or cache effects beyond task_hot; slice ends are exact
-// (no tick granularity); balancing moves whole threads by count (every thread weighs alike, no PELT
-// load), and a CPU's utilization (for the wake placement) is a PELT-like average of its busy time; no
-// cgroups, no other processes; each sleeper an interrupt wakes draws its own wake-up latency.
+//   without them;
+// - the first thread a timer wake puts on an idle CPU runs slowly: Machine.idleRunNs of the measured
+//   sleep latency is CPU work of its run instead; a futex wake costs the waker Machine.futexWakerNs of
+//   CPU, and futexWakerIpiNs more onto another CPU (measured on this VM, docs/model.md).
+// Simplified (docs/model.md): no migration cost or cache effects beyond task_hot and the idle CPU's
+// slow run; slice ends are exact (no tick granularity); balancing moves whole threads by count (every
+// thread weighs alike, no PELT load), and a CPU's utilization (for the wake placement) is a PELT-like
+// average of its busy time; no cgroups, no other processes.
 import { wakeCpuNs } from "./machine.js";
 import { Ev, type Runtime } from "./runtime.js";
 
@@ -104,6 +107,8 @@ export class KThread {
   timerIdx = -1;
   timerSeq = 0;
   wakeLatencyNs = 0;
+  /** Of a timer wake's latency, the CPU work moved into its run: it lands on an idle CPU (Machine.idleRunNs). */
+  coldRunNs = 0;
   evKind = 0;
   evTarget = 0;
   evToken = 0;
@@ -252,6 +257,9 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
   const k = rt.kernel;
   const waker = currentCpu(rt);
   const cpu = selectCpu(rt, t, waker, wakeStays(rt, waker));
+  // FUTEX_WAKE costs the waker too, more with an IPI to another CPU (Machine.futexWakerNs).
+  const m = rt.config.machine;
+  if (k.current !== null && k.current !== t) kCharge(rt, k.current, m.futexWakerNs + (cpu !== waker ? m.futexWakerIpiNs : 0));
   t.state = KState.Sleeping;
   if (cpu !== waker && k.isIdle(cpu)) {
     t.wakeCpu = cpu;
@@ -316,8 +324,12 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
       if (early) fires.sysmonEarly++;
     }
     const cpu = selectCpu(rt, s, irqCpu, irqCpuExitNs > 0);
+    const ontoIdle = k.isIdle(cpu);
     let latencyNs = irqLatencyNs;
-    if (cpu !== irqCpu && k.isIdle(cpu)) latencyNs += m.ipiWakeNs;
+    if (cpu !== irqCpu && ontoIdle) latencyNs += m.ipiWakeNs;
+    // The first thread onto an idle CPU runs slowly: part of the measured latency is that run's work.
+    s.coldRunNs = ontoIdle ? Math.min(m.idleRunNs, Math.max(0, latencyNs)) : 0;
+    latencyNs -= s.coldRunNs;
     s.wakeCpu = cpu;
     k.cpus[cpu]!.incoming++;
     rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
@@ -344,6 +356,7 @@ function armTimer(rt: Runtime, t: KThread): void {
 
 /** A thread given a new step drops what was pending: its armed timer, its wake-up in flight. */
 function cancelPending(rt: Runtime, t: KThread): void {
+  t.coldRunNs = 0;
   if (t.timerCpu >= 0) heapRemove(rt.kernel.cpus[t.timerCpu]!.timers, t.timerIdx);
   if (t.wakeCpu >= 0) {
     rt.kernel.cpus[t.wakeCpu]!.incoming--;
@@ -660,7 +673,10 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
   const k = rt.kernel;
   const c = k.cpus[cpu]!;
   // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
-  if (waking) t.workNs += wakeCpuNs(rt);
+  if (waking) {
+    t.workNs += wakeCpuNs(rt) + t.coldRunNs;
+    t.coldRunNs = 0;
+  }
   t.state = KState.Runnable;
   place(rt, c, t);
   if (c.curr === null) {

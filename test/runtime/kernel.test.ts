@@ -5,12 +5,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { exactMachine } from "../../src/profiles/go1_19.js";
 import { resolveConfig } from "../../src/profiles/index.js";
-import { KState, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, type KThread } from "../../src/runtime/kernel.js";
+import type { Machine } from "../../src/runtime/config.js";
+import { KState, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
 
 /** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
-function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}): Runtime {
-  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, machine: { ...exactMachine, ncpu, schedSliceNs: sliceNs, wakeCpuNs: 1_000, ipiWakeNs: 20_000, idleExitNs: 2_000 } }));
+function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}, machine: Partial<Machine> = {}): Runtime {
+  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, machine: { ...exactMachine, ncpu, schedSliceNs: sliceNs, wakeCpuNs: 1_000, ipiWakeNs: 20_000, idleExitNs: 2_000, ...machine } }));
   const e = rt.engine;
   e.on(Ev.KDone, (id, token) => {
     const t = kDone(rt, id, token);
@@ -118,6 +119,52 @@ test("the sleepers one timer interrupt wakes are runnable together, after the la
   runTo(rt, t0 + 155_000 + 1);
   assert.ok([a, b].every((t) => t.state === KState.Running || t.state === KState.Runnable), "b is runnable with a, not 35 µs later with its own draw");
   assert.deepEqual([a.cpu, b.cpu], [0, 0]);
+});
+
+test("a timer wake onto an idle CPU runs Machine.idleRunNs of its latency as CPU work: the sleeper ends as before, its CPU busy longer", () => {
+  // a and b sleep from CPU 0 (soft/hard expiry 100/150 and 110/160 µs, latency 10 µs, then 3 µs of
+  // work); the interrupt at 150 µs fires both onto the idle CPU 0. Each run: 1 µs of wake work + 3 µs.
+  function run(idleRunNs: number): { aRunningAt157: boolean; ends: number[] } {
+    const endAt = new Map<number, number>();
+    const rt: Runtime = kernelOnly(2, undefined, (t) => endAt.set(t.id, rt.nowNs), { idleRunNs });
+    const a = startOn(rt, 1, 1_000);
+    const b = startOn(rt, 2, 1_000);
+    runTo(rt, 2_000);
+    a.prevCpu = 0;
+    b.prevCpu = 0;
+    const t0 = rt.nowNs;
+    kSleepTimer(rt, a, 100_000, 150_000, 10_000, 3_000, ...step);
+    kSleepTimer(rt, b, 110_000, 160_000, 10_000, 3_000, ...step);
+    runTo(rt, t0 + 157_000);
+    const aRunningAt157 = a.state === KState.Running;
+    runTo(rt, t0 + 300_000);
+    return { aRunningAt157, ends: [endAt.get(1)! - t0, endAt.get(2)! - t0] };
+  }
+  // Without it both are runnable at 160 µs and end at 164 and 168 µs, in pick_eevdf's order.
+  const plain = run(0);
+  assert.equal(plain.aRunningAt157, false);
+  assert.deepEqual([...plain.ends].sort((x, y) => x - y), [164_000, 168_000]);
+  // With 4 µs: a, first onto the idle CPU, is runnable at 156 µs and runs 1 + 4 + 3 µs, ending at 164 µs
+  // as before; b, onto a CPU no longer idle, keeps its latency and its run (160 µs, then after a).
+  const cold = run(4_000);
+  assert.equal(cold.aRunningAt157, true);
+  assert.deepEqual(cold.ends, [164_000, 168_000]);
+});
+
+test("a futex wake costs the waker Machine.futexWakerNs of CPU, futexWakerIpiNs more onto another CPU", () => {
+  for (const [ontoOther, chargeNs] of [[false, 5_000], [true, 12_000]] as const) {
+    const rt = kernelOnly(2, undefined, () => {}, { futexWakerNs: 5_000, futexWakerIpiNs: 7_000 });
+    const wakee = startOn(rt, 1, 10_000);
+    runTo(rt, 20_000);
+    const waker = startOn(rt, 2, 100_000);
+    if (ontoOther) wakee.prevCpu = 1 - waker.cpu;
+    const before = kWorkLeft(rt, waker); // its 100 µs and the kernel's work of its own start
+    rt.kernel.current = waker;
+    kWakeup(rt, wakee, 30_000, 0, ...step);
+    rt.kernel.current = null;
+    assert.equal(wakee.state === KState.Sleeping ? wakee.wakeCpu : wakee.cpu, ontoOther ? 1 - waker.cpu : waker.cpu);
+    assert.equal(kWorkLeft(rt, waker) - before, chargeNs, ontoOther ? "onto the other CPU" : "onto the waker's CPU");
+  }
 });
 
 test("a timer interrupt on a busy CPU sends its sleeper to the idle CPU", () => {
