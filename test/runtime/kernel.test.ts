@@ -82,8 +82,7 @@ test("a futex wakee whose previous CPU idles goes there through the IPI", () => 
  * Two threads that last ran on CPU 0 (as threads that slept from it do) arm their timers there: a's
  * soft/hard expiry 100/150 µs from t0, b's 110/160 µs, with the wake-up latencies each drew.
  */
-function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number): { rt: Runtime; a: KThread; b: KThread; t0: number } {
-  const rt = kernelOnly(2);
+function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number, rt = kernelOnly(2)): { rt: Runtime; a: KThread; b: KThread; t0: number } {
   const a = startOn(rt, 1, 1_000);
   const b = startOn(rt, 2, 1_000);
   runTo(rt, 2_000);
@@ -127,14 +126,7 @@ test("a timer wake onto an idle CPU runs Machine.idleRunNs of its latency as CPU
   function run(idleRunNs: number): { aRunningAt157: boolean; ends: number[] } {
     const endAt = new Map<number, number>();
     const rt: Runtime = kernelOnly(2, undefined, (t) => endAt.set(t.id, rt.nowNs), { idleRunNs });
-    const a = startOn(rt, 1, 1_000);
-    const b = startOn(rt, 2, 1_000);
-    runTo(rt, 2_000);
-    a.prevCpu = 0;
-    b.prevCpu = 0;
-    const t0 = rt.nowNs;
-    kSleepTimer(rt, a, 100_000, 150_000, 10_000, 3_000, ...step);
-    kSleepTimer(rt, b, 110_000, 160_000, 10_000, 3_000, ...step);
+    const { a, t0 } = twoSleepersOnCpu0(10_000, 10_000, rt);
     runTo(rt, t0 + 157_000);
     const aRunningAt157 = a.state === KState.Running;
     runTo(rt, t0 + 300_000);
