@@ -71,7 +71,12 @@ test("validate --family replay --quick: predictions from real Go 1.23 traces", {
     t.skip(`Go 1.23 is not installed (${go123}): install it with \`sudo tools/install-go.sh\``);
     return;
   }
-  const r = spawnSync(process.execPath, [bin, "validate", "--family", "replay", "--quick", "--json"], { encoding: "utf8", timeout: 9 * 60_000, maxBuffer: 64 << 20 });
+  // Five real runs, not quick's three: at `pool 2→4` real Go's sysmon backs off for the whole run (no
+  // lost P, 6–7 threads) in about one run in four (6 of 24 runs on 2026-12-07), a mode the replay does
+  // not predict (17–20 threads, ~800 lost Ps, in every trace and seed, before and after that day's
+  // model change); all three of three runs in it (~1.6 %) failed a newcomer rehearsal, all five
+  // (~0.1 %) is rarer still. The check below stays as it was.
+  const r = spawnSync(process.execPath, [bin, "validate", "--family", "replay", "--quick", "--reps", "5", "--json"], { encoding: "utf8", timeout: 9 * 60_000, maxBuffer: 64 << 20 });
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status ?? r.signal}: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as { results: PairResult[] };
   assert.equal(out.results.length, replayPairs().filter((p) => p.quick).length);
