@@ -239,7 +239,8 @@ export const thisMachine: Machine = {
   // 5–6 / 18–20 µs (42 %); `raw -procs 4 -g 16 -d 1` 10 / 18 µs (22 %); `syscall -procs 1 -g 1 -d 1`
   // 15 / 19 µs (14 %, nearly every wake from idle). A lone sleeper's measured latency, taken with the
   // CPU idle, holds that slow run; this much of it is the run's CPU work when a timer wake lands on an
-  // idle CPU (the model's runs then: 13 / 18 µs at 13 % busy, 5 / 14 µs at 39–43 %).
+  // idle CPU (the model's runs then, with futexWaker* below: 13 / 19 µs at 12–13 % busy, 5 / 14 µs
+  // at 41–45 %).
   idleRunNs: 10_000,
   // The waker's own CPU for a futex wake. sysmon's passes (switched in → its next usleep armed,
   // sched-trace.mjs's passes line, the same day), own CPU p50 with no wake / one wake onto its CPU /
