@@ -239,14 +239,18 @@ class SyscallTally {
       this.sysmonVictims.set(g, { p, tNs });
     } else if (by === 'thread') {
       this.lostBy.thread++;
-      const take = this.sysmonVictims.get(taker);
-      if (take !== undefined) {
-        this.sysmonVictims.delete(taker);
-        this.lostBy.sysmonTakenBack++;
-        this.victimBackAfter.push(tNs - take.tNs);
-      }
+      if (this.victimBack(taker, tNs) !== undefined) this.lostBy.sysmonTakenBack++;
     } else if (by === 'other') this.lostBy.other++;
     if (!Number.isNaN(o.begin)) this.toLose.push(tNs - o.begin);
+  }
+
+  /** g, whose P sysmon took, is back from that syscall at tNs: the take, closed (undefined if none). */
+  private victimBack(g: number, tNs: number): { readonly p: number; readonly tNs: number } | undefined {
+    const take = this.sysmonVictims.get(g);
+    if (take === undefined) return undefined;
+    this.sysmonVictims.delete(g);
+    this.victimBackAfter.push(tNs - take.tNs);
+    return take;
   }
 
   private onPUse(p: number, tNs: number): void {
@@ -258,12 +262,8 @@ class SyscallTally {
 
   private onSysEnd(g: number, tNs: number, blocked: boolean): void {
     const o = this.open.get(g);
-    const take = this.sysmonVictims.get(g);
-    if (take !== undefined) {
-      this.sysmonVictims.delete(g);
-      this.victimBackAfter.push(tNs - take.tNs);
-      if (this.pLost.get(take.p) === take.tNs) this.victimBackBeforePRan++;
-    }
+    const take = this.victimBack(g, tNs);
+    if (take !== undefined && this.pLost.get(take.p) === take.tNs) this.victimBackBeforePRan++;
     if (o === undefined) return;
     this.open.delete(g);
     // New format: EndBlocked without a ProcSteal we could attribute (e.g. taken by STW).
