@@ -23,7 +23,7 @@
 // The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Under each
 // model row, its timed sleeps as tools/machine/sched-trace.mjs counts a real kernel's (run that on the
 // real program for the other side): the share fired before their hard expiry, sysmon's alone, and
-// how many one timer interrupt fired. Needs a build (npm run build). Exit 2 on bad input.
+// how many one timer interrupt fired; then its threads' runs on a CPU and the CPUs' busy share. Needs a build (npm run build). Exit 2 on bad input.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -234,7 +234,23 @@ async function main() {
     const m = sim.metrics;
     console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
     console.log(`  ${timersLine(sim.runtime.kernel.timerFires)}`);
+    console.log(`  ${runsLine(sim.runtime.kernel, sim.runtime.nowNs)}`);
   }
+}
+
+/** The model's runs on a CPU and CPU busy (Kernel.runs, KCpu.busyNs) in sched-trace.mjs's words. */
+export function runsLine(kernel, endNs) {
+  const r = kernel.runs;
+  // sched-trace's rank: the sorted runs' element ⌊p·(n − 1)⌋, here found in the 1 µs histogram
+  const q = (p) => {
+    const rank = Math.floor(p * (r.count - 1));
+    let seen = 0;
+    for (let us = 0; us < r.byUs.length; us++) if ((seen += r.byUs[us]) > rank) return us;
+    return NaN;
+  };
+  const busy = kernel.cpus.map((c, i) => `cpu${i} ${((100 * c.busyNs) / Math.max(1, endNs)).toFixed(1)} %`).join(", ");
+  const mean = r.count > 0 ? r.totalNs / r.count / 1000 : NaN;
+  return `runs on a CPU: ${r.count}, p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} µs, mean ${mean.toFixed(2)} µs, total ${(r.totalNs / 1e6).toFixed(1)} ms; CPU busy: ${busy}`;
 }
 
 /** The model's timer statistics (Kernel.timerFires) in sched-trace.mjs's words. */

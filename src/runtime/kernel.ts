@@ -87,8 +87,10 @@ export class KThread {
   vruntimeNs = 0;
   deadlineNs = 0;
   vlagNs = 0;
-  /** When the current run on a CPU began (Running). */
+  /** When the current vruntime segment began (Running; settleVruntime restarts it). */
   segStartNs = 0;
+  /** When the current run on a CPU began (Running): sched_switch in, for Kernel.runs. */
+  runStartNs = 0;
   hasWork = false;
   /** CPU work left of the pending step, as of workStartNs. */
   workNs = 0;
@@ -137,11 +139,16 @@ export class KCpu {
   lastBalanceNs = 0;
   /** Armed hrtimers of timed sleeps (threads that slept on it): a binary heap by hard expiry. */
   readonly timers: KThread[] = [];
+  /** Time its threads ran on it so far (runs ended; Kernel.runs), for the CPU's busy share. */
+  busyNs = 0;
   /** A PELT-like average of its busy share, as of utilAtNs. */
   util = 0;
   utilAtNs = 0;
   constructor(readonly id: number) {}
 }
+
+/** Kernel.runs' histogram: 1 µs buckets up to this. */
+export const RUN_HIST_US = 4096;
 
 export class Kernel {
   readonly cpus: KCpu[];
@@ -163,6 +170,12 @@ export class Kernel {
    * sysmon's sleeps apart (the second thread of a real Go program).
    */
   readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0] };
+  /**
+   * Threads' runs on a CPU (switched in → switched out), as tools/machine/sched-trace.mjs counts them
+   * on a real kernel: how many, their total, and how many lasted k µs (index k, floored; the last
+   * index holds every run of RUN_HIST_US µs or more).
+   */
+  readonly runs = { count: 0, totalNs: 0, byUs: new Uint32Array(RUN_HIST_US + 1) };
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
@@ -792,6 +805,7 @@ function startRunning(rt: Runtime, c: KCpu, t: KThread, switchNs: number): void 
   t.prevCpu = c.id;
   t.state = KState.Running;
   t.segStartNs = rt.nowNs;
+  t.runStartNs = rt.nowNs;
   t.workStartNs = rt.nowNs + switchNs;
   if (t.hasWork) {
     t.gen++;
@@ -806,6 +820,12 @@ function stopRunning(rt: Runtime, c: KCpu, t: KThread): void {
   if (t.hasWork) t.workNs = workLeft(rt, t);
   settleVruntime(rt, c, t);
   settleUtil(rt, c);
+  const ranNs = rt.nowNs - t.runStartNs;
+  const runs = rt.kernel.runs;
+  runs.count++;
+  runs.totalNs += ranNs;
+  runs.byUs[Math.min(RUN_HIST_US, Math.floor(ranNs / 1000))]!++;
+  c.busyNs += ranNs;
   c.curr = null;
   c.gen++;
   c.sliceArmed = false;

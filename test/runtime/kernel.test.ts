@@ -252,3 +252,18 @@ test("a woken thread first runs the kernel's wake work, drawn per wake from wake
   assert.ok(sorted[0]! >= 2_000 && sorted.at(-1)! <= 23_000, `min ${sorted[0]} max ${sorted.at(-1)}`);
   assert.ok(new Set(runs).size > 100, "a draw per wake, not one figure");
 });
+
+test("the kernel counts each thread's run on a CPU and each CPU's busy time, as sched-trace.mjs does on a real kernel", () => {
+  // One CPU; a computes 30 µs, b 10 µs, both started at 0. a runs first from idle: 1 µs of wake work
+  // + 30 µs; b then pays the context switch (1 µs), its wake work and its 10 µs: 12 µs.
+  const rt = kernelOnly(1, undefined, () => {}, { contextSwitchNs: 1_000 });
+  kRun(rt, rt.kernel.thread(1), 30_000, ...step);
+  kRun(rt, rt.kernel.thread(2), 10_000, ...step);
+  runTo(rt, 100_000);
+  const runs = rt.kernel.runs;
+  assert.equal(runs.count, 2);
+  assert.equal(runs.totalNs, 43_000);
+  assert.equal(runs.byUs[31], 1);
+  assert.equal(runs.byUs[12], 1);
+  assert.equal(rt.kernel.cpus[0]!.busyNs, 43_000);
+});
