@@ -37,6 +37,16 @@ test("the statistics of a hand-made file: one call in four without a P, the gaps
   assert.equal(schedtraceBackedOff("SCHED 5ms: x"), undefined);
 });
 
+test("the model's runs on a CPU read as sched-trace.mjs prints a real kernel's: its rank rule on the 1 µs histogram", async () => {
+  const { runsLine } = (await import(pathToFileURL(tool).href)) as { runsLine: (k: unknown, endNs: number) => string };
+  // Five runs of 2, 3, 3, 10 and 50 µs (68 µs in all); sorted, sched-trace's p is element ⌊p·4⌋:
+  // p10 → 2, p50 → 3, p90 and p99 → 10 µs. CPU 0 busy 50 of 200 µs, CPU 1 18.
+  const byUs = new Uint32Array(4097);
+  for (const us of [2, 3, 3, 10, 50]) byUs[us]!++;
+  const kernel = { runs: { count: 5, totalNs: 68_000, byUs }, cpus: [{ busyNs: 50_000 }, { busyNs: 18_000 }] };
+  assert.equal(runsLine(kernel, 200_000), "runs on a CPU: 5, p10 2 p50 3 p90 10 p99 10 µs, mean 13.60 µs, total 0.1 ms; CPU busy: cpu0 25.0 %, cpu1 9.0 %");
+});
+
 test("the CLI reads a file and runs the model on the same cell; bad input exits 2 naming the line", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-test-"));
   try {
