@@ -4,8 +4,9 @@
 //   node tools/run-go-validation.mjs [options] <program> [program flags…]
 //       Builds <program> (cached) and runs it --reps times; prints one JSON object
 //       {program, args, goVersion, reps:[…], median, min, max} (metrics flattened to dotted keys).
-//   node tools/run-go-validation.mjs [options] --matrix small|full [--out FILE]
-//       Runs the built-in matrix (see MATRICES) and writes a compact results file
+//   node tools/run-go-validation.mjs [options] --matrix small|full|seed [--out FILE]
+//       Runs the built-in matrix (see matrixCases; seed: the seed workload alone, GOMAXPROCS 1–32,
+//       e.g. with --reps 15 where its runs spread widely) and writes a compact results file
 //       {goVersion, machine, cases:[{program, args, reps, m:{metric:[median,min,max]}}]}.
 //   node tools/run-go-validation.mjs compare RESULTS.json [CALIBRATION.csv]
 //       Compares a results file with testdata/calibration/go1.19-matrix-gomaxprocs1and4.csv.
@@ -67,7 +68,7 @@ function usage(msg) {
   if (msg) process.stderr.write(`run-go-validation: ${msg}\n`);
   process.stderr.write(
     "usage: node tools/run-go-validation.mjs [--go PATH] [--reps N] [--timeout S] <program> [flags…]\n" +
-      "       node tools/run-go-validation.mjs [--go PATH|all] [--reps N] --matrix small|full [--out FILE]\n" +
+      "       node tools/run-go-validation.mjs [--go PATH|all] [--reps N] --matrix small|full|seed [--out FILE]\n" +
       "       node tools/run-go-validation.mjs compare RESULTS.json [CALIBRATION.csv]\n" +
       `programs: ${PROGRAMS.join(", ")}\n`,
   );
@@ -279,6 +280,10 @@ const LOSTP_DS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 2
 
 function matrixCases(name) {
   const cases = [];
+  if (name === "seed") {
+    for (const procs of SEED_PROCS) cases.push(["syscall", ["-procs", `${procs}`, "-g", "256", "-d", "1000", "-n", "100"]]);
+    return cases;
+  }
   const loopProcs = name === "full" ? [1, 2, 4] : [1, 2, 4];
   const loopG = name === "full" ? [1, 4, 16, 64, 256] : [1, 16, 256];
   const loopD = name === "full" ? [1, 20, 100, 1000, 10000] : [1, 100, 1000, 10000];
@@ -391,7 +396,7 @@ function main() {
   const log = o.quiet ? () => {} : (s) => process.stderr.write(`[run-go-validation] ${s}\n`);
   const gos = resolveGos(o.gos);
   if (o.matrix) {
-    if (!["small", "full"].includes(o.matrix)) usage(`unknown matrix ${o.matrix}`);
+    if (!["small", "full", "seed"].includes(o.matrix)) usage(`unknown matrix ${o.matrix}`);
     const cases = matrixCases(o.matrix).filter(([p]) => !o.programs || o.programs.includes(p));
     for (const goBin of gos) {
       const version = goVersion(goBin);

@@ -178,3 +178,28 @@ test("live: a command's threads traced through tracefs (skipped without root and
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\(exit 0\)\nthreads [1-9]\d*, [\d.]+ ms traced\nwake-ups [1-9]/);
 });
+
+// New threads of thread group 100, worked out by hand: the second thread 101 runs on cpu1; 102
+// first runs on cpu1 (the second's CPU), 103 on cpu0 (another); 101 then runs on cpu0, and 104 first
+// runs there (its CPU again); 102 running again is not a start.
+const startTrace = [
+  "          <idle>-0       (-------) [000] d..2. 1.000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=100 next_prio=120",
+  "          <idle>-0       (-------) [001] d..2. 1.000001: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [001] d..2. 1.000005: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=102 next_prio=120",
+  "            prog-100     (    100) [000] d..2. 1.000006: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=103 next_prio=120",
+  "            prog-103     (    100) [000] d..2. 1.000010: sched_switch: prev_comm=prog prev_pid=103 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d..2. 1.000012: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=104 next_prio=120",
+  "            prog-102     (    100) [001] d..2. 1.000013: sched_switch: prev_comm=prog prev_pid=102 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=102 next_prio=120",
+  "            prog-104     (    100) [000] d..2. 1.000015: sched_switch: prev_comm=prog prev_pid=104 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "",
+].join("\n");
+
+test("a hand-made trace: where the threads created after the second first ran, against the second's CPU", async () => {
+  const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => { threads: number; newThreads: { onSecondsCpu: number; elsewhere: number } };
+  };
+  const s = summarize(parseTrace(startTrace), 100);
+  assert.equal(s.threads, 5);
+  assert.deepEqual(s.newThreads, { onSecondsCpu: 2, elsewhere: 1 });
+});

@@ -14,6 +14,9 @@
 //     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds; and its
 //     passes' own CPU time (switched in → its next usleep armed) by the futex wakes it made in them,
 //     onto its CPU or another (what a wake costs the waker);
+//   - where the threads created after the second first ran: on the CPU the second thread (sysmon,
+//     which creates most of a Go program's threads: newm from retake's handoffp) last ran on, or
+//     another (wake_up_new_task's placement, when sysmon was their creator);
 //   - the threads' timed sleeps (hrtimers whose callback is hrtimer_wakeup, armed by one of them):
 //     how many a timer interrupt fired before their hard expiry (another timer's interrupt on that
 //     CPU, after their soft expiry: timer slack), the second thread's alone, and how many of them one
@@ -74,6 +77,9 @@ export function summarize(evs, tgid) {
   const waits = [];
   const runs = [];
   const secondRuns = [];
+  let secondCpu = -1;
+  const started = new Set(sorted.slice(0, 2));
+  const newThreads = { onSecondsCpu: 0, elsewhere: 0 };
   const t0 = evs.length > 0 ? evs[0].tUs : 0;
   const t1 = evs.length > 0 ? evs[evs.length - 1].tUs : 0;
   for (const e of evs) {
@@ -102,7 +108,14 @@ export function summarize(evs, tgid) {
         runningSince.set(next, e.tUs);
         if (wokenAt.has(next)) waits.push(e.tUs - wokenAt.get(next));
         wokenAt.delete(next);
-        if (next === second) secondRuns.push(e.tUs);
+        if (next === second) {
+          secondRuns.push(e.tUs);
+          secondCpu = e.cpu;
+        } else if (!started.has(next)) {
+          started.add(next);
+          if (secondCpu === e.cpu) newThreads.onSecondsCpu++;
+          else if (secondCpu >= 0) newThreads.elsewhere++;
+        }
       }
     }
   }
@@ -116,6 +129,7 @@ export function summarize(evs, tgid) {
     migrationFrac: wakeups > 0 ? migrations / wakeups : 0,
     wakeToRunUs: quantiles(waits),
     runUs: { ...quantiles(runs), totalUs: runs.reduce((a, b) => a + b, 0) },
+    newThreads,
     cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
     secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0), passes: passStats(evs, second) },
   };
@@ -226,6 +240,8 @@ function format(s) {
     `  their spread (a C sleep loop's is Machine.wakeCpuSpread): ${["p25", "p75", "p95", "p999"].map((k) => `${k.replace("p999", "p99.9")} ${s.runUs[k].toFixed(0)}`).join(" ")} µs, mean ${s.runUs.mean.toFixed(2)} µs`,
     `CPU busy: ${s.cpuBusyFrac.map(([c, f]) => `cpu${c} ${(100 * f).toFixed(1)} %`).join(", ")}`,
   ];
+  if (s.newThreads.onSecondsCpu + s.newThreads.elsewhere > 0)
+    lines.push(`threads started after the second: first ran on the CPU the second last ran on ${s.newThreads.onSecondsCpu}, on another ${s.newThreads.elsewhere}`);
   if (s.secondThread !== null) {
     const g = s.secondThread;
     lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs, gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
