@@ -10,8 +10,8 @@ import { KState, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepE
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
 
 /** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
-function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}, machine: Partial<Machine> = {}): Runtime {
-  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, machine: { ...exactMachine, ncpu, schedSliceNs: sliceNs, wakeCpuNs: 1_000, ipiWakeNs: 20_000, idleExitNs: 2_000, ...machine } }));
+function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}, machine: Partial<Machine> = {}, seed = 1): Runtime {
+  const rt = new Runtime(resolveConfig({ gomaxprocs: 1, seed, machine: { ...exactMachine, ncpu, schedSliceNs: sliceNs, wakeCpuNs: 1_000, ipiWakeNs: 20_000, idleExitNs: 2_000, ...machine } }));
   const e = rt.engine;
   e.on(Ev.KDone, (id, token) => {
     const t = kDone(rt, id, token);
@@ -266,4 +266,41 @@ test("the kernel counts each thread's run on a CPU and each CPU's busy time, as 
   assert.equal(runs.byUs[31], 1);
   assert.equal(runs.byUs[12], 1);
   assert.equal(rt.kernel.cpus[0]!.busyNs, 43_000);
+});
+
+test("a futex wakee whose previous CPU is the other, idle one queues behind its waker in about one wake in ten", () => {
+  // tools/machine/wake-placement.c `futex 0 other`: 88–92 % ran on the idle previous CPU, the rest on
+  // the waker's. One wake per seed, 1000 seeds.
+  let behindWaker = 0;
+  for (let seed = 1; seed <= 1000; seed++) {
+    const rt = kernelOnly(2, undefined, () => {}, {}, seed);
+    const waker = startOn(rt, 1, 100_000);
+    const wakee = rt.kernel.thread(2);
+    wakee.prevCpu = 1 - waker.cpu;
+    rt.kernel.current = waker;
+    kWakeup(rt, wakee, 30_000, 0, ...step);
+    rt.kernel.current = null;
+    if ((wakee.state === KState.Sleeping ? wakee.wakeCpu : wakee.cpu) === waker.cpu) behindWaker++;
+  }
+  assert.ok(behindWaker >= 70 && behindWaker <= 130, `${behindWaker} of 1000 behind the waker`);
+});
+
+test("a sleeper whose timer interrupt finds its CPU busy stays there in about one wake in fourteen, else goes to the idle CPU", () => {
+  // tools/machine/wake-placement.c `busy`: 93 % of the sleeps from a busy CPU woke on the idle one.
+  let stayed = 0;
+  for (let seed = 1; seed <= 1000; seed++) {
+    const rt = kernelOnly(2, undefined, () => {}, {}, seed);
+    const sleeper = startOn(rt, 1, 1_000);
+    const cpu = sleeper.cpu;
+    runTo(rt, 5_000);
+    kSleepTimer(rt, sleeper, 100_000, 150_000, 10_000, 1_000, ...step); // sleeps from its CPU
+    const spinner = rt.kernel.thread(3);
+    spinner.prevCpu = cpu;
+    kRun(rt, spinner, 10_000_000, ...step); // keeps that CPU busy
+    runTo(rt, rt.nowNs);
+    assert.equal(spinner.cpu, cpu);
+    runTo(rt, 160_000); // the interrupt at the hard expiry, on the busy CPU
+    if (sleeper.wakeCpu === cpu || sleeper.cpu === cpu) stayed++;
+  }
+  assert.ok(stayed >= 45 && stayed <= 95, `${stayed} of 1000 stayed on the busy CPU`);
 });
