@@ -23,12 +23,15 @@
 // The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Under each
 // model row, its timed sleeps as tools/machine/sched-trace.mjs counts a real kernel's (run that on the
 // real program for the other side): the share fired before their hard expiry, sysmon's alone, and
-// how many one timer interrupt fired; then its threads' runs on a CPU and the CPUs' busy share. Needs a build (npm run build). Exit 2 on bad input.
+// how many one timer interrupt fired; then its threads' runs on a CPU and the CPUs' busy share; then
+// where its wake-ups were placed, by kind (Kernel.placements, sched-trace's "wake-ups placed" lines).
+// Needs a build (npm run build). Exit 2 on bad input.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { placementLines } from "./machine/sched-trace.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -235,6 +238,7 @@ async function main() {
     console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
     console.log(`  ${timersLine(sim.runtime.kernel.timerFires)}`);
     console.log(`  ${runsLine(sim.runtime.kernel, sim.runtime.nowNs)}`);
+    console.log(["  wake-ups placed, by kind:", ...placementLines(sim.runtime.kernel.placements)].join("\n  "));
   }
 }
 

@@ -178,6 +178,14 @@ export class Kernel {
    * index holds every run of RUN_HIST_US µs or more).
    */
   readonly runs = { count: 0, totalNs: 0, byUs: new Uint32Array(RUN_HIST_US + 1) };
+  /**
+   * Wake-ups placed so far (select_task_rq of a thread that ran before, by a timer interrupt or a
+   * futex waker: kTimer, kWakeup, kRun), as
+   * tools/machine/sched-trace.mjs counts them on a real kernel, by placementIndex: the kind of wake,
+   * whether the waker's CPU was the thread's previous one, whether that CPU and another were idle,
+   * and whether the thread went elsewhere than its previous CPU.
+   */
+  readonly placements = new Uint32Array(32);
   constructor(
     readonly ncpu: number,
     readonly sliceNs: number,
@@ -570,6 +578,35 @@ function currentCpu(rt: Runtime): number {
  * TIMER_WAKEE_STAYS_BUSY_SHARE).
  */
 function selectCpu(rt: Runtime, t: KThread, wakerCpu: number, stay: boolean, timer: boolean): number {
+  const k = rt.kernel;
+  const prev = t.prevCpu;
+  const cpu = chooseCpu(rt, t, wakerCpu, stay, timer);
+  // Counted when a real kernel's trace would show the same question: a thread that ran before, woken
+  // by an interrupt or by a thread on a known CPU (not the end of an off-CPU wait: kSleep's wake-ups).
+  if (prev >= 0 && (timer || wakerCpu >= 0)) {
+    const i = placementIndex(timer, wakerCpu === prev, runsNothing(k, prev), anotherRunsNothing(k, prev), cpu !== prev);
+    k.placements[i] = k.placements[i]! + 1;
+  }
+  return cpu;
+}
+
+/** Kernel.placements' index: bit 4 a timer interrupt's wake, 3 waker on the previous CPU, 2 that CPU idle, 1 another idle, 0 placed elsewhere. */
+export function placementIndex(timer: boolean, wakerOnPrev: boolean, prevIdle: boolean, otherIdle: boolean, moved: boolean): number {
+  return (+timer << 4) | (+wakerOnPrev << 3) | (+prevIdle << 2) | (+otherIdle << 1) | +moved;
+}
+
+// "Idle" as a kernel trace shows it: the CPU runs no thread (its idle task), whatever is on its way there.
+function runsNothing(k: Kernel, cpu: number): boolean {
+  return k.cpus[cpu]!.curr === null;
+}
+
+function anotherRunsNothing(k: Kernel, cpu: number): boolean {
+  for (let c = 0; c < k.ncpu; c++) if (c !== cpu && runsNothing(k, c)) return true;
+  return false;
+}
+
+/** selectCpu's choice (below), before it is counted. */
+function chooseCpu(rt: Runtime, t: KThread, wakerCpu: number, stay: boolean, timer: boolean): number {
   const k = rt.kernel;
   const prev = t.prevCpu;
   if (prev < 0) {

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { exactMachine } from "../../src/profiles/go1_19.js";
 import { resolveConfig } from "../../src/profiles/index.js";
 import type { Machine } from "../../src/runtime/config.js";
-import { KState, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
+import { KState, placementIndex, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
 
 /** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
@@ -266,6 +266,27 @@ test("the kernel counts each thread's run on a CPU and each CPU's busy time, as 
   assert.equal(runs.byUs[31], 1);
   assert.equal(runs.byUs[12], 1);
   assert.equal(rt.kernel.cpus[0]!.busyNs, 43_000);
+});
+
+test("the kernel counts each wake-up's placement by kind, as sched-trace.mjs does on a real kernel", () => {
+  // A futex wake from CPU w of a thread whose last CPU (the other) idles: it goes there. Then its
+  // timer, armed from that CPU, fires while both CPUs idle: it stays.
+  const rt = kernelOnly(2);
+  const waker = startOn(rt, 1, 100_000);
+  const other = 1 - waker.cpu;
+  const wakee = rt.kernel.thread(2);
+  wakee.prevCpu = other;
+  rt.kernel.current = waker;
+  kWakeup(rt, wakee, 30_000, 0, ...step);
+  rt.kernel.current = null;
+  runTo(rt, 200_000); // the wakee ran its (empty) step; the waker finished at 100 µs
+  assert.equal(wakee.prevCpu, other);
+  kSleepTimer(rt, wakee, 100_000, 150_000, 5_000, 1_000, ...step);
+  runTo(rt, 400_000);
+  const expected = new Uint32Array(32);
+  expected[placementIndex(false, false, true, false, false)] = 1; // futex, waker on another (busy), its CPU idle: stayed
+  expected[placementIndex(true, true, true, true, false)] = 1; // timer, on its CPU, both idle: stayed
+  assert.deepEqual(rt.kernel.placements, expected);
 });
 
 test("a futex wakee whose previous CPU is the other, idle one queues behind its waker in about one wake in ten", () => {

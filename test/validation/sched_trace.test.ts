@@ -67,6 +67,22 @@ test("a hand-made trace: two threads, one migration in two wake-ups, their waits
   assert.deepEqual({ tid: s.secondThread?.tid, runs: s.secondThread?.runs }, { tid: 101, runs: 1 });
 });
 
+test("a hand-made trace's wake placement: a futex wake from another CPU that took the thread off its idle last CPU", async () => {
+  const { parseTrace, summarize, placementIndex, placementLines } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => { placements: number[] };
+    placementIndex: (timer: boolean, wakerOnPrev: boolean, prevIdle: boolean, otherIdle: boolean, moved: boolean) => number;
+    placementLines: (counts: number[]) => string[];
+  };
+  // At t=38 101 (task context, on cpu1) wakes 100, whose last CPU (cpu0) is idle while cpu1 runs 101;
+  // it is put on cpu1. 101's own wake-up at t=20 is not counted: it had not run yet.
+  const { placements } = summarize(parseTrace(trace), 100);
+  const expected = new Array(32).fill(0);
+  expected[placementIndex(false, false, true, false, true)] = 1;
+  assert.deepEqual(placements, expected);
+  assert.deepEqual(placementLines(placements), ["  futex, waker on another, its CPU idle, another busy: 1, 100.0 % elsewhere"]);
+});
+
 // The timed sleeps of thread group 100 (100, and 101 its second thread), worked out by hand:
 //   100 arms A on cpu0: soft 950 µs, hard 1000 µs; 101 arms B on cpu0: soft 970, hard 1020 µs;
 //   another process's sleep (pid 200) is not the group's.

@@ -14,6 +14,10 @@
 //     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds; and its
 //     passes' own CPU time (switched in → its next usleep armed) by the futex wakes it made in them,
 //     onto its CPU or another (what a wake costs the waker);
+//   - where a woken thread was placed (select_task_rq), by the kind of wake (a timer interrupt's, or a
+//     thread's futex wake), whether the waker's CPU was the thread's last one, and whether that CPU
+//     and another were idle then: the share put elsewhere than its last CPU (Kernel.placements in the
+//     model counts the same);
 //   - where the threads created after the second first ran: on the CPU the second thread (sysmon,
 //     which creates most of a Go program's threads: newm from retake's handoffp) last ran on, or
 //     another (wake_up_new_task's placement, when sysmon was their creator);
@@ -80,22 +84,39 @@ export function summarize(evs, tgid) {
   let secondCpu = -1;
   const started = new Set(sorted.slice(0, 2));
   const newThreads = { onSecondsCpu: 0, elsewhere: 0 };
+  // What each CPU runs (0: idle), and each woken thread's placement question, from its sched_waking
+  const onCpu = new Map();
+  const asked = new Map();
+  const placements = new Array(32).fill(0);
   const t0 = evs.length > 0 ? evs[0].tUs : 0;
   const t1 = evs.length > 0 ? evs[evs.length - 1].tUs : 0;
   for (const e of evs) {
     if (e.event === "sched_waking") {
       const pid = Number(field(e.fields, "pid"));
       if (tids.has(pid) && !wokenAt.has(pid)) wokenAt.set(pid, e.tUs);
+      const prev = lastCpu.get(pid);
+      if (tids.has(pid) && prev !== undefined) {
+        const idle = (c) => (onCpu.get(c) ?? 0) === 0;
+        // hardirq or softirq context (ftrace's irq-info: the third flag), or the idle task: a timer's wake
+        const timer = /[hsHT]/.test(e.flags.charAt(2)) || e.pid === 0;
+        asked.set(pid, { prev, timer, wakerOnPrev: e.cpu === prev, prevIdle: idle(prev), otherIdle: [...onCpu.keys()].some((c) => c !== prev && idle(c)) });
+      }
     } else if (e.event === "sched_wakeup") {
       const pid = Number(field(e.fields, "pid"));
       const target = Number(field(e.fields, "target_cpu"));
       if (!tids.has(pid)) continue;
+      const a = asked.get(pid);
+      if (a !== undefined) {
+        placements[placementIndex(a.timer, a.wakerOnPrev, a.prevIdle, a.otherIdle, target !== a.prev)]++;
+        asked.delete(pid);
+      }
       wakeups++;
       if (lastCpu.has(pid) && lastCpu.get(pid) !== target) migrations++;
       if (!wokenAt.has(pid)) wokenAt.set(pid, e.tUs);
     } else if (e.event === "sched_switch") {
       const prev = Number(field(e.fields, "prev_pid"));
       const next = Number(field(e.fields, "next_pid"));
+      onCpu.set(e.cpu, next);
       if (cpuBusySince.has(e.cpu)) busyUs.set(e.cpu, (busyUs.get(e.cpu) ?? 0) + e.tUs - cpuBusySince.get(e.cpu));
       if (next !== 0) cpuBusySince.set(e.cpu, e.tUs);
       else cpuBusySince.delete(e.cpu);
@@ -130,6 +151,7 @@ export function summarize(evs, tgid) {
     wakeToRunUs: quantiles(waits),
     runUs: { ...quantiles(runs), totalUs: runs.reduce((a, b) => a + b, 0) },
     newThreads,
+    placements,
     cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
     secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0), passes: passStats(evs, second) },
   };
@@ -230,6 +252,26 @@ function timerStats(evs, tids, second) {
   };
 }
 
+/** The index of a placement count, as the model's Kernel.placements (src/runtime/kernel.ts placementIndex). */
+export function placementIndex(timer, wakerOnPrev, prevIdle, otherIdle, moved) {
+  return (timer << 4) | (wakerOnPrev << 3) | (prevIdle << 2) | (otherIdle << 1) | +moved;
+}
+
+/**
+ * Placement counts (32, by placementIndex) as lines: for each kind of wake seen, how many and the
+ * share put elsewhere than the thread's last CPU.
+ */
+export function placementLines(counts) {
+  const lines = [];
+  for (let i = 0; i < 32; i += 2) {
+    const stayed = counts[i], moved = counts[i + 1];
+    if (stayed + moved === 0) continue;
+    const kind = `${i & 16 ? "timer" : "futex"}, waker on ${i & 8 ? "its CPU" : "another"}, its CPU ${i & 4 ? "idle" : "busy"}, another ${i & 2 ? "idle" : "busy"}`;
+    lines.push(`  ${kind}: ${stayed + moved}, ${((100 * moved) / (stayed + moved)).toFixed(1)} % elsewhere`);
+  }
+  return lines;
+}
+
 function format(s) {
   const q = (x) => `p10 ${x.p10.toFixed(0)} p50 ${x.p50.toFixed(0)} p90 ${x.p90.toFixed(0)} p99 ${x.p99.toFixed(0)} µs`;
   const lines = [
@@ -240,6 +282,8 @@ function format(s) {
     `  their spread (a C sleep loop's is Machine.wakeCpuSpread): ${["p25", "p75", "p95", "p999"].map((k) => `${k.replace("p999", "p99.9")} ${s.runUs[k].toFixed(0)}`).join(" ")} µs, mean ${s.runUs.mean.toFixed(2)} µs`,
     `CPU busy: ${s.cpuBusyFrac.map(([c, f]) => `cpu${c} ${(100 * f).toFixed(1)} %`).join(", ")}`,
   ];
+  const placed = placementLines(s.placements);
+  if (placed.length > 0) lines.push("wake-ups placed (select_task_rq), by kind: how many, and the share put elsewhere than the thread's last CPU", ...placed);
   if (s.newThreads.onSecondsCpu + s.newThreads.elsewhere > 0)
     lines.push(`threads started after the second: first ran on the CPU the second last ran on ${s.newThreads.onSecondsCpu}, on another ${s.newThreads.elsewhere}`);
   if (s.secondThread !== null) {

@@ -10,8 +10,11 @@
 //   futex [work_us=0] [prev=same|other] [rounds=1500]  a thread FUTEX_WAKEs a parked thread and then
 //       spins work_us (a thread doing work after the wake, as sysmon after notewakeup); every 300 µs.
 //       prev=other makes the parked thread's previous CPU the other one (it last ran there).
-//   busy [rounds=2000]  a thread sleeps nanosleep(1 µs) from CPU 0 while a pinned spinner keeps
-//       CPU 0 busy: does it wake on the busy CPU 0 or the idle CPU 1?
+//   busy [rounds=2000] [on_us off_us]  a thread sleeps nanosleep(1 µs) from CPU 0 while a pinned
+//       spinner keeps CPU 0 busy: does it wake on the busy CPU 0 or the idle CPU 1? With on_us and
+//       off_us the spinner spins on_us, then sleeps off_us (a CPU busy part of the time, as Go's
+//       threads keep one); which wakes found CPU 0 busy is then read from the kernel's own trace
+//       (sched-trace.mjs --keep, then wake-placement.mjs over the kept file).
 //   spread [k=10] [rounds=3000]  k threads, all started on CPU 0, each loop nanosleep(1 µs): the
 //       share of wakes on CPU 0 by fifth of the run, and how often a thread wakes on another CPU
 //       than its previous wake (migrations per 1000 sleeps).
@@ -187,6 +190,7 @@ static int futexWake(int workUs, int prevOther, int rounds) {
 
 // ─── busy ──────────────────────────────────────────────────────────────────────────────────────
 static atomic_int stopSpinner;
+static long long spinOnNs, spinOffNs;
 
 static void *spinner(void *arg) {
   (void)arg;
@@ -194,12 +198,20 @@ static void *spinner(void *arg) {
   CPU_ZERO(&s);
   CPU_SET(0, &s);
   pthread_setaffinity_np(pthread_self(), sizeof s, &s);
+  struct timespec off = {spinOffNs / 1000000000LL, spinOffNs % 1000000000LL};
   while (!atomic_load(&stopSpinner)) {
+    if (spinOffNs == 0) continue;
+    long long end = now() + spinOnNs;
+    while (now() < end) {
+    }
+    nanosleep(&off, NULL);
   }
   return NULL;
 }
 
-static int busy(int rounds) {
+static int busy(int rounds, int onUs, int offUs) {
+  spinOnNs = onUs * 1000LL;
+  spinOffNs = offUs * 1000LL;
   pthread_t th;
   pthread_create(&th, NULL, spinner, NULL);
   long long *same = malloc(rounds * sizeof *same), *other = malloc(rounds * sizeof *other);
@@ -216,7 +228,8 @@ static int busy(int rounds) {
   }
   atomic_store(&stopSpinner, 1);
   pthread_join(th, NULL);
-  printf("busy: nanosleep(1 µs) from CPU 0 while a spinner keeps CPU 0 busy\n");
+  if (offUs > 0) printf("busy: nanosleep(1 µs) from CPU 0 while a spinner spins %d µs, sleeps %d µs there\n", onUs, offUs);
+  else printf("busy: nanosleep(1 µs) from CPU 0 while a spinner keeps CPU 0 busy\n");
   printf("  woke on the busy CPU 0: %.1f %%\n", 100.0 * nSame / (nSame + nOther));
   summary("nanosleep(1 µs), on CPU 0", same, nSame);
   summary("nanosleep(1 µs), on CPU 1", other, nOther);
@@ -273,12 +286,12 @@ int main(int argc, char **argv) {
     int prevOther = argc > 3 && strcmp(argv[3], "other") == 0;
     if (work >= 0 && rounds >= 50) return futexWake(work, prevOther, rounds);
   } else if (strcmp(mode, "busy") == 0) {
-    int rounds = argc > 2 ? atoi(argv[2]) : 2000;
-    if (rounds >= 50) return busy(rounds);
+    int rounds = argc > 2 ? atoi(argv[2]) : 2000, onUs = argc > 4 ? atoi(argv[3]) : 0, offUs = argc > 4 ? atoi(argv[4]) : 0;
+    if (rounds >= 50 && onUs >= 0 && offUs >= 0) return busy(rounds, onUs, offUs);
   } else if (strcmp(mode, "spread") == 0) {
     int k = argc > 2 ? atoi(argv[2]) : 10, rounds = argc > 3 ? atoi(argv[3]) : 3000;
     if (k >= 1 && k <= 256 && rounds >= 10) return spread(k, rounds);
   }
-  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds] | spread [k=10] [rounds]\n");
+  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds] [on_us off_us] | spread [k=10] [rounds]\n");
   return 2;
 }
