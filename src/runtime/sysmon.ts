@@ -104,6 +104,8 @@ export function sysmonNoteWakeup(rt: Runtime): void {
   const sm = rt.sysmon;
   sm.gen++;
   rt.ev("notewakeup", nilG, rt.sysmonM, null, "sysmonnote");
+  // Simplified (docs/model.md, simplification 12): an off-CPU wait of the drawn futex wake, placed
+  // at its end — not kWakeup in the waker's context, which measured worse with today's placement.
   sysmonSleep(rt, futexWakeNs(rt), SysmonWake.DeepNote);
 }
 
