@@ -180,10 +180,9 @@ export class Kernel {
   readonly runs = { count: 0, totalNs: 0, byUs: new Uint32Array(RUN_HIST_US + 1) };
   /**
    * Wake-ups placed so far (select_task_rq of a thread that ran before, by a timer interrupt or a
-   * futex waker: kTimer, kWakeup, kRun), as
-   * tools/machine/sched-trace.mjs counts them on a real kernel, by placementIndex: the kind of wake,
-   * whether the waker's CPU was the thread's previous one, whether that CPU and another were idle,
-   * and whether the thread went elsewhere than its previous CPU.
+   * futex waker: kTimer, kWakeup, kRun), as tools/machine/sched-trace.mjs counts them on a real
+   * kernel, by placementIndex: the kind of wake, whether the waker's CPU was the thread's previous
+   * one, whether that CPU and another were idle, and whether the thread went elsewhere.
    */
   readonly placements = new Uint32Array(32);
   constructor(

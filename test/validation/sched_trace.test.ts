@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { placementIndex as modelPlacementIndex } from "../../src/runtime/kernel.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const tool = path.join(repoRoot, "tools", "machine", "sched-trace.mjs");
@@ -81,6 +82,19 @@ test("a hand-made trace's wake placement: a futex wake from another CPU that too
   expected[placementIndex(false, false, true, false, true)] = 1;
   assert.deepEqual(placements, expected);
   assert.deepEqual(placementLines(placements), ["  futex, waker on another, its CPU idle, another busy: 1, 100.0 % elsewhere"]);
+});
+
+test("the tool's placement counts are laid out as the model's (Kernel.placements), so one formatter reads both", async () => {
+  const { placementIndex } = (await import(pathToFileURL(tool).href)) as {
+    placementIndex: (timer: boolean, wakerOnPrev: boolean, prevIdle: boolean, otherIdle: boolean, moved: boolean) => number;
+  };
+  const seen = new Set<number>();
+  for (let bits = 0; bits < 32; bits++) {
+    const args = [16, 8, 4, 2, 1].map((b) => (bits & b) !== 0) as [boolean, boolean, boolean, boolean, boolean];
+    assert.equal(placementIndex(...args), modelPlacementIndex(...args));
+    seen.add(placementIndex(...args));
+  }
+  assert.equal(seen.size, 32);
 });
 
 // The timed sleeps of thread group 100 (100, and 101 its second thread), worked out by hand:

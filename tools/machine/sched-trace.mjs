@@ -252,7 +252,7 @@ function timerStats(evs, tids, second) {
   };
 }
 
-/** The index of a placement count, as the model's Kernel.placements (src/runtime/kernel.ts placementIndex). */
+/** The index of a placement count, as the model's Kernel.placements (src/runtime/kernel.ts placementIndex; a copy, so the tool runs without a build: test/validation/sched_trace.test.ts holds the two equal). */
 export function placementIndex(timer, wakerOnPrev, prevIdle, otherIdle, moved) {
   return (timer << 4) | (wakerOnPrev << 3) | (prevIdle << 2) | (otherIdle << 1) | +moved;
 }
