@@ -22,9 +22,7 @@ import {
 } from "./runtime2.js";
 
 export function checkInvariants(rt: Runtime): void {
-  const fail = (rule: string, detail: string): never => {
-    throw new InvariantError(`invariant "${rule}" broken at t=${rt.nowNs}ns: ${detail}`, dumpState(rt));
-  };
+  const fail = failer(rt);
   const s = rt.sched;
 
   // Idle P list: exactly the _Pidle Ps with no M, each with an empty run queue.
@@ -93,13 +91,23 @@ export function checkInvariants(rt: Runtime): void {
   checkGoroutinePlaces(rt, fail);
 }
 
-/** Every live G is in exactly one place, and the place matches its status. */
+function failer(rt: Runtime): (rule: string, detail: string) => never {
+  return (rule, detail) => {
+    throw new InvariantError(`invariant "${rule}" broken at t=${rt.nowNs}ns: ${detail}`, dumpState(rt));
+  };
+}
+
+/** The kernel model's invariants alone (checkKernel below), for runs of bare kernel threads with no Go runtime on top. */
+export function checkKernelInvariants(rt: Runtime): void {
+  checkKernel(rt, failer(rt));
+}
+
 /**
  * The kernel's CPUs (kernel.ts): each running thread on exactly the CPU that names it; idle CPUs exactly
  * those neither running nor about to pick; each CPU's queue holds runnable threads that name it, once
- * each, and an idle CPU's queue is empty; every runnable thread is queued; each CPU's counts and
- * vruntime sum match; a wake-up in flight is counted on the CPU it was placed on; an armed timer is on
- * its CPU's queue.
+ * each, and an idle CPU's queue is empty; its delayed threads (asleep, DELAY_DEQUEUE) name it too and
+ * an idle CPU has none; every runnable thread is queued; each CPU's counts and vruntime sum match; a
+ * wake-up in flight is counted on the CPU it was placed on; an armed timer is on its CPU's queue.
  */
 function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never): void {
   const k = rt.kernel;
@@ -124,7 +132,13 @@ function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never)
       queued.add(q.id);
       sumVr += q.vruntimeNs;
     }
-    if (c.n !== c.queue.length + (t !== null ? 1 : 0)) fail("kernel: queued count", `CPU${c.id}: n=${c.n}, ${t !== null ? 1 : 0} running + ${c.queue.length} runnable`);
+    for (const d of c.delayed) {
+      if (!d.delayed || d.cpu !== c.id || (d.state !== KState.Sleeping && d.state !== KState.Blocked) || queued.has(d.id)) fail("kernel: delayed dequeue", `thread ${d.id} (state ${d.state}, cpu ${d.cpu}) on CPU${c.id}'s delayed list twice, elsewhere or not asleep`);
+      queued.add(d.id);
+      sumVr += d.vruntimeNs;
+    }
+    if (isIdle && c.delayed.length > 0) fail("kernel: delayed dequeue", `CPU${c.id} idles with ${c.delayed.length} delayed`);
+    if (c.n !== c.queue.length + c.delayed.length + (t !== null ? 1 : 0)) fail("kernel: queued count", `CPU${c.id}: n=${c.n}, ${t !== null ? 1 : 0} running + ${c.queue.length} runnable + ${c.delayed.length} delayed`);
     if (Math.abs(sumVr - c.sumVr) > 1e-3 * Math.max(1, Math.abs(sumVr))) fail("kernel: vruntime sums", `CPU${c.id}: Σvruntime ${sumVr} vs ${c.sumVr}`);
     if (c.incoming !== incoming[c.id]) fail("kernel: wake-ups in flight", `CPU${c.id}: incoming=${c.incoming}, ${incoming[c.id]} threads placed on it`);
     const list = c.timers;
@@ -139,10 +153,12 @@ function checkKernel(rt: Runtime, fail: (rule: string, detail: string) => never)
   for (const t of k.threads) {
     if (t === undefined) continue;
     if (t.state === KState.Runnable && !queued.has(t.id)) fail("kernel: run queue", `runnable thread ${t.id} not queued`);
+    if (t.delayed && !queued.has(t.id)) fail("kernel: delayed dequeue", `delayed thread ${t.id} on no CPU's list`);
     if (t.wakeCpu >= 0 && t.state !== KState.Sleeping) fail("kernel: wake-ups in flight", `thread ${t.id} placed on CPU${t.wakeCpu} is not waking (state ${t.state})`);
   }
 }
 
+/** Every live G is in exactly one place, and the place matches its status. */
 function checkGoroutinePlaces(rt: Runtime, fail: (rule: string, detail: string) => never): void {
   const gs = rt.gs;
   const seen = new Uint8Array(gs.count);

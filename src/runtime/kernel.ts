@@ -15,6 +15,11 @@
 //   still the lag once the thread is counted in V (PLACE_LAG; every thread weighs alike, W = the queued
 //   count); onto an empty queue the lag is dropped; deadline = vruntime + slice; a new thread gets half
 //   a slice (PLACE_DEADLINE_INITIAL);
+// - a thread that sleeps while not eligible stays on its CPU's queue, counted in V (DELAY_DEQUEUE,
+//   Linux 6.12+): picked, it leaves for good with zero lag (DELAY_ZERO) and the CPU picks again; a CPU
+//   with nothing runnable drops them all before it balances and idles; woken, it is requeued where it
+//   is (ttwu_runnable: no select_task_rq), keeping its vruntime — placed afresh at V only if its lag
+//   has turned positive;
 // - a CPU a wake-up takes from idle picks when it schedules (Ev.KPick), after every wake-up of that
 //   instant is queued — the sleepers one timer interrupt wakes are ordered by pick_eevdf, not by
 //   the interrupt's walk;
@@ -89,6 +94,8 @@ export class KThread {
   vruntimeNs = 0;
   deadlineNs = 0;
   vlagNs = 0;
+  /** Asleep but still on its CPU's cfs_rq (DELAY_DEQUEUE: it slept ineligible); in KCpu.delayed. */
+  delayed = false;
   /** When the current vruntime segment began (Running; settleVruntime restarts it). */
   segStartNs = 0;
   /** When the current run on a CPU began (Running): sched_switch in, for Kernel.runs. */
@@ -129,7 +136,9 @@ export class KCpu {
   incoming = 0;
   /** Its runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
   readonly queue: KThread[] = [];
-  /** Runnable + running threads and the sum of their stored vruntimes. */
+  /** Threads asleep with negative lag, kept on the cfs_rq until picked or woken (DELAY_DEQUEUE). */
+  readonly delayed: KThread[] = [];
+  /** Runnable, running and delayed threads and the sum of their stored vruntimes (V counts all three). */
   n = 0;
   sumVr = 0;
   /** Token of its pending KSlice and KPick events (KTick has tickGen). */
@@ -151,6 +160,7 @@ export class KCpu {
 
 /** Kernel.runs' histogram: 1 µs buckets up to this. */
 export const RUN_HIST_US = 4096;
+
 
 export class Kernel {
   readonly cpus: KCpu[];
@@ -522,7 +532,11 @@ export function kSlice(rt: Runtime, cpu: number, token: number): void {
   settleVruntime(rt, c, t);
   t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
   if (c.queue.length === 0) return;
-  const best = pickEevdf(rt, c, t);
+  let best = pickEevdf(rt, c, t)!;
+  while (best.delayed) {
+    finishDelayed(c, best);
+    best = pickEevdf(rt, c, t)!;
+  }
   if (best !== t) preempt(rt, cpu);
   else armSlice(rt, cpu);
 }
@@ -607,6 +621,7 @@ function anotherRunsNothing(k: Kernel, cpu: number): boolean {
 /** selectCpu's choice (below), before it is counted. */
 function chooseCpu(rt: Runtime, t: KThread, wakerCpu: number, stay: boolean, timer: boolean): number {
   const k = rt.kernel;
+  if (t.delayed) return t.cpu;
   const prev = t.prevCpu;
   if (prev < 0) {
     const idle = idleCpuFor(k);
@@ -622,7 +637,7 @@ function chooseCpu(rt: Runtime, t: KThread, wakerCpu: number, stay: boolean, tim
     if (timer && prev === wakerCpu && rt.prng.float() < TIMER_WAKEE_STAYS_BUSY_SHARE) return prev;
     return idle;
   }
-  if (wakerCpu >= 0 && k.cpus[wakerCpu]!.n < k.cpus[prev]!.n) return wakerCpu;
+  if (wakerCpu >= 0 && runnable(k.cpus[wakerCpu]!) < runnable(k.cpus[prev]!)) return wakerCpu;
   return prev;
 }
 
@@ -640,10 +655,15 @@ function idleCpuFor(k: Kernel): number {
   return -1;
 }
 
+/** Runnable and running threads (h_nr_runnable): the delayed ones do not count as load. */
+function runnable(c: KCpu): number {
+  return c.n - c.delayed.length;
+}
+
 /** The CPU with the fewest runnable threads (ties: prefer, then the lowest). */
 function leastLoaded(k: Kernel, prefer: number): number {
   let best = prefer >= 0 ? prefer : 0;
-  for (const c of k.cpus) if (c.n + c.incoming < k.cpus[best]!.n + k.cpus[best]!.incoming) best = c.id;
+  for (const c of k.cpus) if (runnable(c) + c.incoming < runnable(k.cpus[best]!) + k.cpus[best]!.incoming) best = c.id;
   return best;
 }
 
@@ -657,9 +677,9 @@ function pullTo(rt: Runtime, to: number): boolean {
   const k = rt.kernel;
   const dst = k.cpus[to]!;
   let src: KCpu | null = null;
-  for (const c of k.cpus) if (c !== dst && (src === null || c.n > src.n)) src = c;
-  if (src === null || src.n - dst.n < 2) return false;
-  let want = (src.n - dst.n) >> 1;
+  for (const c of k.cpus) if (c !== dst && (src === null || runnable(c) > runnable(src))) src = c;
+  if (src === null || runnable(src) - runnable(dst) < 2) return false;
+  let want = (runnable(src) - runnable(dst)) >> 1;
   let pulled = false;
   for (let i = 0; i < src.queue.length && want > 0; ) {
     const t = src.queue[i]!;
@@ -745,8 +765,11 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
     t.workNs += wakeCpuNs(rt) + t.coldRunNs;
     t.coldRunNs = 0;
   }
-  t.state = KState.Runnable;
-  place(rt, c, t);
+  if (t.delayed) requeueDelayed(rt, c, t);
+  else {
+    t.state = KState.Runnable;
+    place(rt, c, t);
+  }
   if (c.curr === null) {
     if (!c.picking) {
       // The woken CPU picks when it schedules, after every wake-up of this instant (e.g. the other
@@ -803,6 +826,17 @@ function leave(rt: Runtime, t: KThread, to: KState.Blocked | KState.Sleeping): v
   if (t.state === KState.Running || t.state === KState.Runnable) {
     const c = rt.kernel.cpus[t.cpu]!;
     const wasRunning = t.state === KState.Running;
+    if (wasRunning && currentVruntime(rt, t) > avgVruntime(rt, c) + 1e-6) {
+      // DELAY_DEQUEUE (Linux 6.12+, on by default): dequeue_entity(DEQUEUE_SLEEP) of an ineligible
+      // entity keeps it on the cfs_rq, counted in V, until it is picked or woken. Simplified: only a
+      // running thread's sleep is delayed; a queued one put to sleep leaves at once.
+      stopRunning(rt, c, t);
+      t.delayed = true;
+      t.state = to;
+      c.delayed.push(t);
+      runNext(rt, c.id);
+      return;
+    }
     dequeue(rt, c, t);
     if (!wasRunning) removeFromQueue(c, t);
     t.cpu = -1;
@@ -823,6 +857,10 @@ function pickEevdf(rt: Runtime, c: KCpu, curr: KThread | null): KThread | null {
     if (t.vruntimeNs <= v && (best === null || t.deadlineNs < best.deadlineNs)) best = t;
     if (minVr === null || t.vruntimeNs < minVr.vruntimeNs) minVr = t;
   }
+  for (const t of c.delayed) {
+    if (t.vruntimeNs <= v && (best === null || t.deadlineNs < best.deadlineNs)) best = t;
+    if (minVr === null || t.vruntimeNs < minVr.vruntimeNs) minVr = t;
+  }
   return best ?? minVr ?? curr;
 }
 
@@ -836,17 +874,61 @@ function removeFromQueue(c: KCpu, t: KThread): void {
 }
 
 /**
+ * A delayed thread leaves the cfs_rq (picked, or its CPU has nothing runnable): DEQUEUE_DELAYED, its lag
+ * clipped to zero (DELAY_ZERO: it was eligible when picked, so it would not earn positive lag).
+ */
+function finishDelayed(c: KCpu, t: KThread): void {
+  const list = c.delayed;
+  const at = list.indexOf(t);
+  list[at] = list[list.length - 1]!;
+  list.pop();
+  c.n--;
+  c.sumVr -= t.vruntimeNs;
+  t.vlagNs = 0;
+  t.delayed = false;
+  t.cpu = -1;
+}
+
+/**
+ * A delayed thread is woken: ttwu_runnable — it is still on its CPU's cfs_rq, so it stays there (no
+ * select_task_rq) and is requeued (requeue_delayed_entity): if its lag is now positive it is placed
+ * afresh with lag 0 (DELAY_ZERO), else it keeps its vruntime and deadline.
+ */
+function requeueDelayed(rt: Runtime, c: KCpu, t: KThread): void {
+  const list = c.delayed;
+  const at = list.indexOf(t);
+  list[at] = list[list.length - 1]!;
+  list.pop();
+  t.delayed = false;
+  const v = avgVruntime(rt, c);
+  if (v - t.vruntimeNs > 1e-6) {
+    c.sumVr += v - t.vruntimeNs;
+    t.vruntimeNs = v;
+    t.deadlineNs = v + rt.kernel.sliceNs;
+  }
+  t.state = KState.Runnable;
+  c.queue.push(t);
+}
+
+/**
  * The CPU runs pick_eevdf's choice. With its queue empty it first balances (newidle: pulls from the
  * busiest CPU), then idles; from idle (fromIdle) there is no context switch to pay.
  */
 function runNext(rt: Runtime, cpu: number, fromIdle = false): void {
   const k = rt.kernel;
   const c = k.cpus[cpu]!;
+  // pick_next_task_fair: a delayed thread it picks is dequeued for good and it picks again; with no
+  // runnable thread left the delayed ones all go (each eligible when picked: lag 0), then it balances.
+  if (c.queue.length === 0) while (c.delayed.length > 0) finishDelayed(c, c.delayed[0]!);
   if (c.queue.length === 0 && !pullTo(rt, cpu)) {
     k.idleCpus.push(cpu);
     return;
   }
-  const t = pickEevdf(rt, c, null)!;
+  let t = pickEevdf(rt, c, null)!;
+  while (t.delayed) {
+    finishDelayed(c, t);
+    t = pickEevdf(rt, c, null)!;
+  }
   removeFromQueue(c, t);
   if (fromIdle) return startRunning(rt, c, t, 0);
   k.switches++;

@@ -7,6 +7,7 @@ import { exactMachine } from "../../src/profiles/go1_19.js";
 import { resolveConfig } from "../../src/profiles/index.js";
 import type { Machine } from "../../src/runtime/config.js";
 import { KState, placementIndex, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
+import { checkKernelInvariants } from "../../src/runtime/invariants.js";
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
 
 /** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
@@ -324,4 +325,45 @@ test("a sleeper whose timer interrupt finds its CPU busy stays there in about on
     if (sleeper.wakeCpu === cpu || sleeper.cpu === cpu) stayed++;
   }
   assert.ok(stayed >= 45 && stayed <= 95, `${stayed} of 1000 stayed on the busy CPU`);
+});
+
+test("a thread that sleeps ineligible stays on its CPU's run queue, counted in V, until the CPU picks it; it leaves with zero lag (DELAY_DEQUEUE, DELAY_ZERO)", () => {
+  const rt = kernelOnly(1);
+  const a = startOn(rt, 1, 20_000);
+  const b = startOn(rt, 2, 100_000); // queued behind a, placed at the same vruntime
+  const cpu = rt.kernel.cpus[0]!;
+  assert.equal(b.state, KState.Runnable);
+  runTo(rt, 30_000); // a ran 21 µs (1 µs of wake work) and parked: ahead of b, so not eligible
+  assert.equal(a.state, KState.Blocked);
+  assert.equal(a.delayed, true, "kept on the run queue");
+  assert.equal(a.cpu, 0);
+  assert.equal(b.state, KState.Running);
+  assert.equal(cpu.n, 2, "V still counts a");
+  checkKernelInvariants(rt);
+  runTo(rt, 200_000); // b parks too: nothing runnable, so the CPU takes both off and idles
+  assert.equal(b.state, KState.Blocked);
+  assert.ok(!a.delayed && !b.delayed);
+  assert.deepEqual([a.vlagNs, b.vlagNs, cpu.n], [0, 0, 0], "their lag clipped to zero");
+  assert.equal(rt.kernel.isIdle(0), true);
+  checkKernelInvariants(rt);
+});
+
+test("a delayed thread that is woken stays on its CPU although another idles, and keeps its vruntime", () => {
+  const rt = kernelOnly(2);
+  const a = startOn(rt, 1, 20_000);
+  const h = startOn(rt, 2, 25_000); // the other CPU, for 26 µs
+  assert.notEqual(h.cpu, a.cpu);
+  kRun(rt, rt.kernel.thread(3), 100_000, ...step); // no CPU idles: queued behind a
+  const b = rt.kernel.thread(3);
+  assert.equal(b.cpu, a.cpu);
+  runTo(rt, 30_000); // a parked ineligible (delayed); h parked and its CPU idles
+  assert.equal(a.delayed, true);
+  assert.equal(rt.kernel.isIdle(h.prevCpu), true);
+  const vruntime = a.vruntimeNs;
+  kRun(rt, a, 5_000, ...step); // woken while b has run less than a: its lag is still negative
+  assert.equal(a.delayed, false);
+  assert.equal(a.state, KState.Runnable);
+  assert.equal(a.cpu, b.cpu, "requeued where it was (ttwu_runnable), not sent to the idle CPU");
+  assert.equal(a.vruntimeNs, vruntime, "its place kept");
+  checkKernelInvariants(rt);
 });
