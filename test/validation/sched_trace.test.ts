@@ -122,9 +122,26 @@ test("a hand-made trace's timed sleeps: fired before their hard expiry, the seco
     summarize: (
       e: unknown[],
       tgid: number,
-    ) => { timers: { fired: number; earlyFrac: number; earlyByUs: { p50: number }; secondFired: number; secondEarlyFrac: number; interrupts: number; perInterrupt: number; byGroupSize: number[] } };
+    ) => {
+      timers: {
+        fired: number;
+        earlyFrac: number;
+        earlyByUs: { p50: number };
+        secondFired: number;
+        secondEarlyFrac: number;
+        interrupts: number;
+        perInterrupt: number;
+        byGroupSize: number[];
+        afterSoftUs: { p25: number; p50: number; p90: number };
+        irqDelayUs: { n: number; mean: number };
+      };
+    };
   };
   const t = summarize(parseTrace(trace + timerTrace), 100).timers;
+  // Fired 50, 30 and 50.5 µs after their soft expiries; the two interrupts 0 and 0.5 µs after the
+  // earliest hard expiry each fired.
+  assert.deepEqual([t.afterSoftUs.p25, t.afterSoftUs.p50, t.afterSoftUs.p90], [30, 50, 50]);
+  assert.deepEqual([t.irqDelayUs.n, t.irqDelayUs.mean], [2, 0.25]);
   assert.equal(t.fired, 3);
   assert.ok(Math.abs(t.earlyFrac - 1 / 3) < 1e-9);
   assert.equal(t.earlyByUs.p50, 20);
@@ -232,4 +249,35 @@ test("a hand-made trace: where the threads created after the second first ran, a
   const s = summarize(parseTrace(startTrace), 100);
   assert.equal(s.threads, 5);
   assert.deepEqual(s.newThreads, { onSecondsCpu: 2, elsewhere: 1 });
+});
+
+// One timer interrupt on idle cpu0 wakes 100, 101 and 102 (thread group 100) at 100, 102 and 104 µs;
+// the CPU runs 102 at 120 µs, then 101 at 130, then 100 at 140: waits 16, 28 and 40 µs by their
+// order in the interrupt 3rd, 2nd, 1st — the first sleeper ran last.
+const burstTrace = [
+  "          <idle>-0       (-------) [000] d.h2. 2.000100: sched_waking: comm=prog pid=100 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d.h3. 2.000101: sched_wakeup: comm=prog pid=100 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d.h2. 2.000102: sched_waking: comm=prog pid=101 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d.h3. 2.000103: sched_wakeup: comm=prog pid=101 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d.h2. 2.000104: sched_waking: comm=prog pid=102 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d.h3. 2.000105: sched_wakeup: comm=prog pid=102 prio=120 target_cpu=000",
+  "          <idle>-0       (-------) [000] d..2. 2.000120: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=102 next_prio=120",
+  "            prog-102     (    100) [000] d..2. 2.000130: sched_switch: prev_comm=prog prev_pid=102 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=101 next_prio=120",
+  "            prog-101     (    100) [000] d..2. 2.000140: sched_switch: prev_comm=prog prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=100 next_prio=120",
+  "            prog-100     (    100) [000] d..2. 2.000150: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+  "",
+].join("\n");
+
+test("a hand-made trace: the sleepers of one timer interrupt, their waits by their order in it, and which ran first", async () => {
+  const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => { bursts: { byRank: { n: number; p50: number }[]; bursts3: number; firstRanFirstFrac: number } };
+  };
+  const b = summarize(parseTrace(burstTrace), 100).bursts;
+  assert.deepEqual(
+    b.byRank.slice(0, 3).map((x) => Math.round(x.p50)),
+    [40, 28, 16],
+  );
+  assert.deepEqual(b.byRank.slice(3).map((x) => x.n), [0, 0, 0]);
+  assert.deepEqual([b.bursts3, b.firstRanFirstFrac], [1, 0]);
 });

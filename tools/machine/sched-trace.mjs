@@ -24,7 +24,11 @@
 //   - the threads' timed sleeps (hrtimers whose callback is hrtimer_wakeup, armed by one of them):
 //     how many a timer interrupt fired before their hard expiry (another timer's interrupt on that
 //     CPU, after their soft expiry: timer slack), the second thread's alone, and how many of them one
-//     interrupt fired together (the expire events of one interrupt share its `now`).
+//     interrupt fired together (the expire events of one interrupt share its `now`); when each fired
+//     after its soft expiry, and each interrupt after the earliest hard expiry it fired (its own delay);
+//   - the sleepers one timer interrupt woke on a CPU (sched_waking in hardirq context, one after
+//     another on that CPU), wake-up → running by their order in the interrupt: which of them the CPU
+//     ran first.
 //
 //   sudo node tools/machine/sched-trace.mjs [--keep FILE] -- COMMAND [ARGS…]
 //   node tools/machine/sched-trace.mjs --file FILE          (summarize a kept trace)
@@ -144,6 +148,7 @@ export function summarize(evs, tgid) {
   const gaps = secondRuns.slice(1).map((t, i) => t - secondRuns[i]);
   return {
     timers: timerStats(evs, tids, second),
+    bursts: burstStats(evs, tids),
     threads: tids.size,
     spanUs: t1 - t0,
     wakeups,
@@ -205,6 +210,8 @@ function passStats(evs, second) {
 function timerStats(evs, tids, second) {
   const armed = new Map(); // hrtimer pointer → { pid, hardNs }
   const perIrq = new Map(); // "cpu now" → sleeps fired
+  const earliestHard = new Map(); // "cpu now" → { nowNs, hardNs: the earliest hard expiry it fired }
+  const afterSoftUs = [];
   let fired = 0;
   let early = 0;
   let secondFired = 0;
@@ -215,7 +222,7 @@ function timerStats(evs, tids, second) {
     if (field(e.fields, "function") !== "hrtimer_wakeup") continue;
     const ptr = field(e.fields, "hrtimer");
     if (e.event === "hrtimer_start") {
-      if (tids.has(e.pid)) armed.set(ptr, { pid: e.pid, hardNs: Number(field(e.fields, "expires")) });
+      if (tids.has(e.pid)) armed.set(ptr, { pid: e.pid, hardNs: Number(field(e.fields, "expires")), softNs: Number(field(e.fields, "softexpires")) });
       else armed.delete(ptr);
       continue;
     }
@@ -225,6 +232,7 @@ function timerStats(evs, tids, second) {
     const nowNs = Number(field(e.fields, "now"));
     const isEarly = nowNs < a.hardNs;
     fired++;
+    afterSoftUs.push((nowNs - a.softNs) / 1000);
     if (isEarly) {
       early++;
       earlyByUs.push((a.hardNs - nowNs) / 1000);
@@ -235,7 +243,12 @@ function timerStats(evs, tids, second) {
     }
     const key = `${e.cpu} ${nowNs}`;
     perIrq.set(key, (perIrq.get(key) ?? 0) + 1);
+    const g = earliestHard.get(key);
+    earliestHard.set(key, { nowNs, hardNs: g === undefined ? a.hardNs : Math.min(g.hardNs, a.hardNs) });
   }
+  // An interrupt raised for a timer of the group comes at or after its hard expiry; one that fired only
+  // sleeps still in their slack was raised by another timer and says nothing of its own delay.
+  const irqDelayUs = [...earliestHard.values()].filter((g) => g.nowNs >= g.hardNs).map((g) => (g.nowNs - g.hardNs) / 1000);
   const groups = [...perIrq.values()];
   const byGroupSize = [0, 0, 0, 0, 0, 0, 0, 0];
   for (const g of groups) byGroupSize[Math.min(8, g) - 1]++;
@@ -243,6 +256,8 @@ function timerStats(evs, tids, second) {
     fired,
     earlyFrac: fired > 0 ? early / fired : 0,
     earlyByUs: quantiles(earlyByUs),
+    afterSoftUs: quantiles(afterSoftUs),
+    irqDelayUs: quantiles(irqDelayUs),
     secondFired,
     secondEarlyFrac: secondFired > 0 ? secondEarly / secondFired : 0,
     interrupts: groups.length,
@@ -250,6 +265,47 @@ function timerStats(evs, tids, second) {
     /** Shares of the interrupts that fired 1, 2, …, 7 and 8 or more of the group's sleeps. */
     byGroupSize: byGroupSize.map((n) => (groups.length > 0 ? n / groups.length : 0)),
   };
+}
+
+/**
+ * The sleepers one timer interrupt woke on a CPU — the group's sched_waking events in hardirq context
+ * on that CPU with none of its other events between (its sched_wakeup and hrtimer events aside) — and
+ * each one's wait from its wake-up to its switch-in, by its order in the interrupt (1st … 6th and
+ * later, index 5); `firstRan`: after interrupts that woke 3 or more, how often the first sleeper was the
+ * one the CPU ran first.
+ */
+function burstStats(evs, tids) {
+  const open = new Map(); // cpu → the wakes of the interrupt being read
+  const pending = new Map(); // pid → { tUs, rank, burst }
+  const byRank = [[], [], [], [], [], []];
+  let bursts3 = 0;
+  let firstRanFirst = 0;
+  for (const e of evs) {
+    if (e.event === "sched_waking" && /[hH]/.test(e.flags.charAt(2))) {
+      const pid = Number(field(e.fields, "pid"));
+      if (!tids.has(pid)) continue;
+      let b = open.get(e.cpu);
+      if (b === undefined) open.set(e.cpu, (b = { pids: [], firstDone: false }));
+      pending.set(pid, { tUs: e.tUs, rank: b.pids.length, burst: b });
+      b.pids.push(pid);
+      continue;
+    }
+    if (e.event === "sched_wakeup" || e.event === "hrtimer_start" || e.event === "hrtimer_expire_entry") continue;
+    open.delete(e.cpu);
+    if (e.event !== "sched_switch") continue;
+    const next = Number(field(e.fields, "next_pid"));
+    const w = pending.get(next);
+    if (w === undefined) continue;
+    pending.delete(next);
+    byRank[Math.min(5, w.rank)].push(e.tUs - w.tUs);
+    const b = w.burst;
+    if (!b.firstDone && b.pids.length >= 3) {
+      b.firstDone = true;
+      bursts3++;
+      if (w.rank === 0) firstRanFirst++;
+    }
+  }
+  return { byRank: byRank.map(quantiles), bursts3, firstRanFirstFrac: bursts3 > 0 ? firstRanFirst / bursts3 : 0 };
 }
 
 /** The index of a placement count, as the model's Kernel.placements (src/runtime/kernel.ts placementIndex; a copy, so the tool runs without a build: test/validation/sched_trace.test.ts holds the two equal). */
@@ -299,6 +355,13 @@ function format(s) {
     lines.push(
       `timed sleeps fired ${t.fired}: before their hard expiry ${pct(t.earlyFrac)} (by p50 ${t.earlyByUs.p50.toFixed(0)} µs)${t.secondFired > 0 ? `; the second thread's ${pct(t.secondEarlyFrac)} of ${t.secondFired}` : ""}`,
       `  by ${t.interrupts} interrupts, ${t.perInterrupt.toFixed(2)} each; firing 1 / 2 / … / 7 / 8+: ${t.byGroupSize.map((f) => (100 * f).toFixed(0)).join(" / ")} %`,
+      `  fired after their soft expiry p25 / p50 / p90 ${[t.afterSoftUs.p25, t.afterSoftUs.p50, t.afterSoftUs.p90].map((x) => x.toFixed(1)).join(" / ")} µs; an interrupt after the earliest hard expiry it fired p10 / p50 / p90 ${[t.irqDelayUs.p10, t.irqDelayUs.p50, t.irqDelayUs.p90].map((x) => x.toFixed(1)).join(" / ")} µs`,
+    );
+  }
+  const b = s.bursts;
+  if (b.byRank[0].n > 0) {
+    lines.push(
+      `an interrupt's sleepers on a CPU, wake-up → running p50 by their order in it, 1st / 2nd / … / 6th+: ${b.byRank.map((x) => (x.n > 0 ? x.p50.toFixed(0) : "-")).join(" / ")} µs; of ${b.bursts3} interrupts that woke 3 or more, the first sleeper ran first in ${(100 * b.firstRanFirstFrac).toFixed(1)} %`,
     );
   }
   return lines.join("\n");
