@@ -161,7 +161,6 @@ export class KCpu {
 /** Kernel.runs' histogram: 1 µs buckets up to this. */
 export const RUN_HIST_US = 4096;
 
-
 export class Kernel {
   readonly cpus: KCpu[];
   /** Idle CPUs, a stack (the last one freed is used first). */
@@ -532,11 +531,7 @@ export function kSlice(rt: Runtime, cpu: number, token: number): void {
   settleVruntime(rt, c, t);
   t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
   if (c.queue.length === 0) return;
-  let best = pickEevdf(rt, c, t)!;
-  while (best.delayed) {
-    finishDelayed(c, best);
-    best = pickEevdf(rt, c, t)!;
-  }
+  const best = pickRunnable(rt, c, t);
   if (best !== t) preempt(rt, cpu);
   else armSlice(rt, cpu);
 }
@@ -873,15 +868,32 @@ function removeFromQueue(c: KCpu, t: KThread): void {
   q.pop();
 }
 
+/** Removes t from the CPU's delayed list (its order does not matter); allocates nothing. */
+function takeDelayed(c: KCpu, t: KThread): void {
+  const list = c.delayed;
+  list[list.indexOf(t)] = list[list.length - 1]!;
+  list.pop();
+}
+
+/**
+ * pick_eevdf as pick_next_entity uses it: a delayed thread it picks is dequeued for good and it picks
+ * again, until it picks a runnable thread (or curr). The queue holds at least one runnable thread.
+ */
+function pickRunnable(rt: Runtime, c: KCpu, curr: KThread | null): KThread {
+  let t = pickEevdf(rt, c, curr)!;
+  while (t.delayed) {
+    finishDelayed(c, t);
+    t = pickEevdf(rt, c, curr)!;
+  }
+  return t;
+}
+
 /**
  * A delayed thread leaves the cfs_rq (picked, or its CPU has nothing runnable): DEQUEUE_DELAYED, its lag
  * clipped to zero (DELAY_ZERO: it was eligible when picked, so it would not earn positive lag).
  */
 function finishDelayed(c: KCpu, t: KThread): void {
-  const list = c.delayed;
-  const at = list.indexOf(t);
-  list[at] = list[list.length - 1]!;
-  list.pop();
+  takeDelayed(c, t);
   c.n--;
   c.sumVr -= t.vruntimeNs;
   t.vlagNs = 0;
@@ -895,10 +907,7 @@ function finishDelayed(c: KCpu, t: KThread): void {
  * afresh with lag 0 (DELAY_ZERO), else it keeps its vruntime and deadline.
  */
 function requeueDelayed(rt: Runtime, c: KCpu, t: KThread): void {
-  const list = c.delayed;
-  const at = list.indexOf(t);
-  list[at] = list[list.length - 1]!;
-  list.pop();
+  takeDelayed(c, t);
   t.delayed = false;
   const v = avgVruntime(rt, c);
   if (v - t.vruntimeNs > 1e-6) {
@@ -917,18 +926,14 @@ function requeueDelayed(rt: Runtime, c: KCpu, t: KThread): void {
 function runNext(rt: Runtime, cpu: number, fromIdle = false): void {
   const k = rt.kernel;
   const c = k.cpus[cpu]!;
-  // pick_next_task_fair: a delayed thread it picks is dequeued for good and it picks again; with no
-  // runnable thread left the delayed ones all go (each eligible when picked: lag 0), then it balances.
+  // pick_next_task_fair: with no runnable thread left the delayed ones all go (each eligible when
+  // picked: lag 0), then it balances.
   if (c.queue.length === 0) while (c.delayed.length > 0) finishDelayed(c, c.delayed[0]!);
   if (c.queue.length === 0 && !pullTo(rt, cpu)) {
     k.idleCpus.push(cpu);
     return;
   }
-  let t = pickEevdf(rt, c, null)!;
-  while (t.delayed) {
-    finishDelayed(c, t);
-    t = pickEevdf(rt, c, null)!;
-  }
+  const t = pickRunnable(rt, c, null);
   removeFromQueue(c, t);
   if (fromIdle) return startRunning(rt, c, t, 0);
   k.switches++;

@@ -208,7 +208,7 @@ function passStats(evs, second) {
  * hrtimer_expire_entry (in the interrupt) gives the interrupt's `now`, one value for every timer it fires.
  */
 function timerStats(evs, tids, second) {
-  const armed = new Map(); // hrtimer pointer → { pid, hardNs }
+  const armed = new Map(); // hrtimer pointer → { pid, hardNs, softNs }
   const perIrq = new Map(); // "cpu now" → sleeps fired
   const earliestHard = new Map(); // "cpu now" → { nowNs, hardNs: the earliest hard expiry it fired }
   const afterSoftUs = [];
@@ -271,8 +271,8 @@ function timerStats(evs, tids, second) {
  * The sleepers one timer interrupt woke on a CPU — the group's sched_waking events in hardirq context
  * on that CPU with none of its other events between (its sched_wakeup and hrtimer events aside) — and
  * each one's wait from its wake-up to its switch-in, by its order in the interrupt (1st … 6th and
- * later, index 5); `firstRan`: after interrupts that woke 3 or more, how often the first sleeper was the
- * one the CPU ran first.
+ * later, index 5); `firstRanFirstFrac`: after interrupts that woke 3 or more (`bursts3`), how often the
+ * first sleeper was the first of them the CPU ran.
  */
 function burstStats(evs, tids) {
   const open = new Map(); // cpu → the wakes of the interrupt being read
