@@ -23,15 +23,18 @@
 // The model's figure is the share of the run sysmon slept with a delay of 2.56 ms or more. Under each
 // model row, its timed sleeps as tools/machine/sched-trace.mjs counts a real kernel's (run that on the
 // real program for the other side): the share fired before their hard expiry, sysmon's alone, and
-// how many one timer interrupt fired; then its threads' runs on a CPU and the CPUs' busy share; then
-// where its wake-ups were placed, by kind (Kernel.placements, sched-trace's "wake-ups placed" lines).
+// how many one timer interrupt fired, and the other threads' sleeps by where sysmon's was pending when
+// they were armed; sysmon's passes by CPU, and its futex wakes onto the waker's running CPU (did the
+// wakee preempt the waker: sched-trace's "woken by a thread of the group" line); then its threads' runs
+// on a CPU and the CPUs' busy share; then where its wake-ups were placed, by kind (Kernel.placements,
+// sched-trace's "wake-ups placed" lines).
 // Needs a build (npm run build). Exit 2 on bad input.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { placementLines } from "./machine/sched-trace.mjs";
+import { besideLine, placementLines } from "./machine/sched-trace.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -222,8 +225,10 @@ async function main() {
     const calls = [];
     const started = new Map();
     let backedOffNs = 0;
+    const sysmonPassesByCpu = new Map();
     const observer = (rt) => ({
       onEvent(e) {
+        if (e.fn === "sysmon" && e.reason === "wake" && rt.kernel.current !== null) sysmonPassesByCpu.set(rt.kernel.current.cpu, (sysmonPassesByCpu.get(rt.kernel.current.cpu) ?? 0) + 1);
         if (e.fn === "entersyscall") started.set(e.goid, e.timeNs);
         else if (e.fn === "exitsyscall" && started.has(e.goid)) {
           calls.push({ g: e.goid, startNs: started.get(e.goid), endNs: e.timeNs, cpu: rt.kernel.current?.cpu ?? -1, tid: rt.kernel.current?.id ?? -1 });
@@ -237,6 +242,8 @@ async function main() {
     const m = sim.metrics;
     console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
     console.log(`  ${timersLine(sim.runtime.kernel.timerFires)}`);
+    for (const l of besideLine(sim.runtime.kernel.timerFires.besideSysmon)) console.log(`  ${l.trim().replace("the second's", "sysmon's")}`);
+    console.log(`  ${sysmonLine(sysmonPassesByCpu, sim.runtime.kernel.wakeeOnWaker)}`);
     console.log(`  ${runsLine(sim.runtime.kernel, sim.runtime.nowNs)}`);
     console.log(["  wake-ups placed, by kind:", ...placementLines(sim.runtime.kernel.placements)].join("\n  "));
   }
@@ -255,6 +262,15 @@ export function runsLine(kernel, endNs) {
   const busy = kernel.cpus.map((c, i) => `cpu${i} ${((100 * c.busyNs) / Math.max(1, endNs)).toFixed(1)} %`).join(", ");
   const mean = r.count > 0 ? r.totalNs / r.count / 1000 : NaN;
   return `runs on a CPU: ${r.count}, p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} µs, mean ${mean.toFixed(2)} µs, total ${(r.totalNs / 1e6).toFixed(1)} ms; CPU busy: ${busy}`;
+}
+
+/**
+ * Where the model's sysmon passed (its passes by CPU: sched-trace.mjs counts the second thread's runs),
+ * and its futex wakes onto the waker's running CPU (Kernel.wakeeOnWaker): whether the wakee preempted the waker.
+ */
+export function sysmonLine(passesByCpu, w) {
+  const cpus = [...passesByCpu].sort((a, b) => a[0] - b[0]).map(([c, n]) => `cpu${c} ${n}`).join(", ");
+  return `sysmon's passes by CPU: ${cpus || "none"}; futex wakes onto the waker's running CPU: sysmon preempting it ${w.sysmon.preempted}, waiting ${w.sysmon.waited}; the others preempting it ${w.others.preempted}, waiting ${w.others.waited}`;
 }
 
 /** The model's timer statistics (Kernel.timerFires) in sched-trace.mjs's words. */

@@ -178,9 +178,17 @@ export class Kernel {
    * Timed sleeps fired so far, as tools/machine/sched-trace.mjs counts them on a real kernel: all,
    * those fired before their hard expiry (by another timer's interrupt, within the slack), and the
    * interrupts that fired them, by how many each fired (index k: k + 1 sleeps; the last, 8 or more);
-   * sysmon's sleeps apart (the second thread of a real Go program).
+   * sysmon's sleeps apart (the second thread of a real Go program); and the other threads' sleeps by
+   * where sysmon's timed sleep was pending when they were armed (besideSysmon: on their CPU, another,
+   * none — its deep sleep is an off-CPU wait here, a futex timeout's hrtimer on a real kernel).
    */
-  readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0] };
+  readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0], besideSysmon: { same: 0, other: 0, none: 0 } };
+  /**
+   * Futex wakes (kWakeup) that queued the thread on its waker's running CPU, as sched-trace.mjs's
+   * "woken by a thread of the group and run on its CPU" counts them: whether the wakee preempted the
+   * waker at once or waited; sysmon as the wakee apart.
+   */
+  readonly wakeeOnWaker = { sysmon: { preempted: 0, waited: 0 }, others: { preempted: 0, waited: 0 } };
   /**
    * Threads' runs on a CPU (switched in → switched out), as tools/machine/sched-trace.mjs counts them
    * on a real kernel: how many, their total, and how many lasted k µs (index k, floored; the last
@@ -309,6 +317,11 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
   }
   becomeRunnable(t);
   enqueue(rt, t, cpu, true);
+  if (cpu === waker) {
+    const w = t === rt.sysmonM?.kt ? k.wakeeOnWaker.sysmon : k.wakeeOnWaker.others;
+    if (k.cpus[cpu]!.curr === t) w.preempted++;
+    else w.waited++;
+  }
 }
 
 /**
@@ -390,6 +403,13 @@ function armTimer(rt: Runtime, t: KThread): void {
   t.hardNs += rt.nowNs;
   t.timerSeq = k.timerSeq++;
   t.timerCpu = cpu;
+  const sysmonKt = rt.sysmonM?.kt;
+  if (sysmonKt !== undefined && t !== sysmonKt) {
+    const beside = k.timerFires.besideSysmon;
+    if (sysmonKt.timerCpu < 0) beside.none++;
+    else if (sysmonKt.timerCpu === cpu) beside.same++;
+    else beside.other++;
+  }
   heapInsert(k.cpus[cpu]!.timers, t);
   rt.queue.push(t.hardNs, Ev.KTimer, t.id, t.gen);
 }

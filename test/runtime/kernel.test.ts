@@ -9,6 +9,8 @@ import type { Machine } from "../../src/runtime/config.js";
 import { KState, placementIndex, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
 import { checkKernelInvariants } from "../../src/runtime/invariants.js";
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
+import { simulate } from "../../src/simulate.js";
+import { loopProgram } from "../../src/validation/cases.js";
 
 /** A runtime whose engine runs only the kernel's events; a thread's finished step calls `onStep`. */
 function kernelOnly(ncpu: number, sliceNs = exactMachine.schedSliceNs, onStep: (t: KThread) => void = () => {}, machine: Partial<Machine> = {}, seed = 1): Runtime {
@@ -59,6 +61,8 @@ test("a futex wakee that last ran on the waker's lightly used CPU is queued ther
   assert.equal(wakee.state, KState.Runnable, "queued at once, no IPI");
   assert.equal(wakee.cpu, cpu, "on the waker's CPU, although the other CPU idles");
   assert.equal(rt.kernel.idleCpus.length, 1);
+  // Placed at V with no lag, it ties with the waker, which keeps its CPU (counted as sched-trace.mjs counts a real kernel's).
+  assert.deepEqual(rt.kernel.wakeeOnWaker, { sysmon: { preempted: 0, waited: 0 }, others: { preempted: 0, waited: 1 } });
 });
 
 test("a futex wakee whose previous CPU idles goes there through the IPI", () => {
@@ -366,4 +370,14 @@ test("a delayed thread that is woken stays on its CPU although another idles, an
   assert.equal(a.cpu, b.cpu, "requeued where it was (ttwu_runnable), not sent to the idle CPU");
   assert.equal(a.vruntimeNs, vruntime, "its place kept");
   checkKernelInvariants(rt);
+});
+
+test("the kernel counts the other threads' timed sleeps by where sysmon's was pending when armed, as sched-trace.mjs does", () => {
+  // 4 goroutines × 50 Syscall(nanosleep 1 µs) at GOMAXPROCS 1: their 200 sleeps are the only timed
+  // sleeps besides sysmon's, each counted once.
+  const sim = simulate({ profile: "go1.26", gomaxprocs: 1, seed: 1, main: loopProgram("syscall", 4, 1, 50) });
+  const b = sim.runtime.kernel.timerFires.besideSysmon;
+  assert.equal(sim.metrics.syscalls.total, 200);
+  assert.equal(b.same + b.other + b.none, 200);
+  assert.ok(b.other > 0 && b.none > 0, JSON.stringify(b));
 });

@@ -47,6 +47,22 @@ test("the model's runs on a CPU read as sched-trace.mjs prints a real kernel's: 
   assert.equal(runsLine(kernel, 200_000), "runs on a CPU: 5, p10 2 p50 3 p90 10 p99 10 µs, mean 13.60 µs, total 0.1 ms; CPU busy: cpu0 25.0 %, cpu1 9.0 %");
 });
 
+test("sysmon's passes by CPU and the futex wakes onto the waker's CPU read in sched-trace.mjs's terms", async () => {
+  const { sysmonLine } = (await import(pathToFileURL(tool).href)) as { sysmonLine: (p: Map<number, number>, w: unknown) => string };
+  const w = { sysmon: { preempted: 1, waited: 9 }, others: { preempted: 3, waited: 4 } };
+  assert.equal(
+    sysmonLine(
+      new Map([
+        [1, 7],
+        [0, 2],
+      ]),
+      w,
+    ),
+    "sysmon's passes by CPU: cpu0 2, cpu1 7; futex wakes onto the waker's running CPU: sysmon preempting it 1, waiting 9; the others preempting it 3, waiting 4",
+  );
+  assert.match(sysmonLine(new Map(), w), /^sysmon's passes by CPU: none;/);
+});
+
 test("the CLI reads a file and runs the model on the same cell; bad input exits 2 naming the line", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gosched-returns-test-"));
   try {

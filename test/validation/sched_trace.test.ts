@@ -30,6 +30,8 @@ const trace = [
   "",
 ].join("\n");
 
+type Order = { asleep: number; preempted: number; other: number };
+
 test("a hand-made trace: two threads, one migration in two wake-ups, their waits, runs and the CPUs' busy time", async () => {
   const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
     parseTrace: (t: string) => unknown[];
@@ -41,7 +43,8 @@ test("a hand-made trace: two threads, one migration in two wake-ups, their waits
       wakeToRunUs: { n: number; p10: number; p50: number };
       runUs: { n: number; totalUs: number };
       cpuBusyFrac: [number, number][];
-      secondThread: { tid: number; runs: number } | null;
+      secondThread: { tid: number; runs: number; runsByCpu: [number, number][] } | null;
+      wakeeOnWakersCpu: { second: Order; others: Order };
     };
   };
   const evs = parseTrace(trace);
@@ -65,7 +68,10 @@ test("a hand-made trace: two threads, one migration in two wake-ups, their waits
       [1, 50],
     ],
   );
-  assert.deepEqual({ tid: s.secondThread?.tid, runs: s.secondThread?.runs }, { tid: 101, runs: 1 });
+  assert.deepEqual({ tid: s.secondThread?.tid, runs: s.secondThread?.runs, runsByCpu: s.secondThread?.runsByCpu }, { tid: 101, runs: 1, runsByCpu: [[1, 1]] });
+  // 101 (task context, cpu1) woke 100 at t=38; 100 ran on cpu1 once 101 slept. 101's own wake-up at
+  // t=20 came from an interrupt: not a thread's.
+  assert.deepEqual(s.wakeeOnWakersCpu, { second: { asleep: 0, preempted: 0, other: 0 }, others: { asleep: 1, preempted: 0, other: 0 } });
 });
 
 test("a hand-made trace's wake placement: a futex wake from another CPU that took the thread off its idle last CPU", async () => {
@@ -179,9 +185,16 @@ test("a hand-made trace: the second thread's passes, their own CPU by the futex 
   type Q = { n: number; p50: number };
   const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
     parseTrace: (t: string) => unknown[];
-    summarize: (e: unknown[], tgid: number) => { secondThread: { tid: number; passes: { none: Q; same: Q; other: Q; more: Q } } | null };
+    summarize: (
+      e: unknown[],
+      tgid: number,
+    ) => { secondThread: { tid: number; passes: { none: Q; same: Q; other: Q; more: Q } } | null; wakeeOnWakersCpu: { second: Order; others: Order } };
   };
-  const g = summarize(parseTrace(passTrace), 100).secondThread;
+  const s = summarize(parseTrace(passTrace), 100);
+  // Pass 3's wake of 100 onto 101's own cpu0 preempted 101 (switched out runnable); pass 2's went to
+  // cpu1, where 100 never ran after it (the later wake replaced it).
+  assert.deepEqual(s.wakeeOnWakersCpu.others, { asleep: 0, preempted: 1, other: 0 });
+  const g = s.secondThread;
   assert.equal(g?.tid, 101);
   const p = g.passes;
   assert.deepEqual(
@@ -193,6 +206,36 @@ test("a hand-made trace: the second thread's passes, their own CPU by the futex 
       [0, NaN],
     ],
   );
+});
+
+// Thread group 100 (100, 101 its second thread, 102), worked out by hand: 101 arms its sleep S on
+// cpu0; then 100 arms a sleep on cpu0 (S pending on its CPU) and 102 one on cpu1 (S pending on
+// another); S fires; 100 arms again (none pending). Then 100, running on cpu1, wakes 101 (a futex
+// wake, task context), which runs on cpu1 after 100 sleeps.
+const besideTrace = [
+  "            prog-101     (    100) [000] d..1. 1.000000: hrtimer_start: hrtimer=00000000dddd0001 function=hrtimer_wakeup expires=70000 softexpires=20000 mode=REL was_armed=0",
+  "            prog-100     (    100) [000] d..1. 1.000001: hrtimer_start: hrtimer=00000000dddd0002 function=hrtimer_wakeup expires=51000 softexpires=1000 mode=REL was_armed=0",
+  "            prog-102     (    100) [001] d..1. 1.000002: hrtimer_start: hrtimer=00000000dddd0003 function=hrtimer_wakeup expires=52000 softexpires=2000 mode=REL was_armed=0",
+  "          <idle>-0       (-------) [000] d.h1. 1.000051: hrtimer_expire_entry: hrtimer=00000000dddd0002 function=hrtimer_wakeup now=51000",
+  "          <idle>-0       (-------) [000] d.h1. 1.000052: hrtimer_expire_entry: hrtimer=00000000dddd0001 function=hrtimer_wakeup now=51000",
+  "            prog-100     (    100) [000] d..1. 1.000060: hrtimer_start: hrtimer=00000000dddd0002 function=hrtimer_wakeup expires=111000 softexpires=61000 mode=REL was_armed=0",
+  "          <idle>-0       (-------) [001] d..2. 1.000070: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=100 next_prio=120",
+  "            prog-100     (    100) [001] d..3. 1.000071: sched_waking: comm=prog pid=101 prio=120 target_cpu=001",
+  "            prog-100     (    100) [001] d..2. 1.000075: sched_switch: prev_comm=prog prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=prog next_pid=101 next_prio=120",
+  "",
+].join("\n");
+
+test("a hand-made trace: the other threads' sleeps by where the second's was pending, and the second woken onto its waker's CPU", async () => {
+  const { parseTrace, summarize, besideLine } = (await import(pathToFileURL(tool).href)) as {
+    parseTrace: (t: string) => unknown[];
+    summarize: (e: unknown[], tgid: number) => { timers: { besideSecond: { same: number; other: number; none: number } }; wakeeOnWakersCpu: { second: Order; others: Order } };
+    besideLine: (b: { same: number; other: number; none: number }) => string[];
+  };
+  const s = summarize(parseTrace(besideTrace), 100);
+  assert.deepEqual(s.timers.besideSecond, { same: 1, other: 1, none: 1 });
+  assert.deepEqual(s.wakeeOnWakersCpu.second, { asleep: 1, preempted: 0, other: 0 });
+  assert.deepEqual(besideLine(s.timers.besideSecond), ["  the other threads' 3 sleeps armed while the second's was pending on their CPU 33.3 %, on another 33.3 %, none pending 33.3 %"]);
+  assert.deepEqual(besideLine({ same: 0, other: 0, none: 0 }), []);
 });
 
 test("the CLI summarizes a kept trace; a file that is not one exits 2", () => {

@@ -10,7 +10,7 @@
 //     sleeps (tools/machine/nanosleep-loop.c) each run is one block-and-wake, the runs' quantiles
 //     Machine.wakeCpuSpread;
 //   - each CPU's busy share over the run (time not in the idle task, any process);
-//   - the runs of the thread created second — sysmon in a Go program: the gaps between them are its
+//   - the runs of the thread created second — sysmon in a Go program — by CPU; the gaps between them are its
 //     passes (and any lock waits), so a backed-off sysmon shows as gaps of milliseconds; and its
 //     passes' own CPU time (switched in → its next usleep armed) by the futex wakes it made in them,
 //     onto its CPU or another (what a wake costs the waker);
@@ -26,6 +26,10 @@
 //     CPU, after their soft expiry: timer slack), the second thread's alone, and how many of them one
 //     interrupt fired together (the expire events of one interrupt share its `now`); when each fired
 //     after its soft expiry, and each interrupt after the earliest hard expiry it fired (its own delay);
+//     the other threads' sleeps by where the second thread's was pending when they were armed (on their
+//     CPU, where one interrupt can fire both; on another; none);
+//   - a thread woken by another of the group (a futex wake) that ran on its waker's CPU: whether it
+//     waited until the waker slept, or preempted it (wake-up preemption), the second thread apart;
 //   - the sleepers one timer interrupt woke on a CPU (sched_waking in hardirq context, one after
 //     another on that CPU), wake-up → running by their order in the interrupt: which of them the CPU
 //     ran first.
@@ -85,6 +89,7 @@ export function summarize(evs, tgid) {
   const waits = [];
   const runs = [];
   const secondRuns = [];
+  const secondRunsByCpu = new Map();
   let secondCpu = -1;
   const started = new Set(sorted.slice(0, 2));
   const newThreads = { onSecondsCpu: 0, elsewhere: 0 };
@@ -135,6 +140,7 @@ export function summarize(evs, tgid) {
         wokenAt.delete(next);
         if (next === second) {
           secondRuns.push(e.tUs);
+          secondRunsByCpu.set(e.cpu, (secondRunsByCpu.get(e.cpu) ?? 0) + 1);
           secondCpu = e.cpu;
         } else if (!started.has(next)) {
           started.add(next);
@@ -158,7 +164,8 @@ export function summarize(evs, tgid) {
     newThreads,
     placements,
     cpuBusyFrac: [...busyUs].sort((a, b) => a[0] - b[0]).map(([cpu, us]) => [cpu, us / Math.max(1, t1 - t0)]),
-    secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0), passes: passStats(evs, second) },
+    wakeeOnWakersCpu: wakeeOrder(evs, tids, second),
+    secondThread: second === undefined ? null : { tid: second, runs: secondRuns.length, runsByCpu: [...secondRunsByCpu].sort((a, b) => a[0] - b[0]), gapUs: quantiles(gaps), gapsOver2msUs: gaps.filter((g) => g >= 2000).reduce((a, b) => a + b, 0), passes: passStats(evs, second) },
   };
 }
 
@@ -217,6 +224,10 @@ function timerStats(evs, tids, second) {
   let secondFired = 0;
   let secondEarly = 0;
   const earlyByUs = [];
+  // The other threads' sleeps by where the second thread's sleep was pending when they were armed:
+  // on the same CPU (one interrupt can fire both), on another, or none pending.
+  let secondPending = null;
+  const beside = { same: 0, other: 0, none: 0 };
   for (const e of evs) {
     if (e.event !== "hrtimer_start" && e.event !== "hrtimer_expire_entry") continue;
     if (field(e.fields, "function") !== "hrtimer_wakeup") continue;
@@ -224,8 +235,14 @@ function timerStats(evs, tids, second) {
     if (e.event === "hrtimer_start") {
       if (tids.has(e.pid)) armed.set(ptr, { pid: e.pid, hardNs: Number(field(e.fields, "expires")), softNs: Number(field(e.fields, "softexpires")) });
       else armed.delete(ptr);
+      if (e.pid === second) secondPending = { ptr, cpu: e.cpu };
+      else {
+        if (secondPending !== null && secondPending.ptr === ptr) secondPending = null;
+        if (tids.has(e.pid)) beside[secondPending === null ? "none" : secondPending.cpu === e.cpu ? "same" : "other"]++;
+      }
       continue;
     }
+    if (secondPending !== null && secondPending.ptr === ptr) secondPending = null;
     const a = armed.get(ptr);
     if (a === undefined) continue;
     armed.delete(ptr);
@@ -260,11 +277,43 @@ function timerStats(evs, tids, second) {
     irqDelayUs: quantiles(irqDelayUs),
     secondFired,
     secondEarlyFrac: secondFired > 0 ? secondEarly / secondFired : 0,
+    besideSecond: beside,
     interrupts: groups.length,
     perInterrupt: groups.length > 0 ? fired / groups.length : 0,
     /** Shares of the interrupts that fired 1, 2, …, 7 and 8 or more of the group's sleeps. */
     byGroupSize: byGroupSize.map((n) => (groups.length > 0 ? n / groups.length : 0)),
   };
+}
+
+/**
+ * A thread of the group woken by another one's futex wake (sched_waking in task context) that then ran
+ * on the waker's CPU: did it wait until the waker left the CPU asleep, preempt the waker (the waker
+ * switched out runnable: wake-up preemption), or run after another thread? Counted apart for the
+ * second thread as the wakee (sysmon, woken by a Go thread's notewakeup(&sched.sysmonnote)) and the others.
+ */
+function wakeeOrder(evs, tids, second) {
+  const pending = new Map(); // wakee → { cpu, waker }: its last waking by a thread of the group
+  const count = () => ({ asleep: 0, preempted: 0, other: 0 });
+  const out = { second: count(), others: count() };
+  for (const e of evs) {
+    if (e.event === "sched_waking") {
+      const pid = Number(field(e.fields, "pid"));
+      if (!tids.has(pid)) continue;
+      if (tids.has(e.pid) && !/[hsHT]/.test(e.flags.charAt(2))) pending.set(pid, { cpu: e.cpu, waker: e.pid });
+      else pending.delete(pid);
+    } else if (e.event === "sched_switch") {
+      const next = Number(field(e.fields, "next_pid"));
+      const w = pending.get(next);
+      if (w === undefined) continue;
+      pending.delete(next);
+      if (w.cpu !== e.cpu) continue;
+      const c = next === second ? out.second : out.others;
+      if (Number(field(e.fields, "prev_pid")) !== w.waker) c.other++;
+      else if (field(e.fields, "prev_state").startsWith("R")) c.preempted++;
+      else c.asleep++;
+    }
+  }
+  return out;
 }
 
 /**
@@ -344,7 +393,7 @@ function format(s) {
     lines.push(`threads started after the second: first ran on the CPU the second last ran on ${s.newThreads.onSecondsCpu}, on another ${s.newThreads.elsewhere}`);
   if (s.secondThread !== null) {
     const g = s.secondThread;
-    lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs, gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
+    lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs (${g.runsByCpu.map(([c, n]) => `cpu${c} ${n}`).join(", ")}), gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
     const p = g.passes;
     const kinds = [["none", "no futex wake"], ["same", "one onto its CPU"], ["other", "one onto another"], ["more", "more"]].filter(([k]) => p[k].n > 0);
     if (kinds.length > 0) lines.push(`  its passes' own CPU (switched in → its next timed sleep armed), p50 / mean: ${kinds.map(([k, label]) => `${label} ${p[k].p50.toFixed(0)} / ${p[k].mean.toFixed(1)} µs (${p[k].n})`).join("; ")}`);
@@ -354,10 +403,15 @@ function format(s) {
     const pct = (f) => `${(100 * f).toFixed(1)} %`;
     lines.push(
       `timed sleeps fired ${t.fired}: before their hard expiry ${pct(t.earlyFrac)} (by p50 ${t.earlyByUs.p50.toFixed(0)} µs)${t.secondFired > 0 ? `; the second thread's ${pct(t.secondEarlyFrac)} of ${t.secondFired}` : ""}`,
+      ...besideLine(t.besideSecond),
       `  by ${t.interrupts} interrupts, ${t.perInterrupt.toFixed(2)} each; firing 1 / 2 / … / 7 / 8+: ${t.byGroupSize.map((f) => (100 * f).toFixed(0)).join(" / ")} %`,
       `  fired after their soft expiry p25 / p50 / p90 ${[t.afterSoftUs.p25, t.afterSoftUs.p50, t.afterSoftUs.p90].map((x) => x.toFixed(1)).join(" / ")} µs; an interrupt after the earliest hard expiry it fired p10 / p50 / p90 ${[t.irqDelayUs.p10, t.irqDelayUs.p50, t.irqDelayUs.p90].map((x) => x.toFixed(1)).join(" / ")} µs`,
     );
   }
+  const w = s.wakeeOnWakersCpu;
+  const order = (c) => `after the waker slept ${c.asleep}, preempting it ${c.preempted}, after another ${c.other}`;
+  if (Object.values(w.second).some((n) => n > 0) || Object.values(w.others).some((n) => n > 0))
+    lines.push(`woken by a thread of the group and run on its CPU: the second thread ${order(w.second)}; the others ${order(w.others)}`);
   const b = s.bursts;
   if (b.byRank[0].n > 0) {
     lines.push(
@@ -365,6 +419,14 @@ function format(s) {
     );
   }
   return lines.join("\n");
+}
+
+/** The other threads' sleeps by where the second thread's sleep was pending when they were armed; none if they never were. */
+export function besideLine(b) {
+  const n = b.same + b.other + b.none;
+  if (n === 0) return [];
+  const pct = (k) => `${((100 * b[k]) / n).toFixed(1)} %`;
+  return [`  the other threads' ${n} sleeps armed while the second's was pending on their CPU ${pct("same")}, on another ${pct("other")}, none pending ${pct("none")}`];
 }
 
 function fail(msg) {
