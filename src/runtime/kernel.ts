@@ -27,7 +27,10 @@
 //   CPU is re-picked (update_deadline → resched_curr);
 // - wake-up preemption (check_preempt_wakeup_fair): the woken thread preempts the CPU's running one
 //   only if it is what pick_eevdf would choose and the running one is no longer eligible
-//   (RUN_TO_PARITY keeps an eligible current thread on its CPU until its deadline);
+//   (RUN_TO_PARITY keeps an eligible current thread on its CPU until its deadline); a futex waker is
+//   in the kernel when it wakes a thread onto its own CPU, and this VM's kernel is built with
+//   CONFIG_PREEMPT_NONE: it is switched out on its way back to user space, after its FUTEX_WAKE's
+//   CPU (Machine.futexWakerNs), and pick_eevdf decides then;
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
@@ -132,6 +135,8 @@ export class KCpu {
   curr: KThread | null = null;
   /** A wake-up took it from idle; it picks at Ev.KPick. */
   picking = false;
+  /** A wake-up preemption waits for the running thread's return to user space (deferResched). */
+  reschedPending = false;
   /** Wake-ups placed on it that are still in flight (their KWake to come): it is not idle to select_task_rq. */
   incoming = 0;
   /** Its runnable threads, in enqueue order (ties in pick_eevdf go to the earliest). */
@@ -186,7 +191,7 @@ export class Kernel {
   /**
    * Futex wakes (kWakeup) that queued the thread on its waker's running CPU, as sched-trace.mjs's
    * "woken by a thread of the group and run on its CPU" counts them: whether the wakee preempted the
-   * waker at once or waited; sysmon as the wakee apart.
+   * waker (when the waker is back from FUTEX_WAKE: deferResched) or waited; sysmon as the wakee apart.
    */
   readonly wakeeOnWaker = { sysmon: { preempted: 0, waited: 0 }, others: { preempted: 0, waited: 0 } };
   /**
@@ -316,10 +321,11 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
     return;
   }
   becomeRunnable(t);
-  enqueue(rt, t, cpu, true);
+  // Onto the waker's own CPU, a wake-up preemption takes effect when the waker is back from FUTEX_WAKE.
+  enqueue(rt, t, cpu, true, cpu === waker ? m.futexWakerNs : 0);
   if (cpu === waker) {
     const w = t === rt.sysmonM?.kt ? k.wakeeOnWaker.sysmon : k.wakeeOnWaker.others;
-    if (k.cpus[cpu]!.curr === t) w.preempted++;
+    if (k.cpus[cpu]!.curr === t || k.cpus[cpu]!.reschedPending) w.preempted++;
     else w.waited++;
   }
 }
@@ -542,13 +548,19 @@ export function kStepEnd(rt: Runtime, t: KThread): void {
   if ((t.state === KState.Running || t.state === KState.Runnable) && !t.hasWork) kBlock(rt, t);
 }
 
-/** Ev.KSlice: the running thread's vruntime reached its deadline (update_deadline). */
+/** Ev.KSlice: the running thread's vruntime reached its deadline (update_deadline), or a deferred wake-up preemption is due. */
 export function kSlice(rt: Runtime, cpu: number, token: number): void {
   const c = rt.kernel.cpus[cpu]!;
   if (token !== c.gen || c.curr === null) return;
   c.sliceArmed = false;
   const t = c.curr;
   settleVruntime(rt, c, t);
+  if (c.reschedPending) {
+    c.reschedPending = false;
+    if (c.queue.length > 0 && pickRunnable(rt, c, t) !== t) preempt(rt, cpu);
+    else armSlice(rt, cpu);
+    return;
+  }
   t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
   if (c.queue.length === 0) return;
   const best = pickRunnable(rt, c, t);
@@ -771,8 +783,11 @@ function settleUtil(rt: Runtime, c: KCpu): void {
   c.utilAtNs = rt.nowNs;
 }
 
-/** A woken thread (waking: it pays the wake's CPU work) is placed on CPU `cpu` and runs at once if it idles. */
-function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
+/**
+ * A woken thread (waking: it pays the wake's CPU work) is placed on CPU `cpu` and runs at once if it
+ * idles. A wake-up preemption of the CPU's thread takes effect reschedAfterNs later (deferResched).
+ */
+function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean, reschedAfterNs = 0): void {
   const k = rt.kernel;
   const c = k.cpus[cpu]!;
   // Blocking and waking cost the kernel CPU time, run on the woken thread before its step.
@@ -794,7 +809,10 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean): void {
     return;
   }
   // check_preempt_wakeup_fair: preempt the CPU's thread if it is no longer eligible and pick_eevdf picks t.
-  if (currentVruntime(rt, c.curr) > avgVruntime(rt, c) && pickEevdf(rt, c, null) === t) preempt(rt, cpu);
+  if (currentVruntime(rt, c.curr) > avgVruntime(rt, c) && pickEevdf(rt, c, null) === t) {
+    if (reschedAfterNs > 0) deferResched(rt, c, reschedAfterNs);
+    else preempt(rt, cpu);
+  }
   armSlice(rt, cpu);
   armTick(rt, cpu);
 }
@@ -991,7 +1009,19 @@ function stopRunning(rt: Runtime, c: KCpu, t: KThread): void {
   c.curr = null;
   c.gen++;
   c.sliceArmed = false;
+  c.reschedPending = false;
   t.lastRanNs = rt.nowNs;
+}
+
+/**
+ * resched_curr on a thread that is in the kernel (a futex waker in FUTEX_WAKE): this kernel is built
+ * with CONFIG_PREEMPT_NONE, so the thread is switched out only on its way back to user space, afterNs
+ * later — when the CPU picks again (Ev.KSlice with reschedPending), pick_eevdf as of then.
+ */
+function deferResched(rt: Runtime, c: KCpu, afterNs: number): void {
+  c.reschedPending = true;
+  c.sliceArmed = true;
+  rt.queue.push(rt.nowNs + afterNs, Ev.KSlice, c.id, ++c.gen);
 }
 
 /** resched_curr: the CPU's thread goes back to its queue and the CPU runs pick_eevdf's choice. */

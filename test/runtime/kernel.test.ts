@@ -65,6 +65,29 @@ test("a futex wakee that last ran on the waker's lightly used CPU is queued ther
   assert.deepEqual(rt.kernel.wakeeOnWaker, { sysmon: { preempted: 0, waited: 0 }, others: { preempted: 0, waited: 1 } });
 });
 
+test("a futex wakee that would preempt its waker on the waker's CPU runs when the waker is back from FUTEX_WAKE (CONFIG_PREEMPT_NONE)", () => {
+  const rt = kernelOnly(2, exactMachine.schedSliceNs, () => {}, { futexWakerNs: 7_000 });
+  const waker = startOn(rt, 1, 100_000);
+  const cpu = waker.cpu;
+  runTo(rt, 20_000);
+  const wakee = rt.kernel.thread(2);
+  wakee.prevCpu = cpu;
+  wakee.fresh = false;
+  wakee.vlagNs = 2_000_000; // it slept owed CPU time: placed before V, it is what pick_eevdf would run
+  rt.kernel.current = waker;
+  kWakeup(rt, wakee, 30_000, 0, ...step);
+  rt.kernel.current = null;
+  const c = rt.kernel.cpus[cpu]!;
+  assert.equal(wakee.cpu, cpu);
+  assert.equal(c.curr, waker, "the waker keeps its CPU while it is in the kernel");
+  runTo(rt, 26_999);
+  assert.equal(c.curr, waker);
+  runTo(rt, 27_001);
+  assert.equal(c.curr, wakee, "7 µs later, back to user space, it is switched out");
+  assert.equal(waker.state, KState.Runnable);
+  assert.deepEqual(rt.kernel.wakeeOnWaker.others, { preempted: 1, waited: 0 });
+});
+
 test("a futex wakee whose previous CPU idles goes there through the IPI", () => {
   const rt = kernelOnly(2);
   const wakee = startOn(rt, 1, 10_000);
