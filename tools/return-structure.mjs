@@ -34,7 +34,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { besideLine, placementLines } from "./machine/sched-trace.mjs";
+import { besideLine, byCpuText, placementLines } from "./machine/sched-trace.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -242,7 +242,7 @@ async function main() {
     const m = sim.metrics;
     console.log(row(`model ${profile} seed ${seed}`, returnStats(calls), m.makespanNs, m.threadsCreated, Math.min(1, backedOffNs / m.makespanNs)));
     console.log(`  ${timersLine(sim.runtime.kernel.timerFires)}`);
-    for (const l of besideLine(sim.runtime.kernel.timerFires.besideSysmon)) console.log(`  ${l.trim().replace("the second's", "sysmon's")}`);
+    for (const l of besideLine(sim.runtime.kernel.timerFires.besideSysmon, "sysmon's")) console.log(l);
     console.log(`  ${sysmonLine(sysmonPassesByCpu, sim.runtime.kernel.wakeeOnWaker)}`);
     console.log(`  ${runsLine(sim.runtime.kernel, sim.runtime.nowNs)}`);
     console.log(["  wake-ups placed, by kind:", ...placementLines(sim.runtime.kernel.placements)].join("\n  "));
@@ -269,8 +269,7 @@ export function runsLine(kernel, endNs) {
  * and its futex wakes onto the waker's running CPU (Kernel.wakeeOnWaker): whether the wakee preempted the waker.
  */
 export function sysmonLine(passesByCpu, w) {
-  const cpus = [...passesByCpu].sort((a, b) => a[0] - b[0]).map(([c, n]) => `cpu${c} ${n}`).join(", ");
-  return `sysmon's passes by CPU: ${cpus || "none"}; futex wakes onto the waker's running CPU: sysmon preempting it ${w.sysmon.preempted}, waiting ${w.sysmon.waited}; the others preempting it ${w.others.preempted}, waiting ${w.others.waited}`;
+  return `sysmon's passes by CPU: ${byCpuText(passesByCpu) || "none"}; futex wakes onto the waker's running CPU: sysmon preempting it ${w.sysmon.preempted}, waiting ${w.sysmon.waited}; the others preempting it ${w.others.preempted}, waiting ${w.others.waited}`;
 }
 
 /** The model's timer statistics (Kernel.timerFires) in sched-trace.mjs's words. */

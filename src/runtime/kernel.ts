@@ -555,16 +555,13 @@ export function kSlice(rt: Runtime, cpu: number, token: number): void {
   c.sliceArmed = false;
   const t = c.curr;
   settleVruntime(rt, c, t);
-  if (c.reschedPending) {
-    c.reschedPending = false;
-    if (c.queue.length > 0 && pickRunnable(rt, c, t) !== t) preempt(rt, cpu);
-    else armSlice(rt, cpu);
-    return;
+  const deferred = c.reschedPending;
+  c.reschedPending = false;
+  if (!deferred) {
+    t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
+    if (c.queue.length === 0) return;
   }
-  t.deadlineNs = t.vruntimeNs + rt.kernel.sliceNs;
-  if (c.queue.length === 0) return;
-  const best = pickRunnable(rt, c, t);
-  if (best !== t) preempt(rt, cpu);
+  if (c.queue.length > 0 && pickRunnable(rt, c, t) !== t) preempt(rt, cpu);
   else armSlice(rt, cpu);
 }
 
@@ -1020,7 +1017,7 @@ function stopRunning(rt: Runtime, c: KCpu, t: KThread): void {
  */
 function deferResched(rt: Runtime, c: KCpu, afterNs: number): void {
   c.reschedPending = true;
-  c.sliceArmed = true;
+  c.sliceArmed = true; // the KSlice below replaces the armed one (gen); armSlice must not replace it
   rt.queue.push(rt.nowNs + afterNs, Ev.KSlice, c.id, ++c.gen);
 }
 

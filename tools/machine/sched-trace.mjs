@@ -393,7 +393,7 @@ function format(s) {
     lines.push(`threads started after the second: first ran on the CPU the second last ran on ${s.newThreads.onSecondsCpu}, on another ${s.newThreads.elsewhere}`);
   if (s.secondThread !== null) {
     const g = s.secondThread;
-    lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs (${g.runsByCpu.map(([c, n]) => `cpu${c} ${n}`).join(", ")}), gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
+    lines.push(`second thread (sysmon in Go) ${g.tid}: ${g.runs} runs (${byCpuText(g.runsByCpu)}), gaps ${q(g.gapUs)}; in gaps of 2 ms or more ${(g.gapsOver2msUs / 1000).toFixed(1)} ms`);
     const p = g.passes;
     const kinds = [["none", "no futex wake"], ["same", "one onto its CPU"], ["other", "one onto another"], ["more", "more"]].filter(([k]) => p[k].n > 0);
     if (kinds.length > 0) lines.push(`  its passes' own CPU (switched in → its next timed sleep armed), p50 / mean: ${kinds.map(([k, label]) => `${label} ${p[k].p50.toFixed(0)} / ${p[k].mean.toFixed(1)} µs (${p[k].n})`).join("; ")}`);
@@ -421,12 +421,20 @@ function format(s) {
   return lines.join("\n");
 }
 
-/** The other threads' sleeps by where the second thread's sleep was pending when they were armed; none if they never were. */
-export function besideLine(b) {
+/**
+ * The other threads' sleeps by where the second thread's sleep (`whose`: return-structure.mjs names it
+ * sysmon's) was pending when they were armed; none if they never were.
+ */
+export function besideLine(b, whose = "the second's") {
   const n = b.same + b.other + b.none;
   if (n === 0) return [];
   const pct = (k) => `${((100 * b[k]) / n).toFixed(1)} %`;
-  return [`  the other threads' ${n} sleeps armed while the second's was pending on their CPU ${pct("same")}, on another ${pct("other")}, none pending ${pct("none")}`];
+  return [`  the other threads' ${n} sleeps armed while ${whose} was pending on their CPU ${pct("same")}, on another ${pct("other")}, none pending ${pct("none")}`];
+}
+
+/** Counts by CPU ([cpu, n] pairs) as "cpu0 a, cpu1 b", in CPU order. */
+export function byCpuText(counts) {
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([c, n]) => `cpu${c} ${n}`).join(", ");
 }
 
 function fail(msg) {
