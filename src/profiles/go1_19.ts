@@ -229,6 +229,14 @@ export const thisMachine: Machine = {
   // µs with both kept busy by nice-19 spinners (the sleeper preempts them at once); 2 runs each,
   // 2026-12-06 on this VM, load average 5.
   idleExitNs: 2_000,
+  // The reference machine's whole sleep overhead (6 µs): its timer interrupts are taken to come on
+  // time. On the VMs calibrated since, the overhead is 17–28 µs and the rest is the interrupt's
+  // lateness (machine.ts timerIrqDelayNs). Measured on the fourth VM (overhead 23.0 µs, so 17 µs
+  // late), kernel trace (tools/machine/sched-trace.mjs: an interrupt's sched_waking after the
+  // earliest hard expiry it fired, 2026-12-07), p10 / p50 / p90: one sleeper (`raw -procs 1 -g 1
+  // -d 1`) 13.5 / 14.1 / 16.6 µs; `syscall -procs 1 -g 1 -d 100` 14.2–15.0 / 15.2–21.4 / 24.8–27.8
+  // µs; `-procs 2 -g 1 -d 100` 16.1 / 17.3 / 28.9 µs; `-procs 4 -g 16 -d 1` p50 16.4 µs.
+  sleepWakePathNs: 6_000,
   // A wake onto another, idle CPU against one onto the waker's CPU: 31.5 against 3.3–6.0 µs at the
   // median (the futex measurement above). Added when a timer interrupt sends a thread to another idle
   // CPU; a futex wake's and a new thread's start's draws include it (taken out when no CPU is idle).
@@ -269,6 +277,7 @@ export const exactMachine: Machine = {
   contextSwitchNs: 0,
   wakeCpuNs: 0,
   idleExitNs: 0,
+  sleepWakePathNs: 6_000,
   ipiWakeNs: 0,
   idleRunNs: 0,
   futexWakerNs: 0,

@@ -131,6 +131,12 @@ export interface Machine {
    */
   readonly idleExitNs: number;
   /**
+   * Of sleepBaseOverheadNs, the kernel's part after the timer interrupt (waking the thread, switching
+   * to it, the return to user space). The rest is the interrupt's lateness after the hard expiry it
+   * was programmed for — on a VM, the hypervisor's emulation of the guest's timer (timerIrqDelayNs).
+   */
+  readonly sleepWakePathNs: number;
+  /**
    * Waking a thread onto another CPU that is idle, against onto the waker's: the inter-processor
    * interrupt and that CPU's exit from idle. A timer interrupt that sends a thread to another idle CPU
    * adds it (kernel.ts kTimer); the measured futex wake (Costs.futexWakeNs, onto an idle CPU) and

@@ -34,9 +34,10 @@
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
-//   soft + slack; the interrupt comes at the CPU's earliest hard expiry and fires, in hard-expiry order,
-//   every timer whose soft expiry has passed up to the first that has not (__hrtimer_run_queues) — so
-//   sleepers of one CPU wake together, and sysmon's usleep(20) is cut short by the syscalls' timers;
+//   soft + slack; the interrupt comes machine.ts timerIrqDelayNs after the CPU's earliest hard expiry (a
+//   VM's emulated timer, measured) and fires, in hard-expiry order, every timer whose soft expiry has
+//   passed by then up to the first that has not (__hrtimer_run_queues) — so sleepers of one CPU wake
+//   together, and sysmon's usleep(20) is cut short by the syscalls' timers and cuts theirs short;
 // - select_task_rq runs when the thread is woken, in the waker's context (the futex waker's CPU, the
 //   timer interrupt's CPU) — selectCpu below: its previous CPU when idle; the waker's CPU when the
 //   thread last ran there and that CPU keeps it (a futex waker's CPU while its utilization is under
@@ -61,7 +62,7 @@
 // slow run; slice ends are exact (no tick granularity); balancing moves whole threads by count (every
 // thread weighs alike, no PELT load), and a CPU's utilization (for the wake placement) is a PELT-like
 // average of its busy time; no cgroups, no other processes.
-import { wakeCpuNs } from "./machine.js";
+import { timerIrqDelayNs, wakeCpuNs } from "./machine.js";
 import { Ev, type Runtime } from "./runtime.js";
 
 export const enum KState {
@@ -300,7 +301,7 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
  * machine.ts futexWakeNs); onto a busy CPU, or the waker's, it is queued at once. Then it runs workNs,
  * then its event.
  */
-export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: number, kind: number, target: number, token: number): void {
+export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: number, kind: number, target: number, token: number, preemptsWaker = true): void {
   if (t.state === KState.Running || t.state === KState.Runnable) return kSleep(rt, t, 0, workNs, kind, target, token);
   cancelPending(rt, t);
   t.timed = false;
@@ -321,8 +322,9 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
     return;
   }
   becomeRunnable(t);
-  // Onto the waker's own CPU, a wake-up preemption takes effect when the waker is back from FUTEX_WAKE.
-  enqueue(rt, t, cpu, true, cpu === waker ? m.futexWakerNs : 0);
+  // Onto the waker's own CPU, a wake-up preemption takes effect when the waker is back from FUTEX_WAKE;
+  // a wakee that does not preempt its waker (!preemptsWaker) waits for it to leave the CPU.
+  enqueue(rt, t, cpu, true, cpu !== waker ? 0 : preemptsWaker ? m.futexWakerNs : -1);
   if (cpu === waker) {
     const w = t === rt.sysmonM?.kt ? k.wakeeOnWaker.sysmon : k.wakeeOnWaker.others;
     if (k.cpus[cpu]!.curr === t || k.cpus[cpu]!.reschedPending) w.preempted++;
@@ -369,7 +371,8 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
   const now = rt.nowNs;
   const m = rt.config.machine;
   const irqCpuExitNs = k.isIdle(irqCpu) ? m.idleExitNs : 0;
-  const irqLatencyNs = t.wakeLatencyNs - m.idleExitNs + irqCpuExitNs;
+  // The measured wake-up latency holds the interrupt's delay, already past.
+  const irqLatencyNs = t.wakeLatencyNs - m.idleExitNs + irqCpuExitNs - timerIrqDelayNs(m);
   const fires = k.timerFires;
   let fired = 0;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
@@ -417,7 +420,7 @@ function armTimer(rt: Runtime, t: KThread): void {
     else beside.other++;
   }
   heapInsert(k.cpus[cpu]!.timers, t);
-  rt.queue.push(t.hardNs, Ev.KTimer, t.id, t.gen);
+  rt.queue.push(t.hardNs + timerIrqDelayNs(rt.config.machine), Ev.KTimer, t.id, t.gen);
 }
 
 /** A thread given a new step drops what was pending: its armed timer, its wake-up in flight. */
@@ -782,7 +785,8 @@ function settleUtil(rt: Runtime, c: KCpu): void {
 
 /**
  * A woken thread (waking: it pays the wake's CPU work) is placed on CPU `cpu` and runs at once if it
- * idles. A wake-up preemption of the CPU's thread takes effect reschedAfterNs later (deferResched).
+ * idles. A wake-up preemption of the CPU's thread takes effect reschedAfterNs later (deferResched);
+ * negative: none (the woken thread waits for the CPU's thread to leave it or its slice to end).
  */
 function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean, reschedAfterNs = 0): void {
   const k = rt.kernel;
@@ -806,7 +810,7 @@ function enqueue(rt: Runtime, t: KThread, cpu: number, waking: boolean, reschedA
     return;
   }
   // check_preempt_wakeup_fair: preempt the CPU's thread if it is no longer eligible and pick_eevdf picks t.
-  if (currentVruntime(rt, c.curr) > avgVruntime(rt, c) && pickEevdf(rt, c, null) === t) {
+  if (reschedAfterNs >= 0 && currentVruntime(rt, c.curr) > avgVruntime(rt, c) && pickEevdf(rt, c, null) === t) {
     if (reschedAfterNs > 0) deferResched(rt, c, reschedAfterNs);
     else preempt(rt, cpu);
   }

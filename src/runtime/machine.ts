@@ -18,19 +18,30 @@ export type LatencyHook = (kind: LatencyKind, ns: number, rt: Runtime) => number
 
 /**
  * A timed sleep as the kernel runs it (hrtimer with the thread's timer slack): the timer's soft
- * expiry is the request + the measured extra of long sleeps; its hard expiry is timerSlackNs later.
- * The interrupt that fires it comes at its hard expiry or earlier, at another timer's interrupt on
- * the same CPU (kernel.ts kTimer); after it the thread is runnable after a drawn wake-up latency
- * (sleepWakeLatencyNs). With no other timer on the CPU the sum is sleepNs's: request + extra + slack
- * + base overhead + spread.
+ * expiry is the request; its hard expiry is timerSlackNs + the measured extra of long sleeps later.
+ * The interrupt that fires it comes timerIrqDelayNs after its hard expiry or earlier, at another
+ * timer's interrupt on the same CPU (kernel.ts kTimer); after it the thread is runnable after a drawn
+ * wake-up latency (sleepWakeLatencyNs, less the interrupt's delay). With no other timer on the CPU
+ * the sum is sleepNs's: request + extra + slack + base overhead + spread.
  */
 export function sleepHardNs(m: Machine, requestNs: number): number {
   return sleepActualNs(m, requestNs) - m.sleepBaseOverheadNs;
 }
 
-/** The soft expiry of a timed sleep, from now (see sleepHardNs). */
-export function sleepSoftNs(m: Machine, requestNs: number): number {
-  return sleepHardNs(m, requestNs) - m.timerSlackNs;
+/**
+ * How late a timer interrupt comes after the hard expiry it was programmed for: the part of the
+ * measured sleep overhead before the kernel's wake path (Machine.sleepWakePathNs).
+ */
+export function timerIrqDelayNs(m: Machine): number {
+  return Math.max(0, m.sleepBaseOverheadNs - m.sleepWakePathNs);
+}
+
+/**
+ * The soft expiry of a timed sleep, from now: the request (hrtimer_nanosleep sets the range [request,
+ * request + slack]). The measured extra of long sleeps delays the interrupt, not the soft expiry.
+ */
+export function sleepSoftNs(_m: Machine, requestNs: number): number {
+  return requestNs;
 }
 
 /** The wake-up latency after a sleep's timer fired: the base overhead + the run's offset + the sleep spread. */

@@ -10,7 +10,7 @@
 // run by the Ms that hold the Ps).
 import { caspstatus } from "./status.js";
 import { futexWakeNs } from "./machine.js";
-import { kSleep } from "./kernel.js";
+import { kSleep, kWakeup } from "./kernel.js";
 import { handoffp, preemptone } from "./proc.js";
 import { nextTimerNs } from "./time.js";
 import { Ev, type Runtime } from "./runtime.js";
@@ -104,9 +104,10 @@ export function sysmonNoteWakeup(rt: Runtime): void {
   const sm = rt.sysmon;
   sm.gen++;
   rt.ev("notewakeup", nilG, rt.sysmonM, null, "sysmonnote");
-  // Simplified (docs/model.md, simplification 12): an off-CPU wait of the drawn futex wake, placed
-  // at its end — not kWakeup in the waker's context, which measured worse with today's placement.
-  sysmonSleep(rt, futexWakeNs(rt), SysmonWake.DeepNote);
+  // A futex wake placed in the waker's context. Onto the waker's CPU sysmon runs only once the waker
+  // has left it: measured, it never preempts (docs/model.md, "Sysmon's note wake and the late
+  // interrupt"); an M woken so by sysmon does, as EEVDF decides.
+  kWakeup(rt, rt.sysmonM!.kt, futexWakeNs(rt), rt.config.costs.sysmonPassNs, Ev.Sysmon, SysmonWake.DeepNote, sm.gen, false);
 }
 
 /**

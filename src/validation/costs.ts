@@ -21,7 +21,7 @@ const costKeys: readonly (keyof Costs)[] = [
   "entersyscallNs", "exitsyscallNs", "cgocallExtraNs", "futexWakeNs", "threadStartNs", "scheduleNs", "newprocNs",
   "syncOpNs", "preemptSignalNs", "gcSweepTermNs", "gcMarkNs", "gcMarkTermNs", "mstartNs", "cloneNs", "sysmonPassNs", "exitsyscallTakeBackNs",
 ];
-const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs", "schedSliceNs", "contextSwitchNs", "wakeCpuNs", "idleExitNs", "ipiWakeNs", "idleRunNs", "futexWakerNs", "futexWakerIpiNs"];
+const machineNumberKeys: readonly (keyof Machine)[] = ["ncpu", "timerSlackNs", "sleepBaseOverheadNs", "schedSliceNs", "contextSwitchNs", "wakeCpuNs", "idleExitNs", "sleepWakePathNs", "ipiWakeNs", "idleRunNs", "futexWakerNs", "futexWakerIpiNs"];
 const spreadKeys: readonly (keyof Machine)[] = ["futexWakeSpread", "threadStartSpread", "syscallSpread", "preemptSignalSpread", "takeBackSpread", "wakeCpuSpread", "sleepRunSpread", "futexWakeRunSpread"];
 
 /** A spread: [[p, offsetNs], …] with p from 0 to 1 and both ascending; null if malformed. */

@@ -8,6 +8,7 @@ import { resolveConfig } from "../../src/profiles/index.js";
 import type { Machine } from "../../src/runtime/config.js";
 import { KState, placementIndex, kBlock, kDone, kPick, kRun, kSleep, kSleepTimer, kSlice, kStepEnd, kTick, kTimer, kWake, kWakeup, kWorkLeft, type KThread } from "../../src/runtime/kernel.js";
 import { checkKernelInvariants } from "../../src/runtime/invariants.js";
+import { timerIrqDelayNs } from "../../src/runtime/machine.js";
 import { Ev, Runtime } from "../../src/runtime/runtime.js";
 import { simulate } from "../../src/simulate.js";
 import { loopProgram } from "../../src/validation/cases.js";
@@ -403,4 +404,65 @@ test("the kernel counts the other threads' timed sleeps by where sysmon's was pe
   assert.equal(sim.metrics.syscalls.total, 200);
   assert.equal(b.same + b.other + b.none, 200);
   assert.ok(b.other > 0 && b.none > 0, JSON.stringify(b));
+});
+
+test("a timer interrupt comes timerIrqDelayNs (the sleep overhead beyond the wake path) after the earliest hard expiry and fires every timer whose soft expiry has passed by then", () => {
+  // a: soft/hard expiry 100/150 µs; b: 160/210 µs, both from CPU 0, latency 20 µs each.
+  function run(irqDelayNs: number): { aAt: number; bAt: number } {
+    const at = new Map<number, number>();
+    const machine = { sleepBaseOverheadNs: 21_000, sleepWakePathNs: 21_000 - irqDelayNs };
+    const rt: Runtime = kernelOnly(2, undefined, (t) => at.set(t.id, rt.nowNs), machine);
+    assert.equal(timerIrqDelayNs(rt.config.machine), irqDelayNs);
+    const a = startOn(rt, 1, 1_000);
+    const b = startOn(rt, 2, 1_000);
+    runTo(rt, 2_000);
+    a.prevCpu = 0;
+    b.prevCpu = 0;
+    const t0 = rt.nowNs;
+    kSleepTimer(rt, a, 100_000, 150_000, 20_000, 3_000, ...step);
+    kSleepTimer(rt, b, 160_000, 210_000, 20_000, 3_000, ...step);
+    runTo(rt, t0 + 400_000);
+    return { aAt: at.get(1)! - t0, bAt: at.get(2)! - t0 };
+  }
+  // At once: the interrupt at 150 µs finds b's soft expiry 10 µs ahead; b waits for its own at 210 µs.
+  const atOnce = run(0);
+  assert.ok(atOnce.bAt > 230_000, JSON.stringify(atOnce));
+  // 15 µs late: the interrupt at 165 µs fires both. a's step ends as before: the delay is part of its latency.
+  const late = run(15_000);
+  assert.equal(late.aAt, atOnce.aAt, "a lone sleeper's call lasts as long");
+  assert.ok(late.bAt < 200_000, JSON.stringify(late));
+});
+
+test("a futex wakee that does not preempt its waker (sysmon's note wake) waits on the waker's CPU until the waker sleeps", () => {
+  const rt = kernelOnly(2, exactMachine.schedSliceNs, () => {}, { futexWakerNs: 7_000 });
+  const waker = startOn(rt, 1, 100_000);
+  const cpu = waker.cpu;
+  runTo(rt, 20_000);
+  const wakee = rt.kernel.thread(2);
+  wakee.prevCpu = cpu;
+  wakee.fresh = false;
+  wakee.vlagNs = 2_000_000; // as in the test above, where it preempts 7 µs later
+  rt.kernel.current = waker;
+  kWakeup(rt, wakee, 30_000, 0, ...step, false);
+  rt.kernel.current = null;
+  const c = rt.kernel.cpus[cpu]!;
+  assert.equal(wakee.cpu, cpu);
+  assert.equal(wakee.state, KState.Runnable);
+  runTo(rt, 60_000);
+  assert.equal(c.curr, waker, "still the waker's, well past its FUTEX_WAKE");
+  rt.kernel.current = waker;
+  kSleep(rt, waker, 1_000_000, 0, ...step);
+  rt.kernel.current = null;
+  runTo(rt, rt.nowNs + 1);
+  assert.equal(c.curr, wakee, "it runs once the waker sleeps");
+  assert.deepEqual(rt.kernel.wakeeOnWaker.others, { preempted: 0, waited: 1 });
+});
+
+test("sysmon woken from its deep sleep by the goroutine's thread joins that thread's CPU and waits for it to sleep", () => {
+  // One goroutine × Syscall(nanosleep 100 µs) at GOMAXPROCS 2: every return wakes sysmon from its
+  // deep sleep (exitsyscallfast_pidle). Real Go 1.26 here: 1085 of 1087 such wakes waited.
+  const sim = simulate({ profile: "go1.26", gomaxprocs: 2, seed: 1, main: loopProgram("syscall", 1, 100, 400) });
+  const w = sim.runtime.kernel.wakeeOnWaker.sysmon;
+  assert.equal(w.preempted, 0);
+  assert.ok(w.waited > 100, JSON.stringify(w));
 });
