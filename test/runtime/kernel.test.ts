@@ -66,20 +66,27 @@ test("a futex wakee that last ran on the waker's lightly used CPU is queued ther
   assert.deepEqual(rt.kernel.wakeeOnWaker, { sysmon: { preempted: 0, waited: 0 }, others: { preempted: 0, waited: 1 } });
 });
 
-test("a futex wakee that would preempt its waker on the waker's CPU runs when the waker is back from FUTEX_WAKE (CONFIG_PREEMPT_NONE)", () => {
+/**
+ * At 20 µs a thread computing on its CPU (FUTEX_WAKE costs it 7 µs) wakes one that last ran there
+ * and slept owed CPU time — placed before V, it is what pick_eevdf would run.
+ */
+function wakeOwedThread(preemptsWaker: boolean): { rt: Runtime; waker: KThread; wakee: KThread; c: Runtime["kernel"]["cpus"][number] } {
   const rt = kernelOnly(2, exactMachine.schedSliceNs, () => {}, { futexWakerNs: 7_000 });
   const waker = startOn(rt, 1, 100_000);
-  const cpu = waker.cpu;
   runTo(rt, 20_000);
   const wakee = rt.kernel.thread(2);
-  wakee.prevCpu = cpu;
+  wakee.prevCpu = waker.cpu;
   wakee.fresh = false;
-  wakee.vlagNs = 2_000_000; // it slept owed CPU time: placed before V, it is what pick_eevdf would run
+  wakee.vlagNs = 2_000_000;
   rt.kernel.current = waker;
-  kWakeup(rt, wakee, 30_000, 0, ...step);
+  kWakeup(rt, wakee, 30_000, 0, ...step, preemptsWaker);
   rt.kernel.current = null;
-  const c = rt.kernel.cpus[cpu]!;
-  assert.equal(wakee.cpu, cpu);
+  assert.equal(wakee.cpu, waker.cpu, "queued on the waker's CPU");
+  return { rt, waker, wakee, c: rt.kernel.cpus[waker.cpu]! };
+}
+
+test("a futex wakee that would preempt its waker on the waker's CPU runs when the waker is back from FUTEX_WAKE (CONFIG_PREEMPT_NONE)", () => {
+  const { rt, waker, wakee, c } = wakeOwedThread(true);
   assert.equal(c.curr, waker, "the waker keeps its CPU while it is in the kernel");
   runTo(rt, 26_999);
   assert.equal(c.curr, waker);
@@ -109,9 +116,10 @@ test("a futex wakee whose previous CPU idles goes there through the IPI", () => 
 
 /**
  * Two threads that last ran on CPU 0 (as threads that slept from it do) arm their timers there: a's
- * soft/hard expiry 100/150 µs from t0, b's 110/160 µs, with the wake-up latencies each drew.
+ * soft/hard expiry 100/150 µs from t0, b's bSoftNs (110 µs) and 50 µs later, with the wake-up
+ * latencies each drew.
  */
-function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number, rt = kernelOnly(2)): { rt: Runtime; a: KThread; b: KThread; t0: number } {
+function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number, rt = kernelOnly(2), bSoftNs = 110_000): { rt: Runtime; a: KThread; b: KThread; t0: number } {
   const a = startOn(rt, 1, 1_000);
   const b = startOn(rt, 2, 1_000);
   runTo(rt, 2_000);
@@ -119,7 +127,7 @@ function twoSleepersOnCpu0(aLatencyNs: number, bLatencyNs: number, rt = kernelOn
   b.prevCpu = 0;
   const t0 = rt.nowNs;
   kSleepTimer(rt, a, 100_000, 150_000, aLatencyNs, 3_000, ...step);
-  kSleepTimer(rt, b, 110_000, 160_000, bLatencyNs, 3_000, ...step);
+  kSleepTimer(rt, b, bSoftNs, bSoftNs + 50_000, bLatencyNs, 3_000, ...step);
   return { rt, a, b, t0 };
 }
 
@@ -413,14 +421,7 @@ test("a timer interrupt comes timerIrqDelayNs (the sleep overhead beyond the wak
     const machine = { sleepBaseOverheadNs: 21_000, sleepWakePathNs: 21_000 - irqDelayNs };
     const rt: Runtime = kernelOnly(2, undefined, (t) => at.set(t.id, rt.nowNs), machine);
     assert.equal(timerIrqDelayNs(rt.config.machine), irqDelayNs);
-    const a = startOn(rt, 1, 1_000);
-    const b = startOn(rt, 2, 1_000);
-    runTo(rt, 2_000);
-    a.prevCpu = 0;
-    b.prevCpu = 0;
-    const t0 = rt.nowNs;
-    kSleepTimer(rt, a, 100_000, 150_000, 20_000, 3_000, ...step);
-    kSleepTimer(rt, b, 160_000, 210_000, 20_000, 3_000, ...step);
+    const { t0 } = twoSleepersOnCpu0(20_000, 20_000, rt, 160_000);
     runTo(rt, t0 + 400_000);
     return { aAt: at.get(1)! - t0, bAt: at.get(2)! - t0 };
   }
@@ -434,19 +435,7 @@ test("a timer interrupt comes timerIrqDelayNs (the sleep overhead beyond the wak
 });
 
 test("a futex wakee that does not preempt its waker (sysmon's note wake) waits on the waker's CPU until the waker sleeps", () => {
-  const rt = kernelOnly(2, exactMachine.schedSliceNs, () => {}, { futexWakerNs: 7_000 });
-  const waker = startOn(rt, 1, 100_000);
-  const cpu = waker.cpu;
-  runTo(rt, 20_000);
-  const wakee = rt.kernel.thread(2);
-  wakee.prevCpu = cpu;
-  wakee.fresh = false;
-  wakee.vlagNs = 2_000_000; // as in the test above, where it preempts 7 µs later
-  rt.kernel.current = waker;
-  kWakeup(rt, wakee, 30_000, 0, ...step, false);
-  rt.kernel.current = null;
-  const c = rt.kernel.cpus[cpu]!;
-  assert.equal(wakee.cpu, cpu);
+  const { rt, waker, wakee, c } = wakeOwedThread(false); // as in the test above, where it preempts 7 µs later
   assert.equal(wakee.state, KState.Runnable);
   runTo(rt, 60_000);
   assert.equal(c.curr, waker, "still the waker's, well past its FUTEX_WAKE");
