@@ -34,7 +34,7 @@
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
-//   soft + slack; the interrupt comes machine.ts timerIrqDelayNs after the CPU's earliest hard expiry (a
+//   soft + slack (+ the measured extra of long sleeps); the interrupt comes machine.ts timerIrqDelayNs after the CPU's earliest hard expiry (a
 //   VM's emulated timer, measured) and fires, in hard-expiry order, every timer whose soft expiry has
 //   passed by then up to the first that has not (__hrtimer_run_queues) — so sleepers of one CPU wake
 //   together, and sysmon's usleep(20) is cut short by the syscalls' timers and cuts theirs short;
@@ -298,8 +298,9 @@ export function kSleep(rt: Runtime, t: KThread, offNs: number, workNs: number, k
 /**
  * notewakeup of a parked thread by the running one (FUTEX_WAKE): select_task_rq places it now, in the
  * waker's context. Onto another, idle CPU it is runnable after ipiWakeNs (the drawn futex wake:
- * machine.ts futexWakeNs); onto a busy CPU, or the waker's, it is queued at once. Then it runs workNs,
- * then its event.
+ * machine.ts futexWakeNs); onto a busy CPU, or the waker's, it is queued at once — onto the waker's,
+ * preempting it once the waker is back from FUTEX_WAKE if EEVDF says so, never if !preemptsWaker.
+ * Then it runs workNs, then its event.
  */
 export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: number, kind: number, target: number, token: number, preemptsWaker = true): void {
   if (t.state === KState.Running || t.state === KState.Runnable) return kSleep(rt, t, 0, workNs, kind, target, token);
@@ -334,8 +335,8 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
 
 /**
  * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer on the CPU the thread sleeps from,
- * soft expiry softDelayNs from now, hard expiry hardDelayNs from now (machine.ts sleepSoftNs /
- * sleepHardNs: the slack between them). When it fires the thread is runnable after wakeLatencyNs,
+ * soft expiry softDelayNs from now (the request), hard expiry hardDelayNs from now (machine.ts
+ * sleepHardNs: the slack and the measured extra of long sleeps later). When it fires the thread is runnable after wakeLatencyNs,
  * runs workNs, then its event.
  */
 export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {

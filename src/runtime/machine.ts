@@ -36,14 +36,6 @@ export function timerIrqDelayNs(m: Machine): number {
   return Math.max(0, m.sleepBaseOverheadNs - m.sleepWakePathNs);
 }
 
-/**
- * The soft expiry of a timed sleep, from now: the request (hrtimer_nanosleep sets the range [request,
- * request + slack]). The measured extra of long sleeps delays the interrupt, not the soft expiry.
- */
-export function sleepSoftNs(_m: Machine, requestNs: number): number {
-  return requestNs;
-}
-
 /** The wake-up latency after a sleep's timer fired: the base overhead + the run's offset + the sleep spread. */
 export function sleepWakeLatencyNs(rt: Runtime, requestNs: number): number {
   const m = rt.config.machine;

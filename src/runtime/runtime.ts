@@ -6,7 +6,7 @@ import { Engine } from "../sim/engine.js";
 import type { EventQueue } from "../sim/event_queue.js";
 import type { RuntimeConfig } from "./config.js";
 import { Kernel, kBlock, kRun, kSleep, kSleepTimer, kWakeup, type KThread } from "./kernel.js";
-import { futexWakeNs, hostState, sleepHardNs, sleepSoftNs, sleepWakeLatencyNs, spreadMean, type HostState, type LatencyHook } from "./machine.js";
+import { futexWakeNs, hostState, sleepHardNs, sleepWakeLatencyNs, spreadMean, type HostState, type LatencyHook } from "./machine.js";
 import { EventRecord, type EventArgs, type FieldValue, type Observer, type RuntimeEvent, type RuntimeFn } from "./events.js";
 import type { Chan, Mutex, Op, Program, WaitGroup } from "./ops.js";
 import { GTable, M, P, Schedt } from "./runtime2.js";
@@ -274,7 +274,9 @@ export class Runtime {
   sleepTimer(t: KThread, requestNs: number, cpuNs: number, kind: number, target: number, token: number): void {
     const m = this.config.machine;
     if (this.sleepRequestHook !== null) requestNs = this.sleepRequestHook(requestNs);
-    kSleepTimer(this, t, sleepSoftNs(m, requestNs), sleepHardNs(m, requestNs), sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
+    // The soft expiry is the request itself: hrtimer_nanosleep arms [request, request + slack]; the
+    // measured extra of long sleeps delays only the hard expiry (machine.ts sleepHardNs).
+    kSleepTimer(this, t, requestNs, sleepHardNs(m, requestNs), sleepWakeLatencyNs(this, requestNs), cpuNs, kind, target, token);
   }
 
   /** Cancels the M's pending step; its thread parks until someone acts on it. */
