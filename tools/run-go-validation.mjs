@@ -310,6 +310,20 @@ function matrixCases(name) {
   return cases;
 }
 
+function readOr(file, otherwise = "") {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return otherwise;
+  }
+}
+
+/** The `sched_vcpu_pack=N` setting on a kernel command line, or null. */
+function vcpuPackIn(cmdline) {
+  const m = /(?:^|\s)sched_vcpu_pack=(\d+)(?=\s|$)/.exec(cmdline);
+  return m ? Number(m[1]) : null;
+}
+
 function machineInfo() {
   let cpu = "";
   try {
@@ -319,7 +333,12 @@ function machineInfo() {
   try {
     slack = Number(fs.readFileSync("/proc/self/timerslack_ns", "utf8").trim());
   } catch {}
-  return { cpus: os.cpus().length, cpu, kernel: os.release(), timerslackNs: slack };
+  // A kernel patched to pack threads onto few vCPUs (not in mainline Linux) says so here; its setting
+  // changes where woken threads run (docs/model.md, "The kernel packs threads onto a vCPU").
+  // The sysctl is readable by root only; the boot command line by anyone.
+  const sysctl = readOr("/proc/sys/kernel/sched_vcpu_pack").trim();
+  const vcpuPack = /^\d+$/.test(sysctl) ? Number(sysctl) : vcpuPackIn(readOr("/proc/cmdline"));
+  return { cpus: os.cpus().length, cpu, kernel: os.release(), timerslackNs: slack, schedVcpuPack: vcpuPack };
 }
 
 // ---- comparison with the calibration CSV -----------------------------------------------------
@@ -453,6 +472,6 @@ function main() {
 
 // The library interface (src/cli/validate.ts, src/cli/calibrate.ts): one implementation of building
 // and running the programs, shared with this script's command line.
-export { ROOT, PROGRAMS, DEFAULT_GOS, COMPACT_KEYS, goVersion, versionAtLeast, build, runOnce, runCase, stats, flatten, median, compactCase, machineInfo, parseCsv, matrixCases };
+export { ROOT, PROGRAMS, DEFAULT_GOS, COMPACT_KEYS, goVersion, versionAtLeast, build, runOnce, runCase, stats, flatten, median, compactCase, machineInfo, vcpuPackIn, parseCsv, matrixCases };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

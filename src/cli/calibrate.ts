@@ -133,7 +133,7 @@ export function measureMachine(runner: GoRunner, goBin: string, o: { reps: numbe
       : {}),
   };
   const profile = costProfileFrom(x, { goVersion: version, date: new Date().toISOString() });
-  return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, reps } };
+  return { ...profile, measured: { ...profile.measured, loadAverage: load, cpu: machine.cpu, kernel: machine.kernel, ...(machine.schedVcpuPack !== null ? { schedVcpuPack: machine.schedVcpuPack } : {}), reps } };
 }
 
 /** A latency's quantiles as a program printed them (medians over its runs), or null. */

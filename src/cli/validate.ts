@@ -45,7 +45,7 @@ export interface GoRunner {
     o: { reps: number; timeoutS: number },
     log: (s: string) => void,
   ): { ok: number; reps: unknown[]; median: Record<string, number>; min: Record<string, number>; max: Record<string, number> };
-  machineInfo(): { cpus: number; cpu: string; kernel: string; timerslackNs: number | null };
+  machineInfo(): { cpus: number; cpu: string; kernel: string; timerslackNs: number | null; schedVcpuPack: number | null };
   /** One run of a built binary: the program's JSON, or {error}. */
   runOnce(bin: string, flags: readonly string[], timeoutS: number, env?: Readonly<Record<string, string>>): Record<string, unknown>;
   /** Whether a `go version` string ("go1.23.5") is at least major.minor (an unparsable one is). */

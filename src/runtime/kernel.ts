@@ -42,7 +42,8 @@
 //   timer interrupt's CPU) — selectCpu below: its previous CPU when idle; the waker's CPU when the
 //   thread last ran there and that CPU keeps it (a futex waker's CPU while its utilization is under
 //   WAKE_STAY_UTIL; a timer interrupt's CPU when the interrupt woke it from idle — measured on this VM,
-//   docs/model.md "Where a woken thread runs"); else an idle CPU; else the shorter queue of the waker's
+//   whose kernel carries a patch that packs threads onto a vCPU with room, sched_vcpu_pack: docs/model.md
+//   "Where a woken thread runs"); else an idle CPU; else the shorter queue of the waker's
 //   and the previous CPU (wake_affine), where it waits — with the measured exceptions drawn per wake
 //   (a futex wakee joins its waker's CPU 10 % of the time instead of its idle previous one; a sleeper
 //   stays on its busy CPU 7 % of the time). A new thread (wake_up_new_task) goes to an idle

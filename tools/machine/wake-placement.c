@@ -10,11 +10,13 @@
 //   futex [work_us=0] [prev=same|other] [rounds=1500]  a thread FUTEX_WAKEs a parked thread and then
 //       spins work_us (a thread doing work after the wake, as sysmon after notewakeup); every 300 µs.
 //       prev=other makes the parked thread's previous CPU the other one (it last ran there).
-//   busy [rounds=2000] [on_us off_us]  a thread sleeps nanosleep(1 µs) from CPU 0 while a pinned
-//       spinner keeps CPU 0 busy: does it wake on the busy CPU 0 or the idle CPU 1? With on_us and
-//       off_us the spinner spins on_us, then sleeps off_us (a CPU busy part of the time, as Go's
-//       threads keep one); which wakes found CPU 0 busy is then read from the kernel's own trace
-//       (sched-trace.mjs --keep, then wake-placement.mjs over the kept file).
+//   busy [rounds=2000] [on_us off_us [sleep_us=1]]  a thread sleeps nanosleep(sleep_us) from CPU 0
+//       while a pinned spinner keeps CPU 0 busy: does it wake on the busy CPU 0 or the idle CPU 1?
+//       With on_us and off_us the spinner spins on_us, then sleeps off_us (a CPU busy that share of
+//       the time, as Go's threads keep one); the wakes are split by whether the spinner was in its
+//       spinning phase when the sleeper ran again. A sleep_us of a few hundred µs, not a multiple of
+//       the spinner's period, spreads the wakes over its phases (a 1 µs sleep is armed just after
+//       the spinner stops, as the sleeper waits for CPU 0 first).
 //   spread [k=10] [rounds=3000]  k threads, all started on CPU 0, each loop nanosleep(1 µs): the
 //       share of wakes on CPU 0 by fifth of the run, and how often a thread wakes on another CPU
 //       than its previous wake (migrations per 1000 sleeps).
@@ -189,7 +191,7 @@ static int futexWake(int workUs, int prevOther, int rounds) {
 }
 
 // ─── busy ──────────────────────────────────────────────────────────────────────────────────────
-static atomic_int stopSpinner;
+static atomic_int stopSpinner, spinning;
 static long long spinOnNs, spinOffNs;
 
 static void *spinner(void *arg) {
@@ -202,37 +204,46 @@ static void *spinner(void *arg) {
   while (!atomic_load(&stopSpinner)) {
     if (spinOffNs == 0) continue;
     long long end = now() + spinOnNs;
+    atomic_store(&spinning, 1);
     while (now() < end) {
     }
+    atomic_store(&spinning, 0);
     nanosleep(&off, NULL);
   }
   return NULL;
 }
 
-static int busy(int rounds, int onUs, int offUs) {
+static int busy(int rounds, int onUs, int offUs, int sleepUs) {
   spinOnNs = onUs * 1000LL;
   spinOffNs = offUs * 1000LL;
   pthread_t th;
   pthread_create(&th, NULL, spinner, NULL);
   long long *same = malloc(rounds * sizeof *same), *other = malloc(rounds * sizeof *other);
-  int nSame = 0, nOther = 0;
-  struct timespec d = {0, 1000};
+  int nSame = 0, nOther = 0, onWakes = 0, onStayed = 0, offWakes = 0, offStayed = 0;
+  struct timespec d = {sleepUs / 1000000, sleepUs % 1000000 * 1000L};
   for (int r = 0; r < rounds; r++) {
     lastRanOn(0);
     long long t0 = now();
     nanosleep(&d, NULL);
     long long l = now() - t0;
+    int on = atomic_load(&spinning), cpu = sched_getcpu();
     if (r < 20) continue;
-    if (sched_getcpu() == 0) same[nSame++] = l;
+    if (on) onWakes++, onStayed += cpu == 0;
+    else offWakes++, offStayed += cpu == 0;
+    if (cpu == 0) same[nSame++] = l;
     else other[nOther++] = l;
   }
   atomic_store(&stopSpinner, 1);
   pthread_join(th, NULL);
-  if (offUs > 0) printf("busy: nanosleep(1 µs) from CPU 0 while a spinner spins %d µs, sleeps %d µs there\n", onUs, offUs);
-  else printf("busy: nanosleep(1 µs) from CPU 0 while a spinner keeps CPU 0 busy\n");
-  printf("  woke on the busy CPU 0: %.1f %%\n", 100.0 * nSame / (nSame + nOther));
-  summary("nanosleep(1 µs), on CPU 0", same, nSame);
-  summary("nanosleep(1 µs), on CPU 1", other, nOther);
+  if (offUs > 0) {
+    printf("busy: nanosleep(%d µs) from CPU 0 while a spinner spins %d µs, sleeps %d µs there (busy %.0f %%)\n", sleepUs, onUs, offUs, 100.0 * onUs / (onUs + offUs));
+    printf("  ran on CPU 0 when the spinner was spinning: %.1f %% of %d; when it was not: %.1f %% of %d\n", onWakes ? 100.0 * onStayed / onWakes : 0, onWakes, offWakes ? 100.0 * offStayed / offWakes : 0, offWakes);
+  } else {
+    printf("busy: nanosleep(%d µs) from CPU 0 while a spinner keeps CPU 0 busy\n", sleepUs);
+    printf("  woke on the busy CPU 0: %.1f %%\n", 100.0 * nSame / (nSame + nOther));
+  }
+  summary("the sleep, woken on CPU 0", same, nSame);
+  summary("the sleep, woken on CPU 1", other, nOther);
   return 0;
 }
 
@@ -287,11 +298,12 @@ int main(int argc, char **argv) {
     if (work >= 0 && rounds >= 50) return futexWake(work, prevOther, rounds);
   } else if (strcmp(mode, "busy") == 0) {
     int rounds = argc > 2 ? atoi(argv[2]) : 2000, onUs = argc > 4 ? atoi(argv[3]) : 0, offUs = argc > 4 ? atoi(argv[4]) : 0;
-    if (rounds >= 50 && onUs >= 0 && offUs >= 0) return busy(rounds, onUs, offUs);
+    int sleepUs = argc > 5 ? atoi(argv[5]) : 1;
+    if (rounds >= 50 && onUs >= 0 && offUs >= 0 && sleepUs >= 1) return busy(rounds, onUs, offUs, sleepUs);
   } else if (strcmp(mode, "spread") == 0) {
     int k = argc > 2 ? atoi(argv[2]) : 10, rounds = argc > 3 ? atoi(argv[3]) : 3000;
     if (k >= 1 && k <= 256 && rounds >= 10) return spread(k, rounds);
   }
-  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds] [on_us off_us] | spread [k=10] [rounds]\n");
+  fprintf(stderr, "usage: wake-placement siblings [k=2] [rounds] | futex [work_us=0] [same|other] [rounds] | busy [rounds] [on_us off_us [sleep_us]] | spread [k=10] [rounds]\n");
   return 2;
 }
