@@ -49,9 +49,10 @@
 //   stays on its busy CPU 7 % of the time). A new thread (wake_up_new_task) goes to an idle
 //   CPU, else the least loaded;
 // - load balancing: a CPU about to idle pulls queued threads from the busiest CPU (newidle balance)
-//   when that one has two or more more than it; a busy CPU's tick (TICK_NS) kicks an idle CPU to do the
-//   same for it (nohz idle balance) and, every BUSY_BALANCE_NS, pulls toward itself; a thread that left
-//   a CPU less than MIGRATION_COST_NS ago is cache-hot and stays (task_hot);
+//   when that one has two or more more than it; a busy CPU's tick (TICK_NS) kicks an idle CPU to do
+//   the same for it (nohz idle balance) and, every BUSY_BALANCE_NS, pulls toward itself; a thread that
+//   left a CPU less than MIGRATION_COST_NS ago is cache-hot and stays (task_hot); none moves from a
+//   CPU used under PACK_UTIL (this VM's kernel packs threads onto a vCPU with room);
 // - a CPU woken from idle by its own timer interrupt pays its exit from idle (Machine.idleExitNs); a
 //   thread woken onto another, idle CPU pays the IPI and that CPU's exit (Machine.ipiWakeNs); the
 //   measured sleep and futex-wake latencies include them, and a thread woken onto a busy CPU queues
@@ -252,6 +253,14 @@ const UTIL_TAU_NS = 32_000_000 / Math.LN2;
  * — 1 ms — sends it to the idle CPU every time; docs/model.md).
  */
 const WAKE_STAY_UTIL = 0.6;
+/**
+ * Load balancing leaves threads waiting on a CPU used under this (a kernel patched to pack threads
+ * onto a vCPU with room, sched_vcpu_pack=15 on this kind of VM): the utilization up to which a busy
+ * CPU kept its woken sleeper in tools/machine/wake-placement.c `busy 4000 ON OFF 370` (a CPU busy
+ * 60–70 % kept 55–89 %, one busy 75 % or more 1–10 %). Real Go's kernel traces show no thread moved
+ * while it waited at one P (0–1 per run in 11 traces) where the model's newidle balance moved 8–12.
+ */
+const PACK_UTIL = 0.75;
 /**
  * The measured exceptions to those choices, as shares of wakes (tools/machine/wake-placement.c, this
  * VM, docs/model.md "Where a woken thread runs"): a futex wakee whose previous CPU is the other, idle
@@ -708,6 +717,9 @@ function pullTo(rt: Runtime, to: number): boolean {
   let src: KCpu | null = null;
   for (const c of k.cpus) if (c !== dst && (src === null || runnable(c) > runnable(src))) src = c;
   if (src === null || runnable(src) - runnable(dst) < 2) return false;
+  // This VM's kernel packs threads onto a vCPU with room (sched_vcpu_pack): it does not spread them
+  // from a CPU used under PACK_UTIL — real Go's traces show no such move at one P (docs/model.md).
+  if (cpuUtil(rt, src) < PACK_UTIL) return false;
   let want = (runnable(src) - runnable(dst)) >> 1;
   let pulled = false;
   for (let i = 0; i < src.queue.length && want > 0; ) {

@@ -212,11 +212,18 @@ test("a timer interrupt on a busy CPU sends its sleeper to the idle CPU", () => 
   assert.equal(sleeper.wakeCpu, 1, "CPU 0 was busy at the interrupt: the idle CPU 1");
 });
 
+/** Makes CPU `cpu` look used `util` of the time lately (its PELT-like average, as of now). */
+function usedLately(rt: Runtime, cpu: number, util: number): void {
+  rt.kernel.cpus[cpu]!.util = util;
+  rt.kernel.cpus[cpu]!.utilAtNs = rt.nowNs;
+}
+
 test("a CPU about to idle pulls a waiting thread that is not cache-hot, and leaves a hot one", () => {
   for (const sleptNs of [100_000, 1_000_000]) {
     const rt = kernelOnly(2);
     const hog = startOn(rt, 1, 5_000_000); // keeps CPU 0 busy
     assert.equal(hog.cpu, 0);
+    usedLately(rt, 0, 0.9); // and has been: no room to pack on
     const other = startOn(rt, 2, 10_000_000); // keeps CPU 1 busy
     assert.equal(other.cpu, 1);
     const waiter = rt.kernel.thread(3);
@@ -238,10 +245,32 @@ test("a CPU about to idle pulls a waiting thread that is not cache-hot, and leav
   }
 });
 
+test("a CPU used under three quarters keeps a waiting thread: no balancing spreads it (vCPU packing)", () => {
+  for (const util of [0.5, 0.8]) {
+    const rt = kernelOnly(2);
+    const hog = startOn(rt, 1, 5_000_000);
+    const other = startOn(rt, 2, 10_000_000);
+    usedLately(rt, hog.cpu, util);
+    const waiter = rt.kernel.thread(3);
+    waiter.prevCpu = hog.cpu;
+    waiter.fresh = false;
+    waiter.vlagNs = -100_000;
+    kSleep(rt, waiter, 1_000_000, 1_000, ...step);
+    waiter.lastRanNs = rt.nowNs;
+    runTo(rt, 1_000_001);
+    assert.equal(waiter.cpu, hog.cpu, "woken behind the hog");
+    kBlock(rt, other); // the other CPU idles: newidle balance
+    const packs = util < 0.75;
+    assert.equal(waiter.cpu, packs ? hog.cpu : other.prevCpu, packs ? `a CPU used ${util} has room: the thread waits there` : `a CPU used ${util} is full: the idle CPU pulls it`);
+    assert.equal(rt.kernel.migrations, packs ? 0 : 1);
+  }
+});
+
 test("a busy CPU's tick has an idle CPU take a thread waiting behind it", () => {
   const rt = kernelOnly(2, 20_000_000); // a slice longer than the tick: only the balance moves it
   const hog = startOn(rt, 1, 50_000_000);
   const idle = 1 - hog.cpu;
+  usedLately(rt, hog.cpu, 0.9);
   const waiter = rt.kernel.thread(2);
   waiter.prevCpu = hog.cpu;
   waiter.fresh = false;
