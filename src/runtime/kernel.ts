@@ -34,8 +34,8 @@
 // - a context switch costs Machine.contextSwitchNs of the CPU;
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
-//   soft + slack (+ the measured extra of long sleeps); the interrupt comes machine.ts timerIrqDelayNs after the CPU's earliest hard expiry (a
-//   VM's emulated timer, measured) and fires, in hard-expiry order, every timer whose soft expiry has
+//   soft + slack (+ the measured extra of long sleeps); the interrupt comes machine.ts timerIrqDelayNs
+//   after the CPU's earliest hard expiry (a VM's emulated timer, measured) and fires, in hard-expiry order, every timer whose soft expiry has
 //   passed by then up to the first that has not (__hrtimer_run_queues) — so sleepers of one CPU wake
 //   together, and sysmon's usleep(20) is cut short by the syscalls' timers and cuts theirs short;
 // - select_task_rq runs when the thread is woken, in the waker's context (the futex waker's CPU, the
@@ -346,8 +346,8 @@ export function kWakeup(rt: Runtime, t: KThread, ipiWakeNs: number, workNs: numb
 /**
  * A timed sleep (nanosleep/usleep/epoll_wait timeout): an hrtimer on the CPU the thread sleeps from,
  * soft expiry softDelayNs from now (the request), hard expiry hardDelayNs from now (machine.ts
- * sleepHardNs: the slack and the measured extra of long sleeps later). When it fires the thread is runnable after wakeLatencyNs,
- * runs workNs, then its event.
+ * sleepHardNs: the slack and the measured extra of long sleeps later). When it fires the thread is
+ * runnable after wakeLatencyNs, runs workNs, then its event.
  */
 export function kSleepTimer(rt: Runtime, t: KThread, softDelayNs: number, hardDelayNs: number, wakeLatencyNs: number, workNs: number, kind: number, target: number, token: number): void {
   cancelPending(rt, t);
