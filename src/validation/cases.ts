@@ -515,7 +515,7 @@ const netpollThreadsGap =
 const netpollBlockingGap =
   "blocking reads on 1000 connections: real Go reaches only 100–730 threads (thread creation under CPU contention on 2 vCPUs, and fewer connections wait at once while accept and File() are slow); the model creates one per waiting connection (~1000)";
 const behindLateGap =
-  "after 10 ms sysmon retakes at first sight (sysretake) right after being woken from deep sleep by the previous exit; the model's pass falls later (see docs/validation.md)";
+  "after 10 ms sysmon, woken from deep sleep by main's exit, retakes at first sight (sysretake): real Go 17–47 µs across sessions (Go 1.26 on the fourth VM 24–25 µs untraced, 2026-12-07), the model 16 µs — the chain main → sysmon → the handed-off M runs on one CPU, each part a few µs slower in a kernel trace than the model's; with -gap 2000 the model's woken sysmon mostly passes before main's next syscall and waits a period (~100 µs), real Go's mostly after (p50 27–37, p90 ~95 µs) — docs/model.md";
 const behindEarlyGap =
   "the wait behind a syscall is one to two sysmon periods, and sysmon's period is this machine's nanosleep(20 µs): 76 µs on the calibration machine the model's defaults come from, 90–100 µs on some VMs of this kind (nanosleep(1 µs) ≈ 71–81 µs), so the measured wait depends on the VM; with that VM's sleep model (gosched calibrate) other cells drift instead — an open question of the model";
 const stwLostPGap =
