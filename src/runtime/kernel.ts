@@ -35,9 +35,10 @@
 // - timed sleeps (nanosleep, usleep, epoll_wait's timeout) are hrtimers with the thread's timer slack
 //   (kernel/time/hrtimer.c) on the CPU the thread sleeps from: soft expiry = the request, hard expiry =
 //   soft + slack (+ the measured extra of long sleeps); the interrupt comes machine.ts timerIrqDelayNs
-//   after the CPU's earliest hard expiry (a VM's emulated timer, measured) and fires, in hard-expiry order, every timer whose soft expiry has
-//   passed by then up to the first that has not (__hrtimer_run_queues) — so sleepers of one CPU wake
-//   together, and sysmon's usleep(20) is cut short by the syscalls' timers and cuts theirs short;
+//   after the CPU's earliest hard expiry (a VM's emulated timer, measured) and fires, in hard-expiry
+//   order, every timer whose soft expiry has passed by then up to the first that has not
+//   (__hrtimer_run_queues) — so sleepers of one CPU wake together, and sysmon's usleep(20) is cut
+//   short by the syscalls' timers and cuts theirs short;
 // - select_task_rq runs when the thread is woken, in the waker's context (the futex waker's CPU, the
 //   timer interrupt's CPU) — selectCpu below: its previous CPU when idle; the waker's CPU when the
 //   thread last ran there and that CPU keeps it (a futex waker's CPU while its utilization is under

@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
   }
   long long *startNs = malloc(sizeof(long long) * (size_t)sleeps);
   long long *latNs = malloc(sizeof(long long) * (size_t)sleeps);
-  long long *bucket = malloc(sizeof(long long) * (size_t)sleeps);
+  long long *bucket = malloc(sizeof(long long) * (size_t)(sleeps > runs ? sleeps : runs)); // one bucket's sleeps, or its runs' medians
   long long *medians = malloc(sizeof(long long) * (size_t)runs * BUCKETS); // [bucket][run], −1: too few sleeps
   if (startNs == NULL || latNs == NULL || bucket == NULL || medians == NULL) return 1;
   struct timespec req = {0, 1000};
@@ -52,10 +52,10 @@ int main(int argc, char **argv) {
       startNs[i] = a - t0;
       latNs[i] = nowNs() - a;
     }
-    for (int b = 0; b < BUCKETS; b++) {
+    // The sleeps start in order: each bucket is the next contiguous stretch of them.
+    for (int b = 0, i = 0; b < BUCKETS; b++) {
       int n = 0;
-      for (int i = 0; i < sleeps; i++)
-        if (startNs[i] / BUCKET_NS == b) bucket[n++] = latNs[i];
+      for (; i < sleeps && startNs[i] / BUCKET_NS == b; i++) bucket[n++] = latNs[i];
       if (n < 20) {
         medians[b * runs + r] = -1;
         continue;
