@@ -18,4 +18,5 @@ export const go110Rules: Rules = {
   needspinning: false,
   timers: "timerproc",
   sysmonBackoffResetOnNoteOnly: false,
+  initSyscallsOnP0: 0, // os.NewFile made no syscall before IsNonblock (2018)
 };

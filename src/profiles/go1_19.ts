@@ -296,4 +296,5 @@ export const go119Rules: Rules = {
   needspinning: false,
   timers: "per-p",
   sysmonBackoffResetOnNoteOnly: true,
+  initSyscallsOnP0: 3, // stdin, stdout, stderr: os.NewFile → unix.IsNonblock → syscall.Syscall(SYS_FCNTL)
 };

@@ -7,4 +7,5 @@ import { go119Constants, go119Rules } from "./go1_19.js";
 
 export const go123Constants: RuntimeConstants = go119Constants;
 
-export const go123Rules: Rules = { ...go119Rules, needspinning: true };
+// os.NewFile's fcntl goes through runtime.fcntl (internal/syscall/unix/fcntl_unix.go), a raw call.
+export const go123Rules: Rules = { ...go119Rules, needspinning: true, initSyscallsOnP0: 0 };

@@ -9,4 +9,4 @@ import { go119Constants, go119Rules } from "./go1_19.js";
 
 export const go126Constants: RuntimeConstants = go119Constants;
 
-export const go126Rules: Rules = { ...go119Rules, syscallP: "running", needspinning: true };
+export const go126Rules: Rules = { ...go119Rules, syscallP: "running", needspinning: true, initSyscallsOnP0: 0 }; // as go1.23: runtime.fcntl

@@ -188,6 +188,16 @@ export interface Rules {
   readonly timers: "per-p" | "timerproc";
   /** go1.16+: a deep-sleep wake-up resets sysmon's backoff only when woken by notewakeup; go1.10: always. */
   readonly sysmonBackoffResetOnNoteOnly: boolean;
+  /**
+   * P0's p.syscalltick when main.main starts: the os package's init makes one fcntl(F_GETFL) per
+   * standard file through syscall.Syscall (os.NewFile → internal/syscall/unix.IsNonblock, 2018 on),
+   * each ending in exitsyscall's syscalltick++ on m0's P. By go1.23 unix.Fcntl is runtime.fcntl, a
+   * raw call that leaves the count alone. It matters to sysmon's first sighting of a syscall on P0:
+   * retake takes the P at once when the P's count equals sysmontick's (both start at 0). Measured
+   * with the loop harness reading allp[0].syscalltick at its window's start: 3 under Go 1.19, 0 under
+   * Go 1.26 (2026-12-07).
+   */
+  readonly initSyscallsOnP0: number;
 }
 
 /** What-if syscall designs (src/policies/). */

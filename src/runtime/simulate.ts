@@ -58,6 +58,8 @@ export function createRuntime(config: RuntimeConfig, main: Program, setup?: (rt:
   // procresize: P0 for the current M; the rest onto the idle list, highest id first (so P1 is on top).
   for (let i = config.gomaxprocs - 1; i >= 1; i--) pidleput(rt, rt.allp[i]!);
   acquirep(rt, m0, rt.allp[0]!);
+  // The os package's init has made its syscalls on P0 by main.main (Rules.initSyscallsOnP0).
+  rt.allp[0]!.syscalltick = config.rules.initSyscallsOnP0;
   // runtime.main: newm(sysmon, nil, -1) — a system M that never holds a P.
   const sysmon = allocm(rt);
   casmstate(rt, sysmon, "starting", "sysmon");
