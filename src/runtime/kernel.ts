@@ -127,6 +127,8 @@ export class KThread {
   wakeLatencyNs = 0;
   /** Of a timer wake's latency, the CPU work moved into its run: it lands on an idle CPU (Machine.idleRunNs). */
   coldRunNs = 0;
+  /** The interrupt that woke it with sysmon (Kernel.timerFires.sysmonWithOthers' sequence), 0: none. */
+  sysmonBurst = 0;
   evKind = 0;
   evTarget = 0;
   evToken = 0;
@@ -189,9 +191,15 @@ export class Kernel {
    * interrupts that fired them, by how many each fired (index k: k + 1 sleeps; the last, 8 or more);
    * sysmon's sleeps apart (the second thread of a real Go program); and the other threads' sleeps by
    * where sysmon's timed sleep was pending when they were armed (besideSysmon: on their CPU, another,
-   * none — its deep sleep is an off-CPU wait here, a futex timeout's hrtimer on a real kernel).
+   * none — its deep sleep is an off-CPU wait here, a futex timeout's hrtimer on a real kernel); the
+   * interrupts that fired sysmon's sleep with others (sysmonWithOthers) and how many of them ran sysmon
+   * before the others (sysmonRanFirst): sched-trace.mjs's "woke the second thread with others".
    */
-  readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0], besideSysmon: { same: 0, other: 0, none: 0 } };
+  readonly timerFires = { fired: 0, early: 0, sysmon: 0, sysmonEarly: 0, interrupts: 0, bySize: [0, 0, 0, 0, 0, 0, 0, 0], besideSysmon: { same: 0, other: 0, none: 0 }, sysmonWithOthers: 0, sysmonRanFirst: 0 };
+  /** The sysmonWithOthers interrupt none of whose sleepers has run yet, 0: none. */
+  sysmonBurstOpen = 0;
+  /** The sleepers the interrupt being handled fired (kTimer's scratch). */
+  readonly firedScratch: KThread[] = [];
   /**
    * Futex wakes (kWakeup) that queued the thread on its waker's running CPU, as sched-trace.mjs's
    * "woken by a thread of the group and run on its CPU" counts them: whether the wakee preempted the
@@ -386,11 +394,14 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
   // The measured wake-up latency holds the interrupt's delay, already past.
   const irqLatencyNs = t.wakeLatencyNs - m.idleExitNs + irqCpuExitNs - timerIrqDelayNs(m);
   const fires = k.timerFires;
+  const firedThreads = k.firedScratch;
+  firedThreads.length = 0;
   let fired = 0;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
     const s = heap[0]!;
     heapRemove(heap, 0);
     fired++;
+    firedThreads.push(s);
     const early = s.hardNs > now;
     if (early) fires.early++;
     if (s === rt.sysmonM?.kt) {
@@ -409,6 +420,12 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
   }
   if (fired === 0) return;
+  const sysmonKt = rt.sysmonM?.kt;
+  if (fired > 1 && sysmonKt !== undefined && firedThreads.includes(sysmonKt)) {
+    fires.sysmonWithOthers++;
+    k.sysmonBurstOpen = fires.sysmonWithOthers;
+    for (const s of firedThreads) s.sysmonBurst = fires.sysmonWithOthers;
+  }
   fires.fired += fired;
   fires.interrupts++;
   fires.bySize[Math.min(fired, 8) - 1]!++;
@@ -438,6 +455,7 @@ function armTimer(rt: Runtime, t: KThread): void {
 /** A thread given a new step drops what was pending: its armed timer, its wake-up in flight. */
 function cancelPending(rt: Runtime, t: KThread): void {
   t.coldRunNs = 0;
+  t.sysmonBurst = 0;
   if (t.timerCpu >= 0) heapRemove(rt.kernel.cpus[t.timerCpu]!.timers, t.timerIdx);
   if (t.wakeCpu >= 0) {
     rt.kernel.cpus[t.wakeCpu]!.incoming--;
@@ -994,12 +1012,22 @@ function runNext(rt: Runtime, cpu: number, fromIdle = false): void {
   startRunning(rt, c, t, k.switchNs);
 }
 
+/** The first of an interrupt's sleepers that fired sysmon with others to run: sysmon or another (Kernel.timerFires). */
+function sysmonBurstRan(k: Kernel, t: KThread, sysmonKt: KThread | undefined): void {
+  if (t.sysmonBurst === k.sysmonBurstOpen) {
+    k.sysmonBurstOpen = 0;
+    if (t === sysmonKt) k.timerFires.sysmonRanFirst++;
+  }
+  t.sysmonBurst = 0;
+}
+
 function startRunning(rt: Runtime, c: KCpu, t: KThread, switchNs: number): void {
   settleUtil(rt, c);
   c.curr = t;
   t.cpu = c.id;
   t.prevCpu = c.id;
   t.state = KState.Running;
+  if (t.sysmonBurst !== 0) sysmonBurstRan(rt.kernel, t, rt.sysmonM?.kt);
   t.segStartNs = rt.nowNs;
   t.runStartNs = rt.nowNs;
   t.workStartNs = rt.nowNs + switchNs;

@@ -314,9 +314,13 @@ const burstTrace = [
 test("a hand-made trace: the sleepers of one timer interrupt, their waits by their order in it, and which ran first", async () => {
   const { parseTrace, summarize } = (await import(pathToFileURL(tool).href)) as {
     parseTrace: (t: string) => unknown[];
-    summarize: (e: unknown[], tgid: number) => { bursts: { byRank: { n: number; p50: number }[]; bursts3: number; firstRanFirstFrac: number } };
+    summarize: (e: unknown[], tgid: number) => { bursts: { byRank: { n: number; p50: number }[]; bursts3: number; firstRanFirstFrac: number; withSecond: number; secondRanFirstFrac: number } };
   };
   const b = summarize(parseTrace(burstTrace), 100).bursts;
+  // 101 is the group's second thread (sysmon in Go): the interrupt woke it with others, 102 ran first.
+  assert.deepEqual([b.withSecond, b.secondRanFirstFrac], [1, 0]);
+  const secondFirst = burstTrace.replace("next_pid=102", "next_pid=TMP").replace("next_pid=101", "next_pid=102").replace("next_pid=TMP", "next_pid=101");
+  assert.deepEqual([summarize(parseTrace(secondFirst), 100).bursts.secondRanFirstFrac], [1]);
   assert.deepEqual(
     b.byRank.slice(0, 3).map((x) => Math.round(x.p50)),
     [40, 28, 16],

@@ -32,7 +32,7 @@
 //     waited until the waker slept, or preempted it (wake-up preemption), the second thread apart;
 //   - the sleepers one timer interrupt woke on a CPU (sched_waking in hardirq context, one after
 //     another on that CPU), wake-up → running by their order in the interrupt: which of them the CPU
-//     ran first.
+//     ran first, and, of those that woke the second thread with others, how often it ran first.
 //
 //   sudo node tools/machine/sched-trace.mjs [--keep FILE] -- COMMAND [ARGS…]
 //   node tools/machine/sched-trace.mjs --file FILE          (summarize a kept trace)
@@ -154,7 +154,7 @@ export function summarize(evs, tgid) {
   const gaps = secondRuns.slice(1).map((t, i) => t - secondRuns[i]);
   return {
     timers: timerStats(evs, tids, second),
-    bursts: burstStats(evs, tids),
+    bursts: burstStats(evs, tids, second),
     threads: tids.size,
     spanUs: t1 - t0,
     wakeups,
@@ -321,14 +321,18 @@ function wakeeOrder(evs, tids, second) {
  * on that CPU with none of its other events between (its sched_wakeup and hrtimer events aside) — and
  * each one's wait from its wake-up to its switch-in, by its order in the interrupt (1st … 6th and
  * later, index 5); `firstRanFirstFrac`: after interrupts that woke 3 or more (`bursts3`), how often the
- * first sleeper was the first of them the CPU ran.
+ * first sleeper was the first of them the CPU ran; `secondRanFirstFrac`: after interrupts that woke the
+ * second thread (sysmon in Go) with others (`withSecond`), how often it ran before them — when sysmon's
+ * pass comes before a goroutine's return from the syscall that interrupt ended, it can take that P.
  */
-function burstStats(evs, tids) {
+function burstStats(evs, tids, second) {
   const open = new Map(); // cpu → the wakes of the interrupt being read
   const pending = new Map(); // pid → { tUs, rank, burst }
   const byRank = [[], [], [], [], [], []];
   let bursts3 = 0;
   let firstRanFirst = 0;
+  let withSecond = 0;
+  let secondRanFirst = 0;
   for (const e of evs) {
     if (e.event === "sched_waking" && /[hH]/.test(e.flags.charAt(2))) {
       const pid = Number(field(e.fields, "pid"));
@@ -348,13 +352,19 @@ function burstStats(evs, tids) {
     pending.delete(next);
     byRank[Math.min(5, w.rank)].push(e.tUs - w.tUs);
     const b = w.burst;
-    if (!b.firstDone && b.pids.length >= 3) {
-      b.firstDone = true;
+    if (b.firstDone) continue;
+    b.firstDone = true;
+    if (b.pids.length >= 3) {
       bursts3++;
       if (w.rank === 0) firstRanFirst++;
     }
+    if (b.pids.length >= 2 && b.pids.includes(second)) {
+      withSecond++;
+      if (next === second) secondRanFirst++;
+    }
   }
-  return { byRank: byRank.map(quantiles), bursts3, firstRanFirstFrac: bursts3 > 0 ? firstRanFirst / bursts3 : 0 };
+  const frac = (n, of) => (of > 0 ? n / of : 0);
+  return { byRank: byRank.map(quantiles), bursts3, firstRanFirstFrac: frac(firstRanFirst, bursts3), withSecond, secondRanFirstFrac: frac(secondRanFirst, withSecond) };
 }
 
 /** The index of a placement count, as the model's Kernel.placements (src/runtime/kernel.ts placementIndex; a copy, so the tool runs without a build: test/validation/sched_trace.test.ts holds the two equal). */
@@ -417,6 +427,7 @@ function format(s) {
     lines.push(
       `an interrupt's sleepers on a CPU, wake-up → running p50 by their order in it, 1st / 2nd / … / 6th+: ${b.byRank.map((x) => (x.n > 0 ? x.p50.toFixed(0) : "-")).join(" / ")} µs; of ${b.bursts3} interrupts that woke 3 or more, the first sleeper ran first in ${(100 * b.firstRanFirstFrac).toFixed(1)} %`,
     );
+    if (b.withSecond > 0) lines.push(`  of ${b.withSecond} interrupts that woke the second thread with others, it ran first in ${(100 * b.secondRanFirstFrac).toFixed(1)} %`);
   }
   return lines.join("\n");
 }
