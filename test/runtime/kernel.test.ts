@@ -142,6 +142,15 @@ test("the sleepers one timer interrupt wakes on an idle CPU stay on it and run o
   assert.ok([a, b].every((t) => t.cpu === 0));
 });
 
+test("an interrupt that fires sysmon's sleep with another's is counted, and whether sysmon ran first (sched-trace.mjs's figure)", () => {
+  for (const [sysmonIs, ranFirst] of [["a", 1], ["b", 0]] as const) {
+    const { rt, a, b, t0 } = twoSleepersOnCpu0(5_000, 5_000);
+    (rt as unknown as { sysmonM: { kt: KThread } }).sysmonM = { kt: sysmonIs === "a" ? a : b };
+    runTo(rt, t0 + 160_000); // one interrupt fires both; a, the first onto the idle CPU, runs first
+    assert.deepEqual([rt.kernel.timerFires.sysmonWithOthers, rt.kernel.timerFires.sysmonRanFirst], [1, ranFirst], `sysmon is ${sysmonIs}`);
+  }
+});
+
 test("the sleepers one timer interrupt wakes are runnable together, after the latency drawn for the timer that raised it", () => {
   // a's hard expiry raises the interrupt; b's timer (soft expiry passed) fires with it. Each drew its
   // own wake-up latency when it went to sleep (5 µs and 40 µs here): both wake after a's, the
