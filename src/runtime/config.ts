@@ -194,8 +194,9 @@ export interface Rules {
    * each ending in exitsyscall's syscalltick++ on m0's P. By go1.23 unix.Fcntl is runtime.fcntl, a
    * raw call that leaves the count alone. It matters to sysmon's first sighting of a syscall on P0:
    * retake takes the P at once when the P's count equals sysmontick's (both start at 0). Measured
-   * with the loop harness reading allp[0].syscalltick at its window's start: 3 under Go 1.19, 0 under
-   * Go 1.26 (2026-12-07).
+   * with the loop harness reading the Ps' syscalltick at its window's start: 3 under Go 1.19, 0 under
+   * Go 1.26 (2026-12-07). Simplified: real Go 1.19 at more Ps has them on whichever P main held
+   * during the inits (gcenable hands main's locked m0 a P back), the model on P0, where main starts.
    */
   readonly initSyscallsOnP0: number;
 }
