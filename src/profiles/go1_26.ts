@@ -5,8 +5,10 @@
 // exitsyscallTryGetP (its old P back from whoever holds it in a syscall, or an idle P), else
 // exitsyscallNoP. Observable thread counts and retake timing are go1.19's (docs/profiles.md).
 import type { Rules, RuntimeConstants } from "../runtime/config.js";
-import { go119Constants, go119Rules } from "./go1_19.js";
+import { go119Constants } from "./go1_19.js";
+import { go123Rules } from "./go1_23.js";
 
 export const go126Constants: RuntimeConstants = go119Constants;
 
-export const go126Rules: Rules = { ...go119Rules, syscallP: "running", needspinning: true, initSyscallsOnP0: 0 }; // as go1.23: runtime.fcntl
+// go1.23's rules (needspinning, os init's raw fcntl) with the P attached during a syscall.
+export const go126Rules: Rules = { ...go123Rules, syscallP: "running" };

@@ -397,6 +397,7 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
   const firedThreads = k.firedScratch;
   firedThreads.length = 0;
   let fired = 0;
+  let sysmonFired = false;
   while (heap.length > 0 && heap[0]!.softNs <= now) {
     const s = heap[0]!;
     heapRemove(heap, 0);
@@ -405,6 +406,7 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     const early = s.hardNs > now;
     if (early) fires.early++;
     if (s === rt.sysmonM?.kt) {
+      sysmonFired = true;
       fires.sysmon++;
       if (early) fires.sysmonEarly++;
     }
@@ -420,8 +422,7 @@ export function kTimer(rt: Runtime, id: number, token: number): void {
     rt.queue.push(now + Math.max(0, latencyNs), Ev.KWake, s.id, s.gen);
   }
   if (fired === 0) return;
-  const sysmonKt = rt.sysmonM?.kt;
-  if (fired > 1 && sysmonKt !== undefined && firedThreads.includes(sysmonKt)) {
+  if (fired > 1 && sysmonFired) {
     fires.sysmonWithOthers++;
     k.sysmonBurstOpen = fires.sysmonWithOthers;
     for (const s of firedThreads) s.sysmonBurst = fires.sysmonWithOthers;
